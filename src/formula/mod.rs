@@ -1,0 +1,244 @@
+//! 算定式 — the formula engine. A pure module: text → tokens → tree with units → exact minutes, and a renderer
+//! back to canonical text. It knows nothing of SQL or Excel.
+//!
+//! ```
+//! use daicho::formula::Formula;
+//! let f = Formula::parse("5分×40か所×245日=49,000分").unwrap();
+//! assert_eq!(f.minutes().to_string(), "49000");
+//! assert_eq!(f.canonical(), "5分×40か所×245日＝49,000分（816.7時間）");
+//! assert_eq!(f.check().map(|c| c.matches), Some(true));
+//! ```
+//!
+//! Rules (see `../shared/domain.md`): exactly one factor of each product carries a time unit; every other unit word
+//! is a count label; a parenthesis right after a factor is a label; text before a number is a label; the value
+//! after `=` is a claim to check, never an input.
+
+mod ast;
+mod eval;
+mod lexer;
+mod parser;
+mod render;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use ast::{Expr, Op, Part, TimeUnit, Unit};
+
+use crate::number::{group_thousands, last_place};
+
+/// Why a formula was refused, and at which character (0-based position in the text as typed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}文字目: {}", .position + 1, .kind)]
+pub struct FormulaError {
+    pub kind: FormulaErrorKind,
+    pub position: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FormulaErrorKind {
+    #[error("算定式が空です")]
+    Empty,
+    #[error("数値がありません（単位や名称だけでは計算できません）")]
+    MissingNumber,
+    #[error("演算子が続いています")]
+    DoubleOperator,
+    #[error("数値の間に演算子（× ＋ など）がありません")]
+    MissingOperator,
+    #[error("「(」に対応する「)」がありません")]
+    UnbalancedOpen,
+    #[error("対応する「(」のない「)」があります")]
+    UnbalancedClose,
+    #[error("「＝」が2つ以上あります")]
+    SecondEquals,
+    #[error("「＝」の後に値がありません")]
+    MissingStated,
+    #[error("時間の単位（秒・分・時間）を持つ因子がありません（例: 5分×40件）")]
+    NoTime,
+    #[error("時間の単位を持つ因子が2つあります（時間×時間は計算できません）")]
+    TwoTimes,
+    #[error("時間と件数を足したり引いたりすることはできません")]
+    MixedSum,
+    #[error("時間で割ることはできません")]
+    DivideByTime,
+    #[error("0で割ることはできません")]
+    DivideByZero,
+    #[error("「＝」の後の値に時間の単位（分・時間）がありません")]
+    StatedNotTime,
+    #[error("数値が大きすぎます")]
+    NumberTooLarge,
+    #[error("読み取れない記述があります")]
+    Unexpected,
+}
+
+impl FormulaErrorKind {
+    /// A stable machine code, for callers that branch on the kind of refusal.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::MissingNumber => "missing_number",
+            Self::DoubleOperator => "double_operator",
+            Self::MissingOperator => "missing_operator",
+            Self::UnbalancedOpen => "unbalanced_open",
+            Self::UnbalancedClose => "unbalanced_close",
+            Self::SecondEquals => "second_equals",
+            Self::MissingStated => "missing_stated",
+            Self::NoTime => "no_time",
+            Self::TwoTimes => "two_times",
+            Self::MixedSum => "mixed_sum",
+            Self::DivideByTime => "divide_by_time",
+            Self::DivideByZero => "divide_by_zero",
+            Self::StatedNotTime => "stated_not_time",
+            Self::NumberTooLarge => "number_too_large",
+            Self::Unexpected => "unexpected",
+        }
+    }
+}
+
+/// A parsed, evaluated formula.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Formula {
+    expr: Expr,
+    stated: Option<Expr>,
+    minutes: Decimal,
+    stated_minutes: Option<Decimal>,
+}
+
+/// How the stated result after `=` compares with the computed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatedCheck {
+    #[serde(with = "rust_decimal::serde::float")]
+    pub stated_minutes: Decimal,
+    /// Computed minus stated.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub difference_minutes: Decimal,
+    /// One whole unit in the last place the stated figure was written with (`817時間` → 60 minutes,
+    /// `816.7時間` → 6 minutes), because departments round by hand in every direction.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub tolerance_minutes: Decimal,
+    pub matches: bool,
+}
+
+impl Formula {
+    /// Parses and evaluates `text`. Refuses, with the position of the fault, anything whose meaning is not
+    /// certain: a product without exactly one time factor, a sum of a time and a count, a missing number.
+    pub fn parse(text: &str) -> Result<Self, FormulaError> {
+        let norm = lexer::Normalised::new(text);
+        let tokens = lexer::tokenize(&norm)?;
+        let (expr, stated) = parser::Parser::new(&tokens, &norm).formula()?;
+        let value = eval::evaluate(&expr)?;
+        if !value.time {
+            return Err(FormulaError {
+                kind: FormulaErrorKind::NoTime,
+                position: expr.start(),
+            });
+        }
+        let stated_minutes = match &stated {
+            Some(s) => {
+                let v = eval::evaluate(s)?;
+                if !v.time {
+                    return Err(FormulaError {
+                        kind: FormulaErrorKind::StatedNotTime,
+                        position: s.start(),
+                    });
+                }
+                Some(to_minutes(v.amount))
+            }
+            None => None,
+        };
+        Ok(Self {
+            expr,
+            stated,
+            minutes: to_minutes(value.amount),
+            stated_minutes,
+        })
+    }
+
+    /// Exact minutes.
+    pub fn minutes(&self) -> Decimal {
+        self.minutes
+    }
+
+    /// Exact hours (minutes ÷ 60; may carry many decimals).
+    pub fn hours(&self) -> Decimal {
+        self.minutes / Decimal::from(60)
+    }
+
+    /// The result the department wrote after `=`, in minutes.
+    pub fn stated_minutes(&self) -> Option<Decimal> {
+        self.stated_minutes
+    }
+
+    /// The tree, for storage and explanation.
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// Whether the figure was marked as approximate (`約`).
+    pub fn is_approx(&self) -> bool {
+        self.expr
+            .quantities()
+            .iter()
+            .any(|q| matches!(q, Expr::Quantity { approx: true, .. }))
+    }
+
+    /// Compares the stated result with the computed one.
+    pub fn check(&self) -> Option<StatedCheck> {
+        let stated = self.stated.as_ref()?;
+        let stated_minutes = self.stated_minutes?;
+        let tolerance_minutes = stated
+            .quantities()
+            .iter()
+            .filter_map(|q| match q {
+                Expr::Quantity { parts, .. } => parts.last(),
+                _ => None,
+            })
+            .map(|p| match p.unit {
+                Unit::Time(u) => to_minutes(last_place(p.number) * u.seconds()),
+                _ => last_place(p.number),
+            })
+            .min()
+            .unwrap_or(Decimal::ONE);
+        Some(compare(self.minutes, stated_minutes, tolerance_minutes))
+    }
+
+    /// The expression alone in canonical text: `5分×40か所×245日`.
+    pub fn expression_text(&self) -> String {
+        let mut out = String::new();
+        render::render(&self.expr, &mut out);
+        out
+    }
+
+    /// Canonical text with the computed result: `5分×40か所×245日＝49,000分（816.7時間）`. Parsing it gives the
+    /// same value.
+    pub fn canonical(&self) -> String {
+        format!("{}＝{}", self.expression_text(), result_text(self.minutes))
+    }
+}
+
+fn to_minutes(seconds: Decimal) -> Decimal {
+    (seconds / Decimal::from(60)).normalize()
+}
+
+/// Compares exact minutes with a stated figure under a tolerance (see [`StatedCheck::tolerance_minutes`]).
+pub fn compare(
+    computed_minutes: Decimal,
+    stated_minutes: Decimal,
+    tolerance_minutes: Decimal,
+) -> StatedCheck {
+    let difference_minutes = computed_minutes - stated_minutes;
+    StatedCheck {
+        stated_minutes,
+        difference_minutes,
+        tolerance_minutes,
+        matches: difference_minutes.abs() < tolerance_minutes || difference_minutes.is_zero(),
+    }
+}
+
+/// `49,000分（816.7時間）`: exact minutes (at most two decimals shown) and hours to one decimal.
+pub fn result_text(minutes: Decimal) -> String {
+    format!(
+        "{}分（{}時間）",
+        group_thousands(minutes, 2),
+        group_thousands(minutes / Decimal::from(60), 1)
+    )
+}

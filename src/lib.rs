@@ -1,0 +1,6 @@
+//! 台帳 (Daicho): the ledger of RPA scenarios and AI-OCR rollouts of a Japanese city, and the working hours they
+//! save. This library holds the whole domain — formula engine, fiscal years, organisation, ledger, storage and
+//! summaries — and never depends on a user interface; the `daicho` CLI and the desktop shell are thin callers.
+
+pub mod formula;
+pub mod number;

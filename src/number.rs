@@ -1,0 +1,148 @@
+//! Number text as Japanese offices write it, and as Daicho displays it.
+//!
+//! Parsing accepts full-width digits, thousands separators (`,` `，`) and decimals; display groups thousands
+//! with `,` and trims trailing zeros, which is what readers of municipal tables expect (`49,000`, `816.7`).
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises one piece of text the way every parser in Daicho sees it: NFKC (full-width digits, letters,
+/// parentheses and spaces become ASCII), then trimmed.
+pub fn nfkc(text: &str) -> String {
+    text.nfkc().collect::<String>().trim().to_string()
+}
+
+/// Parses a plain decimal written by a person: `1,166`, `１，１６６`, `7.75`, `-3`, `約1,850`.
+/// Returns `None` when the text holds anything else (units are the caller's business).
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let n = nfkc(text);
+    let n = n.strip_prefix('約').unwrap_or(&n).trim();
+    if n.is_empty() {
+        return None;
+    }
+    let (negative, digits) = match n.strip_prefix(['-', '−', '▲', '△']) {
+        Some(rest) => (true, rest.trim()),
+        None => (false, n),
+    };
+    let mut plain = String::with_capacity(digits.len());
+    let mut seen_dot = false;
+    let mut run = 0usize; // digits since the last separator, to reject `1,00`
+    let mut seen_sep = false;
+    for c in digits.chars() {
+        match c {
+            '0'..='9' => {
+                plain.push(c);
+                run += 1;
+            }
+            ',' if !seen_dot && run > 0 && (!seen_sep || run == 3) => {
+                seen_sep = true;
+                run = 0;
+            }
+            '.' if !seen_dot && (!seen_sep || run == 3) => {
+                seen_dot = true;
+                seen_sep = false;
+                plain.push('.');
+                run = 0;
+            }
+            _ => return None,
+        }
+    }
+    if seen_sep && run != 3 {
+        return None;
+    }
+    let value: Decimal = plain.parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// Rounds half away from zero to `places` decimals (四捨五入).
+pub fn round_half_up(value: Decimal, places: u32) -> Decimal {
+    value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Formats with thousands separators and at most `max_places` decimals (rounded half up), trailing zeros
+/// trimmed: `49000` → `49,000`, `816.666…` with 1 place → `816.7`, `-1234.50` → `-1,234.5`.
+pub fn group_thousands(value: Decimal, max_places: u32) -> String {
+    let rounded = round_half_up(value, max_places).normalize();
+    let text = rounded.abs().to_string();
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        out.push('-');
+    }
+    let len = int_part.len();
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac_part {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// One unit in the last decimal place the text was written with: `817` → 1, `816.7` → 0.1, `48.08` → 0.01.
+/// Used to judge whether a hand-rounded figure agrees with an exact one.
+pub fn last_place(value: Decimal) -> Decimal {
+    Decimal::new(1, value.scale())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn parses_what_people_type() {
+        let cases = [
+            ("1,166", Some("1166")),
+            ("１，１６６", Some("1166")),
+            ("7.75", Some("7.75")),
+            ("約1,850", Some("1850")),
+            ("-3", Some("-3")),
+            ("▲120", Some("-120")),
+            ("1,00", None),
+            ("12,3456", None),
+            ("1.2.3", None),
+            ("", None),
+            ("30分", None),
+            ("1,234.5", Some("1234.5")),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                parse_decimal(input),
+                expected.map(d),
+                "parse_decimal({input:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn groups_thousands_and_trims() {
+        let cases = [
+            ("49000", 2, "49,000"),
+            ("816.6666", 1, "816.7"),
+            ("-1234.50", 2, "-1,234.5"),
+            ("0", 1, "0"),
+            ("999", 0, "999"),
+            ("1000000.25", 2, "1,000,000.25"),
+            ("-0.04", 1, "0"),
+        ];
+        for (input, places, expected) in cases {
+            assert_eq!(
+                group_thousands(d(input), places),
+                expected,
+                "group_thousands({input}, {places})"
+            );
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary (as ripgrep does): each module covers one area of the library or the CLI.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod fiscal;
+mod formula;
+mod ledger;
+mod org;
+mod support;
