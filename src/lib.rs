@@ -2,5 +2,6 @@
 //! save. This library holds the whole domain — formula engine, fiscal years, organisation, ledger, storage and
 //! summaries — and never depends on a user interface; the `daicho` CLI and the desktop shell are thin callers.
 
+pub mod fiscal;
 pub mod formula;
 pub mod number;
