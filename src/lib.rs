@@ -2,6 +2,13 @@
 //! save. This library holds the whole domain — formula engine, fiscal years, organisation, ledger, storage and
 //! summaries — and never depends on a user interface; the `daicho` CLI and the desktop shell are thin callers.
 
+pub mod db;
+pub mod error;
 pub mod fiscal;
 pub mod formula;
+pub mod ledger;
 pub mod number;
+pub mod org;
+pub mod report;
+
+pub use error::{Error, Result};

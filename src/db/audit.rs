@@ -1,0 +1,97 @@
+//! 監査ログ: who changed what, when, with the record before and after.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::Tx;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// One audit row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl Tx<'_> {
+    /// Records a change in the same transaction as the change itself.
+    pub(crate) fn audit<T: Serialize>(
+        &self,
+        action: Action,
+        entity: &str,
+        key: &str,
+        before: Option<&T>,
+        after: Option<&T>,
+    ) -> Result<()> {
+        let json = |v: Option<&T>| v.map(serde_json::to_string).transpose();
+        let (before, after) = (
+            json(before).map_err(|e| crate::Error::Internal(e.to_string()))?,
+            json(after).map_err(|e| crate::Error::Internal(e.to_string()))?,
+        );
+        self.tx.execute(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                self.author.at.to_rfc3339(),
+                self.author.user,
+                action.as_str(),
+                entity,
+                key,
+                before,
+                after
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+/// The audit log, newest first, optionally for one entity (`initiative`, `effect`, …) and key.
+pub fn audit_log(
+    conn: &Connection,
+    entity: Option<&str>,
+    key: Option<&str>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
+         WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_key = ?2)
+         ORDER BY id DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![entity, key, limit], |r| {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        Ok(AuditEntry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            entity: r.get(4)?,
+            entity_key: r.get(5)?,
+            before: parse(r.get(6)?),
+            after: parse(r.get(7)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

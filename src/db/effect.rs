@@ -1,0 +1,191 @@
+//! Effects (効果): one row per initiative, fiscal year and basis.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::Tx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::ledger::{Basis, Effect, EffectInput, Kind, NewEffect, Status};
+
+const COLUMNS: &str = "e.id, e.initiative_id, e.unit_id, e.fiscal_year, e.basis, e.formula, e.structured, e.computed_minutes, e.stated_hours, e.note";
+
+fn conversion(col: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, message.into())
+}
+
+fn decimal(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Decimal>> {
+    match r.get::<_, Option<String>>(col)? {
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| conversion(col, format!("not a decimal: {s:?}"))),
+        None => Ok(None),
+    }
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
+    let basis: String = r.get(4)?;
+    let structured = match r.get::<_, Option<String>>(6)? {
+        Some(s) => Some(serde_json::from_str(&s).map_err(|e| conversion(6, e.to_string()))?),
+        None => None,
+    };
+    Ok(Effect {
+        id: r.get(0)?,
+        initiative_id: r.get(1)?,
+        unit_id: r.get(2)?,
+        fiscal_year: FiscalYear(r.get(3)?),
+        basis: Basis::parse(&basis)
+            .ok_or_else(|| conversion(4, format!("unexpected basis {basis:?}")))?,
+        formula: r.get(5)?,
+        structured,
+        computed_minutes: decimal(r, 7)?,
+        stated_hours: decimal(r, 8)?,
+        note: r.get(9)?,
+    })
+}
+
+/// The effects of one initiative, by fiscal year and basis.
+pub fn effects_of(conn: &Connection, initiative_id: i64) -> Result<Vec<Effect>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 ORDER BY e.fiscal_year, e.basis"
+    ))?;
+    let rows = stmt.query_map([initiative_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An effect with what a summary needs of its initiative.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectRow {
+    pub effect: Effect,
+    pub ledger_id: String,
+    pub title: String,
+    pub kind: Kind,
+    pub tool: Option<String>,
+    pub status: Status,
+    pub scenario_count: Option<i64>,
+}
+
+/// Every effect of a fiscal year (or of all years), with its initiative.
+pub fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, i.ledger_id, i.title, i.kind, i.tool, i.status, i.scenario_count
+         FROM effects e JOIN initiatives i ON i.id = e.initiative_id
+         WHERE ?1 IS NULL OR e.fiscal_year = ?1 ORDER BY e.fiscal_year, i.ledger_id, e.basis"
+    ))?;
+    let rows = stmt.query_map([fy.map(|f| f.0)], |r| {
+        let kind: String = r.get(12)?;
+        let status: String = r.get(14)?;
+        Ok(EffectRow {
+            effect: from_row(r)?,
+            ledger_id: r.get(10)?,
+            title: r.get(11)?,
+            kind: Kind::parse(&kind)
+                .ok_or_else(|| conversion(12, format!("unexpected kind {kind:?}")))?,
+            tool: r.get(13)?,
+            status: Status::parse(&status)
+                .ok_or_else(|| conversion(14, format!("unexpected status {status:?}")))?,
+            scenario_count: r.get(15)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn find(
+    conn: &Connection,
+    initiative_id: i64,
+    fy: FiscalYear,
+    basis: Basis,
+) -> Result<Option<Effect>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 AND e.fiscal_year = ?2 AND e.basis = ?3"
+            ),
+            params![initiative_id, fy.0, basis.label()],
+            from_row,
+        )
+        .optional()?)
+}
+
+impl Tx<'_> {
+    /// Records the effect of a fiscal year and basis, replacing an earlier one. The figure is attached to the
+    /// unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported under.
+    pub fn set_effect(&mut self, initiative_id: i64, new: &NewEffect) -> Result<Effect> {
+        let initiative = super::find_initiative(&self.tx, initiative_id)?;
+        let evaluated = new.evaluate()?;
+        let before = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?;
+        let unit_id = before.as_ref().map_or(initiative.unit_id, |b| b.unit_id);
+        let structured = match &new.input {
+            EffectInput::Structured(s) => {
+                Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?)
+            }
+            _ => None,
+        };
+        self.tx.execute(
+            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, structured,
+                                  computed_minutes, stated_hours, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (initiative_id, fiscal_year, basis) DO UPDATE SET
+                 formula = excluded.formula, formula_tree = excluded.formula_tree,
+                 structured = excluded.structured, computed_minutes = excluded.computed_minutes,
+                 stated_hours = excluded.stated_hours, note = excluded.note",
+            params![
+                initiative_id,
+                unit_id,
+                new.fiscal_year.0,
+                new.basis.label(),
+                evaluated.formula,
+                evaluated.formula_tree,
+                structured,
+                evaluated.computed_minutes.map(|m| m.normalize().to_string()),
+                new.stated_hours.map(|h| h.to_string()),
+                new.note
+            ],
+        )?;
+        let after = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?
+            .ok_or_else(|| Error::Internal("効果の保存後に行が見つかりません".into()))?;
+        let action = if before.is_some() {
+            Action::Update
+        } else {
+            Action::Create
+        };
+        if before.as_ref() != Some(&after) {
+            self.audit(
+                action,
+                "effect",
+                &after.id.to_string(),
+                before.as_ref(),
+                Some(&after),
+            )?;
+        }
+        Ok(after)
+    }
+
+    /// Deletes the effect of a fiscal year and basis.
+    pub fn delete_effect(
+        &mut self,
+        initiative_id: i64,
+        fy: FiscalYear,
+        basis: Basis,
+    ) -> Result<()> {
+        let before = find(&self.tx, initiative_id, fy, basis)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "{} の{}の効果は登録されていません",
+                fy.label(),
+                basis.label()
+            ))
+        })?;
+        self.tx
+            .execute("DELETE FROM effects WHERE id = ?1", [before.id])?;
+        self.audit(
+            Action::Delete,
+            "effect",
+            &before.id.to_string(),
+            Some(&before),
+            None,
+        )
+    }
+}

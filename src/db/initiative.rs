@@ -1,0 +1,317 @@
+//! Initiatives (取組), their status history and evaluations.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Tx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::ledger::{
+    Evaluation, Grade, Initiative, InitiativeFields, Kind, Status, StatusChange, next_ledger_id,
+};
+
+const COLUMNS: &str = "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes";
+
+fn bad_value(col: usize, what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        col,
+        rusqlite::types::Type::Text,
+        format!("unexpected {what} {value:?}").into(),
+    )
+}
+
+fn date_column(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match r.get::<_, Option<String>>(col)? {
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| bad_value(col, "date", &s)),
+        None => Ok(None),
+    }
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Initiative> {
+    let kind: String = r.get(2)?;
+    let status: String = r.get(7)?;
+    Ok(Initiative {
+        id: r.get(0)?,
+        ledger_id: r.get(1)?,
+        kind: Kind::parse(&kind).ok_or_else(|| bad_value(2, "kind", &kind))?,
+        title: r.get(3)?,
+        unit_id: r.get(4)?,
+        tool: r.get(5)?,
+        vendor: r.get(6)?,
+        status: Status::parse(&status).ok_or_else(|| bad_value(7, "status", &status))?,
+        started_on: date_column(r, 8)?,
+        scenario_count: r.get(9)?,
+        owner: r.get(10)?,
+        notes: r.get(11)?,
+    })
+}
+
+pub fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))
+}
+
+/// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.
+pub fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Result<Initiative> {
+    let key = crate::number::nfkc(ledger_id).to_uppercase();
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM initiatives WHERE upper(ledger_id) = ?1"),
+        [&key],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::NotFound(format!(
+            "管理番号「{ledger_id}」の取組は台帳にありません（daicho list で一覧を確認できます）"
+        ))
+    })
+}
+
+/// Filters for [`list_initiatives`]; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeFilter {
+    /// Only initiatives with an effect in this fiscal year.
+    pub fiscal_year: Option<FiscalYear>,
+    /// Only initiatives owned by these units (a bureau and everything under it, say).
+    pub unit_ids: Option<Vec<i64>>,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
+}
+
+pub fn list_initiatives(conn: &Connection, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM initiatives i
+         WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM effects e WHERE e.initiative_id = i.id AND e.fiscal_year = ?1))
+           AND (?2 IS NULL OR kind = ?2)
+           AND (?3 IS NULL OR status = ?3)
+         ORDER BY ledger_id"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            filter.fiscal_year.map(|f| f.0),
+            filter.kind.map(Kind::label),
+            filter.status.map(Status::label)
+        ],
+        from_row,
+    )?;
+    let mut out: Vec<Initiative> = rows.collect::<Result<_, _>>()?;
+    if let Some(units) = &filter.unit_ids {
+        out.retain(|i| units.contains(&i.unit_id));
+    }
+    Ok(out)
+}
+
+pub fn status_history(conn: &Connection, initiative_id: i64) -> Result<Vec<StatusChange>> {
+    let mut stmt = conn.prepare(
+        "SELECT status, changed_on, note FROM status_history WHERE initiative_id = ?1 ORDER BY changed_on, id",
+    )?;
+    let rows = stmt.query_map([initiative_id], |r| {
+        let status: String = r.get(0)?;
+        Ok(StatusChange {
+            status: Status::parse(&status).ok_or_else(|| bad_value(0, "status", &status))?,
+            changed_on: date_column(r, 1)?.unwrap_or_default(),
+            note: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn evaluations(conn: &Connection, initiative_id: i64) -> Result<Vec<Evaluation>> {
+    let mut stmt = conn.prepare(
+        "SELECT fiscal_year, grade, reason, reviewer_comment FROM evaluations WHERE initiative_id = ?1
+         ORDER BY fiscal_year",
+    )?;
+    let rows = stmt.query_map([initiative_id], |r| {
+        let grade: String = r.get(1)?;
+        Ok(Evaluation {
+            fiscal_year: FiscalYear(r.get(0)?),
+            grade: Grade::parse(&grade).ok_or_else(|| bad_value(1, "grade", &grade))?,
+            reason: r.get(2)?,
+            reviewer_comment: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn check_fields(f: &InitiativeFields) -> Result<()> {
+    if f.title.trim().is_empty() {
+        return Err(Error::Invalid("業務名が空です".into()));
+    }
+    if f.scenario_count.is_some_and(|n| n < 0) {
+        return Err(Error::Invalid(
+            "シナリオ数は0以上の整数で指定してください".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Tx<'_> {
+    /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
+    pub fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
+        check_fields(f)?;
+        let ledger_id = match &f.ledger_id {
+            Some(id) if !id.trim().is_empty() => crate::number::nfkc(id).to_uppercase(),
+            _ => {
+                let fy = FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive()));
+                let mut stmt = self
+                    .tx
+                    .prepare("SELECT ledger_id FROM initiatives WHERE ledger_id LIKE ?1")?;
+                let existing: Vec<String> = stmt
+                    .query_map([format!("{}-%", fy.short())], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                next_ledger_id(&fy.short(), existing.into_iter())
+            }
+        };
+        self.tx
+            .execute(
+                "INSERT INTO initiatives (ledger_id, kind, title, unit_id, tool, vendor, status, started_on,
+                                          scenario_count, owner, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    ledger_id,
+                    f.kind.label(),
+                    f.title.trim(),
+                    f.unit_id,
+                    f.tool,
+                    f.vendor,
+                    f.status.label(),
+                    f.started_on.map(|d| d.to_string()),
+                    f.scenario_count,
+                    f.owner,
+                    f.notes
+                ],
+            )
+            .map_err(|e| super::constraint(e, || format!("管理番号「{ledger_id}」はすでに使われています")))?;
+        let id = self.tx.last_insert_rowid();
+        let on = f.started_on.unwrap_or(self.author.at.date_naive());
+        self.tx.execute(
+            "INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, ?3)",
+            params![id, f.status.label(), on.to_string()],
+        )?;
+        let after = find_initiative(&self.tx, id)?;
+        self.audit(
+            Action::Create,
+            "initiative",
+            &after.ledger_id,
+            None,
+            Some(&after),
+        )?;
+        Ok(after)
+    }
+
+    /// Replaces an initiative's fields (its 管理番号 stays). A status change is added to the history, dated
+    /// `status_on` or the author's date.
+    pub fn update_initiative(
+        &mut self,
+        id: i64,
+        f: &InitiativeFields,
+        status_on: Option<NaiveDate>,
+    ) -> Result<Initiative> {
+        check_fields(f)?;
+        let before = find_initiative(&self.tx, id)?;
+        self.tx.execute(
+            "UPDATE initiatives SET kind = ?2, title = ?3, unit_id = ?4, tool = ?5, vendor = ?6, status = ?7,
+                    started_on = ?8, scenario_count = ?9, owner = ?10, notes = ?11
+             WHERE id = ?1",
+            params![
+                id,
+                f.kind.label(),
+                f.title.trim(),
+                f.unit_id,
+                f.tool,
+                f.vendor,
+                f.status.label(),
+                f.started_on.map(|d| d.to_string()),
+                f.scenario_count,
+                f.owner,
+                f.notes
+            ],
+        )?;
+        if before.status != f.status {
+            let on = status_on.unwrap_or(self.author.at.date_naive());
+            self.tx.execute(
+                "INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, ?3)",
+                params![id, f.status.label(), on.to_string()],
+            )?;
+        }
+        let after = find_initiative(&self.tx, id)?;
+        if after != before {
+            self.audit(
+                Action::Update,
+                "initiative",
+                &after.ledger_id,
+                Some(&before),
+                Some(&after),
+            )?;
+        }
+        Ok(after)
+    }
+
+    pub(crate) fn move_initiative(&mut self, id: i64, unit_id: i64) -> Result<()> {
+        let before = find_initiative(&self.tx, id)?;
+        self.tx.execute(
+            "UPDATE initiatives SET unit_id = ?2 WHERE id = ?1",
+            params![id, unit_id],
+        )?;
+        let after = find_initiative(&self.tx, id)?;
+        self.audit(
+            Action::Update,
+            "initiative",
+            &after.ledger_id,
+            Some(&before),
+            Some(&after),
+        )
+    }
+
+    /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
+    pub fn delete_initiative(&mut self, id: i64) -> Result<()> {
+        let before = find_initiative(&self.tx, id)?;
+        for effect in super::effects_of(&self.tx, id)? {
+            self.audit(
+                Action::Delete,
+                "effect",
+                &effect.id.to_string(),
+                Some(&effect),
+                None,
+            )?;
+        }
+        self.tx
+            .execute("DELETE FROM initiatives WHERE id = ?1", [id])?;
+        self.audit(
+            Action::Delete,
+            "initiative",
+            &before.ledger_id,
+            Some(&before),
+            None,
+        )
+    }
+
+    /// Records or replaces the evaluation of one fiscal year.
+    pub fn set_evaluation(&mut self, initiative_id: i64, e: &Evaluation) -> Result<()> {
+        let before = evaluations(&self.tx, initiative_id)?
+            .into_iter()
+            .find(|x| x.fiscal_year == e.fiscal_year);
+        self.tx.execute(
+            "INSERT INTO evaluations (initiative_id, fiscal_year, grade, reason, reviewer_comment)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (initiative_id, fiscal_year) DO UPDATE SET
+                 grade = excluded.grade, reason = excluded.reason, reviewer_comment = excluded.reviewer_comment",
+            params![initiative_id, e.fiscal_year.0, e.grade.label(), e.reason, e.reviewer_comment],
+        )?;
+        let key = format!("{initiative_id}/{}", e.fiscal_year.0);
+        let action = if before.is_some() {
+            Action::Update
+        } else {
+            Action::Create
+        };
+        self.audit(action, "evaluation", &key, before.as_ref(), Some(e))
+    }
+}

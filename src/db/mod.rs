@@ -1,0 +1,199 @@
+//! Storage: one SQLite file, opened, checked and migrated here. All SQL of the library lives in this module,
+//! behind plain functions and domain types, so another backend can be added without touching the domain.
+//!
+//! Reads are free functions over a `&Connection`. Writes go through [`Store::write`], which hands a [`Tx`] to a
+//! closure and commits only if it returns `Ok`: a command's changes and their audit rows land together or not at
+//! all.
+
+mod audit;
+mod effect;
+mod initiative;
+mod migrate;
+mod org;
+mod settings;
+mod target;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+pub use audit::{AuditEntry, audit_log};
+pub use effect::{EffectRow, effects_in_year, effects_of};
+pub use initiative::{
+    InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, list_initiatives,
+    status_history,
+};
+pub use org::load_org_chart;
+pub use settings::load_settings;
+pub use target::targets;
+
+/// The oldest SQLite accepted: earlier versions can corrupt a WAL database when it is reset.
+pub const MIN_SQLITE: i32 = 3_051_003;
+
+/// The file name of the database in the app-data folder.
+pub const DB_FILE_NAME: &str = "daicho.sqlite3";
+
+/// Who makes a change, and when. Passed in, never read from the clock inside the library.
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub user: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+impl Author {
+    /// The OS user (`USERNAME` on Windows, `USER` elsewhere) at the given time.
+    pub fn os_user(at: DateTime<FixedOffset>) -> Self {
+        let user = ["USERNAME", "USER", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".to_string());
+        Self { user, at }
+    }
+}
+
+/// The default database path: `daicho.sqlite3` in the OS *local* app-data folder (`%LOCALAPPDATA%\Daicho` on
+/// Windows, never the roaming profile; `~/.local/share/daicho` on Linux; `~/Library/Application Support/Daicho`
+/// on macOS).
+pub fn default_path() -> Result<PathBuf> {
+    let base = dirs::data_local_dir().ok_or_else(|| {
+        Error::Internal(
+            "ローカルのアプリデータフォルダが見つかりません。--db でファイルを指定してください"
+                .into(),
+        )
+    })?;
+    let folder = if cfg!(target_os = "linux") {
+        "daicho"
+    } else {
+        "Daicho"
+    };
+    Ok(base.join(folder).join(DB_FILE_NAME))
+}
+
+/// An open, migrated ledger database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, checks the SQLite version, sets the pragmas and
+    /// applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        check_sqlite_version(rusqlite::version_number(), rusqlite::version())?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate::migrate(&mut conn, path)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for the read functions of this module.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
+    pub fn write<T>(
+        &mut self,
+        author: &Author,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = Tx {
+            tx,
+            author: author.clone(),
+        };
+        let value = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(value)
+    }
+
+    /// The schema version applied.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT ifnull(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: the problems found, empty when sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "外部キー違反: {} の行 {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?
+            ))
+        })?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+}
+
+/// A write transaction with the author of its changes. Every write method records an audit row in the same
+/// transaction.
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    author: Author,
+}
+
+impl Tx<'_> {
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+pub(crate) fn check_sqlite_version(number: i32, text: &str) -> Result<()> {
+    if number < MIN_SQLITE {
+        return Err(Error::SqliteTooOld {
+            found: text.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Maps a constraint failure to the domain error it stands for.
+pub(crate) fn constraint(e: rusqlite::Error, conflict: impl FnOnce() -> String) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Error::Conflict(conflict())
+        }
+        _ => Error::Db(e),
+    }
+}

@@ -1,0 +1,284 @@
+//! Organisation tables: units, renames, aliases, merges.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::Tx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::org::{Level, Merge, OrgChart, OrgUnit, Rename, name_key};
+
+/// Loads the whole organisation (a few hundred rows at most).
+pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
+    let mut units: HashMap<i64, OrgUnit> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let level: String = r.get(1)?;
+        Ok(OrgUnit {
+            id: r.get(0)?,
+            level: Level::parse(&level).unwrap_or(Level::Unit),
+            parent_id: r.get(2)?,
+            name: r.get(3)?,
+            code: r.get(4)?,
+            valid_from: r.get::<_, Option<i32>>(5)?.map(FiscalYear),
+            valid_to: r.get::<_, Option<i32>>(6)?.map(FiscalYear),
+            renames: Vec::new(),
+            aliases: Vec::new(),
+            merged_into: None,
+        })
+    })?;
+    for u in rows {
+        let u = u?;
+        units.insert(u.id, u);
+    }
+    let mut stmt = conn
+        .prepare("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year")?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i32>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, from, name) = row?;
+        if let Some(u) = units.get_mut(&id) {
+            u.renames.push(Rename {
+                from_year: FiscalYear(from),
+                name,
+            });
+        }
+    }
+    let mut stmt = conn.prepare("SELECT unit_id, alias FROM org_aliases ORDER BY id")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, alias) = row?;
+        if let Some(u) = units.get_mut(&id) {
+            u.aliases.push(alias);
+        }
+    }
+    let mut stmt =
+        conn.prepare("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges")?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i32>(2)?,
+        ))
+    })? {
+        let (from, into, fy) = row?;
+        if let Some(u) = units.get_mut(&from) {
+            u.merged_into = Some(Merge {
+                into_id: into,
+                fiscal_year: FiscalYear(fy),
+            });
+        }
+    }
+    Ok(OrgChart::new(units.into_values()))
+}
+
+fn unit_row(conn: &Connection, id: i64) -> Result<OrgUnit> {
+    load_org_chart(conn)?
+        .get(id)
+        .cloned()
+        .ok_or_else(|| Error::NotFound(format!("組織 (id {id}) が見つかりません")))
+}
+
+/// What an alias or rename audit row records.
+#[derive(Serialize)]
+struct NameRecord<'a> {
+    unit_id: i64,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_year: Option<i32>,
+}
+
+impl Tx<'_> {
+    /// Adds a unit. `parent` must be a bureau for a section and a section for a 係.
+    pub fn add_unit(
+        &mut self,
+        level: Level,
+        parent: Option<i64>,
+        name: &str,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<i64> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Invalid(format!("{}の名前が空です", level.ja())));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO org_units (level, parent_id, name, name_key, code, valid_from, valid_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    level.as_str(),
+                    parent,
+                    name,
+                    name_key(name),
+                    code.map(str::trim).filter(|c| !c.is_empty()),
+                    valid_from.map(|f| f.0),
+                    valid_to.map(|f| f.0)
+                ],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("wrong level") => {
+                    Error::Invalid(format!("{}「{name}」の上位組織の階層が正しくありません", level.ja()))
+                }
+                e => super::constraint(e, || format!("{}「{name}」（またはそのコード）はすでに登録されています", level.ja())),
+            })?;
+        let id = self.tx.last_insert_rowid();
+        let after = unit_row(&self.tx, id)?;
+        self.audit(
+            Action::Create,
+            "org_unit",
+            &id.to_string(),
+            None,
+            Some(&after),
+        )?;
+        Ok(id)
+    }
+
+    /// Declares another spelling of a unit's name.
+    pub fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
+        let alias = alias.trim();
+        if alias.is_empty() {
+            return Err(Error::Invalid("別名が空です".into()));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO org_aliases (unit_id, alias, alias_key) VALUES (?1, ?2, ?3)",
+                params![unit_id, alias, name_key(alias)],
+            )
+            .map_err(|e| {
+                super::constraint(e, || format!("別名「{alias}」はすでに登録されています"))
+            })?;
+        let record = NameRecord {
+            unit_id,
+            name: alias,
+            from_year: None,
+        };
+        self.audit(
+            Action::Create,
+            "org_alias",
+            &unit_id.to_string(),
+            None,
+            Some(&record),
+        )
+    }
+
+    /// Renames a unit from a fiscal year on; figures of earlier years keep showing the old name.
+    pub fn rename_unit(
+        &mut self,
+        unit_id: i64,
+        new_name: &str,
+        from_year: FiscalYear,
+    ) -> Result<()> {
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(Error::Invalid("新しい名前が空です".into()));
+        }
+        let before = unit_row(&self.tx, unit_id)?;
+        if before.valid_from.is_some_and(|f| from_year <= f) {
+            return Err(Error::Invalid(format!(
+                "名称変更の年度 {} は、組織の開始年度より後にしてください",
+                from_year.label()
+            )));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO org_renames (unit_id, name, name_key, from_year) VALUES (?1, ?2, ?3, ?4)",
+                params![unit_id, new_name, name_key(new_name), from_year.0],
+            )
+            .map_err(|e| super::constraint(e, || format!("{} にはすでに名称変更が登録されています", from_year.label())))?;
+        let after = unit_row(&self.tx, unit_id)?;
+        self.audit(
+            Action::Update,
+            "org_unit",
+            &unit_id.to_string(),
+            Some(&before),
+            Some(&after),
+        )
+    }
+
+    /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
+    /// move to the successor, and their past figures stay where they were reported.
+    pub fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
+        let target = unit_row(&self.tx, into)?;
+        for &id in from {
+            let before = unit_row(&self.tx, id)?;
+            if id == into {
+                return Err(Error::Invalid(format!(
+                    "「{}」を自分自身に統合することはできません",
+                    before.name
+                )));
+            }
+            if before.level != target.level {
+                return Err(Error::Invalid(format!(
+                    "{}「{}」と{}「{}」は階層が違うため統合できません",
+                    before.level.ja(),
+                    before.name,
+                    target.level.ja(),
+                    target.current_name()
+                )));
+            }
+            if before.valid_from.is_some_and(|f| fiscal_year <= f) {
+                return Err(Error::Invalid(format!(
+                    "統合の年度は「{}」の開始年度より後にしてください",
+                    before.name
+                )));
+            }
+            self.tx.execute(
+                "UPDATE org_units SET valid_to = ?2 WHERE id = ?1",
+                params![id, fiscal_year.0 - 1],
+            )?;
+            self.tx
+                .execute(
+                    "INSERT INTO org_merges (from_unit_id, into_unit_id, fiscal_year) VALUES (?1, ?2, ?3)",
+                    params![id, into, fiscal_year.0],
+                )
+                .map_err(|e| super::constraint(e, || format!("「{}」はすでに統合済みです", before.name)))?;
+            let after = unit_row(&self.tx, id)?;
+            self.audit(
+                Action::Update,
+                "org_unit",
+                &id.to_string(),
+                Some(&before),
+                Some(&after),
+            )?;
+            let moving: Vec<i64> = {
+                let mut stmt = self
+                    .tx
+                    .prepare("SELECT id FROM initiatives WHERE unit_id = ?1")?;
+                stmt.query_map([id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            };
+            for initiative in moving {
+                self.move_initiative(initiative, into)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The id of a unit by exact key among its siblings, if present (used to add paths idempotently).
+    pub fn child_by_name(
+        &self,
+        level: Level,
+        parent: Option<i64>,
+        name: &str,
+    ) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT id FROM org_units WHERE level = ?1 AND ifnull(parent_id, 0) = ifnull(?2, 0) AND name_key = ?3
+                 ORDER BY valid_from DESC LIMIT 1",
+                params![level.as_str(), parent, name_key(name)],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

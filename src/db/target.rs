@@ -1,0 +1,88 @@
+//! Targets (目標値).
+
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+
+use super::Tx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::ledger::Target;
+
+/// Targets, for one fiscal year or all; the organisation-wide one first.
+pub fn targets(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
+    let mut stmt = conn.prepare(
+        "SELECT fiscal_year, bureau_id, hours FROM targets WHERE ?1 IS NULL OR fiscal_year = ?1
+         ORDER BY fiscal_year, bureau_id IS NOT NULL, bureau_id",
+    )?;
+    let rows = stmt.query_map([fy.map(|f| f.0)], |r| {
+        Ok((r.get::<_, i32>(0)?, r.get(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (year, bureau_id, hours) = row?;
+        let hours: Decimal = hours
+            .parse()
+            .map_err(|_| Error::Internal(format!("目標値の時間が数値ではありません: {hours}")))?;
+        out.push(Target {
+            fiscal_year: FiscalYear(year),
+            bureau_id,
+            hours,
+        });
+    }
+    Ok(out)
+}
+
+impl Tx<'_> {
+    /// Sets the target of a fiscal year, for the whole organisation (`bureau_id = None`) or one 部局.
+    pub fn set_target(&mut self, target: &Target) -> Result<()> {
+        if target.hours < Decimal::ZERO {
+            return Err(Error::Invalid(
+                "目標値は0以上の時間で指定してください".into(),
+            ));
+        }
+        let existing: Option<(i64, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, hours FROM targets WHERE fiscal_year = ?1 AND ifnull(bureau_id, 0) = ifnull(?2, 0)",
+                params![target.fiscal_year.0, target.bureau_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let key = format!(
+            "{}/{}",
+            target.fiscal_year.0,
+            target
+                .bureau_id
+                .map_or("全体".to_string(), |b| b.to_string())
+        );
+        let hours = target.hours.normalize().to_string();
+        match existing {
+            Some((id, old)) => {
+                self.tx.execute(
+                    "UPDATE targets SET hours = ?2 WHERE id = ?1",
+                    params![id, hours],
+                )?;
+                let before = Target {
+                    hours: old.parse().unwrap_or_default(),
+                    ..target.clone()
+                };
+                self.audit(Action::Update, "target", &key, Some(&before), Some(target))
+            }
+            None => {
+                self.tx
+                    .execute(
+                        "INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (?1, ?2, ?3)",
+                        params![target.fiscal_year.0, target.bureau_id, hours],
+                    )
+                    .map_err(|e| match e {
+                        rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("targets:") => {
+                            Error::Invalid("目標値は団体全体か部局に設定してください（課や係には設定できません）".into())
+                        }
+                        e => Error::Db(e),
+                    })?;
+                self.audit(Action::Create, "target", &key, None, Some(target))
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! 台帳 — the ledger's records: initiatives (取組), their effects (効果) per fiscal year and basis, targets (目標値),
+//! evaluations (評価) and the settings that govern rounding and conversions.
+
+mod effect;
+mod settings;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::fiscal::FiscalYear;
+
+pub use effect::{Effect, EffectError, EffectInput, Evaluated, NewEffect, Structured};
+pub use settings::{Adopt, Rounding, RoundingMode, RoundingScope, SETTING_KEYS, Settings};
+
+/// Defines a closed set of Japanese labels stored as text, with parsing that also accepts a few synonyms.
+macro_rules! label_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $label:literal $(| $syn:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $label)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The label stored and shown.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Reads the label or a common synonym, ignoring width and spaces.
+            pub fn parse(text: &str) -> Option<Self> {
+                let key = crate::org::name_key(text);
+                $(
+                    if key == crate::org::name_key($label) $(|| key == crate::org::name_key($syn))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            /// The accepted labels, for messages: `RPA、AI-OCR、…`.
+            pub fn choices() -> String {
+                Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+label_enum! {
+    /// 区分: what kind of initiative.
+    Kind {
+        Rpa = "RPA",
+        AiOcr = "AI-OCR" | "AIOCR" | "AI OCR" | "OCR",
+        RpaAiOcr = "RPA+AI-OCR" | "AI-OCR+RPA" | "RPA・AI-OCR" | "AI-OCR・RPA" | "RPA+AIOCR",
+        Other = "その他" | "他",
+    }
+}
+
+label_enum! {
+    /// 状況 (事業段階): where an initiative stands in its lifecycle.
+    Status {
+        Considering = "検討中" | "構想中",
+        Developing = "開発中" | "整備中",
+        Trial = "試行中" | "実証実験" | "実証実験中",
+        Operating = "運用中" | "一部運用" | "本格運用" | "稼働中",
+        Suspended = "停止" | "停止中",
+        Abolished = "廃止",
+    }
+}
+
+label_enum! {
+    /// 算定区分: how an effect figure was obtained.
+    Basis {
+        /// 試算: an estimate before or at launch.
+        Estimate = "試算" | "見込" | "見込み",
+        /// 試行: measured in a trial, often extrapolated to a year (年換算).
+        Trial = "試行" | "年換算",
+        /// 実績: the actual for the year.
+        Actual = "実績",
+    }
+}
+
+label_enum! {
+    /// 評価: the yearly grade some cities give each system.
+    Grade {
+        /// 計画通り
+        A = "A",
+        /// おおむね達成
+        B = "B",
+        /// 改善の余地あり
+        C = "C",
+        /// 見直しの是非を検討
+        D = "D",
+    }
+}
+
+impl Basis {
+    /// The order in which a year's figure is preferred when no basis is asked for: 実績, else 試行, else 試算.
+    pub fn preference(self) -> u8 {
+        match self {
+            Basis::Actual => 0,
+            Basis::Trial => 1,
+            Basis::Estimate => 2,
+        }
+    }
+}
+
+/// 取組: one RPA scenario, AI-OCR rollout or other measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Initiative {
+    pub id: i64,
+    /// 管理番号, e.g. `R5-0012`: stable, unique, shown to users.
+    pub ledger_id: String,
+    pub kind: Kind,
+    /// 業務名
+    pub title: String,
+    /// The owning unit (a 部局, 課 or 係).
+    pub unit_id: i64,
+    pub tool: Option<String>,
+    pub vendor: Option<String>,
+    pub status: Status,
+    pub started_on: Option<NaiveDate>,
+    pub scenario_count: Option<i64>,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The fields of a new or edited initiative (everything but the row id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InitiativeFields {
+    /// Given, or `None` to number it `R5-0001`… from the fiscal year of `started_on` (or the current one).
+    pub ledger_id: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    pub unit_id: i64,
+    pub tool: Option<String>,
+    pub vendor: Option<String>,
+    pub status: Status,
+    pub started_on: Option<NaiveDate>,
+    pub scenario_count: Option<i64>,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// One entry of an initiative's status history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: Status,
+    pub changed_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// 評価 for one fiscal year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub fiscal_year: FiscalYear,
+    pub grade: Grade,
+    pub reason: Option<String>,
+    /// 所見: the DX section's reviewing comment.
+    pub reviewer_comment: Option<String>,
+}
+
+/// 目標値: hours to save in a fiscal year, for the whole organisation or one 部局.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub fiscal_year: FiscalYear,
+    pub bureau_id: Option<i64>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub hours: Decimal,
+}
+
+/// Next ledger id for a prefix such as `R5`: one more than the highest number in use, four digits.
+pub fn next_ledger_id(prefix: &str, existing: impl Iterator<Item = String>) -> String {
+    let lead = format!("{prefix}-");
+    let max = existing
+        .filter_map(|id| id.strip_prefix(&lead).and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{:04}", max + 1)
+}

@@ -1,0 +1,236 @@
+//! 組織 — the organisation: 部局 (bureau) > 課 (section) > 係 (unit), renamed and merged every April.
+//!
+//! A unit keeps one identity through renames: its name for a fiscal year is the latest rename that took effect
+//! by then, so a figure for 令和5年度 shows under the name used that year. A merge ends the merged units and
+//! points them at their successor, so reports can roll old figures up to today's unit. Names are matched by a
+//! key that ignores width and spaces, against every name a unit ever had and its declared aliases.
+
+mod resolve;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::fiscal::FiscalYear;
+
+pub use resolve::{Resolution, suggestions};
+
+/// The level of a unit in the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 部局
+    Bureau,
+    /// 課
+    Section,
+    /// 係
+    Unit,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Bureau => "bureau",
+            Level::Section => "section",
+            Level::Unit => "unit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "bureau" => Level::Bureau,
+            "section" => Level::Section,
+            "unit" => Level::Unit,
+            _ => return None,
+        })
+    }
+
+    pub fn ja(self) -> &'static str {
+        match self {
+            Level::Bureau => "部局",
+            Level::Section => "課",
+            Level::Unit => "係",
+        }
+    }
+
+    pub fn child(self) -> Option<Level> {
+        match self {
+            Level::Bureau => Some(Level::Section),
+            Level::Section => Some(Level::Unit),
+            Level::Unit => None,
+        }
+    }
+}
+
+/// The key names are compared by: NFKC (full-width letters and digits, half-width katakana), all whitespace
+/// removed (including the full-width space). `子ども部` and `子ども 部` share a key; `こども部` does not — that
+/// takes an alias or a rename.
+pub fn name_key(name: &str) -> String {
+    name.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// One organisational unit with its whole history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub level: Level,
+    pub parent_id: Option<i64>,
+    /// The name the unit started with.
+    pub name: String,
+    pub code: Option<String>,
+    /// First and last fiscal year the unit exists (`None`: open-ended).
+    pub valid_from: Option<FiscalYear>,
+    pub valid_to: Option<FiscalYear>,
+    /// Renames, ordered by the fiscal year they took effect.
+    pub renames: Vec<Rename>,
+    /// Other spellings that mean this unit.
+    pub aliases: Vec<String>,
+    /// The unit this one was merged into, and from which fiscal year.
+    pub merged_into: Option<Merge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rename {
+    pub from_year: FiscalYear,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Merge {
+    pub into_id: i64,
+    pub fiscal_year: FiscalYear,
+}
+
+impl OrgUnit {
+    /// The name in use in a fiscal year.
+    pub fn name_in(&self, fy: FiscalYear) -> &str {
+        self.renames
+            .iter()
+            .rev()
+            .find(|r| r.from_year <= fy)
+            .map_or(&self.name, |r| &r.name)
+    }
+
+    /// The latest name.
+    pub fn current_name(&self) -> &str {
+        self.renames.last().map_or(&self.name, |r| &r.name)
+    }
+
+    pub fn is_valid_in(&self, fy: FiscalYear) -> bool {
+        self.valid_from.is_none_or(|f| f <= fy) && self.valid_to.is_none_or(|t| fy <= t)
+    }
+
+    /// Every name this unit answers to: its names over time and its aliases.
+    pub fn all_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str())
+            .chain(self.renames.iter().map(|r| r.name.as_str()))
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Whether names are shown as they were in the reported year or as the unit that carries them on today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameView {
+    /// The name used in the fiscal year of the figure (the default: a figure stays with the name it was
+    /// reported under).
+    #[default]
+    AsReported,
+    /// Today's unit: merges followed to the successor, latest names.
+    Current,
+}
+
+/// The whole organisation in memory: small (hundreds of units), loaded once per command.
+#[derive(Debug, Clone, Default)]
+pub struct OrgChart {
+    units: BTreeMap<i64, OrgUnit>,
+}
+
+impl OrgChart {
+    pub fn new(units: impl IntoIterator<Item = OrgUnit>) -> Self {
+        Self {
+            units: units.into_iter().map(|u| (u.id, u)).collect(),
+        }
+    }
+
+    pub fn get(&self, id: i64) -> Option<&OrgUnit> {
+        self.units.get(&id)
+    }
+
+    pub fn units(&self) -> impl Iterator<Item = &OrgUnit> {
+        self.units.values()
+    }
+
+    pub fn children(&self, id: Option<i64>) -> impl Iterator<Item = &OrgUnit> {
+        self.units.values().filter(move |u| u.parent_id == id)
+    }
+
+    /// The unit that carries on `id` today: merges followed to the end (a chain is at most as long as the
+    /// number of units, which also guards against a cycle written by hand into the file).
+    pub fn successor(&self, id: i64) -> i64 {
+        let mut current = id;
+        for _ in 0..=self.units.len() {
+            match self
+                .units
+                .get(&current)
+                .and_then(|u| u.merged_into.as_ref())
+            {
+                Some(m) => current = m.into_id,
+                None => return current,
+            }
+        }
+        current
+    }
+
+    /// The unit at `level` that contains `id` (itself if it is at that level).
+    pub fn ancestor_at(&self, id: i64, level: Level) -> Option<&OrgUnit> {
+        let mut unit = self.units.get(&id)?;
+        while unit.level > level {
+            unit = self.units.get(&unit.parent_id?)?;
+        }
+        (unit.level == level).then_some(unit)
+    }
+
+    /// The unit to show a figure of fiscal year `fy` under, given the view.
+    pub fn view(&self, id: i64, view: NameView) -> i64 {
+        match view {
+            NameView::AsReported => id,
+            NameView::Current => self.successor(id),
+        }
+    }
+
+    /// The display name of a unit for a figure of `fy` under the view.
+    pub fn display_name(&self, id: i64, fy: FiscalYear, view: NameView) -> String {
+        match self.units.get(&id) {
+            Some(u) => match view {
+                NameView::AsReported => u.name_in(fy).to_string(),
+                NameView::Current => u.current_name().to_string(),
+            },
+            None => format!("(不明な組織 {id})"),
+        }
+    }
+
+    /// `総務部／人事課／給与係`: the path of names from the bureau down, as of `fy` under the view.
+    pub fn path(&self, id: i64, fy: FiscalYear, view: NameView) -> String {
+        let mut names = Vec::new();
+        let mut next = Some(id);
+        while let Some(i) = next {
+            names.push(self.display_name(i, fy, view));
+            next = self.units.get(&i).and_then(|u| u.parent_id);
+            if names.len() > 3 {
+                break;
+            }
+        }
+        names.reverse();
+        names.join("／")
+    }
+}
+
+/// Splits a unit path as users type it: `総務部/人事課`, `総務部／人事課`, `総務部>人事課`, `総務部＞人事課`.
+pub fn split_path(path: &str) -> Vec<String> {
+    path.split(['/', '／', '>', '＞'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}

@@ -1,0 +1,329 @@
+//! 集計: hours saved per group for one fiscal year, with targets, 人工 and yen.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::db::EffectRow;
+use crate::fiscal::FiscalYear;
+use crate::ledger::{Basis, Kind, RoundingScope, Settings, Target};
+use crate::org::{Level, NameView, OrgChart};
+
+/// What to group a summary by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// 部局別
+    Bureau,
+    /// 課別
+    Section,
+    /// 区分別
+    Kind,
+    /// ツール別
+    Tool,
+    /// 状況別
+    Status,
+}
+
+impl GroupBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Bureau => "部局",
+            GroupBy::Section => "課",
+            GroupBy::Kind => "区分",
+            GroupBy::Tool => "ツール",
+            GroupBy::Status => "状況",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryOptions {
+    pub fiscal_year: FiscalYear,
+    pub by: GroupBy,
+    /// One basis, or `None` for each initiative's best basis of the year (実績, else 試行, else 試算).
+    pub basis: Option<Basis>,
+    pub view: NameView,
+}
+
+/// One counted line: an initiative's adopted figure for the year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub ledger_id: String,
+    pub title: String,
+    pub group: String,
+    pub kind: Kind,
+    pub basis: Basis,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub minutes: Decimal,
+    /// Hours under the rounding rule when lines are rounded, exact otherwise.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub hours: Decimal,
+    pub formula: Option<String>,
+}
+
+/// A group's (or the whole organisation's) figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    /// Hours under the rounding rule.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub hours: Decimal,
+    /// Exact minutes.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub minutes: Decimal,
+    pub initiatives: usize,
+    pub scenarios: i64,
+    /// Hours per 区分, under the same rule.
+    pub by_kind: BTreeMap<String, serde_json::Value>,
+    #[serde(
+        with = "rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_hours: Option<Decimal>,
+    /// Hours ÷ target, in percent to one decimal.
+    #[serde(
+        with = "rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub achievement_rate: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub key: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub fiscal_year: i32,
+    pub fiscal_year_label: String,
+    pub by: GroupBy,
+    /// The basis asked for, or `最良（実績＞試行＞試算）`.
+    pub basis: String,
+    pub rounding: String,
+    pub adopt: String,
+    pub groups: Vec<Group>,
+    pub total: Totals,
+    /// 人工: total hours ÷ hours per person-year, two decimals.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub person_years: Decimal,
+    /// Total hours × yen per hour, whole yen.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub yen: Decimal,
+    #[serde(skip)]
+    pub lines: Vec<Line>,
+}
+
+/// Picks the counted lines: per initiative the asked basis, or the best one of the year.
+fn pick<'a>(rows: &'a [EffectRow], opts: &SummaryOptions) -> Vec<&'a EffectRow> {
+    let mut best: HashMap<i64, &EffectRow> = HashMap::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.effect.fiscal_year == opts.fiscal_year)
+    {
+        if opts.basis.is_some_and(|b| b != row.effect.basis) {
+            continue;
+        }
+        let entry = best.entry(row.effect.initiative_id).or_insert(row);
+        if row.effect.basis.preference() < entry.effect.basis.preference() {
+            *entry = row;
+        }
+    }
+    let mut picked: Vec<&EffectRow> = best.into_values().collect();
+    picked.sort_by(|a, b| a.ledger_id.cmp(&b.ledger_id));
+    picked
+}
+
+/// The group a line belongs to, with a sort key that keeps the organisation's order.
+fn group_of(
+    row: &EffectRow,
+    chart: &OrgChart,
+    opts: &SummaryOptions,
+) -> (String, (i64, String), Option<i64>) {
+    let fy = opts.fiscal_year;
+    match opts.by {
+        GroupBy::Bureau | GroupBy::Section => {
+            let unit = chart.view(row.effect.unit_id, opts.view);
+            let level = if opts.by == GroupBy::Bureau {
+                Level::Bureau
+            } else {
+                Level::Section
+            };
+            match chart.ancestor_at(unit, level) {
+                Some(u) => (
+                    chart.path(u.id, fy, opts.view),
+                    (u.id, String::new()),
+                    Some(u.id),
+                ),
+                // A line that belongs to a bureau as a whole, when grouping by section.
+                None => match chart.ancestor_at(unit, Level::Bureau) {
+                    Some(b) => {
+                        let key =
+                            format!("{}（部局全体）", chart.display_name(b.id, fy, opts.view));
+                        (key, (b.id, String::new()), None)
+                    }
+                    None => ("（組織不明）".into(), (i64::MAX, String::new()), None),
+                },
+            }
+        }
+        GroupBy::Kind => {
+            let order = Kind::ALL.iter().position(|k| *k == row.kind).unwrap_or(0) as i64;
+            (row.kind.label().into(), (order, String::new()), None)
+        }
+        GroupBy::Tool => {
+            let tool = row
+                .tool
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| "（未設定）".into());
+            (tool.clone(), (0, tool), None)
+        }
+        GroupBy::Status => {
+            let order = crate::ledger::Status::ALL
+                .iter()
+                .position(|s| *s == row.status)
+                .unwrap_or(0) as i64;
+            (row.status.label().into(), (order, String::new()), None)
+        }
+    }
+}
+
+/// Accumulates lines and rounds them under the settings.
+#[derive(Default)]
+struct Acc {
+    minutes: Decimal,
+    /// Sum of rounded line hours (used when lines are rounded).
+    rounded_hours: Decimal,
+    initiatives: usize,
+    scenarios: i64,
+    by_kind_minutes: BTreeMap<Kind, Decimal>,
+    by_kind_rounded: BTreeMap<Kind, Decimal>,
+}
+
+impl Acc {
+    fn add(&mut self, minutes: Decimal, rounded: Decimal, kind: Kind, scenarios: Option<i64>) {
+        self.minutes += minutes;
+        self.rounded_hours += rounded;
+        self.initiatives += 1;
+        self.scenarios += scenarios.unwrap_or(0);
+        *self.by_kind_minutes.entry(kind).or_default() += minutes;
+        *self.by_kind_rounded.entry(kind).or_default() += rounded;
+    }
+
+    fn totals(&self, settings: &Settings, target: Option<Decimal>) -> Totals {
+        let rule = settings.rounding;
+        let hours_of = |minutes: Decimal, rounded: Decimal| match rule.scope {
+            RoundingScope::PerLine => rounded,
+            RoundingScope::Total => rule.hours(minutes / Decimal::from(60)),
+        };
+        let hours = hours_of(self.minutes, self.rounded_hours);
+        let by_kind = self
+            .by_kind_minutes
+            .iter()
+            .map(|(k, m)| {
+                let h = hours_of(*m, self.by_kind_rounded.get(k).copied().unwrap_or_default());
+                (k.label().to_string(), decimal_json(h))
+            })
+            .collect();
+        let achievement_rate = target
+            .filter(|t| !t.is_zero())
+            .map(|t| crate::number::round_half_up(hours / t * Decimal::ONE_HUNDRED, 1));
+        Totals {
+            hours,
+            minutes: self.minutes.normalize(),
+            initiatives: self.initiatives,
+            scenarios: self.scenarios,
+            by_kind,
+            target_hours: target,
+            achievement_rate,
+        }
+    }
+}
+
+fn decimal_json(d: Decimal) -> serde_json::Value {
+    serde_json::from_str(&d.normalize().to_string()).unwrap_or(serde_json::Value::Null)
+}
+
+/// Sums the year's figures into groups and a grand total. Totals are reproducible from the lines: with
+/// per-line rounding every total is the sum of the rounded lines; with total rounding each total is the exact
+/// sum rounded once.
+pub fn summarize(
+    rows: &[EffectRow],
+    chart: &OrgChart,
+    settings: &Settings,
+    targets: &[Target],
+    opts: &SummaryOptions,
+) -> Summary {
+    let rule = settings.rounding;
+    let mut groups: BTreeMap<(i64, String), (String, Option<i64>, Acc)> = BTreeMap::new();
+    let mut total = Acc::default();
+    let mut lines = Vec::new();
+    for row in pick(rows, opts) {
+        let minutes = row.effect.adopted_minutes(settings.adopt);
+        let exact_hours = minutes / Decimal::from(60);
+        let rounded = rule.hours(exact_hours);
+        let (key, order, bureau) = group_of(row, chart, opts);
+        let entry = groups
+            .entry(order)
+            .or_insert_with(|| (key.clone(), bureau, Acc::default()));
+        entry.2.add(minutes, rounded, row.kind, row.scenario_count);
+        total.add(minutes, rounded, row.kind, row.scenario_count);
+        lines.push(Line {
+            ledger_id: row.ledger_id.clone(),
+            title: row.title.clone(),
+            group: key,
+            kind: row.kind,
+            basis: row.effect.basis,
+            minutes: minutes.normalize(),
+            hours: if rule.scope == RoundingScope::PerLine {
+                rounded
+            } else {
+                exact_hours.normalize()
+            },
+            formula: row.effect.formula.clone(),
+        });
+    }
+    let target_for = |bureau: Option<i64>| {
+        targets
+            .iter()
+            .find(|t| t.fiscal_year == opts.fiscal_year && t.bureau_id == bureau)
+            .map(|t| t.hours)
+    };
+    let groups: Vec<Group> = groups
+        .into_values()
+        .map(|(key, bureau, acc)| {
+            let target = if opts.by == GroupBy::Bureau {
+                bureau.and_then(|b| target_for(Some(b)))
+            } else {
+                None
+            };
+            Group {
+                key,
+                totals: acc.totals(settings, target),
+            }
+        })
+        .collect();
+    let total = total.totals(settings, target_for(None));
+    let person_years =
+        crate::number::round_half_up(total.hours / settings.hours_per_person_year, 2);
+    let yen = crate::number::round_half_up(total.hours * settings.yen_per_hour, 0);
+    Summary {
+        fiscal_year: opts.fiscal_year.0,
+        fiscal_year_label: opts.fiscal_year.label(),
+        by: opts.by,
+        basis: opts.basis.map_or_else(
+            || "最良（実績＞試行＞試算）".to_string(),
+            |b| b.label().to_string(),
+        ),
+        rounding: rule.describe(),
+        adopt: format!("申告値と計算値がある行は{}を採用", settings.adopt.label()),
+        groups,
+        total,
+        person_years,
+        yen,
+        lines,
+    }
+}
