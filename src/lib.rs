@@ -3,6 +3,7 @@
 //! summaries — and never depends on a user interface; the `daicho` CLI and the desktop shell are thin callers.
 
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod fiscal;
 pub mod formula;

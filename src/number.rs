@@ -86,6 +86,11 @@ pub fn group_thousands(value: Decimal, max_places: u32) -> String {
     out
 }
 
+/// A decimal as an exact JSON number (`816.5`, not `"816.5"` and not a rounded float).
+pub fn json(value: Decimal) -> serde_json::Value {
+    serde_json::from_str(&value.normalize().to_string()).unwrap_or(serde_json::Value::Null)
+}
+
 /// One unit in the last decimal place the text was written with: `817` → 1, `816.7` → 0.1, `48.08` → 0.01.
 /// Used to judge whether a hand-rounded figure agrees with an exact one.
 pub fn last_place(value: Decimal) -> Decimal {

@@ -1,1 +1,514 @@
+//! The store: migrations, constraints that keep bad data out by any path, the audit log in the same
+//! transaction, and the summary's arithmetic under every rounding rule.
 
+use daicho::db::{self, Store};
+use daicho::fiscal::FiscalYear;
+use daicho::ledger::{Basis, EffectInput, InitiativeFields, Kind, NewEffect, Status, Target};
+use daicho::org::{Level, NameView};
+use daicho::report::{GroupBy, SummaryOptions, summarize};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use crate::support::{TestDir, author};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn fields(unit_id: i64, title: &str, kind: Kind) -> InitiativeFields {
+    InitiativeFields {
+        ledger_id: None,
+        kind,
+        title: title.into(),
+        unit_id,
+        tool: Some("WinActor".into()),
+        vendor: None,
+        status: Status::Operating,
+        started_on: None,
+        scenario_count: Some(2),
+        owner: None,
+        notes: None,
+    }
+}
+
+fn effect(fy: i32, basis: Basis, formula: Option<&str>, stated: Option<&str>) -> NewEffect {
+    NewEffect {
+        fiscal_year: FiscalYear(fy),
+        basis,
+        input: formula.map_or(EffectInput::StatedOnly, |f| EffectInput::Formula(f.into())),
+        stated_hours: stated.map(d),
+        note: None,
+    }
+}
+
+#[test]
+fn bundled_sqlite_is_new_enough() {
+    assert!(
+        rusqlite::version_number() >= db::MIN_SQLITE,
+        "SQLite {} predates the WAL-reset fix of 3.51.3",
+        rusqlite::version()
+    );
+}
+
+#[test]
+fn opening_creates_migrates_and_reopens() {
+    let t = TestDir::new();
+    let store = t.store();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1, "foreign keys are enforced");
+    drop(store);
+    assert_eq!(
+        t.store().schema_version().unwrap(),
+        1,
+        "reopening applies nothing twice"
+    );
+    assert!(t.store().integrity_problems().unwrap().is_empty());
+}
+
+#[test]
+fn an_edited_migration_or_a_newer_schema_stops_the_program() {
+    let t = TestDir::new();
+    let store = t.store();
+    store
+        .conn()
+        .execute(
+            "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let err = Store::open(&t.db())
+        .err()
+        .expect("an edited migration must be refused");
+    assert_eq!(err.code(), "incompatible", "{err}");
+
+    let t = TestDir::new();
+    let store = t.store();
+    store
+        .conn()
+        .execute(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', 'x')",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let err = Store::open(&t.db())
+        .err()
+        .expect("a newer schema must be refused");
+    assert!(err.to_string().contains("新しい版の Daicho"), "{err}");
+}
+
+#[test]
+fn constraints_refuse_bad_rows_from_any_path() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    let (bureau, section) = store
+        .write(&author(), |tx| {
+            let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
+            let s = tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)?;
+            Ok((b, s))
+        })
+        .unwrap();
+    let i = store
+        .write(&author(), |tx| {
+            tx.add_initiative(&fields(section, "給与", Kind::Rpa))
+        })
+        .unwrap();
+    let c = store.conn();
+    let bad: &[(&str, &str)] = &[
+        (
+            "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status) VALUES ('X-1', 'ロボ', 't', 1, '運用中')",
+            "unknown kind",
+        ),
+        (
+            "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status) VALUES ('X-1', 'RPA', 't', 1, '稼働')",
+            "unknown status",
+        ),
+        (
+            "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status) VALUES ('X-1', 'RPA', '  ', 1, '運用中')",
+            "empty title",
+        ),
+        (
+            "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status, scenario_count) VALUES ('X-1', 'RPA', 't', 1, '運用中', -1)",
+            "negative scenarios",
+        ),
+        (
+            "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status) VALUES ('X-1', 'RPA', 't', 999, '運用中')",
+            "unknown unit",
+        ),
+        (
+            "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status, started_on) VALUES ('X-1', 'RPA', 't', 1, '運用中', '2023/4/1')",
+            "date not ISO",
+        ),
+        (
+            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis) VALUES (1, 1, 2023, '実績')",
+            "no figure at all",
+        ),
+        (
+            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, stated_hours) VALUES (1, 1, 2023, '概算', '5')",
+            "unknown basis",
+        ),
+        (
+            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, stated_hours) VALUES (1, 1, 2023, '実績', '約5')",
+            "non-numeric hours",
+        ),
+        (
+            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, computed_minutes) VALUES (1, 1, 2023, '実績', '5')",
+            "computed without formula",
+        ),
+        (
+            "INSERT INTO org_units (level, parent_id, name, name_key) VALUES ('section', NULL, 'x', 'x')",
+            "section without bureau",
+        ),
+        (
+            "INSERT INTO org_units (level, parent_id, name, name_key) VALUES ('unit', 1, 'x', 'x')",
+            "係 directly under a bureau",
+        ),
+        (
+            "INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (2023, 2, '10')",
+            "target on a section",
+        ),
+        (
+            "INSERT INTO evaluations (initiative_id, fiscal_year, grade) VALUES (1, 2023, 'E')",
+            "grade outside A–D",
+        ),
+        (
+            "INSERT INTO settings (key, value) VALUES ('colour', 'red')",
+            "unknown setting",
+        ),
+        (
+            "UPDATE audit_log SET actor = 'someone else'",
+            "audit log is append-only",
+        ),
+        ("DELETE FROM audit_log", "audit log is append-only"),
+    ];
+    let mut accepted = Vec::new();
+    for (sql, why) in bad {
+        if c.execute(sql, []).is_ok() {
+            accepted.push(format!("{why}: {sql}"));
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "the schema must refuse:\n{}",
+        accepted.join("\n")
+    );
+    assert_eq!(
+        (bureau, section, i.id),
+        (1, 2, 1),
+        "the ids the statements above rely on"
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_neither_the_change_nor_its_audit_row() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    let result = store.write(&author(), |tx| {
+        tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
+        tx.add_unit(Level::Bureau, None, "総務部", None, None, None) // duplicate: fails
+    });
+    assert_eq!(result.unwrap_err().code(), "conflict");
+    assert_eq!(
+        db::load_org_chart(store.conn()).unwrap().units().count(),
+        0,
+        "the first unit was rolled back"
+    );
+    assert!(
+        db::audit_log(store.conn(), None, None, 10)
+            .unwrap()
+            .is_empty(),
+        "and so was its audit row"
+    );
+}
+
+#[test]
+fn every_change_is_audited_with_before_and_after() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    let section = store
+        .write(&author(), |tx| {
+            let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
+            tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)
+        })
+        .unwrap();
+    let i = store
+        .write(&author(), |tx| {
+            tx.add_initiative(&fields(section, "給与", Kind::Rpa))
+        })
+        .unwrap();
+    assert_eq!(
+        i.ledger_id, "R6-0001",
+        "numbered from the author's date (2024-06-01 is in 令和6年度)"
+    );
+    store
+        .write(&author(), |tx| {
+            tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("5分×100件"), None))
+        })
+        .unwrap();
+    store
+        .write(&author(), |tx| {
+            tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("6分×100件"), None))
+        })
+        .unwrap();
+    store
+        .write(&author(), |tx| tx.delete_initiative(i.id))
+        .unwrap();
+    let log = db::audit_log(store.conn(), None, None, 100).unwrap();
+    let summary: Vec<(String, String)> = log
+        .iter()
+        .rev()
+        .map(|e| (e.entity.clone(), e.action.clone()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("org_unit", "create"),
+        ("org_unit", "create"),
+        ("initiative", "create"),
+        ("effect", "create"),
+        ("effect", "update"),
+        ("effect", "delete"),
+        ("initiative", "delete"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(summary, expected);
+    let update = log.iter().find(|e| e.action == "update").unwrap();
+    assert_eq!(update.before.as_ref().unwrap()["computed_minutes"], "500");
+    assert_eq!(update.after.as_ref().unwrap()["computed_minutes"], "600");
+    assert!(
+        log.iter()
+            .all(|e| e.actor == "tester" && e.at.starts_with("2024-06-01T09:00:00")),
+        "who and when"
+    );
+}
+
+/// A small ledger: three initiatives in two bureaus, lines whose rounding differs under each rule.
+fn small_ledger(t: &TestDir) -> Store {
+    let mut store = t.store();
+    store
+        .write(&author(), |tx| {
+            let a = tx.add_unit(Level::Bureau, None, "総務部", Some("01"), None, None)?;
+            let b = tx.add_unit(Level::Bureau, None, "財務部", Some("02"), None, None)?;
+            let i1 = tx.add_initiative(&fields(a, "一", Kind::Rpa))?;
+            let i2 = tx.add_initiative(&fields(a, "二", Kind::AiOcr))?;
+            let i3 = tx.add_initiative(&fields(b, "三", Kind::Rpa))?;
+            // 10分×5件 = 50 min = 0.8333 h; stated 1 h.
+            tx.set_effect(
+                i1.id,
+                &effect(2023, Basis::Actual, Some("10分×5件"), Some("1")),
+            )?;
+            tx.set_effect(i1.id, &effect(2023, Basis::Estimate, Some("100時間"), None))?;
+            // 7分×5件 = 35 min = 0.5833 h; no stated figure.
+            tx.set_effect(i2.id, &effect(2023, Basis::Trial, Some("7分×5件"), None))?;
+            tx.set_effect(i2.id, &effect(2023, Basis::Estimate, Some("200時間"), None))?;
+            // Estimate only: 1 h 2 min = 1.0333 h.
+            tx.set_effect(i3.id, &effect(2023, Basis::Estimate, Some("62分"), None))?;
+            tx.set_effect(i3.id, &effect(2022, Basis::Actual, Some("999時間"), None))?;
+            tx.set_target(&Target {
+                fiscal_year: FiscalYear(2023),
+                bureau_id: None,
+                hours: d("4"),
+            })?;
+            tx.set_target(&Target {
+                fiscal_year: FiscalYear(2023),
+                bureau_id: Some(a),
+                hours: d("2"),
+            })?;
+            Ok(())
+        })
+        .unwrap();
+    store
+}
+
+#[test]
+fn summary_arithmetic_under_each_rule() {
+    let t = TestDir::new();
+    let mut store = small_ledger(&t);
+    // Lines counted (best basis of the year): i1 実績 10分×5件 = 50 min (stated 1 h), i2 試行 35 min, i3 試算
+    // 62 min. (adopt, mode, unit, scope) → hours of 総務部, 財務部, total; exact minutes.
+    let cases: &[([&str; 4], [&str; 3], &str)] = &[
+        // Stated 1 h adopted; 0.5833 → 0.6; 1.0333 → 1.0. Per line: 1 + 0.6 = 1.6; 1.0; total 2.6.
+        (
+            ["申告値", "四捨五入", "0.1", "行ごと"],
+            ["1.6", "1", "2.6"],
+            "157",
+        ),
+        // Computed adopted: 0.8333 → 0.8; + 0.6 = 1.4; 1.0; total 2.4.
+        (
+            ["計算値", "四捨五入", "0.1", "行ごと"],
+            ["1.4", "1", "2.4"],
+            "147",
+        ),
+        // Total rounding: 85 min = 1.4167 → 1.4; 62 min → 1.0; 147 min = 2.45 → 2.5 (not 1.4 + 1.0).
+        (
+            ["計算値", "四捨五入", "0.1", "合計"],
+            ["1.4", "1", "2.5"],
+            "147",
+        ),
+        // Ceil to whole hours per line: 1 + 1 = 2; 2; total 4.
+        (
+            ["計算値", "切り上げ", "1", "行ごと"],
+            ["2", "2", "4"],
+            "147",
+        ),
+        // Floor to 0.01 h per line: 0.83 + 0.58 = 1.41; 1.03; total 2.44.
+        (
+            ["計算値", "切り捨て", "0.01", "行ごと"],
+            ["1.41", "1.03", "2.44"],
+            "147",
+        ),
+    ];
+    for ([adopt, mode, unit, scope], [soumu, zaimu, total], minutes) in cases {
+        let changes = [
+            ("adopt", adopt),
+            ("rounding.mode", mode),
+            ("rounding.unit", unit),
+            ("rounding.scope", scope),
+        ];
+        store
+            .write(&author(), |tx| {
+                for (k, v) in changes {
+                    tx.set_setting(k, v)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let settings = db::load_settings(store.conn()).unwrap();
+        let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2023))).unwrap();
+        let chart = db::load_org_chart(store.conn()).unwrap();
+        let targets = db::targets(store.conn(), Some(FiscalYear(2023))).unwrap();
+        let opts = SummaryOptions {
+            fiscal_year: FiscalYear(2023),
+            by: GroupBy::Bureau,
+            basis: None,
+            view: NameView::AsReported,
+        };
+        let s = summarize(&rows, &chart, &settings, &targets, &opts);
+        let got: Vec<String> = s
+            .groups
+            .iter()
+            .map(|g| g.totals.hours.to_string())
+            .chain([s.total.hours.to_string()])
+            .collect();
+        assert_eq!(
+            got,
+            [*soumu, *zaimu, *total],
+            "{changes:?} ({})",
+            settings.rounding.describe()
+        );
+        assert_eq!(
+            s.total.minutes,
+            d(minutes),
+            "{changes:?}: exact minutes, whatever the rounding"
+        );
+        assert_eq!(
+            s.total.initiatives, 3,
+            "one line per initiative, best basis of the year"
+        );
+        assert_eq!(s.total.target_hours, Some(d("4")));
+        assert_eq!(
+            s.groups[0].totals.target_hours,
+            Some(d("2")),
+            "the 部局 target"
+        );
+        // Reproducibility: with per-line rounding the total is the sum of the printed lines.
+        if settings.rounding.scope == daicho::ledger::RoundingScope::PerLine {
+            let lines: Decimal = s.lines.iter().map(|l| l.hours).sum();
+            assert_eq!(
+                lines, s.total.hours,
+                "{changes:?}: total = sum of rounded lines"
+            );
+        }
+    }
+}
+
+#[test]
+fn summary_by_basis_and_achievement() {
+    let t = TestDir::new();
+    let store = small_ledger(&t);
+    let settings = db::load_settings(store.conn()).unwrap();
+    let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2023))).unwrap();
+    let chart = db::load_org_chart(store.conn()).unwrap();
+    let targets = db::targets(store.conn(), Some(FiscalYear(2023))).unwrap();
+    let opts = SummaryOptions {
+        fiscal_year: FiscalYear(2023),
+        by: GroupBy::Kind,
+        basis: Some(Basis::Estimate),
+        view: NameView::AsReported,
+    };
+    let s = summarize(&rows, &chart, &settings, &targets, &opts);
+    // 試算 only: 100 h + 200 h + 1.0333 h → per line 100 + 200 + 1.0 = 301.0.
+    assert_eq!(s.total.hours, d("301"));
+    let keys: Vec<&str> = s.groups.iter().map(|g| g.key.as_str()).collect();
+    assert_eq!(keys, ["RPA", "AI-OCR"], "groups follow the 区分 order");
+    assert_eq!(
+        s.total.achievement_rate,
+        Some(d("7525.0")),
+        "301 ÷ 4 = 7,525%"
+    );
+    assert_eq!(s.person_years, d("0.16"), "301 h ÷ 1,920 h");
+    assert_eq!(s.yen, d("903000"), "301 h × 3,000 円");
+}
+
+#[test]
+fn figures_stay_with_the_unit_they_were_reported_under() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    let (old_a, new_c, i) = store
+        .write(&author(), |tx| {
+            let b = tx.add_unit(Level::Bureau, None, "財務部", None, None, None)?;
+            let a = tx.add_unit(Level::Section, Some(b), "市民税課", None, None, None)?;
+            let i = tx.add_initiative(&fields(a, "課税資料の入力", Kind::Rpa))?;
+            tx.set_effect(i.id, &effect(2021, Basis::Actual, Some("60分×10件"), None))?;
+            let c = tx.add_unit(
+                Level::Section,
+                Some(b),
+                "課税課",
+                None,
+                Some(FiscalYear(2022)),
+                None,
+            )?;
+            tx.merge_units(&[a], c, FiscalYear(2022))?;
+            tx.set_effect(i.id, &effect(2022, Basis::Actual, Some("60分×20件"), None))?;
+            Ok((a, c, i))
+        })
+        .unwrap();
+    let moved = db::find_initiative(store.conn(), i.id).unwrap();
+    assert_eq!(
+        moved.unit_id, new_c,
+        "the initiative moves to the successor"
+    );
+    let effects = db::effects_of(store.conn(), i.id).unwrap();
+    assert_eq!(
+        effects.iter().map(|e| e.unit_id).collect::<Vec<_>>(),
+        [old_a, new_c],
+        "past figures stay put"
+    );
+    let chart = db::load_org_chart(store.conn()).unwrap();
+    let settings = db::load_settings(store.conn()).unwrap();
+    let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2021))).unwrap();
+    let mut opts = SummaryOptions {
+        fiscal_year: FiscalYear(2021),
+        by: GroupBy::Section,
+        basis: None,
+        view: NameView::AsReported,
+    };
+    let reported = summarize(&rows, &chart, &settings, &[], &opts);
+    assert_eq!(reported.groups[0].key, "財務部／市民税課");
+    opts.view = NameView::Current;
+    let current = summarize(&rows, &chart, &settings, &[], &opts);
+    assert_eq!(
+        current.groups[0].key, "財務部／課税課",
+        "rolled up to today's unit on request"
+    );
+}

@@ -12,6 +12,9 @@ use crate::ledger::{Basis, Effect, EffectInput, Kind, NewEffect, Status};
 
 const COLUMNS: &str = "e.id, e.initiative_id, e.unit_id, e.fiscal_year, e.basis, e.formula, e.structured, e.computed_minutes, e.stated_hours, e.note";
 
+/// 試算, 試行, 実績: the order in which a year's figures arrive.
+const BASIS_ORDER: &str = "CASE e.basis WHEN '試算' THEN 0 WHEN '試行' THEN 1 ELSE 2 END";
+
 fn conversion(col: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, message.into())
 }
@@ -50,7 +53,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
 /// The effects of one initiative, by fiscal year and basis.
 pub fn effects_of(conn: &Connection, initiative_id: i64) -> Result<Vec<Effect>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 ORDER BY e.fiscal_year, e.basis"
+        "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 ORDER BY e.fiscal_year, {BASIS_ORDER}"
     ))?;
     let rows = stmt.query_map([initiative_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -73,7 +76,7 @@ pub fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS}, i.ledger_id, i.title, i.kind, i.tool, i.status, i.scenario_count
          FROM effects e JOIN initiatives i ON i.id = e.initiative_id
-         WHERE ?1 IS NULL OR e.fiscal_year = ?1 ORDER BY e.fiscal_year, i.ledger_id, e.basis"
+         WHERE ?1 IS NULL OR e.fiscal_year = ?1 ORDER BY e.fiscal_year, i.ledger_id, {BASIS_ORDER}"
     ))?;
     let rows = stmt.query_map([fy.map(|f| f.0)], |r| {
         let kind: String = r.get(12)?;

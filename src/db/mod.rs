@@ -197,3 +197,27 @@ pub(crate) fn constraint(e: rusqlite::Error, conflict: impl FnOnce() -> String) 
         _ => Error::Db(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_older_than_3_51_3_is_refused() {
+        let cases = [
+            (3_051_002, "3.51.2", false),
+            (3_051_003, "3.51.3", true),
+            (3_054_001, "3.54.1", true),
+        ];
+        for (number, text, accepted) in cases {
+            let result = check_sqlite_version(number, text);
+            assert_eq!(result.is_ok(), accepted, "SQLite {text}");
+            if let Err(e) = result {
+                assert!(
+                    e.to_string().contains("3.51.3"),
+                    "the message names the minimum: {e}"
+                );
+            }
+        }
+    }
+}

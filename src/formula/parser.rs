@@ -277,15 +277,12 @@ impl<'a> Parser<'a> {
     ) -> Result<Expr> {
         let mut parts: Vec<Part> = Vec::new();
         let mut end = start;
-        loop {
-            let Some(Token {
-                kind: TokenKind::Number(number),
-                end: number_end,
-                ..
-            }) = self.peek()
-            else {
-                break;
-            };
+        while let Some(Token {
+            kind: TokenKind::Number(number),
+            end: number_end,
+            ..
+        }) = self.peek()
+        {
             let unit_word = match self.tokens.get(self.pos + 1) {
                 Some(Token {
                     kind: TokenKind::Word(w),

@@ -173,3 +173,26 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     }
     prev[b.len()]
 }
+
+impl OrgChart {
+    /// Resolves a unit typed as a path or a bare name, with a Japanese message that lists the candidates when
+    /// the name is ambiguous and the closest known names when it is unknown.
+    pub fn resolve(&self, text: &str, fy: Option<FiscalYear>) -> crate::Result<i64> {
+        match self.find_path(&super::split_path(text), fy) {
+            Resolution::Found(id) => Ok(id),
+            Resolution::Ambiguous(paths) => Err(crate::Error::Invalid(format!(
+                "「{text}」に当たる組織が複数あります（{}）。「総務部/総務課」のように部局から指定してください",
+                paths.join("、")
+            ))),
+            Resolution::NotFound { suggestions } if suggestions.is_empty() => {
+                Err(crate::Error::NotFound(format!(
+                    "組織「{text}」は登録されていません（daicho org list で確認し、daicho org add で登録できます）"
+                )))
+            }
+            Resolution::NotFound { suggestions } => Err(crate::Error::NotFound(format!(
+                "組織「{text}」は登録されていません。近い名前: {}",
+                suggestions.join("、")
+            ))),
+        }
+    }
+}

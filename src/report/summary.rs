@@ -225,14 +225,14 @@ impl Acc {
             .iter()
             .map(|(k, m)| {
                 let h = hours_of(*m, self.by_kind_rounded.get(k).copied().unwrap_or_default());
-                (k.label().to_string(), decimal_json(h))
+                (k.label().to_string(), crate::number::json(h))
             })
             .collect();
         let achievement_rate = target
             .filter(|t| !t.is_zero())
             .map(|t| crate::number::round_half_up(hours / t * Decimal::ONE_HUNDRED, 1));
         Totals {
-            hours,
+            hours: hours.normalize(),
             minutes: self.minutes.normalize(),
             initiatives: self.initiatives,
             scenarios: self.scenarios,
@@ -241,10 +241,6 @@ impl Acc {
             achievement_rate,
         }
     }
-}
-
-fn decimal_json(d: Decimal) -> serde_json::Value {
-    serde_json::from_str(&d.normalize().to_string()).unwrap_or(serde_json::Value::Null)
 }
 
 /// Sums the year's figures into groups and a grand total. Totals are reproducible from the lines: with
@@ -309,7 +305,7 @@ pub fn summarize(
     let total = total.totals(settings, target_for(None));
     let person_years =
         crate::number::round_half_up(total.hours / settings.hours_per_person_year, 2);
-    let yen = crate::number::round_half_up(total.hours * settings.yen_per_hour, 0);
+    let yen = crate::number::round_half_up(total.hours * settings.yen_per_hour, 0).normalize();
     Summary {
         fiscal_year: opts.fiscal_year.0,
         fiscal_year_label: opts.fiscal_year.label(),

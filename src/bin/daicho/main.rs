@@ -1,1 +1,277 @@
-fn main() {}
+//! `daicho`: the command-line face of the ledger. Each subcommand parses its arguments, calls the library and
+//! prints; no domain rule lives here.
+
+mod commands;
+mod table;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use daicho::fiscal::{FiscalYear, parse_date};
+use daicho::ledger::{Basis, Grade, Kind, Status};
+use rust_decimal::Decimal;
+
+#[derive(Parser)]
+#[command(
+    name = "daicho",
+    version,
+    about = "台帳 (Daicho) — RPA・AI-OCR の取組と削減時間の台帳",
+    long_about = "台帳 (Daicho) — RPA・AI-OCR の取組と、それによる削減時間を管理します。\n\
+                  データベースは既定でローカルのアプリデータフォルダに作られます（--db または DAICHO_DB で変更できます）。",
+    after_help = "例:\n  daicho demo\n  daicho summary --fy 2023\n  daicho calc \"5分×40か所×245日\""
+)]
+struct Cli {
+    /// 台帳データベースのファイル（既定: ローカルのアプリデータフォルダの daicho.sqlite3）
+    #[arg(long, global = true, env = "DAICHO_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 算定式を計算する（例: daicho calc "5分×40か所×245日"）
+    Calc {
+        /// 算定式
+        formula: String,
+        /// JSON で出力する
+        #[arg(long)]
+        json: bool,
+    },
+    /// 組織（部局・課・係）を管理する
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// 取組を登録する
+    Add(commands::AddArgs),
+    /// 取組を変更する（指定した項目だけ変わります）
+    Edit(commands::EditArgs),
+    /// 取組を一覧する
+    List(commands::ListArgs),
+    /// 取組の詳細を表示する
+    Show {
+        /// 管理番号（例: R5-0012）
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 取組を削除する（効果・履歴も削除され、監査ログに残ります）
+    Delete {
+        /// 管理番号
+        id: String,
+    },
+    /// 効果（削減時間）を登録・削除する
+    #[command(subcommand)]
+    Effect(EffectCommand),
+    /// 取組の評価（A〜D）を登録する
+    Evaluate {
+        /// 管理番号
+        id: String,
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        #[arg(long, value_parser = grade)]
+        grade: Grade,
+        /// 評価の理由
+        #[arg(long)]
+        reason: Option<String>,
+        /// DX推進担当の所見
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// 目標値（削減時間）を設定・表示する
+    #[command(subcommand)]
+    Target(TargetCommand),
+    /// 設定を表示・変更する
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// 年度の削減時間を集計する
+    Summary(commands::SummaryArgs),
+    /// データベースの整合性と検算リストを確認する
+    Check {
+        /// この年度だけを検算する
+        #[arg(long, value_parser = fiscal_year)]
+        fy: Option<FiscalYear>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 空の台帳に架空の市のサンプルデータを入れる
+    Demo,
+    /// 監査ログ（誰がいつ何を変えたか）を表示する
+    Log {
+        /// この取組の変更だけを表示する（管理番号）
+        id: Option<String>,
+        /// 表示する件数
+        #[arg(long, default_value_t = 30)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// 組織を登録する（例: daicho org add 総務部/人事課）。途中の階層もなければ登録します
+    Add {
+        /// 部局/課/係 のパス
+        path: String,
+        /// 組織コード（最後の階層に付けます）
+        #[arg(long)]
+        code: Option<String>,
+        /// 開始年度
+        #[arg(long, value_parser = fiscal_year)]
+        from: Option<FiscalYear>,
+        /// 終了年度
+        #[arg(long, value_parser = fiscal_year)]
+        to: Option<FiscalYear>,
+    },
+    /// 組織を一覧する
+    List {
+        /// この年度の組織と名称で表示する
+        #[arg(long, value_parser = fiscal_year)]
+        fy: Option<FiscalYear>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 組織の別名（表記ゆれ・旧称）を登録する
+    Alias {
+        /// 組織（部局/課/係 のパスまたは名前）
+        unit: String,
+        /// 別名
+        #[arg(required = true)]
+        aliases: Vec<String>,
+    },
+    /// 組織の名称を変更する（過去の年度の数値は旧名称のまま残ります）
+    Rename {
+        /// 組織（部局/課/係 のパスまたは名前）
+        unit: String,
+        /// 新しい名称
+        new_name: String,
+        /// 新名称になった年度
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+    },
+    /// 組織を統合する（統合元の取組は統合先に移り、過去の数値は報告時の組織に残ります）
+    Merge {
+        /// 統合元の組織
+        #[arg(required = true)]
+        units: Vec<String>,
+        /// 統合先の組織
+        #[arg(long)]
+        into: String,
+        /// 統合した年度
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+    },
+}
+
+#[derive(Subcommand)]
+enum EffectCommand {
+    /// 効果を登録する（同じ年度・算定区分があれば置き換えます）
+    Set(commands::EffectSetArgs),
+    /// 効果を削除する
+    Delete {
+        /// 管理番号
+        id: String,
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        #[arg(long, value_parser = basis)]
+        basis: Basis,
+    },
+}
+
+#[derive(Subcommand)]
+enum TargetCommand {
+    /// 目標値を設定する
+    Set {
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        /// 目標の削減時間
+        #[arg(long, value_parser = decimal)]
+        hours: Decimal,
+        /// 部局の目標にする（省略時は団体全体）
+        #[arg(long)]
+        bureau: Option<String>,
+    },
+    /// 目標値を一覧する
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// 設定を表示する（項目を省略すると全項目）
+    Get { key: Option<String> },
+    /// 設定を変更する（例: daicho settings set rounding.mode 切り上げ）
+    Set { key: String, value: String },
+}
+
+pub(crate) fn fiscal_year(s: &str) -> Result<FiscalYear, String> {
+    FiscalYear::parse(s).map_err(|e| e.to_string())
+}
+
+pub(crate) fn date(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(s).map_err(|e| e.to_string())
+}
+
+pub(crate) fn decimal(s: &str) -> Result<Decimal, String> {
+    daicho::number::parse_decimal(s).ok_or_else(|| format!("「{s}」を数値として読めません"))
+}
+
+pub(crate) fn kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| format!("区分は {} のいずれかです", Kind::choices()))
+}
+
+pub(crate) fn status(s: &str) -> Result<Status, String> {
+    Status::parse(s).ok_or_else(|| format!("状況は {} のいずれかです", Status::choices()))
+}
+
+pub(crate) fn basis(s: &str) -> Result<Basis, String> {
+    Basis::parse(s).ok_or_else(|| format!("算定区分は {} のいずれかです", Basis::choices()))
+}
+
+pub(crate) fn grade(s: &str) -> Result<Grade, String> {
+    Grade::parse(s).ok_or_else(|| format!("評価は {} のいずれかです", Grade::choices()))
+}
+
+/// Writes to stdout, treating a closed pipe (`daicho list | head`) as the end of output rather than a crash.
+pub(crate) fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+}
+
+pub(crate) fn emit_json<T: serde::Serialize>(value: &T) -> daicho::Result<()> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| daicho::Error::Internal(e.to_string()))?;
+    emit(&text);
+    Ok(())
+}
+
+/// Exit status by error code: 2 for refused input (as clap does for bad arguments), 3 not found, 4 conflict,
+/// 5 incompatible database, 1 otherwise.
+fn exit_code(e: &daicho::Error) -> u8 {
+    match e.code() {
+        "validation" => 2,
+        "not_found" => 3,
+        "conflict" => 4,
+        "incompatible" => 5,
+        _ => 1,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("エラー: {e}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
