@@ -6,4 +6,5 @@ mod fiscal;
 mod formula;
 mod ledger;
 mod org;
+mod readme;
 mod support;

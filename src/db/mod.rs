@@ -46,11 +46,13 @@ pub struct Author {
 }
 
 impl Author {
-    /// The OS user (`USERNAME` on Windows, `USER` elsewhere) at the given time.
+    /// The OS user at the given time: `USERNAME` (Windows) or `USER`/`LOGNAME` when set, else the account name
+    /// the OS reports (services and scheduled tasks often run without those variables).
     pub fn os_user(at: DateTime<FixedOffset>) -> Self {
         let user = ["USERNAME", "USER", "LOGNAME"]
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .or_else(|| whoami::username().ok().filter(|v| !v.trim().is_empty()))
             .unwrap_or_else(|| "unknown".to_string());
         Self { user, at }
     }

@@ -464,17 +464,19 @@ fn print_tree(
             let to = u.valid_to.map_or(String::new(), |t| t.wareki());
             notes.push(format!("{from}〜{to}"));
         }
-        let mut names: Vec<String> = Vec::new();
-        let mut previous = u.name.as_str();
-        for r in &u.renames {
-            names.push(format!(
-                "{previous}（〜{}）",
-                FiscalYear(r.from_year.0 - 1).wareki()
-            ));
-            previous = &r.name;
-        }
-        if !names.is_empty() {
-            notes.push(format!("旧名称: {}", names.join("、")));
+        if let Some(last) = u.renames.last() {
+            // The whole name history, whichever year is shown: 広報広聴課（〜令和5年度）→ 広報課（令和6年度〜）.
+            let mut history = Vec::new();
+            let mut previous = u.name.as_str();
+            for r in &u.renames {
+                history.push(format!(
+                    "{previous}（〜{}）",
+                    FiscalYear(r.from_year.0 - 1).wareki()
+                ));
+                previous = &r.name;
+            }
+            history.push(format!("{}（{}〜）", last.name, last.from_year.wareki()));
+            notes.push(format!("名称: {}", history.join(" → ")));
         }
         if !u.aliases.is_empty() {
             notes.push(format!("別名: {}", u.aliases.join("、")));
@@ -700,7 +702,7 @@ fn show(store: Store, id: &str, json: bool) -> Result<()> {
         ("備考", opt(&i.notes).to_string()),
     ];
     for (label, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
-        let pad = " ".repeat(10usize.saturating_sub(unicode_width::UnicodeWidthStr::width(*label)));
+        let pad = " ".repeat(12usize.saturating_sub(unicode_width::UnicodeWidthStr::width(*label)));
         out.push_str(&format!("  {label}{pad}{value}\n"));
     }
     out.push_str("\n効果\n");
