@@ -422,6 +422,47 @@ fn bad_input_gets_a_japanese_message_and_a_distinct_exit_code() {
 }
 
 #[test]
+fn argument_errors_are_in_japanese_too() {
+    let t = TestDir::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["summary"], "必要な引数が指定されていません: --fy"),
+        (
+            &["summary", "--fy", "2023", "--colour"],
+            "「--colour」というオプションはありません",
+        ),
+        (&["sumary"], "「sumary」というサブコマンドはありません"),
+        (
+            &["summary", "--fy", "来年"],
+            "--fy <FY> の値「来年」が正しくありません（「来年」を年度として読めません",
+        ),
+        (
+            &[
+                "effect",
+                "set",
+                "X",
+                "--fy",
+                "2023",
+                "--basis",
+                "実績",
+                "--formula",
+                "5分",
+                "--count",
+                "3",
+            ],
+            "同時に指定できません",
+        ),
+    ];
+    for (args, message) in cases {
+        let err = t.fails(args, 2);
+        assert!(
+            err.starts_with("エラー: ") && err.contains(message),
+            "daicho {args:?}: expected «{message}» in: {err}"
+        );
+        assert!(!err.contains("error:"), "no English clap error left: {err}");
+    }
+}
+
+#[test]
 fn help_is_in_japanese() {
     let t = TestDir::new();
     let out = t.command().arg("--help").output().unwrap();

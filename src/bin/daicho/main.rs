@@ -265,8 +265,85 @@ fn exit_code(e: &daicho::Error) -> u8 {
     }
 }
 
+/// clap's own argument errors in Japanese: what is wrong, our parser's message when there is one, and where help is.
+fn argument_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let head = match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!(
+                "{} の値「{}」が正しくありません",
+                ctx(ContextKind::InvalidArg),
+                ctx(ContextKind::InvalidValue)
+            )
+        }
+        ErrorKind::UnknownArgument => format!(
+            "「{}」というオプションはありません",
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "「{}」というサブコマンドはありません",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "必要な引数が指定されていません: {}",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::MissingSubcommand => "サブコマンドを指定してください".to_string(),
+        ErrorKind::ArgumentConflict => format!(
+            "{} と {} は同時に指定できません",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::NoEquals
+        | ErrorKind::WrongNumberOfValues
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues => {
+            format!(
+                "{} の値の数が正しくありません",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        _ => "コマンドの指定が正しくありません".to_string(),
+    };
+    let mut out = format!("エラー: {head}");
+    if let Some(detail) = std::error::Error::source(e) {
+        out.push_str(&format!("（{detail}）"));
+    }
+    for k in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ] {
+        if let Some(v) = e.get(k) {
+            out.push_str(&format!("\nもしかして: {v}"));
+        }
+    }
+    out.push_str("\n使い方: daicho --help（サブコマンドごとに daicho <サブコマンド> --help）");
+    out
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            eprintln!("{}", argument_error(&e));
+            return ExitCode::from(2);
+        }
+    };
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
