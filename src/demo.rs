@@ -12,8 +12,7 @@ use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{
-    Basis, EffectInput, Evaluation, Grade, InitiativeFields, Kind, NewEffect, Status, Structured,
-    Target,
+    Basis, EffectInput, Evaluation, Grade, InitiativeFields, Kind, NewEffect, Status, Structured, Target,
 };
 use crate::org::Level;
 
@@ -29,22 +28,10 @@ pub struct DemoStats {
 
 const ORGANISATION: &[(&str, &str, [&str; 4])] = &[
     ("01", "総務部", ["総務課", "人事課", "契約課", "情報政策課"]),
-    (
-        "02",
-        "企画政策部",
-        ["企画課", "財政課", "広報広聴課", "DX推進課"],
-    ),
+    ("02", "企画政策部", ["企画課", "財政課", "広報広聴課", "DX推進課"]),
     ("03", "財務部", ["税務課", "市民税課", "資産税課", "納税課"]),
-    (
-        "04",
-        "市民部",
-        ["市民課", "保険年金課", "市民相談課", "戸籍住民課"],
-    ),
-    (
-        "05",
-        "福祉部",
-        ["福祉総務課", "障害福祉課", "生活支援課", "介護保険課"],
-    ),
+    ("04", "市民部", ["市民課", "保険年金課", "市民相談課", "戸籍住民課"]),
+    ("05", "福祉部", ["福祉総務課", "障害福祉課", "生活支援課", "介護保険課"]),
     (
         "06",
         "子ども部",
@@ -55,42 +42,18 @@ const ORGANISATION: &[(&str, &str, [&str; 4])] = &[
         "健康部",
         ["健康推進課", "保健予防課", "国民健康保険課", "地域医療課"],
     ),
-    (
-        "08",
-        "環境部",
-        ["環境政策課", "ごみ対策課", "清掃事務所", "環境保全課"],
-    ),
-    (
-        "09",
-        "経済部",
-        ["商工振興課", "観光課", "農政課", "雇用労働課"],
-    ),
-    (
-        "10",
-        "都市整備部",
-        ["都市計画課", "建築指導課", "住宅課", "公園緑地課"],
-    ),
-    (
-        "11",
-        "建設部",
-        ["道路管理課", "道路整備課", "河川課", "用地課"],
-    ),
-    (
-        "12",
-        "上下水道局",
-        ["経営総務課", "料金課", "給水課", "下水道課"],
-    ),
+    ("08", "環境部", ["環境政策課", "ごみ対策課", "清掃事務所", "環境保全課"]),
+    ("09", "経済部", ["商工振興課", "観光課", "農政課", "雇用労働課"]),
+    ("10", "都市整備部", ["都市計画課", "建築指導課", "住宅課", "公園緑地課"]),
+    ("11", "建設部", ["道路管理課", "道路整備課", "河川課", "用地課"]),
+    ("12", "上下水道局", ["経営総務課", "料金課", "給水課", "下水道課"]),
     (
         "13",
         "教育委員会事務局",
         ["教育総務課", "学務課", "学校給食課", "生涯学習課"],
     ),
     ("14", "消防局", ["消防総務課", "予防課", "警防課", "指令課"]),
-    (
-        "15",
-        "議会事務局",
-        ["総務課", "議事課", "調査課", "政策法務課"],
-    ),
+    ("15", "議会事務局", ["総務課", "議事課", "調査課", "政策法務課"]),
 ];
 
 const RPA_TASKS: &[&str] = &[
@@ -183,8 +146,7 @@ struct Planned {
 }
 
 fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .ok_or_else(|| Error::Internal(format!("bad demo date {y}-{m}-{d}")))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::Internal(format!("bad demo date {y}-{m}-{d}")))
 }
 
 /// A formula saving about `hours` a year, in one of the notations departments use.
@@ -194,25 +156,16 @@ fn effect_input(rng: &mut Rng, kind: Kind, hours: i64) -> (EffectInput, Option<D
     let input = match (kind, rng.below(20)) {
         (Kind::AiOcr, _) | (Kind::RpaAiOcr, 0..=2) => {
             let per = *rng.pick(&[2i64, 3, 4, 5]);
-            EffectInput::Formula(format!(
-                "{per}分×{}枚",
-                group(round_to(minutes_total / per, 10))
-            ))
+            EffectInput::Formula(format!("{per}分×{}枚", group(round_to(minutes_total / per, 10))))
         }
         (_, 0..=4) => {
             let per = *rng.pick(&[5i64, 10, 15, 20, 30]);
-            EffectInput::Formula(format!(
-                "{per}分×{}件",
-                group(round_to(minutes_total / per, 10))
-            ))
+            EffectInput::Formula(format!("{per}分×{}件", group(round_to(minutes_total / per, 10))))
         }
         (_, 5..=7) => {
             let per = *rng.pick(&[3i64, 5, 8, 10]);
             let days = 245;
-            EffectInput::Formula(format!(
-                "{per}分×{}か所×{days}日",
-                (minutes_total / per / days).max(1)
-            ))
+            EffectInput::Formula(format!("{per}分×{}か所×{days}日", (minutes_total / per / days).max(1)))
         }
         (_, 8..=11) => {
             let before = *rng.pick(&[20i64, 30, 45, 60]);
@@ -242,10 +195,7 @@ fn effect_input(rng: &mut Rng, kind: Kind, hours: i64) -> (EffectInput, Option<D
             EffectInput::Formula(format!("{per}分×2(往復)×1人×{cases}件"))
         }
         _ => {
-            return (
-                EffectInput::StatedOnly,
-                Some(Decimal::from(round_to(hours, 10))),
-            );
+            return (EffectInput::StatedOnly, Some(Decimal::from(round_to(hours, 10))));
         }
     };
     (input, None)
@@ -318,24 +268,10 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
     let zeimu_bureau = bureau_ids[2];
     tx.add_alias(dx, "DX推進室")?;
     tx.add_alias(kodomo, "子供部")?;
-    tx.add_unit(
-        Level::Unit,
-        Some(sections[3].0),
-        "システム係",
-        None,
-        None,
-        None,
-    )?;
+    tx.add_unit(Level::Unit, Some(sections[3].0), "システム係", None, None, None)?;
 
     // Plan the initiatives: how many start in each fiscal year (令和元〜6年度).
-    let starts: [(i32, usize); 6] = [
-        (2019, 30),
-        (2020, 25),
-        (2021, 28),
-        (2022, 27),
-        (2023, 25),
-        (2024, 15),
-    ];
+    let starts: [(i32, usize); 6] = [(2019, 30), (2020, 25), (2021, 28), (2022, 27), (2023, 25), (2024, 15)];
     let mut planned: Vec<Planned> = Vec::new();
     let mut kazei = 0;
     for fy in 2020..=2024 {
@@ -380,10 +316,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                     unit = merged.0;
                 }
                 let (title, tool) = match kind {
-                    Kind::Rpa => (
-                        rng.pick(RPA_TASKS).to_string(),
-                        rng.pick(RPA_TOOLS).to_string(),
-                    ),
+                    Kind::Rpa => (rng.pick(RPA_TASKS).to_string(), rng.pick(RPA_TOOLS).to_string()),
                     Kind::AiOcr => (
                         format!("{}の読取", rng.pick(OCR_FORMS)),
                         rng.pick(OCR_TOOLS).to_string(),
@@ -417,11 +350,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 } else {
                     None
                 };
-                let status_at_start = if year == 2024 {
-                    Status::Trial
-                } else {
-                    Status::Operating
-                };
+                let status_at_start = if year == 2024 { Status::Trial } else { Status::Operating };
                 let fields = InitiativeFields {
                     ledger_id: None,
                     kind,
@@ -431,8 +360,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                     vendor: None,
                     status: status_at_start,
                     started_on: Some(started_on),
-                    scenario_count: matches!(kind, Kind::Rpa | Kind::RpaAiOcr)
-                        .then(|| 1 + rng.below(4) as i64),
+                    scenario_count: matches!(kind, Kind::Rpa | Kind::RpaAiOcr).then(|| 1 + rng.below(4) as i64),
                     owner: None,
                     notes: None,
                 };
@@ -449,9 +377,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
             }
         }
         if fy.0 == 2021
-            && let Some(p) = planned
-                .iter_mut()
-                .find(|p| p.kind == Kind::Rpa && p.ends.is_none())
+            && let Some(p) = planned.iter_mut().find(|p| p.kind == Kind::Rpa && p.ends.is_none())
         {
             p.slower = true;
         }
@@ -506,8 +432,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                     note: None,
                 };
                 if p.slower && basis == Basis::Actual {
-                    new.note =
-                        Some("ロボットの待ち時間により手作業より遅くなった（見直し中）".into());
+                    new.note = Some("ロボットの待ち時間により手作業より遅くなった（見直し中）".into());
                 }
                 if new.stated_hours.is_none() {
                     let computed = new.evaluate()?.computed_minutes.unwrap_or_default();
@@ -517,8 +442,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 stats.effects += 1;
             }
             if fy.0 == 2023 && rng.chance(30) {
-                let grade =
-                    *rng.pick(&[Grade::A, Grade::A, Grade::B, Grade::B, Grade::C, Grade::D]);
+                let grade = *rng.pick(&[Grade::A, Grade::A, Grade::B, Grade::B, Grade::C, Grade::D]);
                 let reason = match grade {
                     Grade::A => "計画どおりの削減効果が出ている",
                     Grade::B => "処理件数が見込みをやや下回った",
@@ -529,21 +453,14 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                     fiscal_year: fy,
                     grade,
                     reason: Some(reason.into()),
-                    reviewer_comment: (grade >= Grade::C)
-                        .then(|| "次年度に運用方法を見直すこと".to_string()),
+                    reviewer_comment: (grade >= Grade::C).then(|| "次年度に運用方法を見直すこと".to_string()),
                 };
                 tx.set_evaluation(p.id, &e)?;
             }
         }
     }
 
-    for (fy, hours) in [
-        (2020, 2400),
-        (2021, 3200),
-        (2022, 4000),
-        (2023, 4800),
-        (2024, 5600),
-    ] {
+    for (fy, hours) in [(2020, 2400), (2021, 3200), (2022, 4000), (2023, 4800), (2024, 5600)] {
         tx.set_target(&Target {
             fiscal_year: FiscalYear(fy),
             bureau_id: None,

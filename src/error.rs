@@ -24,10 +24,7 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
     #[error("ファイル {path} を扱えません: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("データベースのエラー: {0}")]
     Db(#[from] rusqlite::Error),
     #[error(
@@ -37,11 +34,7 @@ pub enum Error {
     #[error(
         "データベース {path} は新しい版の Daicho で作られています（スキーマ {found}、この版は {known} まで）。Daicho を更新してください"
     )]
-    SchemaTooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    SchemaTooNew { path: PathBuf, found: i64, known: i64 },
     #[error(
         "適用済みのマイグレーション {version} の内容が変わっています。マイグレーションは追加のみで、書き換えてはいけません"
     )]
@@ -56,15 +49,11 @@ impl Error {
     /// A closed set of machine codes for callers (the CLI's exit status, the desktop app's error handling).
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Formula(_) | Error::Fiscal(_) | Error::Effect(_) | Error::Invalid(_) => {
-                "validation"
-            }
+            Error::Formula(_) | Error::Fiscal(_) | Error::Effect(_) | Error::Invalid(_) => "validation",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
             Error::Io { .. } => "io",
-            Error::SqliteTooOld { .. }
-            | Error::SchemaTooNew { .. }
-            | Error::MigrationEdited { .. } => "incompatible",
+            Error::SqliteTooOld { .. } | Error::SchemaTooNew { .. } | Error::MigrationEdited { .. } => "incompatible",
             Error::Db(_) | Error::Internal(_) => "internal",
         }
     }

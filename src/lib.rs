@@ -5,11 +5,14 @@
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod fiscal;
 pub mod formula;
+pub mod import;
 pub mod ledger;
 pub mod number;
 pub mod org;
 pub mod report;
+pub mod survey;
 
 pub use error::{Error, Result};

@@ -123,11 +123,7 @@ mod tests {
             ("1,234.5", Some("1234.5")),
         ];
         for (input, expected) in cases {
-            assert_eq!(
-                parse_decimal(input),
-                expected.map(d),
-                "parse_decimal({input:?})"
-            );
+            assert_eq!(parse_decimal(input), expected.map(d), "parse_decimal({input:?})");
         }
     }
 

@@ -6,19 +6,12 @@ use crate::support::{TestDir, describe};
 fn calc_prints_canonical_minutes_and_hours() {
     let t = TestDir::new();
     let out = t.ok(&["calc", "5分×40か所×245日=49,000分"]);
-    assert!(
-        out.contains("5分×40か所×245日＝49,000分（816.7時間）"),
-        "{out}"
-    );
+    assert!(out.contains("5分×40か所×245日＝49,000分（816.7時間）"), "{out}");
     assert!(out.contains("一致"), "the stated result agrees: {out}");
     let v = t.json(&["calc", "--json", "5分×40か所×245日"]);
     assert_eq!(v["minutes"], serde_json::json!(49000));
     assert_eq!(v["canonical"], "5分×40か所×245日＝49,000分（816.7時間）");
-    assert_eq!(
-        v["stated_minutes"],
-        serde_json::Value::Null,
-        "no claim written"
-    );
+    assert_eq!(v["stated_minutes"], serde_json::Value::Null, "no claim written");
     assert_eq!(v["matches_stated"], serde_json::Value::Null);
     let v = t.json(&["calc", "--json", "3人×7.75時間×4日=93時間"]);
     assert_eq!(
@@ -27,10 +20,7 @@ fn calc_prints_canonical_minutes_and_hours() {
     );
     assert_eq!(v["matches_stated"], true);
     let v = t.json(&["calc", "--json", "5分×40か所×245日=815時間"]);
-    assert_eq!(
-        v["matches_stated"], false,
-        "815 h is more than 1 h away from 816.67 h"
-    );
+    assert_eq!(v["matches_stated"], false, "815 h is more than 1 h away from 816.67 h");
 }
 
 #[test]
@@ -56,11 +46,7 @@ fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment
     let t = TestDir::new();
     let db = t.db();
     let db = db.to_str().unwrap();
-    let before = t
-        .command()
-        .args(["--db", db, "org", "add", "総務部"])
-        .output()
-        .unwrap();
+    let before = t.command().args(["--db", db, "org", "add", "総務部"]).output().unwrap();
     assert!(before.status.success(), "{}", describe(&before));
     let after = t
         .command()
@@ -68,12 +54,7 @@ fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment
         .output()
         .unwrap();
     assert!(after.status.success(), "{}", describe(&after));
-    let env = t
-        .command()
-        .env("DAICHO_DB", db)
-        .args(["org", "list"])
-        .output()
-        .unwrap();
+    let env = t.command().env("DAICHO_DB", db).args(["org", "list"]).output().unwrap();
     let listed = String::from_utf8(env.stdout).unwrap();
     assert!(
         listed.contains("総務部") && listed.contains("人事課"),
@@ -115,22 +96,14 @@ fn demo_then_summary_gives_a_sensible_organisation_wide_result() {
     // Per-line rounding (the default): the grand total is the sum of the group totals, to the digit.
     let sum: rust_decimal::Decimal = groups
         .iter()
-        .map(|g| {
-            g["hours"]
-                .to_string()
-                .parse::<rust_decimal::Decimal>()
-                .unwrap()
-        })
+        .map(|g| g["hours"].to_string().parse::<rust_decimal::Decimal>().unwrap())
         .sum();
     assert_eq!(
         sum.to_string(),
         s["total"]["hours"].to_string(),
         "totals reproducible from the printed lines"
     );
-    let initiatives: u64 = groups
-        .iter()
-        .map(|g| g["initiatives"].as_u64().unwrap())
-        .sum();
+    let initiatives: u64 = groups.iter().map(|g| g["initiatives"].as_u64().unwrap()).sum();
     assert_eq!(initiatives, s["total"]["initiatives"].as_u64().unwrap());
     assert!(
         s["total"]["target_hours"].is_number() && s["total"]["achievement_rate"].is_number(),
@@ -217,14 +190,7 @@ fn the_whole_ledger_workflow_from_the_command_line() {
         "600",
     ]);
     t.ok(&["target", "set", "--fy", "2023", "--hours", "100"]);
-    t.ok(&[
-        "edit",
-        "R5-0001",
-        "--status",
-        "停止",
-        "--status-on",
-        "2025/3/31",
-    ]);
+    t.ok(&["edit", "R5-0001", "--status", "停止", "--status-on", "2025/3/31"]);
     t.ok(&[
         "evaluate",
         "R5-0001",
@@ -241,11 +207,7 @@ fn the_whole_ledger_workflow_from_the_command_line() {
         shown["effects"][1]["formula"], "（30分－5分）×600件",
         "structured inputs are kept and rendered"
     );
-    assert_eq!(
-        shown["status_history"].as_array().unwrap().len(),
-        2,
-        "運用中 then 停止"
-    );
+    assert_eq!(shown["status_history"].as_array().unwrap().len(), 2, "運用中 then 停止");
     let s = t.json(&["summary", "--fy", "2023", "--json"]);
     assert_eq!(
         s["groups"][0]["key"], "子ども部",
@@ -320,11 +282,7 @@ fn bad_input_gets_a_japanese_message_and_a_distinct_exit_code() {
             2,
             "区分は RPA、AI-OCR",
         ),
-        (
-            &["summary", "--fy", "令和百年度"],
-            2,
-            "年度として読めません",
-        ),
+        (&["summary", "--fy", "令和百年度"], 2, "年度として読めません"),
         (
             &["settings", "set", "rounding.mode", "適当"],
             2,
@@ -335,32 +293,16 @@ fn bad_input_gets_a_japanese_message_and_a_distinct_exit_code() {
             2,
             "設定項目「no.such.key」はありません",
         ),
+        (&["org", "add", "総務部/人事課"], 4, "すでに登録されています"),
         (
-            &["org", "add", "総務部/人事課"],
-            4,
-            "すでに登録されています",
-        ),
-        (
-            &[
-                "target",
-                "set",
-                "--fy",
-                "2023",
-                "--hours",
-                "10",
-                "--bureau",
-                "人事課",
-            ],
+            &["target", "set", "--fy", "2023", "--hours", "10", "--bureau", "人事課"],
             2,
             "部局ではありません",
         ),
     ];
     for (args, code, message) in cases {
         let err = t.fails(args, *code);
-        assert!(
-            err.contains(message),
-            "daicho {args:?}: expected «{message}» in: {err}"
-        );
+        assert!(err.contains(message), "daicho {args:?}: expected «{message}» in: {err}");
     }
     t.ok(&[
         "add",
@@ -391,16 +333,8 @@ fn bad_input_gets_a_japanese_message_and_a_distinct_exit_code() {
         err.contains("算定式「5件×3日」を計算できません") && err.contains("1文字目"),
         "{err}"
     );
-    let err = t.fails(
-        &[
-            "effect", "set", "R5-0001", "--fy", "2023", "--basis", "実績",
-        ],
-        2,
-    );
-    assert!(
-        err.contains("申告値が必要"),
-        "no figure at all is refused: {err}"
-    );
+    let err = t.fails(&["effect", "set", "R5-0001", "--fy", "2023", "--basis", "実績"], 2);
+    assert!(err.contains("申告値が必要"), "no figure at all is refused: {err}");
     let err = t.fails(
         &[
             "add",

@@ -18,11 +18,7 @@ fn fiscal_year_of_a_date_turns_on_1_april() {
         (date(2019, 12, 31), 2019),
     ];
     for (d, fy) in cases {
-        assert_eq!(
-            FiscalYear::of_date(d),
-            FiscalYear(fy),
-            "{d}: April–March year"
-        );
+        assert_eq!(FiscalYear::of_date(d), FiscalYear(fy), "{d}: April–March year");
     }
     assert_eq!(FiscalYear(2023).first_day(), date(2023, 4, 1));
     assert_eq!(FiscalYear(2023).last_day(), date(2024, 3, 31));
@@ -106,11 +102,7 @@ fn fiscal_years_are_named_in_the_era_of_most_of_the_year() {
             (wareki.into(), label.into(), short.into()),
             "{fy}"
         );
-        assert_eq!(
-            FiscalYear::parse(&f.label()),
-            Ok(f),
-            "{fy}: the label reads back"
-        );
+        assert_eq!(FiscalYear::parse(&f.label()), Ok(f), "{fy}: the label reads back");
     }
 }
 
@@ -170,15 +162,7 @@ fn era_boundaries_are_exact_to_the_day() {
 
 #[test]
 fn bad_dates_are_refused() {
-    for text in [
-        "",
-        "2023/2/30",
-        "2023/13/1",
-        "令和5年",
-        "昨日",
-        "R5.4",
-        "2023/4/1/2",
-    ] {
+    for text in ["", "2023/2/30", "2023/13/1", "令和5年", "昨日", "R5.4", "2023/4/1/2"] {
         assert!(parse_date(text).is_err(), "{text:?} is not a date");
     }
 }

@@ -14,11 +14,7 @@ const VALID: &[(&str, &str, &str)] = &[
     // The domain primer's examples.
     ("5分×40か所×245日=49,000分", "49000", "5分×40か所×245日"),
     ("45分×1,210件", "54450", "45分×1,210件"),
-    (
-        "40分×2(往復)×1人×4回×150件",
-        "48000",
-        "40分×2（往復）×1人×4回×150件",
-    ),
+    ("40分×2(往復)×1人×4回×150件", "48000", "40分×2（往復）×1人×4回×150件"),
     ("8時間24分×240日", "120960", "8時間24分×240日"),
     ("3人×7.75時間×4日=93時間", "5580", "3人×7.75時間×4日"),
     (
@@ -27,16 +23,8 @@ const VALID: &[(&str, &str, &str)] = &[
         "20時間×6回（定例会4回、臨時会等2回）",
     ),
     ("1,100時間+1,400時間", "150000", "1,100時間＋1,400時間"),
-    (
-        "(30分-5分)×20件×12か月",
-        "6000",
-        "（30分－5分）×20件×12か月",
-    ),
-    (
-        "約1,600時間（別途積算）",
-        "96000",
-        "約1,600時間（別途積算）",
-    ),
+    ("(30分-5分)×20件×12か月", "6000", "（30分－5分）×20件×12か月"),
+    ("約1,600時間（別途積算）", "96000", "約1,600時間（別途積算）"),
     // Digits, separators and signs in every width.
     ("５分×４０か所×２４５日", "49000", "5分×40か所×245日"),
     ("１，１６６件×３分", "3498", "1,166件×3分"),
@@ -82,11 +70,7 @@ const VALID: &[(&str, &str, &str)] = &[
     ("30分×45校", "1350", "30分×45校"),
     // The time factor need not come first.
     ("245日×40か所×5分", "49000", "245日×40か所×5分"),
-    (
-        "150件×4回×1人×2(往復)×40分",
-        "48000",
-        "150件×4回×1人×2（往復）×40分",
-    ),
+    ("150件×4回×1人×2(往復)×40分", "48000", "150件×4回×1人×2（往復）×40分"),
     // Labels.
     ("577件(R4申請件数)×10分", "5770", "577件（R4申請件数）×10分"),
     (
@@ -203,8 +187,7 @@ fn refused_formulas_say_what_and_where() {
                     ));
                 }
                 assert!(
-                    e.to_string()
-                        .starts_with(&format!("{}文字目: ", e.position + 1)),
+                    e.to_string().starts_with(&format!("{}文字目: ", e.position + 1)),
                     "message names the position"
                 );
             }
@@ -247,11 +230,7 @@ fn stated_results_are_checked_at_the_precision_they_were_written() {
             .unwrap()
             .check()
             .expect("a stated result was given");
-        assert_eq!(
-            (c.matches, c.difference_minutes),
-            (matches, d(diff)),
-            "{input:?}"
-        );
+        assert_eq!((c.matches, c.difference_minutes), (matches, d(diff)), "{input:?}");
     }
     assert!(
         Formula::parse("5分×40件").unwrap().check().is_none(),
@@ -271,17 +250,11 @@ fn the_tree_round_trips_through_json_for_storage() {
         let f = Formula::parse(input).unwrap();
         let json = serde_json::to_string(f.expr()).unwrap();
         let back: daicho::formula::Expr = serde_json::from_str(&json).unwrap();
-        assert_eq!(
-            &back,
-            f.expr(),
-            "{input:?}: stored tree must read back identical"
-        );
+        assert_eq!(&back, f.expr(), "{input:?}: stored tree must read back identical");
     }
 }
 
-const COUNT_WORDS: &[&str] = &[
-    "件", "回", "日", "人", "か所", "施設", "枚", "か月", "週", "台", "",
-];
+const COUNT_WORDS: &[&str] = &["件", "回", "日", "人", "か所", "施設", "枚", "か月", "週", "台", ""];
 const TIME_WORDS: &[&str] = &["秒", "分", "時間"];
 
 /// Realistic magnitudes (up to 99,999 with up to two decimals), small enough that every product fits the 28

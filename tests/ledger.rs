@@ -54,21 +54,19 @@ fn bundled_sqlite_is_new_enough() {
 fn opening_creates_migrates_and_reopens() {
     let t = TestDir::new();
     let store = t.store();
-    assert_eq!(store.schema_version().unwrap(), 1);
-    let mode: String = store
-        .conn()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    assert_eq!(store.schema_version().unwrap(), db::latest_schema_version());
+    assert!(
+        db::latest_schema_version() >= 2,
+        "0001_initial and 0002_imports at least"
+    );
+    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = store
-        .conn()
-        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-        .unwrap();
+    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1, "foreign keys are enforced");
     drop(store);
     assert_eq!(
         t.store().schema_version().unwrap(),
-        1,
+        db::latest_schema_version(),
         "reopening applies nothing twice"
     );
     assert!(t.store().integrity_problems().unwrap().is_empty());
@@ -80,15 +78,10 @@ fn an_edited_migration_or_a_newer_schema_stops_the_program() {
     let store = t.store();
     store
         .conn()
-        .execute(
-            "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1",
-            [],
-        )
+        .execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", [])
         .unwrap();
     drop(store);
-    let err = Store::open(&t.db())
-        .err()
-        .expect("an edited migration must be refused");
+    let err = Store::open(&t.db()).err().expect("an edited migration must be refused");
     assert_eq!(err.code(), "incompatible", "{err}");
 
     let t = TestDir::new();
@@ -101,9 +94,7 @@ fn an_edited_migration_or_a_newer_schema_stops_the_program() {
         )
         .unwrap();
     drop(store);
-    let err = Store::open(&t.db())
-        .err()
-        .expect("a newer schema must be refused");
+    let err = Store::open(&t.db()).err().expect("a newer schema must be refused");
     assert!(err.to_string().contains("新しい版の Daicho"), "{err}");
 }
 
@@ -119,9 +110,7 @@ fn constraints_refuse_bad_rows_from_any_path() {
         })
         .unwrap();
     let i = store
-        .write(&author(), |tx| {
-            tx.add_initiative(&fields(section, "給与", Kind::Rpa))
-        })
+        .write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa)))
         .unwrap();
     let c = store.conn();
     let bad: &[(&str, &str)] = &[
@@ -197,11 +186,7 @@ fn constraints_refuse_bad_rows_from_any_path() {
             accepted.push(format!("{why}: {sql}"));
         }
     }
-    assert!(
-        accepted.is_empty(),
-        "the schema must refuse:\n{}",
-        accepted.join("\n")
-    );
+    assert!(accepted.is_empty(), "the schema must refuse:\n{}", accepted.join("\n"));
     assert_eq!(
         (bureau, section, i.id),
         (1, 2, 1),
@@ -224,9 +209,7 @@ fn a_failed_write_leaves_neither_the_change_nor_its_audit_row() {
         "the first unit was rolled back"
     );
     assert!(
-        db::audit_log(store.conn(), None, None, 10)
-            .unwrap()
-            .is_empty(),
+        db::audit_log(store.conn(), None, None, 10).unwrap().is_empty(),
         "and so was its audit row"
     );
 }
@@ -242,9 +225,7 @@ fn every_change_is_audited_with_before_and_after() {
         })
         .unwrap();
     let i = store
-        .write(&author(), |tx| {
-            tx.add_initiative(&fields(section, "給与", Kind::Rpa))
-        })
+        .write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa)))
         .unwrap();
     assert_eq!(
         i.ledger_id, "R6-0001",
@@ -260,15 +241,9 @@ fn every_change_is_audited_with_before_and_after() {
             tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("6分×100件"), None))
         })
         .unwrap();
-    store
-        .write(&author(), |tx| tx.delete_initiative(i.id))
-        .unwrap();
+    store.write(&author(), |tx| tx.delete_initiative(i.id)).unwrap();
     let log = db::audit_log(store.conn(), None, None, 100).unwrap();
-    let summary: Vec<(String, String)> = log
-        .iter()
-        .rev()
-        .map(|e| (e.entity.clone(), e.action.clone()))
-        .collect();
+    let summary: Vec<(String, String)> = log.iter().rev().map(|e| (e.entity.clone(), e.action.clone())).collect();
     let expected: Vec<(String, String)> = [
         ("org_unit", "create"),
         ("org_unit", "create"),
@@ -303,10 +278,7 @@ fn small_ledger(t: &TestDir) -> Store {
             let i2 = tx.add_initiative(&fields(a, "二", Kind::AiOcr))?;
             let i3 = tx.add_initiative(&fields(b, "三", Kind::Rpa))?;
             // 10分×5件 = 50 min = 0.8333 h; stated 1 h.
-            tx.set_effect(
-                i1.id,
-                &effect(2023, Basis::Actual, Some("10分×5件"), Some("1")),
-            )?;
+            tx.set_effect(i1.id, &effect(2023, Basis::Actual, Some("10分×5件"), Some("1")))?;
             tx.set_effect(i1.id, &effect(2023, Basis::Estimate, Some("100時間"), None))?;
             // 7分×5件 = 35 min = 0.5833 h; no stated figure.
             tx.set_effect(i2.id, &effect(2023, Basis::Trial, Some("7分×5件"), None))?;
@@ -338,29 +310,13 @@ fn summary_arithmetic_under_each_rule() {
     // 62 min. (adopt, mode, unit, scope) → hours of 総務部, 財務部, total; exact minutes.
     let cases: &[([&str; 4], [&str; 3], &str)] = &[
         // Stated 1 h adopted; 0.5833 → 0.6; 1.0333 → 1.0. Per line: 1 + 0.6 = 1.6; 1.0; total 2.6.
-        (
-            ["申告値", "四捨五入", "0.1", "行ごと"],
-            ["1.6", "1", "2.6"],
-            "157",
-        ),
+        (["申告値", "四捨五入", "0.1", "行ごと"], ["1.6", "1", "2.6"], "157"),
         // Computed adopted: 0.8333 → 0.8; + 0.6 = 1.4; 1.0; total 2.4.
-        (
-            ["計算値", "四捨五入", "0.1", "行ごと"],
-            ["1.4", "1", "2.4"],
-            "147",
-        ),
+        (["計算値", "四捨五入", "0.1", "行ごと"], ["1.4", "1", "2.4"], "147"),
         // Total rounding: 85 min = 1.4167 → 1.4; 62 min → 1.0; 147 min = 2.45 → 2.5 (not 1.4 + 1.0).
-        (
-            ["計算値", "四捨五入", "0.1", "合計"],
-            ["1.4", "1", "2.5"],
-            "147",
-        ),
+        (["計算値", "四捨五入", "0.1", "合計"], ["1.4", "1", "2.5"], "147"),
         // Ceil to whole hours per line: 1 + 1 = 2; 2; total 4.
-        (
-            ["計算値", "切り上げ", "1", "行ごと"],
-            ["2", "2", "4"],
-            "147",
-        ),
+        (["計算値", "切り上げ", "1", "行ごと"], ["2", "2", "4"], "147"),
         // Floor to 0.01 h per line: 0.83 + 0.58 = 1.41; 1.03; total 2.44.
         (
             ["計算値", "切り捨て", "0.01", "行ごと"],
@@ -416,18 +372,11 @@ fn summary_arithmetic_under_each_rule() {
             "one line per initiative, best basis of the year"
         );
         assert_eq!(s.total.target_hours, Some(d("4")));
-        assert_eq!(
-            s.groups[0].totals.target_hours,
-            Some(d("2")),
-            "the 部局 target"
-        );
+        assert_eq!(s.groups[0].totals.target_hours, Some(d("2")), "the 部局 target");
         // Reproducibility: with per-line rounding the total is the sum of the printed lines.
         if settings.rounding.scope == daicho::ledger::RoundingScope::PerLine {
             let lines: Decimal = s.lines.iter().map(|l| l.hours).sum();
-            assert_eq!(
-                lines, s.total.hours,
-                "{changes:?}: total = sum of rounded lines"
-            );
+            assert_eq!(lines, s.total.hours, "{changes:?}: total = sum of rounded lines");
         }
     }
 }
@@ -451,11 +400,7 @@ fn summary_by_basis_and_achievement() {
     assert_eq!(s.total.hours, d("301"));
     let keys: Vec<&str> = s.groups.iter().map(|g| g.key.as_str()).collect();
     assert_eq!(keys, ["RPA", "AI-OCR"], "groups follow the 区分 order");
-    assert_eq!(
-        s.total.achievement_rate,
-        Some(d("7525.0")),
-        "301 ÷ 4 = 7,525%"
-    );
+    assert_eq!(s.total.achievement_rate, Some(d("7525.0")), "301 ÷ 4 = 7,525%");
     assert_eq!(s.person_years, d("0.16"), "301 h ÷ 1,920 h");
     assert_eq!(s.yen, d("903000"), "301 h × 3,000 円");
 }
@@ -470,24 +415,14 @@ fn figures_stay_with_the_unit_they_were_reported_under() {
             let a = tx.add_unit(Level::Section, Some(b), "市民税課", None, None, None)?;
             let i = tx.add_initiative(&fields(a, "課税資料の入力", Kind::Rpa))?;
             tx.set_effect(i.id, &effect(2021, Basis::Actual, Some("60分×10件"), None))?;
-            let c = tx.add_unit(
-                Level::Section,
-                Some(b),
-                "課税課",
-                None,
-                Some(FiscalYear(2022)),
-                None,
-            )?;
+            let c = tx.add_unit(Level::Section, Some(b), "課税課", None, Some(FiscalYear(2022)), None)?;
             tx.merge_units(&[a], c, FiscalYear(2022))?;
             tx.set_effect(i.id, &effect(2022, Basis::Actual, Some("60分×20件"), None))?;
             Ok((a, c, i))
         })
         .unwrap();
     let moved = db::find_initiative(store.conn(), i.id).unwrap();
-    assert_eq!(
-        moved.unit_id, new_c,
-        "the initiative moves to the successor"
-    );
+    assert_eq!(moved.unit_id, new_c, "the initiative moves to the successor");
     let effects = db::effects_of(store.conn(), i.id).unwrap();
     assert_eq!(
         effects.iter().map(|e| e.unit_id).collect::<Vec<_>>(),

@@ -139,18 +139,9 @@ fn unknown_names_suggest_the_closest() {
 #[test]
 fn figures_show_under_the_name_of_their_year_or_today() {
     let c = chart();
-    assert_eq!(
-        c.path(21, FiscalYear(2022), NameView::AsReported),
-        "子ども部／保育課"
-    );
-    assert_eq!(
-        c.path(21, FiscalYear(2023), NameView::AsReported),
-        "こども部／保育課"
-    );
-    assert_eq!(
-        c.path(21, FiscalYear(2022), NameView::Current),
-        "こども部／保育課"
-    );
+    assert_eq!(c.path(21, FiscalYear(2022), NameView::AsReported), "子ども部／保育課");
+    assert_eq!(c.path(21, FiscalYear(2023), NameView::AsReported), "こども部／保育課");
+    assert_eq!(c.path(21, FiscalYear(2022), NameView::Current), "こども部／保育課");
     assert_eq!(c.successor(31), 33, "市民税課 carries on as 課税課");
     assert_eq!(c.view(31, NameView::Current), 33);
     assert_eq!(c.view(31, NameView::AsReported), 31);

@@ -27,8 +27,7 @@ fn words(line: &str) -> Vec<String> {
 
 #[test]
 fn readme_tour_is_real_output() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let block = readme
         .split("```console\n")
         .nth(1)
@@ -64,14 +63,10 @@ fn readme_tour_is_real_output() {
             .args(&args[1..])
             .output()
             .unwrap();
-        let mut text =
-            String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+        let mut text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
         if let Some(n) = head {
             text = text.lines().take(n).map(|l| format!("{l}\n")).collect();
         }
-        assert_eq!(
-            text, expected,
-            "README output of `{command}` is out of date"
-        );
+        assert_eq!(text, expected, "README output of `{command}` is out of date");
     }
 }

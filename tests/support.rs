@@ -14,10 +14,7 @@ pub struct TestDir {
 impl TestDir {
     pub fn new() -> Self {
         Self {
-            dir: tempfile::Builder::new()
-                .prefix("daicho-test-")
-                .tempdir()
-                .unwrap(),
+            dir: tempfile::Builder::new().prefix("daicho-test-").tempdir().unwrap(),
         }
     }
 
@@ -98,8 +95,7 @@ pub fn describe(out: &Output) -> String {
 
 /// A fixed author: tests pass time in, as the library requires.
 pub fn author() -> Author {
-    let at: DateTime<FixedOffset> =
-        DateTime::parse_from_rfc3339("2024-06-01T09:00:00+09:00").unwrap();
+    let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339("2024-06-01T09:00:00+09:00").unwrap();
     Author {
         user: "tester".into(),
         at,

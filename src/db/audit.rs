@@ -69,12 +69,7 @@ impl Tx<'_> {
 }
 
 /// The audit log, newest first, optionally for one entity (`initiative`, `effect`, …) and key.
-pub fn audit_log(
-    conn: &Connection,
-    entity: Option<&str>,
-    key: Option<&str>,
-    limit: u32,
-) -> Result<Vec<AuditEntry>> {
+pub fn audit_log(conn: &Connection, entity: Option<&str>, key: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
          WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_key = ?2)

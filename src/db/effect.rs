@@ -40,8 +40,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
         initiative_id: r.get(1)?,
         unit_id: r.get(2)?,
         fiscal_year: FiscalYear(r.get(3)?),
-        basis: Basis::parse(&basis)
-            .ok_or_else(|| conversion(4, format!("unexpected basis {basis:?}")))?,
+        basis: Basis::parse(&basis).ok_or_else(|| conversion(4, format!("unexpected basis {basis:?}")))?,
         formula: r.get(5)?,
         structured,
         computed_minutes: decimal(r, 7)?,
@@ -85,23 +84,16 @@ pub fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<
             effect: from_row(r)?,
             ledger_id: r.get(10)?,
             title: r.get(11)?,
-            kind: Kind::parse(&kind)
-                .ok_or_else(|| conversion(12, format!("unexpected kind {kind:?}")))?,
+            kind: Kind::parse(&kind).ok_or_else(|| conversion(12, format!("unexpected kind {kind:?}")))?,
             tool: r.get(13)?,
-            status: Status::parse(&status)
-                .ok_or_else(|| conversion(14, format!("unexpected status {status:?}")))?,
+            status: Status::parse(&status).ok_or_else(|| conversion(14, format!("unexpected status {status:?}")))?,
             scenario_count: r.get(15)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn find(
-    conn: &Connection,
-    initiative_id: i64,
-    fy: FiscalYear,
-    basis: Basis,
-) -> Result<Option<Effect>> {
+fn find(conn: &Connection, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<Option<Effect>> {
     Ok(conn
         .query_row(
             &format!(
@@ -122,9 +114,7 @@ impl Tx<'_> {
         let before = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?;
         let unit_id = before.as_ref().map_or(initiative.unit_id, |b| b.unit_id);
         let structured = match &new.input {
-            EffectInput::Structured(s) => {
-                Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?)
-            }
+            EffectInput::Structured(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
             _ => None,
         };
         self.tx.execute(
@@ -156,39 +146,16 @@ impl Tx<'_> {
             Action::Create
         };
         if before.as_ref() != Some(&after) {
-            self.audit(
-                action,
-                "effect",
-                &after.id.to_string(),
-                before.as_ref(),
-                Some(&after),
-            )?;
+            self.audit(action, "effect", &after.id.to_string(), before.as_ref(), Some(&after))?;
         }
         Ok(after)
     }
 
     /// Deletes the effect of a fiscal year and basis.
-    pub fn delete_effect(
-        &mut self,
-        initiative_id: i64,
-        fy: FiscalYear,
-        basis: Basis,
-    ) -> Result<()> {
-        let before = find(&self.tx, initiative_id, fy, basis)?.ok_or_else(|| {
-            Error::NotFound(format!(
-                "{} の{}の効果は登録されていません",
-                fy.label(),
-                basis.label()
-            ))
-        })?;
-        self.tx
-            .execute("DELETE FROM effects WHERE id = ?1", [before.id])?;
-        self.audit(
-            Action::Delete,
-            "effect",
-            &before.id.to_string(),
-            Some(&before),
-            None,
-        )
+    pub fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
+        let before = find(&self.tx, initiative_id, fy, basis)?
+            .ok_or_else(|| Error::NotFound(format!("{} の{}の効果は登録されていません", fy.label(), basis.label())))?;
+        self.tx.execute("DELETE FROM effects WHERE id = ?1", [before.id])?;
+        self.audit(Action::Delete, "effect", &before.id.to_string(), Some(&before), None)
     }
 }

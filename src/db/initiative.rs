@@ -7,11 +7,10 @@ use super::Tx;
 use super::audit::Action;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
-use crate::ledger::{
-    Evaluation, Grade, Initiative, InitiativeFields, Kind, Status, StatusChange, next_ledger_id,
-};
+use crate::ledger::{Evaluation, Grade, Initiative, InitiativeFields, Kind, Status, StatusChange};
 
-const COLUMNS: &str = "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes";
+const COLUMNS: &str =
+    "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes";
 
 fn bad_value(col: usize, what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -146,9 +145,7 @@ fn check_fields(f: &InitiativeFields) -> Result<()> {
         return Err(Error::Invalid("業務名が空です".into()));
     }
     if f.scenario_count.is_some_and(|n| n < 0) {
-        return Err(Error::Invalid(
-            "シナリオ数は0以上の整数で指定してください".into(),
-        ));
+        return Err(Error::Invalid("シナリオ数は0以上の整数で指定してください".into()));
     }
     Ok(())
 }
@@ -159,16 +156,7 @@ impl Tx<'_> {
         check_fields(f)?;
         let ledger_id = match &f.ledger_id {
             Some(id) if !id.trim().is_empty() => crate::number::nfkc(id).to_uppercase(),
-            _ => {
-                let fy = FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive()));
-                let mut stmt = self
-                    .tx
-                    .prepare("SELECT ledger_id FROM initiatives WHERE ledger_id LIKE ?1")?;
-                let existing: Vec<String> = stmt
-                    .query_map([format!("{}-%", fy.short())], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?;
-                next_ledger_id(&fy.short(), existing.into_iter())
-            }
+            _ => self.next_ledger_id(FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive())))?,
         };
         self.tx
             .execute(
@@ -197,13 +185,7 @@ impl Tx<'_> {
             params![id, f.status.label(), on.to_string()],
         )?;
         let after = find_initiative(&self.tx, id)?;
-        self.audit(
-            Action::Create,
-            "initiative",
-            &after.ledger_id,
-            None,
-            Some(&after),
-        )?;
+        self.audit(Action::Create, "initiative", &after.ledger_id, None, Some(&after))?;
         Ok(after)
     }
 
@@ -275,23 +257,10 @@ impl Tx<'_> {
     pub fn delete_initiative(&mut self, id: i64) -> Result<()> {
         let before = find_initiative(&self.tx, id)?;
         for effect in super::effects_of(&self.tx, id)? {
-            self.audit(
-                Action::Delete,
-                "effect",
-                &effect.id.to_string(),
-                Some(&effect),
-                None,
-            )?;
+            self.audit(Action::Delete, "effect", &effect.id.to_string(), Some(&effect), None)?;
         }
-        self.tx
-            .execute("DELETE FROM initiatives WHERE id = ?1", [id])?;
-        self.audit(
-            Action::Delete,
-            "initiative",
-            &before.ledger_id,
-            Some(&before),
-            None,
-        )
+        self.tx.execute("DELETE FROM initiatives WHERE id = ?1", [id])?;
+        self.audit(Action::Delete, "initiative", &before.ledger_id, Some(&before), None)
     }
 
     /// Records or replaces the evaluation of one fiscal year.
@@ -304,7 +273,13 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (initiative_id, fiscal_year) DO UPDATE SET
                  grade = excluded.grade, reason = excluded.reason, reviewer_comment = excluded.reviewer_comment",
-            params![initiative_id, e.fiscal_year.0, e.grade.label(), e.reason, e.reviewer_comment],
+            params![
+                initiative_id,
+                e.fiscal_year.0,
+                e.grade.label(),
+                e.reason,
+                e.reviewer_comment
+            ],
         )?;
         let key = format!("{initiative_id}/{}", e.fiscal_year.0);
         let action = if before.is_some() {

@@ -34,8 +34,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
          )",
     )?;
     let applied: Vec<(i64, String)> = {
-        let mut stmt =
-            conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
+        let mut stmt = conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?
     };

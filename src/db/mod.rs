@@ -7,6 +7,7 @@
 
 mod audit;
 mod effect;
+mod imports;
 mod initiative;
 mod migrate;
 mod org;
@@ -24,9 +25,9 @@ use crate::error::{Error, Result};
 
 pub use audit::{AuditEntry, audit_log};
 pub use effect::{EffectRow, effects_in_year, effects_of};
+pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, returned_units};
 pub use initiative::{
-    InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, list_initiatives,
-    status_history,
+    InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, list_initiatives, status_history,
 };
 pub use org::load_org_chart;
 pub use settings::load_settings;
@@ -34,6 +35,11 @@ pub use target::targets;
 
 /// The oldest SQLite accepted: earlier versions can corrupt a WAL database when it is reset.
 pub const MIN_SQLITE: i32 = 3_051_003;
+
+/// The schema version this build migrates to.
+pub fn latest_schema_version() -> i64 {
+    migrate::latest_version()
+}
 
 /// The file name of the database in the app-data folder.
 pub const DB_FILE_NAME: &str = "daicho.sqlite3";
@@ -63,16 +69,9 @@ impl Author {
 /// on macOS).
 pub fn default_path() -> Result<PathBuf> {
     let base = dirs::data_local_dir().ok_or_else(|| {
-        Error::Internal(
-            "ローカルのアプリデータフォルダが見つかりません。--db でファイルを指定してください"
-                .into(),
-        )
+        Error::Internal("ローカルのアプリデータフォルダが見つかりません。--db でファイルを指定してください".into())
     })?;
-    let folder = if cfg!(target_os = "linux") {
-        "daicho"
-    } else {
-        "Daicho"
-    };
+    let folder = if cfg!(target_os = "linux") { "daicho" } else { "Daicho" };
     Ok(base.join(folder).join(DB_FILE_NAME))
 }
 
@@ -115,11 +114,7 @@ impl Store {
     }
 
     /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
-    pub fn write<T>(
-        &mut self,
-        author: &Author,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -134,11 +129,11 @@ impl Store {
 
     /// The schema version applied.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT ifnull(max(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn
+            .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: the problems found, empty when sound.
@@ -191,9 +186,7 @@ pub(crate) fn check_sqlite_version(number: i32, text: &str) -> Result<()> {
 /// Maps a constraint failure to the domain error it stands for.
 pub(crate) fn constraint(e: rusqlite::Error, conflict: impl FnOnce() -> String) -> Error {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
             Error::Conflict(conflict())
         }
         _ => Error::Db(e),
@@ -215,10 +208,7 @@ mod tests {
             let result = check_sqlite_version(number, text);
             assert_eq!(result.is_ok(), accepted, "SQLite {text}");
             if let Err(e) = result {
-                assert!(
-                    e.to_string().contains("3.51.3"),
-                    "the message names the minimum: {e}"
-                );
+                assert!(e.to_string().contains("3.51.3"), "the message names the minimum: {e}");
             }
         }
     }

@@ -14,9 +14,8 @@ use crate::org::{Level, Merge, OrgChart, OrgUnit, Rename, name_key};
 /// Loads the whole organisation (a few hundred rows at most).
 pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
     let mut units: HashMap<i64, OrgUnit> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         let level: String = r.get(1)?;
         Ok(OrgUnit {
@@ -36,14 +35,9 @@ pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
         let u = u?;
         units.insert(u.id, u);
     }
-    let mut stmt = conn
-        .prepare("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year")?;
+    let mut stmt = conn.prepare("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year")?;
     for row in stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i32>(1)?,
-            r.get::<_, String>(2)?,
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i32>(1)?, r.get::<_, String>(2)?))
     })? {
         let (id, from, name) = row?;
         if let Some(u) = units.get_mut(&id) {
@@ -60,14 +54,9 @@ pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
             u.aliases.push(alias);
         }
     }
-    let mut stmt =
-        conn.prepare("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges")?;
+    let mut stmt = conn.prepare("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges")?;
     for row in stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i32>(2)?,
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i32>(2)?))
     })? {
         let (from, into, fy) = row?;
         if let Some(u) = units.get_mut(&from) {
@@ -129,17 +118,13 @@ impl Tx<'_> {
                 rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("wrong level") => {
                     Error::Invalid(format!("{}「{name}」の上位組織の階層が正しくありません", level.ja()))
                 }
-                e => super::constraint(e, || format!("{}「{name}」（またはそのコード）はすでに登録されています", level.ja())),
+                e => super::constraint(e, || {
+                    format!("{}「{name}」（またはそのコード）はすでに登録されています", level.ja())
+                }),
             })?;
         let id = self.tx.last_insert_rowid();
         let after = unit_row(&self.tx, id)?;
-        self.audit(
-            Action::Create,
-            "org_unit",
-            &id.to_string(),
-            None,
-            Some(&after),
-        )?;
+        self.audit(Action::Create, "org_unit", &id.to_string(), None, Some(&after))?;
         Ok(id)
     }
 
@@ -154,30 +139,17 @@ impl Tx<'_> {
                 "INSERT INTO org_aliases (unit_id, alias, alias_key) VALUES (?1, ?2, ?3)",
                 params![unit_id, alias, name_key(alias)],
             )
-            .map_err(|e| {
-                super::constraint(e, || format!("別名「{alias}」はすでに登録されています"))
-            })?;
+            .map_err(|e| super::constraint(e, || format!("別名「{alias}」はすでに登録されています")))?;
         let record = NameRecord {
             unit_id,
             name: alias,
             from_year: None,
         };
-        self.audit(
-            Action::Create,
-            "org_alias",
-            &unit_id.to_string(),
-            None,
-            Some(&record),
-        )
+        self.audit(Action::Create, "org_alias", &unit_id.to_string(), None, Some(&record))
     }
 
     /// Renames a unit from a fiscal year on; figures of earlier years keep showing the old name.
-    pub fn rename_unit(
-        &mut self,
-        unit_id: i64,
-        new_name: &str,
-        from_year: FiscalYear,
-    ) -> Result<()> {
+    pub fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
         let new_name = new_name.trim();
         if new_name.is_empty() {
             return Err(Error::Invalid("新しい名前が空です".into()));
@@ -194,7 +166,11 @@ impl Tx<'_> {
                 "INSERT INTO org_renames (unit_id, name, name_key, from_year) VALUES (?1, ?2, ?3, ?4)",
                 params![unit_id, new_name, name_key(new_name), from_year.0],
             )
-            .map_err(|e| super::constraint(e, || format!("{} にはすでに名称変更が登録されています", from_year.label())))?;
+            .map_err(|e| {
+                super::constraint(e, || {
+                    format!("{} にはすでに名称変更が登録されています", from_year.label())
+                })
+            })?;
         let after = unit_row(&self.tx, unit_id)?;
         self.audit(
             Action::Update,
@@ -243,19 +219,10 @@ impl Tx<'_> {
                 )
                 .map_err(|e| super::constraint(e, || format!("「{}」はすでに統合済みです", before.name)))?;
             let after = unit_row(&self.tx, id)?;
-            self.audit(
-                Action::Update,
-                "org_unit",
-                &id.to_string(),
-                Some(&before),
-                Some(&after),
-            )?;
+            self.audit(Action::Update, "org_unit", &id.to_string(), Some(&before), Some(&after))?;
             let moving: Vec<i64> = {
-                let mut stmt = self
-                    .tx
-                    .prepare("SELECT id FROM initiatives WHERE unit_id = ?1")?;
-                stmt.query_map([id], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?
+                let mut stmt = self.tx.prepare("SELECT id FROM initiatives WHERE unit_id = ?1")?;
+                stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?
             };
             for initiative in moving {
                 self.move_initiative(initiative, into)?;
@@ -265,12 +232,7 @@ impl Tx<'_> {
     }
 
     /// The id of a unit by exact key among its siblings, if present (used to add paths idempotently).
-    pub fn child_by_name(
-        &self,
-        level: Level,
-        parent: Option<i64>,
-        name: &str,
-    ) -> Result<Option<i64>> {
+    pub fn child_by_name(&self, level: Level, parent: Option<i64>, name: &str) -> Result<Option<i64>> {
         Ok(self
             .tx
             .query_row(
@@ -280,5 +242,44 @@ impl Tx<'_> {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    /// Sets a unit's code and the fiscal years it exists (`None` leaves a field as it is).
+    pub fn update_unit(
+        &mut self,
+        unit_id: i64,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<()> {
+        let before = unit_row(&self.tx, unit_id)?;
+        self.tx
+            .execute(
+                "UPDATE org_units SET code = coalesce(?2, code), valid_from = coalesce(?3, valid_from),
+                        valid_to = coalesce(?4, valid_to)
+                 WHERE id = ?1",
+                params![unit_id, code, valid_from.map(|f| f.0), valid_to.map(|t| t.0)],
+            )
+            .map_err(|e| {
+                super::constraint(e, || {
+                    format!(
+                        "「{}」のコードか年度が正しくありません（コードの重複、または開始年度が終了年度より後）",
+                        before.name
+                    )
+                })
+            })?;
+        let after = unit_row(&self.tx, unit_id)?;
+        if after != before {
+            self.audit(
+                Action::Update,
+                "org_unit",
+                &unit_id.to_string(),
+                Some(&before),
+                Some(&after),
+            )?;
+        }
+        Ok(())
     }
 }

@@ -37,9 +37,7 @@ impl Tx<'_> {
     /// Sets the target of a fiscal year, for the whole organisation (`bureau_id = None`) or one 部局.
     pub fn set_target(&mut self, target: &Target) -> Result<()> {
         if target.hours < Decimal::ZERO {
-            return Err(Error::Invalid(
-                "目標値は0以上の時間で指定してください".into(),
-            ));
+            return Err(Error::Invalid("目標値は0以上の時間で指定してください".into()));
         }
         let existing: Option<(i64, String)> = self
             .tx
@@ -52,17 +50,13 @@ impl Tx<'_> {
         let key = format!(
             "{}/{}",
             target.fiscal_year.0,
-            target
-                .bureau_id
-                .map_or("全体".to_string(), |b| b.to_string())
+            target.bureau_id.map_or("全体".to_string(), |b| b.to_string())
         );
         let hours = target.hours.normalize().to_string();
         match existing {
             Some((id, old)) => {
-                self.tx.execute(
-                    "UPDATE targets SET hours = ?2 WHERE id = ?1",
-                    params![id, hours],
-                )?;
+                self.tx
+                    .execute("UPDATE targets SET hours = ?2 WHERE id = ?1", params![id, hours])?;
                 let before = Target {
                     hours: old.parse().unwrap_or_default(),
                     ..target.clone()
@@ -76,9 +70,9 @@ impl Tx<'_> {
                         params![target.fiscal_year.0, target.bureau_id, hours],
                     )
                     .map_err(|e| match e {
-                        rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("targets:") => {
-                            Error::Invalid("目標値は団体全体か部局に設定してください（課や係には設定できません）".into())
-                        }
+                        rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("targets:") => Error::Invalid(
+                            "目標値は団体全体か部局に設定してください（課や係には設定できません）".into(),
+                        ),
                         e => Error::Db(e),
                     })?;
                 self.audit(Action::Create, "target", &key, None, Some(target))

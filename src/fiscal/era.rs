@@ -86,9 +86,5 @@ impl Era {
 
 /// `元` for year 1, the number otherwise: 令和元年, 令和5年.
 pub fn year_text(n: i32) -> String {
-    if n == 1 {
-        "元".to_string()
-    } else {
-        n.to_string()
-    }
+    if n == 1 { "元".to_string() } else { n.to_string() }
 }

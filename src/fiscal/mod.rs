@@ -24,11 +24,7 @@ pub enum FiscalError {
         last: String,
     },
     #[error("「{text}」の和暦と西暦が一致しません（{era_year}年度と{western}年度）")]
-    Inconsistent {
-        text: String,
-        era_year: i32,
-        western: i32,
-    },
+    Inconsistent { text: String, era_year: i32, western: i32 },
     #[error("Excelの日付シリアル値 {0} は日付に変換できません")]
     Serial(String),
 }
@@ -135,10 +131,7 @@ fn strip_year_suffix(s: &str) -> &str {
 /// One year written alone (already NFKC-normalised, no spaces).
 fn parse_single_year(s: &str) -> Option<i32> {
     let s = strip_year_suffix(s);
-    let s = s
-        .strip_prefix("FY")
-        .or_else(|| s.strip_prefix("fy"))
-        .unwrap_or(s);
+    let s = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")).unwrap_or(s);
     if s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()) {
         let y: i32 = s.parse().ok()?;
         return (1900..=2200).contains(&y).then_some(y);
@@ -201,10 +194,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, FiscalError> {
             text: text.trim().to_string(),
             era: era.name(),
             first: era.first_day().format("%Y年%-m月%-d日").to_string(),
-            last: era.last_day().map_or_else(
-                || "現在".to_string(),
-                |d| d.format("%Y年%-m月%-d日").to_string(),
-            ),
+            last: era
+                .last_day()
+                .map_or_else(|| "現在".to_string(), |d| d.format("%Y年%-m月%-d日").to_string()),
         });
     }
     Ok(date)

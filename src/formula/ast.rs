@@ -132,9 +132,7 @@ impl Op {
 impl Expr {
     pub fn start(&self) -> usize {
         match self {
-            Expr::Quantity { start, .. } | Expr::Group { start, .. } | Expr::Neg { start, .. } => {
-                *start
-            }
+            Expr::Quantity { start, .. } | Expr::Group { start, .. } | Expr::Neg { start, .. } => *start,
             Expr::Binary { lhs, .. } => lhs.start(),
         }
     }

@@ -31,9 +31,7 @@ pub(crate) fn evaluate(expr: &Expr) -> Result<Value> {
                 let v = match &part.unit {
                     Unit::Time(u) => {
                         time = true;
-                        part.number
-                            .checked_mul(u.seconds())
-                            .ok_or_else(|| overflow(*start))?
+                        part.number.checked_mul(u.seconds()).ok_or_else(|| overflow(*start))?
                     }
                     Unit::Percent => part.number / Decimal::ONE_HUNDRED,
                     Unit::Count(_) | Unit::Bare => part.number,
@@ -78,10 +76,7 @@ pub(crate) fn evaluate(expr: &Expr) -> Result<Value> {
                             position: rhs.start(),
                         });
                     }
-                    let amount = l
-                        .amount
-                        .checked_mul(r.amount)
-                        .ok_or_else(|| overflow(*at))?;
+                    let amount = l.amount.checked_mul(r.amount).ok_or_else(|| overflow(*at))?;
                     Ok(Value {
                         amount,
                         time: l.time || r.time,
@@ -100,14 +95,8 @@ pub(crate) fn evaluate(expr: &Expr) -> Result<Value> {
                             position: rhs.start(),
                         });
                     }
-                    let amount = l
-                        .amount
-                        .checked_div(r.amount)
-                        .ok_or_else(|| overflow(*at))?;
-                    Ok(Value {
-                        amount,
-                        time: l.time,
-                    })
+                    let amount = l.amount.checked_div(r.amount).ok_or_else(|| overflow(*at))?;
+                    Ok(Value { amount, time: l.time })
                 }
             }
         }

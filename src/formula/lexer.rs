@@ -119,13 +119,7 @@ fn read_number(chars: &[char], mut i: usize) -> (String, usize) {
         if c.is_ascii_digit() {
             text.push(c);
             i += 1;
-        } else if c == ','
-            && !text.contains('.')
-            && digit(i + 1)
-            && digit(i + 2)
-            && digit(i + 3)
-            && !digit(i + 4)
-        {
+        } else if c == ',' && !text.contains('.') && digit(i + 1) && digit(i + 2) && digit(i + 3) && !digit(i + 4) {
             i += 1;
         } else if c == '.' && !text.contains('.') && digit(i + 1) {
             text.push('.');

@@ -220,11 +220,7 @@ fn to_minutes(seconds: Decimal) -> Decimal {
 }
 
 /// Compares exact minutes with a stated figure under a tolerance (see [`StatedCheck::tolerance_minutes`]).
-pub fn compare(
-    computed_minutes: Decimal,
-    stated_minutes: Decimal,
-    tolerance_minutes: Decimal,
-) -> StatedCheck {
+pub fn compare(computed_minutes: Decimal, stated_minutes: Decimal, tolerance_minutes: Decimal) -> StatedCheck {
     let difference_minutes = computed_minutes - stated_minutes;
     StatedCheck {
         stated_minutes,

@@ -26,11 +26,7 @@ type Result<T> = std::result::Result<T, FormulaError>;
 
 impl<'a> Parser<'a> {
     pub fn new(tokens: &'a [Token], norm: &'a Normalised) -> Self {
-        Self {
-            tokens,
-            norm,
-            pos: 0,
-        }
+        Self { tokens, norm, pos: 0 }
     }
 
     fn peek(&self) -> Option<&'a Token> {
@@ -71,9 +67,7 @@ impl<'a> Parser<'a> {
             Some(t) => match t.kind {
                 TokenKind::Equals => self.error(FormulaErrorKind::SecondEquals, t.start),
                 TokenKind::RParen => self.error(FormulaErrorKind::UnbalancedClose, t.start),
-                TokenKind::Number(_) | TokenKind::LParen => {
-                    self.error(FormulaErrorKind::MissingOperator, t.start)
-                }
+                TokenKind::Number(_) | TokenKind::LParen => self.error(FormulaErrorKind::MissingOperator, t.start),
                 _ => self.error(FormulaErrorKind::Unexpected, t.start),
             },
         }
@@ -152,9 +146,7 @@ impl<'a> Parser<'a> {
         let Some(close) = self.matching_close(open) else {
             return self.error(FormulaErrorKind::UnbalancedOpen, self.tokens[open].start);
         };
-        let text = self
-            .norm
-            .text_between(self.tokens[open].end, self.tokens[close].start);
+        let text = self.norm.text_between(self.tokens[open].end, self.tokens[close].start);
         self.pos = close + 1;
         Ok(text.trim().to_string())
     }
@@ -269,12 +261,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn quantity(
-        &mut self,
-        label_before: Option<String>,
-        approx: bool,
-        start: usize,
-    ) -> Result<Expr> {
+    fn quantity(&mut self, label_before: Option<String>, approx: bool, start: usize) -> Result<Expr> {
         let mut parts: Vec<Part> = Vec::new();
         let mut end = start;
         while let Some(Token {
@@ -291,17 +278,15 @@ impl<'a> Parser<'a> {
                 _ => None,
             };
             let unit = match unit_word {
-                Some(w) if TimeUnit::from_word(w).is_some() => {
-                    TimeUnit::from_word(w).map(Unit::Time)
-                }
+                Some(w) if TimeUnit::from_word(w).is_some() => TimeUnit::from_word(w).map(Unit::Time),
                 Some("%") => Some(Unit::Percent),
                 Some(w) => Some(Unit::Count(w.to_string())),
                 None => None,
             };
             // A further part is taken only to continue a compound time (`8時間24分`, `2分30秒`).
             if !parts.is_empty() {
-                let continues = matches!(unit, Some(Unit::Time(_)))
-                    && parts.iter().all(|p| matches!(p.unit, Unit::Time(_)));
+                let continues =
+                    matches!(unit, Some(Unit::Time(_))) && parts.iter().all(|p| matches!(p.unit, Unit::Time(_)));
                 if !continues {
                     break;
                 }
@@ -354,12 +339,7 @@ impl<'a> Parser<'a> {
 
 fn push_label_after(expr: &mut Expr, text: String, new_end: usize) {
     match expr {
-        Expr::Quantity {
-            labels_after, end, ..
-        }
-        | Expr::Group {
-            labels_after, end, ..
-        } => {
+        Expr::Quantity { labels_after, end, .. } | Expr::Group { labels_after, end, .. } => {
             labels_after.push(text);
             *end = new_end;
         }

@@ -109,10 +109,7 @@ impl NewEffect {
     pub fn evaluate(&self) -> Result<Evaluated, EffectError> {
         let (text, typed) = match &self.input {
             EffectInput::Formula(t) => (t.clone(), true),
-            EffectInput::Structured(s) => (
-                s.formula_text().ok_or(EffectError::IncompleteStructured)?,
-                false,
-            ),
+            EffectInput::Structured(s) => (s.formula_text().ok_or(EffectError::IncompleteStructured)?, false),
             EffectInput::StatedOnly => {
                 if self.stated_hours.is_none() {
                     return Err(EffectError::NothingGiven);
@@ -179,10 +176,6 @@ impl Effect {
         let stated = self.stated_hours?;
         let computed = self.computed_minutes?;
         let sixty = Decimal::from(60);
-        Some(compare(
-            computed,
-            stated * sixty,
-            last_place(stated) * sixty,
-        ))
+        Some(compare(computed, stated * sixty, last_place(stated) * sixty))
     }
 }

@@ -119,11 +119,7 @@ impl Rounding {
             RoundingScope::PerLine => "行ごとに",
             RoundingScope::Total => "合計で",
         };
-        format!(
-            "端数処理: {scope}{}単位で{}",
-            self.unit_label(),
-            self.mode.label()
-        )
+        format!("端数処理: {scope}{}単位で{}", self.unit_label(), self.mode.label())
     }
 }
 
@@ -164,19 +160,13 @@ impl Default for Settings {
 
 /// The setting keys, their meaning and accepted values, for `daicho settings` and its help.
 pub const SETTING_KEYS: &[(&str, &str)] = &[
-    (
-        "rounding.mode",
-        "端数処理の方法: 切り上げ / 四捨五入 / 切り捨て",
-    ),
+    ("rounding.mode", "端数処理の方法: 切り上げ / 四捨五入 / 切り捨て"),
     ("rounding.unit", "端数処理の単位（時間）: 1 / 0.1 / 0.01"),
     (
         "rounding.scope",
         "端数処理の対象: 行ごと（行を丸めてから合計） / 合計（合計を1回丸める）",
     ),
-    (
-        "adopt",
-        "申告値と計算値の両方がある行で採用する値: 申告値 / 計算値",
-    ),
+    ("adopt", "申告値と計算値の両方がある行で採用する値: 申告値 / 計算値"),
     ("hours_per_person_year", "1人工あたりの時間（既定 1920）"),
     ("yen_per_hour", "1時間あたりの人件費（円、既定 3000）"),
     ("hours_per_day", "1日あたりの勤務時間（既定 7.75）"),
@@ -208,8 +198,9 @@ impl Settings {
         };
         match key {
             "rounding.mode" => {
-                self.rounding.mode = RoundingMode::parse(value)
-                    .ok_or_else(|| format!("rounding.mode は 切り上げ / 四捨五入 / 切り捨て のいずれかです（指定: 「{value}」）"))?;
+                self.rounding.mode = RoundingMode::parse(value).ok_or_else(|| {
+                    format!("rounding.mode は 切り上げ / 四捨五入 / 切り捨て のいずれかです（指定: 「{value}」）")
+                })?;
             }
             "rounding.unit" => {
                 self.rounding.places = match crate::number::parse_decimal(value)
@@ -227,14 +218,12 @@ impl Settings {
                 };
             }
             "rounding.scope" => {
-                self.rounding.scope = RoundingScope::parse(value).ok_or_else(|| {
-                    format!("rounding.scope は 行ごと / 合計 のいずれかです（指定: 「{value}」）")
-                })?;
+                self.rounding.scope = RoundingScope::parse(value)
+                    .ok_or_else(|| format!("rounding.scope は 行ごと / 合計 のいずれかです（指定: 「{value}」）"))?;
             }
             "adopt" => {
-                self.adopt = Adopt::parse(value).ok_or_else(|| {
-                    format!("adopt は 申告値 / 計算値 のいずれかです（指定: 「{value}」）")
-                })?;
+                self.adopt = Adopt::parse(value)
+                    .ok_or_else(|| format!("adopt は 申告値 / 計算値 のいずれかです（指定: 「{value}」）"))?;
             }
             "hours_per_person_year" => self.hours_per_person_year = positive(value)?,
             "yen_per_hour" => self.yen_per_hour = positive(value)?,

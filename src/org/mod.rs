@@ -171,11 +171,7 @@ impl OrgChart {
     pub fn successor(&self, id: i64) -> i64 {
         let mut current = id;
         for _ in 0..=self.units.len() {
-            match self
-                .units
-                .get(&current)
-                .and_then(|u| u.merged_into.as_ref())
-            {
+            match self.units.get(&current).and_then(|u| u.merged_into.as_ref()) {
                 Some(m) => current = m.into_id,
                 None => return current,
             }

@@ -19,33 +19,19 @@ pub enum Resolution {
 impl OrgChart {
     /// Finds the unit at `level` called `name` under `parent` (any parent when `None`), valid in `fy` when given.
     /// A unit that was merged away before `fy` resolves to its successor, so old names keep working.
-    pub fn find(
-        &self,
-        level: Level,
-        name: &str,
-        parent: Option<i64>,
-        fy: Option<FiscalYear>,
-    ) -> Resolution {
+    pub fn find(&self, level: Level, name: &str, parent: Option<i64>, fy: Option<FiscalYear>) -> Resolution {
         let key = name_key(name);
         let matches: Vec<&OrgUnit> = self
             .units()
             .filter(|u| u.level == level)
-            .filter(|u| {
-                parent.is_none() || u.parent_id == parent || self.parent_merged_into(u, parent)
-            })
+            .filter(|u| parent.is_none() || u.parent_id == parent || self.parent_merged_into(u, parent))
             .filter(|u| u.all_names().any(|n| name_key(n) == key))
             .collect();
         let in_year: Vec<i64> = match fy {
             Some(fy) => {
                 let mut ids: Vec<i64> = matches
                     .iter()
-                    .map(|u| {
-                        if u.is_valid_in(fy) {
-                            u.id
-                        } else {
-                            self.successor(u.id)
-                        }
-                    })
+                    .map(|u| if u.is_valid_in(fy) { u.id } else { self.successor(u.id) })
                     .filter(|id| self.get(*id).is_some_and(|u| u.is_valid_in(fy)))
                     .collect();
                 ids.sort_unstable();
@@ -59,9 +45,7 @@ impl OrgChart {
             [] if matches.is_empty() => Resolution::NotFound {
                 suggestions: suggestions(
                     name,
-                    self.units()
-                        .filter(|u| u.level == level)
-                        .flat_map(|u| u.all_names()),
+                    self.units().filter(|u| u.level == level).flat_map(|u| u.all_names()),
                 ),
             },
             [] => Resolution::NotFound {
@@ -107,13 +91,9 @@ impl OrgChart {
                     [one] => Resolution::Found(*one),
                     [] => {
                         closest.truncate(5);
-                        Resolution::NotFound {
-                            suggestions: closest,
-                        }
+                        Resolution::NotFound { suggestions: closest }
                     }
-                    many => {
-                        Resolution::Ambiguous(many.iter().map(|id| self.path_any(*id)).collect())
-                    }
+                    many => Resolution::Ambiguous(many.iter().map(|id| self.path_any(*id)).collect()),
                 }
             }
             _ => {
@@ -184,11 +164,9 @@ impl OrgChart {
                 "「{text}」に当たる組織が複数あります（{}）。「総務部/総務課」のように部局から指定してください",
                 paths.join("、")
             ))),
-            Resolution::NotFound { suggestions } if suggestions.is_empty() => {
-                Err(crate::Error::NotFound(format!(
-                    "組織「{text}」は登録されていません（daicho org list で確認し、daicho org add で登録できます）"
-                )))
-            }
+            Resolution::NotFound { suggestions } if suggestions.is_empty() => Err(crate::Error::NotFound(format!(
+                "組織「{text}」は登録されていません（daicho org list で確認し、daicho org add で登録できます）"
+            ))),
             Resolution::NotFound { suggestions } => Err(crate::Error::NotFound(format!(
                 "組織「{text}」は登録されていません。近い名前: {}",
                 suggestions.join("、")

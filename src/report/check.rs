@@ -66,8 +66,7 @@ pub fn check_list(rows: &[EffectRow], chart: &OrgChart) -> Vec<CheckItem> {
             computed_minutes: e.computed_minutes.map(|m| m.normalize()),
             stated_minutes: stated.map(|m| m.normalize()),
             difference_minutes: diff.map(|d| d.normalize()),
-            difference_hours: diff
-                .map(|d| crate::number::round_half_up(d / Decimal::from(60), 2).normalize()),
+            difference_hours: diff.map(|d| crate::number::round_half_up(d / Decimal::from(60), 2).normalize()),
         };
         if let Some(c) = e.stated_check().filter(|c| !c.matches) {
             items.push(item(

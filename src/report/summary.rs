@@ -120,10 +120,7 @@ pub struct Summary {
 /// Picks the counted lines: per initiative the asked basis, or the best one of the year.
 fn pick<'a>(rows: &'a [EffectRow], opts: &SummaryOptions) -> Vec<&'a EffectRow> {
     let mut best: HashMap<i64, &EffectRow> = HashMap::new();
-    for row in rows
-        .iter()
-        .filter(|r| r.effect.fiscal_year == opts.fiscal_year)
-    {
+    for row in rows.iter().filter(|r| r.effect.fiscal_year == opts.fiscal_year) {
         if opts.basis.is_some_and(|b| b != row.effect.basis) {
             continue;
         }
@@ -138,11 +135,7 @@ fn pick<'a>(rows: &'a [EffectRow], opts: &SummaryOptions) -> Vec<&'a EffectRow> 
 }
 
 /// The group a line belongs to, with a sort key that keeps the organisation's order.
-fn group_of(
-    row: &EffectRow,
-    chart: &OrgChart,
-    opts: &SummaryOptions,
-) -> (String, (i64, String), Option<i64>) {
+fn group_of(row: &EffectRow, chart: &OrgChart, opts: &SummaryOptions) -> (String, (i64, String), Option<i64>) {
     let fy = opts.fiscal_year;
     match opts.by {
         GroupBy::Bureau | GroupBy::Section => {
@@ -153,16 +146,11 @@ fn group_of(
                 Level::Section
             };
             match chart.ancestor_at(unit, level) {
-                Some(u) => (
-                    chart.path(u.id, fy, opts.view),
-                    (u.id, String::new()),
-                    Some(u.id),
-                ),
+                Some(u) => (chart.path(u.id, fy, opts.view), (u.id, String::new()), Some(u.id)),
                 // A line that belongs to a bureau as a whole, when grouping by section.
                 None => match chart.ancestor_at(unit, Level::Bureau) {
                     Some(b) => {
-                        let key =
-                            format!("{}（部局全体）", chart.display_name(b.id, fy, opts.view));
+                        let key = format!("{}（部局全体）", chart.display_name(b.id, fy, opts.view));
                         (key, (b.id, String::new()), None)
                     }
                     None => ("（組織不明）".into(), (i64::MAX, String::new()), None),
@@ -303,17 +291,15 @@ pub fn summarize(
         })
         .collect();
     let total = total.totals(settings, target_for(None));
-    let person_years =
-        crate::number::round_half_up(total.hours / settings.hours_per_person_year, 2);
+    let person_years = crate::number::round_half_up(total.hours / settings.hours_per_person_year, 2);
     let yen = crate::number::round_half_up(total.hours * settings.yen_per_hour, 0).normalize();
     Summary {
         fiscal_year: opts.fiscal_year.0,
         fiscal_year_label: opts.fiscal_year.label(),
         by: opts.by,
-        basis: opts.basis.map_or_else(
-            || "最良（実績＞試行＞試算）".to_string(),
-            |b| b.label().to_string(),
-        ),
+        basis: opts
+            .basis
+            .map_or_else(|| "最良（実績＞試行＞試算）".to_string(), |b| b.label().to_string()),
         rounding: rule.describe(),
         adopt: format!("申告値と計算値がある行は{}を採用", settings.adopt.label()),
         groups,

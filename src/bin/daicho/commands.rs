@@ -8,8 +8,7 @@ use daicho::db::{self, Author, InitiativeFilter, Store};
 use daicho::fiscal::FiscalYear;
 use daicho::formula::{Formula, result_text};
 use daicho::ledger::{
-    Basis, EffectInput, Evaluation, InitiativeFields, Kind, NewEffect, SETTING_KEYS, Status,
-    Structured, Target,
+    Basis, EffectInput, Evaluation, InitiativeFields, Kind, NewEffect, SETTING_KEYS, Status, Structured, Target,
 };
 use daicho::number::{self, group_thousands, round_half_up};
 use daicho::org::{Level, NameView, OrgChart, split_path};
@@ -19,7 +18,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::table::{Align, Table};
-use crate::{Cli, Command, EffectCommand, OrgCommand, SettingsCommand, TargetCommand};
+use crate::{Cli, Command, EffectCommand, ExportCommand, OrgCommand, SettingsCommand, TargetCommand};
 use crate::{basis, date, decimal, emit, emit_json, fiscal_year, kind, status};
 
 #[derive(Args)]
@@ -143,6 +142,24 @@ pub struct EffectSetArgs {
 }
 
 #[derive(Args)]
+pub struct ImportArgs {
+    /// 取り込むファイル（複数可）
+    #[arg(required_unless_present = "history")]
+    files: Vec<std::path::PathBuf>,
+    /// 確認だけして書き込まない（何が変わるかを表示します）
+    #[arg(long)]
+    dry_run: bool,
+    /// 年度の欄が空の行に使う年度
+    #[arg(long, value_parser = fiscal_year)]
+    fy: Option<FiscalYear>,
+    /// 取込の履歴を表示する
+    #[arg(long, conflicts_with_all = ["files", "dry_run"])]
+    history: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 pub struct SummaryArgs {
     #[arg(long, value_parser = fiscal_year)]
     fy: FiscalYear,
@@ -198,7 +215,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let db_path = cli.db;
     match cli.command {
         Command::Calc { formula, json } => return calc(&formula, json),
-        Command::Org(c) => org(open(db_path)?, c)?,
+        Command::Org(c) => return org(open(db_path)?, c),
         Command::Add(a) => add(open(db_path)?, a)?,
         Command::Edit(a) => edit(open(db_path)?, a)?,
         Command::List(a) => list(open(db_path)?, a)?,
@@ -207,10 +224,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut store = open(db_path)?;
             let i = db::initiative_by_ledger_id(store.conn(), &id)?;
             store.write(&author(), |tx| tx.delete_initiative(i.id))?;
-            emit(&format!(
-                "取組 {}「{}」を削除しました",
-                i.ledger_id, i.title
-            ));
+            emit(&format!("取組 {}「{}」を削除しました", i.ledger_id, i.title));
         }
         Command::Effect(c) => effect(open(db_path)?, c)?,
         Command::Evaluate {
@@ -240,6 +254,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Settings(c) => settings(open(db_path)?, c)?,
         Command::Summary(a) => summary(open(db_path)?, a)?,
         Command::Check { fy, json } => return check(open(db_path)?, fy, json),
+        Command::Template {
+            fy,
+            output,
+            bureau,
+            prefill,
+        } => survey(open(db_path)?, fy, &output, bureau.as_deref(), true, prefill)?,
+        Command::Export(ExportCommand::Ledger { fy, output, bureau }) => {
+            survey(open(db_path)?, fy, &output, bureau.as_deref(), false, true)?
+        }
+        Command::Import(a) => return import(open(db_path)?, a),
+        Command::Returns { fy, json } => returns(open(db_path)?, fy, json)?,
         Command::Demo => {
             let mut store = open(db_path)?;
             let stats = store.write(&author(), daicho::demo::populate)?;
@@ -317,37 +342,22 @@ fn calc(text: &str, json: bool) -> Result<ExitCode> {
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = format!(
-        "算定式    {}\n削減時間  {}\n",
-        f.canonical(),
-        result_text(f.minutes())
-    );
+    let mut out = format!("算定式    {}\n削減時間  {}\n", f.canonical(), result_text(f.minutes()));
     if let Some(c) = check {
         let verdict = if c.matches {
             "一致（記載の桁数の範囲内）".to_string()
         } else {
-            format!(
-                "不一致: 計算値との差 {}分",
-                group_thousands(c.difference_minutes, 2)
-            )
+            format!("不一致: 計算値との差 {}分", group_thousands(c.difference_minutes, 2))
         };
-        out.push_str(&format!(
-            "申告値    {}  {verdict}\n",
-            result_text(c.stated_minutes)
-        ));
+        out.push_str(&format!("申告値    {}  {verdict}\n", result_text(c.stated_minutes)));
     }
     emit(&out);
     Ok(ExitCode::SUCCESS)
 }
 
-fn org(mut store: Store, c: OrgCommand) -> Result<()> {
+fn org(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
     match c {
-        OrgCommand::Add {
-            path,
-            code,
-            from,
-            to,
-        } => {
+        OrgCommand::Add { path, code, from, to } => {
             let names = split_path(&path);
             if names.is_empty() || names.len() > 3 {
                 return Err(Error::Invalid(format!(
@@ -382,30 +392,83 @@ fn org(mut store: Store, c: OrgCommand) -> Result<()> {
             })?;
             emit(&format!("登録しました: {}", created.join("、")));
         }
+        OrgCommand::Import { file, dry_run, json } => {
+            use daicho::import::Outcome;
+            use daicho::import::org::{commit_org, plan_org};
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let report = plan_org(&store, &file.display().to_string(), &bytes)?;
+            let ok = report.errors.is_empty();
+            if ok && !dry_run {
+                commit_org(&mut store, &author(), &report)?;
+            }
+            if json {
+                emit_json(&report)?;
+            } else {
+                let counts = format!(
+                    "新規 {}、更新 {}、変更なし {}",
+                    report.count(Outcome::Created),
+                    report.count(Outcome::Updated),
+                    report.count(Outcome::Unchanged)
+                );
+                let mut out = format!("== {}\n", report.file);
+                out.push_str(&if !ok {
+                    format!(
+                        "取り込みませんでした: エラー {} 件（何も登録していません）\n",
+                        report.errors.len()
+                    )
+                } else if dry_run {
+                    format!("確認のみ（--dry-run のため書き込んでいません）: {counts}\n")
+                } else {
+                    format!("取り込みました: {counts}\n")
+                });
+                for e in &report.errors {
+                    out.push_str(&format!("  エラー: {e}\n"));
+                }
+                if ok {
+                    for r in report.rows.iter().filter(|r| r.outcome != Outcome::Unchanged) {
+                        out.push_str(&format!("  {}  {}行目  {}\n", r.outcome.label(), r.row, r.path));
+                        for c in &r.changes {
+                            let before = if c.before.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{} → ", c.before)
+                            };
+                            out.push_str(&format!("      {}: {before}{}\n", c.field, c.after));
+                        }
+                    }
+                }
+                emit(&out);
+            }
+            if !ok {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        OrgCommand::Export { output, fy } => {
+            let chart = db::load_org_chart(store.conn())?;
+            let (bytes, count) = daicho::export::write_org(&chart, fy)?;
+            daicho::export::write_atomically(&output, &bytes)?;
+            emit(&format!("組織表を書き出しました: {}（{count} 行）", output.display()));
+        }
         OrgCommand::List { fy, json } => {
             let chart = db::load_org_chart(store.conn())?;
             if json {
-                let units: Vec<_> = chart
-                    .units()
-                    .filter(|u| fy.is_none_or(|f| u.is_valid_in(f)))
-                    .collect();
-                return emit_json(&units);
+                let units: Vec<_> = chart.units().filter(|u| fy.is_none_or(|f| u.is_valid_in(f))).collect();
+                return emit_json(&units).map(|_| ExitCode::SUCCESS);
             }
             let mut out = String::new();
             print_tree(&chart, None, 0, fy, &mut out);
             if out.is_empty() {
-                out =
-                    "組織が登録されていません（daicho org add 総務部/人事課 のように登録できます）"
-                        .into();
+                out = "組織が登録されていません（daicho org add 総務部/人事課 のように登録できます）".into();
             }
             emit(&out);
         }
         OrgCommand::Alias { unit, aliases } => {
             let chart = db::load_org_chart(store.conn())?;
             let id = chart.resolve(&unit, None)?;
-            store.write(&author(), |tx| {
-                aliases.iter().try_for_each(|a| tx.add_alias(id, a))
-            })?;
+            store.write(&author(), |tx| aliases.iter().try_for_each(|a| tx.add_alias(id, a)))?;
             emit(&format!(
                 "「{}」の別名を登録しました: {}",
                 chart.path(id, FiscalYear(i32::MAX), NameView::Current),
@@ -437,16 +500,10 @@ fn org(mut store: Store, c: OrgCommand) -> Result<()> {
             ));
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
-fn print_tree(
-    chart: &OrgChart,
-    parent: Option<i64>,
-    depth: usize,
-    fy: Option<FiscalYear>,
-    out: &mut String,
-) {
+fn print_tree(chart: &OrgChart, parent: Option<i64>, depth: usize, fy: Option<FiscalYear>, out: &mut String) {
     for u in chart.children(parent) {
         if fy.is_some_and(|f| !u.is_valid_in(f)) {
             continue;
@@ -469,10 +526,7 @@ fn print_tree(
             let mut history = Vec::new();
             let mut previous = u.name.as_str();
             for r in &u.renames {
-                history.push(format!(
-                    "{previous}（〜{}）",
-                    FiscalYear(r.from_year.0 - 1).wareki()
-                ));
+                history.push(format!("{previous}（〜{}）", FiscalYear(r.from_year.0 - 1).wareki()));
                 previous = &r.name;
             }
             history.push(format!("{}（{}〜）", last.name, last.from_year.wareki()));
@@ -519,10 +573,7 @@ fn add(mut store: Store, a: AddArgs) -> Result<()> {
     if a.json {
         return emit_json(&i);
     }
-    emit(&format!(
-        "取組 {}「{}」を登録しました",
-        i.ledger_id, i.title
-    ));
+    emit(&format!("取組 {}「{}」を登録しました", i.ledger_id, i.title));
     Ok(())
 }
 
@@ -546,13 +597,8 @@ fn edit(mut store: Store, a: EditArgs) -> Result<()> {
         owner: a.owner.or(i.owner),
         notes: a.notes.or(i.notes),
     };
-    let after = store.write(&author(), |tx| {
-        tx.update_initiative(i.id, &fields, a.status_on)
-    })?;
-    emit(&format!(
-        "取組 {}「{}」を変更しました",
-        after.ledger_id, after.title
-    ));
+    let after = store.write(&author(), |tx| tx.update_initiative(i.id, &fields, a.status_on))?;
+    emit(&format!("取組 {}「{}」を変更しました", after.ledger_id, after.title));
     Ok(())
 }
 
@@ -580,11 +626,7 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
             Some(
                 chart
                     .units()
-                    .filter(|u| {
-                        chart
-                            .ancestor_at(u.id, Level::Bureau)
-                            .is_some_and(|x| x.id == bureau)
-                    })
+                    .filter(|u| chart.ancestor_at(u.id, Level::Bureau).is_some_and(|x| x.id == bureau))
                     .map(|u| u.id)
                     .collect(),
             )
@@ -607,11 +649,7 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
             .iter()
             .map(|i| {
                 let mut v = serde_json::to_value(i).unwrap_or_default();
-                v["unit"] = json!(chart.path(
-                    i.unit_id,
-                    a.fy.unwrap_or(FiscalYear(i32::MAX)),
-                    NameView::Current
-                ));
+                v["unit"] = json!(chart.path(i.unit_id, a.fy.unwrap_or(FiscalYear(i32::MAX)), NameView::Current));
                 if let Some(m) = minutes.as_ref().and_then(|m| m.get(&i.id)) {
                     v["minutes"] = number::json(*m);
                 }
@@ -655,10 +693,7 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
     let mut out = t.render();
     out.push_str(&format!("{} 件", items.len()));
     if minutes.is_some() {
-        out.push_str(&format!(
-            "、削減時間 計 {} 時間（端数処理前）",
-            hours_text(total)
-        ));
+        out.push_str(&format!("、削減時間 計 {} 時間（端数処理前）", hours_text(total)));
     }
     emit(&out);
     Ok(())
@@ -682,22 +717,15 @@ fn show(store: Store, id: &str, json: bool) -> Result<()> {
     let mut out = format!("{}  {}\n", i.ledger_id, i.title);
     let fields = [
         ("区分", i.kind.label().to_string()),
-        (
-            "所属",
-            chart.path(i.unit_id, FiscalYear(i32::MAX), NameView::Current),
-        ),
+        ("所属", chart.path(i.unit_id, FiscalYear(i32::MAX), NameView::Current)),
         ("ツール", opt(&i.tool).to_string()),
         ("ベンダー", opt(&i.vendor).to_string()),
         ("状況", i.status.label().to_string()),
         (
             "運用開始",
-            i.started_on
-                .map_or(String::new(), daicho::fiscal::wareki_date),
+            i.started_on.map_or(String::new(), daicho::fiscal::wareki_date),
         ),
-        (
-            "シナリオ数",
-            i.scenario_count.map_or(String::new(), |n| n.to_string()),
-        ),
+        ("シナリオ数", i.scenario_count.map_or(String::new(), |n| n.to_string())),
         ("担当者", opt(&i.owner).to_string()),
         ("備考", opt(&i.notes).to_string()),
     ];
@@ -726,8 +754,7 @@ fn show(store: Store, id: &str, json: bool) -> Result<()> {
             e.basis.label().into(),
             opt(&e.formula).into(),
             e.computed_minutes.map_or(String::new(), hours_text),
-            e.stated_hours
-                .map_or(String::new(), |h| group_thousands(h, 2)),
+            e.stated_hours.map_or(String::new(), |h| group_thousands(h, 2)),
             check,
             chart.path(e.unit_id, e.fiscal_year, NameView::AsReported),
         ]);
@@ -784,22 +811,14 @@ fn effect(mut store: Store, c: EffectCommand) -> Result<()> {
                 note: a.note,
             };
             let e = store.write(&author(), |tx| tx.set_effect(i.id, &new))?;
-            let mut out = format!(
-                "{} {} {}の効果を登録しました\n",
-                i.ledger_id,
-                a.fy.label(),
-                a.basis
-            );
+            let mut out = format!("{} {} {}の効果を登録しました\n", i.ledger_id, a.fy.label(), a.basis);
             if let Some(m) = e.computed_minutes {
                 let canonical = e
                     .formula
                     .as_deref()
                     .and_then(|f| Formula::parse(f).ok())
                     .map(|f| f.canonical());
-                out.push_str(&format!(
-                    "  計算値  {}\n",
-                    canonical.unwrap_or_else(|| result_text(m))
-                ));
+                out.push_str(&format!("  計算値  {}\n", canonical.unwrap_or_else(|| result_text(m))));
             }
             if let Some(h) = e.stated_hours {
                 out.push_str(&format!("  申告値  {}時間\n", group_thousands(h, 2)));
@@ -819,12 +838,7 @@ fn effect(mut store: Store, c: EffectCommand) -> Result<()> {
         EffectCommand::Delete { id, fy, basis } => {
             let i = db::initiative_by_ledger_id(store.conn(), &id)?;
             store.write(&author(), |tx| tx.delete_effect(i.id, fy, basis))?;
-            emit(&format!(
-                "{} {} {}の効果を削除しました",
-                i.ledger_id,
-                fy.label(),
-                basis
-            ));
+            emit(&format!("{} {} {}の効果を削除しました", i.ledger_id, fy.label(), basis));
         }
     }
     Ok(())
@@ -864,20 +878,12 @@ fn target(mut store: Store, c: TargetCommand) -> Result<()> {
             if json {
                 return emit_json(&targets);
             }
-            let mut t = Table::new(&[
-                ("年度", Align::Left),
-                ("対象", Align::Left),
-                ("目標(h)", Align::Right),
-            ]);
+            let mut t = Table::new(&[("年度", Align::Left), ("対象", Align::Left), ("目標(h)", Align::Right)]);
             for x in targets {
                 let whom = x.bureau_id.map_or("団体全体".into(), |b| {
                     chart.display_name(b, x.fiscal_year, NameView::AsReported)
                 });
-                t.row(vec![
-                    x.fiscal_year.label(),
-                    whom,
-                    group_thousands(x.hours, 2),
-                ]);
+                t.row(vec![x.fiscal_year.label(), whom, group_thousands(x.hours, 2)]);
             }
             emit(&t.render());
         }
@@ -903,17 +909,9 @@ fn settings(mut store: Store, c: SettingsCommand) -> Result<()> {
                 }
                 None => SETTING_KEYS.iter().collect(),
             };
-            let mut t = Table::new(&[
-                ("項目", Align::Left),
-                ("値", Align::Left),
-                ("説明", Align::Left),
-            ]);
+            let mut t = Table::new(&[("項目", Align::Left), ("値", Align::Left), ("説明", Align::Left)]);
             for (k, help) in keys {
-                t.row(vec![
-                    k.to_string(),
-                    s.get(k).unwrap_or_default(),
-                    help.to_string(),
-                ]);
+                t.row(vec![k.to_string(), s.get(k).unwrap_or_default(), help.to_string()]);
             }
             emit(&format!("{}{}", t.render(), s.rounding.describe()));
         }
@@ -964,23 +962,20 @@ fn summary(store: Store, a: SummaryArgs) -> Result<()> {
         columns.push((k.label(), Align::Right));
     }
     columns.push(("合計(h)", Align::Right));
-    let with_targets =
-        s.groups.iter().any(|g| g.totals.target_hours.is_some()) || s.total.target_hours.is_some();
+    let with_targets = s.groups.iter().any(|g| g.totals.target_hours.is_some()) || s.total.target_hours.is_some();
     if with_targets {
         columns.push(("目標(h)", Align::Right));
         columns.push(("達成率", Align::Right));
     }
     let mut t = Table::new(&columns);
     let row = |key: &str, x: &daicho::report::Totals| {
-        let mut r = vec![
-            key.to_string(),
-            x.initiatives.to_string(),
-            x.scenarios.to_string(),
-        ];
+        let mut r = vec![key.to_string(), x.initiatives.to_string(), x.scenarios.to_string()];
         for k in Kind::ALL {
-            r.push(x.by_kind.get(k.label()).map_or(String::new(), |v| {
-                h(v.to_string().parse().unwrap_or_default())
-            }));
+            r.push(
+                x.by_kind
+                    .get(k.label())
+                    .map_or(String::new(), |v| h(v.to_string().parse().unwrap_or_default())),
+            );
         }
         r.push(h(x.hours));
         if with_targets {
@@ -1031,10 +1026,7 @@ fn check(store: Store, fy: Option<FiscalYear>, json: bool) -> Result<ExitCode> {
                 store.schema_version()?
             )
         } else {
-            format!(
-                "データベースの整合性: 問題があります\n  {}\n",
-                problems.join("\n  ")
-            )
+            format!("データベースの整合性: 問題があります\n  {}\n", problems.join("\n  "))
         };
         let mut t = Table::new(&[
             ("年度", Align::Left),
@@ -1055,8 +1047,7 @@ fn check(store: Store, fy: Option<FiscalYear>, json: bool) -> Result<ExitCode> {
                 i.label.into(),
                 i.computed_minutes.map_or(String::new(), hours_text),
                 i.stated_minutes.map_or(String::new(), hours_text),
-                i.difference_minutes
-                    .map_or(String::new(), |d| group_thousands(d, 2)),
+                i.difference_minutes.map_or(String::new(), |d| group_thousands(d, 2)),
             ]);
         }
         out.push_str(&format!("検算リスト: {} 件\n", items.len()));
@@ -1070,4 +1061,237 @@ fn check(store: Store, fy: Option<FiscalYear>, json: bool) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
+    if a.history {
+        let history = db::import_history(store.conn())?;
+        if a.json {
+            emit_json(&history)?;
+        } else {
+            let mut t = Table::new(&[
+                ("日時", Align::Left),
+                ("利用者", Align::Left),
+                ("ファイル", Align::Left),
+                ("新規", Align::Right),
+                ("更新", Align::Right),
+                ("変更なし", Align::Right),
+                ("警告", Align::Right),
+            ]);
+            for h in &history {
+                t.row(vec![
+                    h.at.chars().take(19).collect(),
+                    h.actor.clone(),
+                    h.file_name.clone(),
+                    h.created.to_string(),
+                    h.updated.to_string(),
+                    h.unchanged.to_string(),
+                    h.warnings.len().to_string(),
+                ]);
+            }
+            emit(&format!("{}{} 件", t.render(), history.len()));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let total = a.files.len();
+    let mut reports = Vec::new();
+    let mut failed = 0;
+    for (n, path) in a.files.iter().enumerate() {
+        let name = path.display().to_string();
+        if total > 1 && !a.json {
+            eprintln!("[{}/{total}] {name}", n + 1);
+        }
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut report = daicho::import::plan_file(&store, &name, &bytes, a.fy)?;
+        if !report.errors.is_empty() {
+            failed += 1;
+        } else if !a.dry_run && report.already_imported.is_none() {
+            report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
+        }
+        if !a.json {
+            emit(&import_text(&report, a.dry_run));
+        }
+        reports.push(report);
+    }
+    if a.json {
+        emit_json(&reports)?;
+    } else if total > 1 {
+        emit(&format!(
+            "{total} ファイル中 {} ファイルを{}、{failed} ファイルはエラーのため取り込みませんでした",
+            total - failed,
+            if a.dry_run {
+                "確認しました（書き込みなし）"
+            } else {
+                "処理しました"
+            }
+        ));
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
+    use daicho::import::Outcome;
+    let mut out = format!("== {}", r.file);
+    if let (Some(sheet), Some(row)) = (&r.sheet, r.header_row) {
+        out.push_str(&format!("（シート「{sheet}」、見出し {row}行目）"));
+    }
+    out.push('\n');
+    let counts = format!(
+        "新規 {}、更新 {}、変更なし {}、警告 {}",
+        r.count(Outcome::Created),
+        r.count(Outcome::Updated),
+        r.count(Outcome::Unchanged),
+        r.warnings.len()
+    );
+    if let Some(previous) = &r.already_imported {
+        out.push_str(&format!(
+            "同じ内容のファイルを {} に取り込み済みです（{}）。変更はありません\n",
+            previous.at.chars().take(16).collect::<String>().replace('T', " "),
+            previous.file_name
+        ));
+        return out;
+    }
+    if !r.errors.is_empty() {
+        out.push_str(&format!(
+            "取り込みませんでした: エラー {} 件（このファイルからは何も登録していません。直して再度取り込んでください）\n",
+            r.errors.len()
+        ));
+    } else if dry_run {
+        out.push_str(&format!("確認のみ（--dry-run のため書き込んでいません）: {counts}\n"));
+    } else {
+        out.push_str(&format!("取り込みました: {counts}\n"));
+    }
+    for e in &r.errors {
+        out.push_str(&format!("  エラー: {e}\n"));
+    }
+    for w in &r.warnings {
+        out.push_str(&format!("  警告: {w}\n"));
+    }
+    if r.errors.is_empty() {
+        for row in r.rows.iter().filter(|x| x.outcome != Outcome::Unchanged) {
+            let id = row.ledger_id.clone().unwrap_or_else(|| "（新規）".into());
+            out.push_str(&format!(
+                "  {}  {}行目  {id}  {}  {}{}\n",
+                row.outcome.label(),
+                row.row,
+                row.title,
+                FiscalYear(row.fiscal_year).wareki(),
+                row.basis.as_ref().map_or(String::new(), |b| format!("・{b}"))
+            ));
+            for c in &row.changes {
+                if c.before.is_empty() {
+                    out.push_str(&format!("      {}: {}\n", c.field, c.after));
+                } else {
+                    out.push_str(&format!(
+                        "      {}: {} → {}\n",
+                        c.field,
+                        c.before,
+                        if c.after.is_empty() { "（空欄）" } else { &c.after }
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn returns(store: Store, fy: FiscalYear, json: bool) -> Result<()> {
+    let chart = db::load_org_chart(store.conn())?;
+    let returned = db::returned_units(store.conn(), fy)?;
+    let mut rows = Vec::new();
+    for u in chart.units().filter(|u| u.level == Level::Section && u.is_valid_in(fy)) {
+        // A section has returned when a file reported for it or for one of its 係.
+        let hit = returned
+            .iter()
+            .filter(|(id, _, _)| chart.ancestor_at(*id, Level::Section).is_some_and(|s| s.id == u.id))
+            .max_by(|a, b| a.1.cmp(&b.1));
+        rows.push((u.id, chart.path(u.id, fy, NameView::AsReported), hit.cloned()));
+    }
+    let done = rows.iter().filter(|r| r.2.is_some()).count();
+    if json {
+        let items: Vec<_> = rows
+            .iter()
+            .map(|(_, path, hit)| {
+                json!({
+                    "section": path,
+                    "returned": hit.is_some(),
+                    "at": hit.as_ref().map(|h| h.1.clone()),
+                    "file": hit.as_ref().map(|h| h.2.clone()),
+                })
+            })
+            .collect();
+        return emit_json(&json!({ "fiscal_year": fy.0, "returned": done, "sections": rows.len(), "items": items }));
+    }
+    let mut t = Table::new(&[
+        ("課", Align::Left),
+        ("提出", Align::Left),
+        ("取込日時", Align::Left),
+        ("ファイル", Align::Left),
+    ]);
+    for (_, path, hit) in &rows {
+        match hit {
+            Some((_, at, file)) => t.row(vec![
+                path.clone(),
+                "済".into(),
+                at.chars().take(16).collect::<String>().replace('T', " "),
+                file.clone(),
+            ]),
+            None => t.row(vec![path.clone(), "未提出".into(), String::new(), String::new()]),
+        }
+    }
+    emit(&format!(
+        "{} の回答の提出状況\n{}提出済み {done} 課 / {} 課（未提出 {} 課）",
+        fy.label(),
+        t.render(),
+        rows.len(),
+        rows.len() - done
+    ));
+    Ok(())
+}
+
+/// The template (`instructions`: with 記入要領, rows only with `prefill`) or the ledger export (no instructions,
+/// every initiative of the scope including 廃止).
+fn survey(
+    store: Store,
+    fy: FiscalYear,
+    output: &std::path::Path,
+    scope: Option<&str>,
+    instructions: bool,
+    prefill: bool,
+) -> Result<()> {
+    use daicho::export::{SurveyOptions, survey_rows, write_atomically, write_survey};
+    let chart = db::load_org_chart(store.conn())?;
+    let scope = match scope {
+        Some(s) => Some(chart.resolve(s, Some(fy))?),
+        None => None,
+    };
+    let settings = db::load_settings(store.conn())?;
+    let opts = SurveyOptions {
+        fiscal_year: fy,
+        scope,
+        instructions,
+        organisation_name: settings.organisation_name,
+    };
+    let rows = if prefill {
+        survey_rows(&store, &opts, !instructions)?
+    } else {
+        Vec::new()
+    };
+    let bytes = write_survey(&store, &opts, &rows)?;
+    write_atomically(output, &bytes)?;
+    let what = if instructions { "調査票" } else { "台帳" };
+    emit(&format!(
+        "{what}を書き出しました: {}（{}、{} 行）",
+        output.display(),
+        fy.label(),
+        rows.len()
+    ));
+    Ok(())
 }

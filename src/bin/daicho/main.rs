@@ -96,6 +96,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 各課に送る調査票（Excel）を作る
+    Template {
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        /// 出力するファイル
+        #[arg(short, long)]
+        output: PathBuf,
+        /// この部局（または 部局/課）の調査票にする
+        #[arg(long)]
+        bureau: Option<String>,
+        /// 台帳に登録済みの取組を記入しておく
+        #[arg(long)]
+        prefill: bool,
+    },
+    /// 台帳を Excel に書き出す
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// 調査票の回答（Excel: .xlsx/.xlsm/.xls/.ods）を取り込む。エラーのあるファイルは1行も取り込みません
+    Import(commands::ImportArgs),
+    /// 年度の回答の提出状況（提出済み・未提出の課）を表示する
+    Returns {
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        #[arg(long)]
+        json: bool,
+    },
     /// 空の台帳に架空の市のサンプルデータを入れる
     Demo,
     /// 監査ログ（誰がいつ何を変えたか）を表示する
@@ -133,6 +159,23 @@ enum OrgCommand {
         fy: Option<FiscalYear>,
         #[arg(long)]
         json: bool,
+    },
+    /// 組織表（Excel: 部局・課・係・コード・開始年度・終了年度・別名）を取り込む
+    Import {
+        file: PathBuf,
+        /// 確認だけして書き込まない
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 組織表を Excel に書き出す（org import と同じ列）
+    Export {
+        #[arg(short, long)]
+        output: PathBuf,
+        /// この年度にある組織だけを書き出す
+        #[arg(long, value_parser = fiscal_year)]
+        fy: Option<FiscalYear>,
     },
     /// 組織の別名（表記ゆれ・旧称）を登録する
     Alias {
@@ -178,6 +221,21 @@ enum EffectCommand {
         fy: FiscalYear,
         #[arg(long, value_parser = basis)]
         basis: Basis,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// 台帳を調査票と同じ列の並びで書き出す（そのまま編集して取り込めます）
+    Ledger {
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        /// 出力するファイル
+        #[arg(short, long)]
+        output: PathBuf,
+        /// この部局（または 部局/課）だけを書き出す
+        #[arg(long)]
+        bureau: Option<String>,
     },
 }
 
@@ -247,8 +305,7 @@ pub(crate) fn emit(text: &str) {
 }
 
 pub(crate) fn emit_json<T: serde::Serialize>(value: &T) -> daicho::Result<()> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| daicho::Error::Internal(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| daicho::Error::Internal(e.to_string()))?;
     emit(&text);
     Ok(())
 }
@@ -277,10 +334,7 @@ fn argument_error(e: &clap::Error) -> String {
                 ctx(ContextKind::InvalidValue)
             )
         }
-        ErrorKind::UnknownArgument => format!(
-            "「{}」というオプションはありません",
-            ctx(ContextKind::InvalidArg)
-        ),
+        ErrorKind::UnknownArgument => format!("「{}」というオプションはありません", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => {
             format!(
                 "「{}」というサブコマンドはありません",
@@ -288,10 +342,7 @@ fn argument_error(e: &clap::Error) -> String {
             )
         }
         ErrorKind::MissingRequiredArgument => {
-            format!(
-                "必要な引数が指定されていません: {}",
-                ctx(ContextKind::InvalidArg)
-            )
+            format!("必要な引数が指定されていません: {}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand => "サブコマンドを指定してください".to_string(),
         ErrorKind::ArgumentConflict => format!(
@@ -299,14 +350,8 @@ fn argument_error(e: &clap::Error) -> String {
             ctx(ContextKind::InvalidArg),
             ctx(ContextKind::PriorArg)
         ),
-        ErrorKind::NoEquals
-        | ErrorKind::WrongNumberOfValues
-        | ErrorKind::TooManyValues
-        | ErrorKind::TooFewValues => {
-            format!(
-                "{} の値の数が正しくありません",
-                ctx(ContextKind::InvalidArg)
-            )
+        ErrorKind::NoEquals | ErrorKind::WrongNumberOfValues | ErrorKind::TooManyValues | ErrorKind::TooFewValues => {
+            format!("{} の値の数が正しくありません", ctx(ContextKind::InvalidArg))
         }
         _ => "コマンドの指定が正しくありません".to_string(),
     };

@@ -1,0 +1,122 @@
+//! The import history: one row per committed file, and the units each file reported for.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::Tx;
+use crate::error::Result;
+use crate::fiscal::FiscalYear;
+
+/// A committed import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub at: String,
+    pub actor: String,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub warnings: Vec<String>,
+}
+
+const COLUMNS: &str = "id, file_name, sha256, at, actor, created, updated, unchanged, warnings";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
+    let warnings: String = r.get(8)?;
+    Ok(ImportRecord {
+        id: r.get(0)?,
+        file_name: r.get(1)?,
+        sha256: r.get(2)?,
+        at: r.get(3)?,
+        actor: r.get(4)?,
+        created: r.get(5)?,
+        updated: r.get(6)?,
+        unchanged: r.get(7)?,
+        warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+    })
+}
+
+/// The committed import of a file with this content, if any.
+pub fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRecord>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"),
+            [sha256],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Every committed import, newest first.
+pub fn import_history(conn: &Connection) -> Result<Vec<ImportRecord>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM imports ORDER BY id DESC"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// For each unit that a committed import reported for `fy`: the latest import's time and file name.
+pub fn returned_units(conn: &Connection, fy: FiscalYear) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT u.unit_id, max(i.at), (SELECT i2.file_name FROM imports i2 JOIN import_units u2 ON u2.import_id = i2.id
+                                        WHERE u2.unit_id = u.unit_id AND u2.fiscal_year = ?1 ORDER BY i2.id DESC LIMIT 1)
+         FROM import_units u JOIN imports i ON i.id = u.import_id
+         WHERE u.fiscal_year = ?1 GROUP BY u.unit_id",
+    )?;
+    let rows = stmt.query_map([fy.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What a committed file did, to record.
+pub struct NewImport<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub warnings: &'a [String],
+    pub units: &'a [(i64, FiscalYear)],
+}
+
+impl Tx<'_> {
+    /// Records a committed import in the same transaction as its changes.
+    pub fn record_import(&mut self, i: &NewImport<'_>) -> Result<ImportRecord> {
+        let warnings = serde_json::to_string(i.warnings).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        self.tx.execute(
+            "INSERT INTO imports (file_name, sha256, at, actor, created, updated, unchanged, warnings)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                i.file_name,
+                i.sha256,
+                self.author.at.to_rfc3339(),
+                self.author.user,
+                i.created as i64,
+                i.updated as i64,
+                i.unchanged as i64,
+                warnings
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        for (unit, fy) in i.units {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO import_units (import_id, unit_id, fiscal_year) VALUES (?1, ?2, ?3)",
+                params![id, unit, fy.0],
+            )?;
+        }
+        Ok(self
+            .tx
+            .query_row(&format!("SELECT {COLUMNS} FROM imports WHERE id = ?1"), [id], from_row)?)
+    }
+
+    /// The next free 管理番号 for a fiscal year: `R6-0001`, `R6-0002`, …
+    pub fn next_ledger_id(&self, fy: FiscalYear) -> Result<String> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT ledger_id FROM initiatives WHERE ledger_id LIKE ?1")?;
+        let existing: Vec<String> = stmt
+            .query_map([format!("{}-%", fy.short())], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(crate::ledger::next_ledger_id(&fy.short(), existing.into_iter()))
+    }
+}
