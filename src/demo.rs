@@ -32,26 +32,14 @@ const ORGANISATION: &[(&str, &str, [&str; 4])] = &[
     ("03", "財務部", ["税務課", "市民税課", "資産税課", "納税課"]),
     ("04", "市民部", ["市民課", "保険年金課", "市民相談課", "戸籍住民課"]),
     ("05", "福祉部", ["福祉総務課", "障害福祉課", "生活支援課", "介護保険課"]),
-    (
-        "06",
-        "子ども部",
-        ["保育課", "子育て支援課", "こども家庭課", "幼児教育課"],
-    ),
-    (
-        "07",
-        "健康部",
-        ["健康推進課", "保健予防課", "国民健康保険課", "地域医療課"],
-    ),
+    ("06", "子ども部", ["保育課", "子育て支援課", "こども家庭課", "幼児教育課"]),
+    ("07", "健康部", ["健康推進課", "保健予防課", "国民健康保険課", "地域医療課"]),
     ("08", "環境部", ["環境政策課", "ごみ対策課", "清掃事務所", "環境保全課"]),
     ("09", "経済部", ["商工振興課", "観光課", "農政課", "雇用労働課"]),
     ("10", "都市整備部", ["都市計画課", "建築指導課", "住宅課", "公園緑地課"]),
     ("11", "建設部", ["道路管理課", "道路整備課", "河川課", "用地課"]),
     ("12", "上下水道局", ["経営総務課", "料金課", "給水課", "下水道課"]),
-    (
-        "13",
-        "教育委員会事務局",
-        ["教育総務課", "学務課", "学校給食課", "生涯学習課"],
-    ),
+    ("13", "教育委員会事務局", ["教育総務課", "学務課", "学校給食課", "生涯学習課"]),
     ("14", "消防局", ["消防総務課", "予防課", "警防課", "指令課"]),
     ("15", "議会事務局", ["総務課", "議事課", "調査課", "政策法務課"]),
 ];
@@ -220,9 +208,7 @@ fn stated_hours(rng: &mut Rng, minutes: Decimal) -> Option<Decimal> {
 
 /// Fills an empty ledger with the sample city. Refuses a ledger that already holds initiatives.
 pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
-    let existing: i64 = tx
-        .conn()
-        .query_row("SELECT count(*) FROM initiatives", [], |r| r.get(0))?;
+    let existing: i64 = tx.conn().query_row("SELECT count(*) FROM initiatives", [], |r| r.get(0))?;
     if existing > 0 {
         return Err(Error::Conflict(format!(
             "台帳にはすでに {existing} 件の取組があります。サンプルデータは空の台帳にだけ入れられます（--db で新しいファイルを指定してください）"
@@ -243,14 +229,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
         bureau_ids.push(b);
         stats.bureaus += 1;
         for (i, name) in children.iter().enumerate() {
-            let s = tx.add_unit(
-                Level::Section,
-                Some(b),
-                name,
-                Some(&format!("{code}{:02}", i + 1)),
-                None,
-                None,
-            )?;
+            let s = tx.add_unit(Level::Section, Some(b), name, Some(&format!("{code}{:02}", i + 1)), None, None)?;
             stats.sections += 1;
             match *name {
                 "市民税課" => merged.0 = s,
@@ -279,14 +258,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
         // April reorganisations take effect before anything is reported for the year.
         match fy.0 {
             2022 => {
-                kazei = tx.add_unit(
-                    Level::Section,
-                    Some(zeimu_bureau),
-                    "課税課",
-                    Some("0305"),
-                    Some(fy),
-                    None,
-                )?;
+                kazei = tx.add_unit(Level::Section, Some(zeimu_bureau), "課税課", Some("0305"), Some(fy), None)?;
                 stats.sections += 1;
                 tx.merge_units(&[merged.0, merged.1], kazei, fy)?;
             }
@@ -294,11 +266,8 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
             2024 => tx.rename_unit(kouhou, "広報課", fy)?,
             _ => {}
         }
-        let starting: Vec<(i32, usize)> = starts
-            .iter()
-            .copied()
-            .filter(|(y, _)| *y == fy.0 || (fy.0 == 2020 && *y == 2019))
-            .collect();
+        let starting: Vec<(i32, usize)> =
+            starts.iter().copied().filter(|(y, _)| *y == fy.0 || (fy.0 == 2020 && *y == 2019)).collect();
         for (year, count) in starting {
             for _ in 0..count {
                 let kind = match rng.below(20) {
@@ -317,14 +286,10 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 }
                 let (title, tool) = match kind {
                     Kind::Rpa => (rng.pick(RPA_TASKS).to_string(), rng.pick(RPA_TOOLS).to_string()),
-                    Kind::AiOcr => (
-                        format!("{}の読取", rng.pick(OCR_FORMS)),
-                        rng.pick(OCR_TOOLS).to_string(),
-                    ),
-                    Kind::RpaAiOcr => (
-                        format!("{}の読取・システム登録", rng.pick(OCR_FORMS)),
-                        rng.pick(OCR_TOOLS).to_string(),
-                    ),
+                    Kind::AiOcr => (format!("{}の読取", rng.pick(OCR_FORMS)), rng.pick(OCR_TOOLS).to_string()),
+                    Kind::RpaAiOcr => {
+                        (format!("{}の読取・システム登録", rng.pick(OCR_FORMS)), rng.pick(OCR_TOOLS).to_string())
+                    }
                     Kind::Other => {
                         let (t, tool) = rng.pick(OTHER_MEASURES);
                         (t.to_string(), tool.to_string())
@@ -332,21 +297,11 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 };
                 let start_fy = FiscalYear(year);
                 let started_on = date(year, *rng.pick(&[4u32, 4, 7, 10, 1]), 1)?;
-                let started_on = if started_on.format("%m").to_string() == "01" {
-                    date(year + 1, 1, 1)?
-                } else {
-                    started_on
-                };
+                let started_on =
+                    if started_on.format("%m").to_string() == "01" { date(year + 1, 1, 1)? } else { started_on };
                 let ends = if year <= 2022 && rng.chance(8) {
                     let end = FiscalYear(year + 1 + rng.below(2) as i32);
-                    Some((
-                        end,
-                        if rng.chance(50) {
-                            Status::Suspended
-                        } else {
-                            Status::Abolished
-                        },
-                    ))
+                    Some((end, if rng.chance(50) { Status::Suspended } else { Status::Abolished }))
                 } else {
                     None
                 };
@@ -387,11 +342,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
             if let Some((end, status)) = p.ends {
                 if fy == end {
                     let i = crate::db::find_initiative(tx.conn(), p.id)?;
-                    let fields = InitiativeFields {
-                        ledger_id: Some(i.ledger_id.clone()),
-                        status,
-                        ..fields_of(&i)
-                    };
+                    let fields = InitiativeFields { ledger_id: Some(i.ledger_id.clone()), status, ..fields_of(&i) };
                     tx.update_initiative(p.id, &fields, Some(fy.first_day()))?;
                 }
                 if fy >= end {
@@ -414,23 +365,9 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 let (input, stated_only) = if p.slower && basis == Basis::Actual {
                     (EffectInput::Formula("(12分-15分)×800件".into()), None)
                 } else {
-                    effect_input(
-                        &mut rng,
-                        p.kind,
-                        if basis == Basis::Estimate {
-                            hours * 12 / 10
-                        } else {
-                            hours
-                        },
-                    )
+                    effect_input(&mut rng, p.kind, if basis == Basis::Estimate { hours * 12 / 10 } else { hours })
                 };
-                let mut new = NewEffect {
-                    fiscal_year: fy,
-                    basis,
-                    input,
-                    stated_hours: stated_only,
-                    note: None,
-                };
+                let mut new = NewEffect { fiscal_year: fy, basis, input, stated_hours: stated_only, note: None };
                 if p.slower && basis == Basis::Actual {
                     new.note = Some("ロボットの待ち時間により手作業より遅くなった（見直し中）".into());
                 }
@@ -461,11 +398,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
     }
 
     for (fy, hours) in [(2020, 2400), (2021, 3200), (2022, 4000), (2023, 4800), (2024, 5600)] {
-        tx.set_target(&Target {
-            fiscal_year: FiscalYear(fy),
-            bureau_id: None,
-            hours: Decimal::from(hours),
-        })?;
+        tx.set_target(&Target { fiscal_year: FiscalYear(fy), bureau_id: None, hours: Decimal::from(hours) })?;
         stats.targets += 1;
     }
     for (bureau, hours) in [(0usize, 600), (2, 700), (4, 500)] {

@@ -139,11 +139,7 @@ mod tests {
             ("-0.04", 1, "0"),
         ];
         for (input, places, expected) in cases {
-            assert_eq!(
-                group_thousands(d(input), places),
-                expected,
-                "group_thousands({input}, {places})"
-            );
+            assert_eq!(group_thousands(d(input), places), expected, "group_thousands({input}, {places})");
         }
     }
 }

@@ -103,12 +103,7 @@ impl Column {
             Column::Basis => &["効果区分", "算出区分", "算定の区分", "試算/実績"],
             Column::BeforeMinutes => &["導入前", "導入前(分)", "導入前(分/回)", "導入前の時間(分/件)"],
             Column::AfterMinutes => &["導入後", "導入後(分)", "導入後(分/回)", "導入後の時間(分/件)"],
-            Column::SavedMinutes => &[
-                "削減時間(分)",
-                "1件あたり削減時間",
-                "削減時間(分/回)",
-                "1件当たり削減時間(分)",
-            ],
+            Column::SavedMinutes => &["削減時間(分)", "1件あたり削減時間", "削減時間(分/回)", "1件当たり削減時間(分)"],
             Column::Count => &["処理件数", "年間件数", "件数(年間)", "回数"],
             Column::Days => &["稼働日数", "年間日数", "日数(年間)"],
             Column::Formula => &["計算式", "算出根拠", "積算根拠", "算定根拠", "算出式"],
@@ -219,25 +214,13 @@ mod tests {
             assert_eq!(Column::from_header(text), expected, "{text:?}");
         }
         for c in Column::ALL {
-            assert_eq!(
-                Column::from_header(c.title()),
-                Some(c),
-                "every title maps to its column"
-            );
+            assert_eq!(Column::from_header(c.title()), Some(c), "every title maps to its column");
         }
     }
 
     #[test]
     fn excel_column_letters() {
-        let cases = [
-            (0, "A"),
-            (25, "Z"),
-            (26, "AA"),
-            (27, "AB"),
-            (701, "ZZ"),
-            (702, "AAA"),
-            (16383, "XFD"),
-        ];
+        let cases = [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")];
         for (col, letters) in cases {
             assert_eq!(column_letters(col), letters, "column {col}");
         }

@@ -14,10 +14,7 @@ fn calc_prints_canonical_minutes_and_hours() {
     assert_eq!(v["stated_minutes"], serde_json::Value::Null, "no claim written");
     assert_eq!(v["matches_stated"], serde_json::Value::Null);
     let v = t.json(&["calc", "--json", "3人×7.75時間×4日=93時間"]);
-    assert_eq!(
-        (v["minutes"].clone(), v["hours"].clone()),
-        (serde_json::json!(5580), serde_json::json!(93))
-    );
+    assert_eq!((v["minutes"].clone(), v["hours"].clone()), (serde_json::json!(5580), serde_json::json!(93)));
     assert_eq!(v["matches_stated"], true);
     let v = t.json(&["calc", "--json", "5分×40か所×245日=815時間"]);
     assert_eq!(v["matches_stated"], false, "815 h is more than 1 h away from 816.67 h");
@@ -34,10 +31,7 @@ fn calc_refuses_with_exit_2_and_points_at_the_character() {
     ] {
         let err = t.fails(&["calc", formula], 2);
         assert!(err.starts_with("エラー: "), "Japanese error prefix: {err}");
-        assert!(
-            err.contains(message) && err.contains("文字目") && err.contains('^'),
-            "{formula}: {err}"
-        );
+        assert!(err.contains(message) && err.contains("文字目") && err.contains('^'), "{formula}: {err}");
     }
 }
 
@@ -48,22 +42,12 @@ fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment
     let db = db.to_str().unwrap();
     let before = t.command().args(["--db", db, "org", "add", "総務部"]).output().unwrap();
     assert!(before.status.success(), "{}", describe(&before));
-    let after = t
-        .command()
-        .args(["org", "add", "総務部/人事課", "--db", db])
-        .output()
-        .unwrap();
+    let after = t.command().args(["org", "add", "総務部/人事課", "--db", db]).output().unwrap();
     assert!(after.status.success(), "{}", describe(&after));
     let env = t.command().env("DAICHO_DB", db).args(["org", "list"]).output().unwrap();
     let listed = String::from_utf8(env.stdout).unwrap();
-    assert!(
-        listed.contains("総務部") && listed.contains("人事課"),
-        "all three reached the same file: {listed}"
-    );
-    assert!(
-        !t.path().join("home").exists(),
-        "with --db or DAICHO_DB nothing is written to the app-data folder"
-    );
+    assert!(listed.contains("総務部") && listed.contains("人事課"), "all three reached the same file: {listed}");
+    assert!(!t.path().join("home").exists(), "with --db or DAICHO_DB nothing is written to the app-data folder");
 }
 
 #[test]
@@ -72,11 +56,7 @@ fn without_db_the_file_goes_to_the_local_app_data_folder() {
     let out = t.command().args(["org", "add", "総務部"]).output().unwrap();
     assert!(out.status.success(), "{}", describe(&out));
     let expected = t.path().join("home/.local/share/daicho/daicho.sqlite3");
-    assert!(
-        expected.exists(),
-        "on Linux the local data dir is $XDG_DATA_HOME/daicho: {}",
-        expected.display()
-    );
+    assert!(expected.exists(), "on Linux the local data dir is $XDG_DATA_HOME/daicho: {}", expected.display());
 }
 
 #[test]
@@ -89,44 +69,19 @@ fn demo_then_summary_gives_a_sensible_organisation_wide_result() {
     let groups = s["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 15, "one row per 部局 of the sample city");
     let total: f64 = s["total"]["hours"].as_f64().unwrap();
-    assert!(
-        (3000.0..10000.0).contains(&total),
-        "a city of this size saves thousands of hours: {total}"
-    );
+    assert!((3000.0..10000.0).contains(&total), "a city of this size saves thousands of hours: {total}");
     // Per-line rounding (the default): the grand total is the sum of the group totals, to the digit.
-    let sum: rust_decimal::Decimal = groups
-        .iter()
-        .map(|g| g["hours"].to_string().parse::<rust_decimal::Decimal>().unwrap())
-        .sum();
-    assert_eq!(
-        sum.to_string(),
-        s["total"]["hours"].to_string(),
-        "totals reproducible from the printed lines"
-    );
+    let sum: rust_decimal::Decimal =
+        groups.iter().map(|g| g["hours"].to_string().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert_eq!(sum.to_string(), s["total"]["hours"].to_string(), "totals reproducible from the printed lines");
     let initiatives: u64 = groups.iter().map(|g| g["initiatives"].as_u64().unwrap()).sum();
     assert_eq!(initiatives, s["total"]["initiatives"].as_u64().unwrap());
-    assert!(
-        s["total"]["target_hours"].is_number() && s["total"]["achievement_rate"].is_number(),
-        "{s}"
-    );
-    assert!(
-        groups.iter().any(|g| g["key"] == "こども部"),
-        "令和5年度 is after the rename to こども部"
-    );
+    assert!(s["total"]["target_hours"].is_number() && s["total"]["achievement_rate"].is_number(), "{s}");
+    assert!(groups.iter().any(|g| g["key"] == "こども部"), "令和5年度 is after the rename to こども部");
     let s2022 = t.json(&["summary", "--fy", "2022", "--json"]);
-    assert!(
-        s2022["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|g| g["key"] == "子ども部"),
-        "令和4年度 keeps 子ども部"
-    );
+    assert!(s2022["groups"].as_array().unwrap().iter().any(|g| g["key"] == "子ども部"), "令和4年度 keeps 子ども部");
     let again = t.fails(&["demo"], 4);
-    assert!(
-        again.contains("空の台帳"),
-        "the demo never mixes into a real ledger: {again}"
-    );
+    assert!(again.contains("空の台帳"), "the demo never mixes into a real ledger: {again}");
 }
 
 #[test]
@@ -153,10 +108,7 @@ fn the_whole_ledger_workflow_from_the_command_line() {
         "2",
         "--json",
     ]);
-    assert_eq!(
-        added["ledger_id"], "R5-0001",
-        "numbered from the fiscal year of the start date"
-    );
+    assert_eq!(added["ledger_id"], "R5-0001", "numbered from the fiscal year of the start date");
     let out = t.ok(&[
         "effect",
         "set",
@@ -170,10 +122,7 @@ fn the_whole_ledger_workflow_from_the_command_line() {
         "--stated-hours",
         "48",
     ]);
-    assert!(
-        out.contains("一致"),
-        "48 h against 48.08 h matches at the written precision: {out}"
-    );
+    assert!(out.contains("一致"), "48 h against 48.08 h matches at the written precision: {out}");
     t.ok(&[
         "effect",
         "set",
@@ -191,78 +140,28 @@ fn the_whole_ledger_workflow_from_the_command_line() {
     ]);
     t.ok(&["target", "set", "--fy", "2023", "--hours", "100"]);
     t.ok(&["edit", "R5-0001", "--status", "停止", "--status-on", "2025/3/31"]);
-    t.ok(&[
-        "evaluate",
-        "R5-0001",
-        "--fy",
-        "2023",
-        "--grade",
-        "B",
-        "--reason",
-        "件数が見込みを下回った",
-    ]);
+    t.ok(&["evaluate", "R5-0001", "--fy", "2023", "--grade", "B", "--reason", "件数が見込みを下回った"]);
     let shown = t.json(&["show", "R5-0001", "--json"]);
     assert_eq!(shown["effects"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        shown["effects"][1]["formula"], "（30分－5分）×600件",
-        "structured inputs are kept and rendered"
-    );
+    assert_eq!(shown["effects"][1]["formula"], "（30分－5分）×600件", "structured inputs are kept and rendered");
     assert_eq!(shown["status_history"].as_array().unwrap().len(), 2, "運用中 then 停止");
     let s = t.json(&["summary", "--fy", "2023", "--json"]);
-    assert_eq!(
-        s["groups"][0]["key"], "子ども部",
-        "the 令和5年度 figure shows under the name used that year"
-    );
-    assert_eq!(
-        s["total"]["hours"].to_string(),
-        "48",
-        "the stated figure is adopted by default"
-    );
+    assert_eq!(s["groups"][0]["key"], "子ども部", "the 令和5年度 figure shows under the name used that year");
+    assert_eq!(s["total"]["hours"].to_string(), "48", "the stated figure is adopted by default");
     assert_eq!(s["total"]["achievement_rate"].to_string(), "48.0");
     t.ok(&["settings", "set", "adopt", "計算値"]);
     let s = t.json(&["summary", "--fy", "2023", "--json"]);
-    assert_eq!(
-        s["total"]["hours"].to_string(),
-        "48.1",
-        "computed 48.083 h, rounded per line to 0.1 h"
-    );
+    assert_eq!(s["total"]["hours"].to_string(), "48.1", "computed 48.083 h, rounded per line to 0.1 h");
     let log = t.json(&["log", "R5-0001", "--json"]);
-    let actions: Vec<&str> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        actions,
-        ["update", "create"],
-        "the initiative was created, then its status changed"
-    );
-    assert!(
-        log[0]["before"]["status"] == "運用中" && log[0]["after"]["status"] == "停止",
-        "{log}"
-    );
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["update", "create"], "the initiative was created, then its status changed");
+    assert!(log[0]["before"]["status"] == "運用中" && log[0]["after"]["status"] == "停止", "{log}");
     assert_eq!(log[0]["actor"], "tester", "the OS user is recorded");
     let all = t.json(&["log", "--json", "--limit", "100"]);
-    let entities: std::collections::BTreeSet<&str> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["entity"].as_str().unwrap())
-        .collect();
-    for entity in [
-        "org_unit",
-        "org_alias",
-        "initiative",
-        "effect",
-        "target",
-        "settings",
-        "evaluation",
-    ] {
-        assert!(
-            entities.contains(entity),
-            "every kind of change is audited; missing {entity}: {entities:?}"
-        );
+    let entities: std::collections::BTreeSet<&str> =
+        all.as_array().unwrap().iter().map(|e| e["entity"].as_str().unwrap()).collect();
+    for entity in ["org_unit", "org_alias", "initiative", "effect", "target", "settings", "evaluation"] {
+        assert!(entities.contains(entity), "every kind of change is audited; missing {entity}: {entities:?}");
     }
 }
 
@@ -272,87 +171,25 @@ fn bad_input_gets_a_japanese_message_and_a_distinct_exit_code() {
     t.ok(&["org", "add", "総務部/人事課"]);
     let cases: &[(&[&str], i32, &str)] = &[
         (&["show", "R9-9999"], 3, "台帳にありません"),
-        (
-            &["add", "--unit", "人時課", "--kind", "RPA", "--title", "x"],
-            3,
-            "近い名前: 人事課",
-        ),
-        (
-            &["add", "--unit", "人事課", "--kind", "ロボ", "--title", "x"],
-            2,
-            "区分は RPA、AI-OCR",
-        ),
+        (&["add", "--unit", "人時課", "--kind", "RPA", "--title", "x"], 3, "近い名前: 人事課"),
+        (&["add", "--unit", "人事課", "--kind", "ロボ", "--title", "x"], 2, "区分は RPA、AI-OCR"),
         (&["summary", "--fy", "令和百年度"], 2, "年度として読めません"),
-        (
-            &["settings", "set", "rounding.mode", "適当"],
-            2,
-            "切り上げ / 四捨五入 / 切り捨て",
-        ),
-        (
-            &["settings", "set", "no.such.key", "1"],
-            2,
-            "設定項目「no.such.key」はありません",
-        ),
+        (&["settings", "set", "rounding.mode", "適当"], 2, "切り上げ / 四捨五入 / 切り捨て"),
+        (&["settings", "set", "no.such.key", "1"], 2, "設定項目「no.such.key」はありません"),
         (&["org", "add", "総務部/人事課"], 4, "すでに登録されています"),
-        (
-            &["target", "set", "--fy", "2023", "--hours", "10", "--bureau", "人事課"],
-            2,
-            "部局ではありません",
-        ),
+        (&["target", "set", "--fy", "2023", "--hours", "10", "--bureau", "人事課"], 2, "部局ではありません"),
     ];
     for (args, code, message) in cases {
         let err = t.fails(args, *code);
         assert!(err.contains(message), "daicho {args:?}: expected «{message}» in: {err}");
     }
-    t.ok(&[
-        "add",
-        "--unit",
-        "人事課",
-        "--kind",
-        "RPA",
-        "--title",
-        "給与計算",
-        "--id",
-        "R5-0001",
-    ]);
-    let err = t.fails(
-        &[
-            "effect",
-            "set",
-            "R5-0001",
-            "--fy",
-            "2023",
-            "--basis",
-            "実績",
-            "--formula",
-            "5件×3日",
-        ],
-        2,
-    );
-    assert!(
-        err.contains("算定式「5件×3日」を計算できません") && err.contains("1文字目"),
-        "{err}"
-    );
+    t.ok(&["add", "--unit", "人事課", "--kind", "RPA", "--title", "給与計算", "--id", "R5-0001"]);
+    let err = t.fails(&["effect", "set", "R5-0001", "--fy", "2023", "--basis", "実績", "--formula", "5件×3日"], 2);
+    assert!(err.contains("算定式「5件×3日」を計算できません") && err.contains("1文字目"), "{err}");
     let err = t.fails(&["effect", "set", "R5-0001", "--fy", "2023", "--basis", "実績"], 2);
     assert!(err.contains("申告値が必要"), "no figure at all is refused: {err}");
-    let err = t.fails(
-        &[
-            "add",
-            "--unit",
-            "人事課",
-            "--kind",
-            "RPA",
-            "--title",
-            "重複",
-            "--id",
-            "r5-0001",
-        ],
-        4,
-    );
-    assert!(
-        err.contains("すでに使われています"),
-        "ledger ids are unique whatever the case: {err}"
-    );
+    let err = t.fails(&["add", "--unit", "人事課", "--kind", "RPA", "--title", "重複", "--id", "r5-0001"], 4);
+    assert!(err.contains("すでに使われています"), "ledger ids are unique whatever the case: {err}");
 }
 
 #[test]
@@ -360,29 +197,11 @@ fn argument_errors_are_in_japanese_too() {
     let t = TestDir::new();
     let cases: &[(&[&str], &str)] = &[
         (&["summary"], "必要な引数が指定されていません: --fy"),
-        (
-            &["summary", "--fy", "2023", "--colour"],
-            "「--colour」というオプションはありません",
-        ),
+        (&["summary", "--fy", "2023", "--colour"], "「--colour」というオプションはありません"),
         (&["sumary"], "「sumary」というサブコマンドはありません"),
+        (&["summary", "--fy", "来年"], "--fy <FY> の値「来年」が正しくありません（「来年」を年度として読めません"),
         (
-            &["summary", "--fy", "来年"],
-            "--fy <FY> の値「来年」が正しくありません（「来年」を年度として読めません",
-        ),
-        (
-            &[
-                "effect",
-                "set",
-                "X",
-                "--fy",
-                "2023",
-                "--basis",
-                "実績",
-                "--formula",
-                "5分",
-                "--count",
-                "3",
-            ],
+            &["effect", "set", "X", "--fy", "2023", "--basis", "実績", "--formula", "5分", "--count", "3"],
             "同時に指定できません",
         ),
     ];
@@ -410,17 +229,7 @@ fn help_is_in_japanese() {
 fn check_reports_integrity_and_the_verification_list() {
     let t = TestDir::new();
     t.ok(&["org", "add", "総務部"]);
-    t.ok(&[
-        "add",
-        "--unit",
-        "総務部",
-        "--kind",
-        "RPA",
-        "--title",
-        "a",
-        "--id",
-        "A-1",
-    ]);
+    t.ok(&["add", "--unit", "総務部", "--kind", "RPA", "--title", "a", "--id", "A-1"]);
     t.ok(&[
         "effect",
         "set",
@@ -434,44 +243,15 @@ fn check_reports_integrity_and_the_verification_list() {
         "--stated-hours",
         "700",
     ]);
-    t.ok(&[
-        "effect",
-        "set",
-        "A-1",
-        "--fy",
-        "2023",
-        "--basis",
-        "試算",
-        "--stated-hours",
-        "900",
-    ]);
-    t.ok(&[
-        "effect",
-        "set",
-        "A-1",
-        "--fy",
-        "2022",
-        "--basis",
-        "実績",
-        "--formula",
-        "5分×40か所×245日=817時間",
-    ]);
+    t.ok(&["effect", "set", "A-1", "--fy", "2023", "--basis", "試算", "--stated-hours", "900"]);
+    t.ok(&["effect", "set", "A-1", "--fy", "2022", "--basis", "実績", "--formula", "5分×40か所×245日=817時間"]);
     let v = t.json(&["check", "--json"]);
     assert_eq!(v["integrity"], "ok");
-    let kinds: Vec<&str> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
         ["no_formula", "stated_differs"],
         "817 h matches 816.67 h; 900 h (試算) has no formula; 700 h (実績) does not match"
     );
-    assert_eq!(
-        v["items"][1]["difference_minutes"],
-        serde_json::json!(7000),
-        "49,000 − 42,000 minutes"
-    );
+    assert_eq!(v["items"][1]["difference_minutes"], serde_json::json!(7000), "49,000 − 42,000 minutes");
 }

@@ -57,30 +57,13 @@ fn year_labels_in_every_notation() {
 
 #[test]
 fn unreadable_or_contradictory_years_are_refused() {
-    for text in [
-        "",
-        "令和",
-        "R",
-        "23",
-        "20233",
-        "令和0年度",
-        "平成百年度",
-        "X5",
-        "2023年度度度",
-        "1800",
-    ] {
-        assert!(
-            matches!(FiscalYear::parse(text), Err(FiscalError::Year(_))),
-            "{text:?} is not a year"
-        );
+    for text in ["", "令和", "R", "23", "20233", "令和0年度", "平成百年度", "X5", "2023年度度度", "1800"]
+    {
+        assert!(matches!(FiscalYear::parse(text), Err(FiscalError::Year(_))), "{text:?} is not a year");
     }
     assert_eq!(
         FiscalYear::parse("令和5年度（2022）"),
-        Err(FiscalError::Inconsistent {
-            text: "令和5年度（2022）".into(),
-            era_year: 2023,
-            western: 2022
-        }),
+        Err(FiscalError::Inconsistent { text: "令和5年度（2022）".into(), era_year: 2023, western: 2022 }),
         "the two halves must name the same year"
     );
 }
@@ -97,11 +80,7 @@ fn fiscal_years_are_named_in_the_era_of_most_of_the_year() {
     ];
     for (fy, wareki, label, short) in cases {
         let f = FiscalYear(fy);
-        assert_eq!(
-            (f.wareki(), f.label(), f.short()),
-            (wareki.into(), label.into(), short.into()),
-            "{fy}"
-        );
+        assert_eq!((f.wareki(), f.label(), f.short()), (wareki.into(), label.into(), short.into()), "{fy}");
         assert_eq!(FiscalYear::parse(&f.label()), Ok(f), "{fy}: the label reads back");
     }
 }
@@ -136,13 +115,8 @@ fn dates_in_every_notation() {
 
 #[test]
 fn era_boundaries_are_exact_to_the_day() {
-    for text in [
-        "令和元年4月30日",
-        "平成31年5月1日",
-        "平成元年1月7日",
-        "昭和64年1月8日",
-        "昭和元年12月24日",
-    ] {
+    for text in ["令和元年4月30日", "平成31年5月1日", "平成元年1月7日", "昭和64年1月8日", "昭和元年12月24日"]
+    {
         assert!(
             matches!(parse_date(text), Err(FiscalError::OutsideEra { .. })),
             "{text:?} lies outside its era and must be refused, got {:?}",
@@ -150,10 +124,7 @@ fn era_boundaries_are_exact_to_the_day() {
         );
     }
     let message = parse_date("令和元年4月30日").unwrap_err().to_string();
-    assert!(
-        message.contains("令和は2019年5月1日から現在まで"),
-        "the message explains the era: {message}"
-    );
+    assert!(message.contains("令和は2019年5月1日から現在まで"), "the message explains the era: {message}");
     assert_eq!(wareki_date(date(2019, 4, 30)), "平成31年4月30日");
     assert_eq!(wareki_date(date(2019, 5, 1)), "令和元年5月1日");
     assert_eq!(wareki_date(date(1989, 1, 7)), "昭和64年1月7日");
@@ -182,10 +153,6 @@ fn excel_serials_in_both_date_systems() {
         (f64::NAN, false, None),
     ];
     for (serial, date1904, expected) in cases {
-        assert_eq!(
-            from_excel_serial(serial, date1904).ok(),
-            expected,
-            "serial {serial} (1904: {date1904})"
-        );
+        assert_eq!(from_excel_serial(serial, date1904).ok(), expected, "serial {serial} (1904: {date1904})");
     }
 }

@@ -17,11 +17,7 @@ const VALID: &[(&str, &str, &str)] = &[
     ("40分×2(往復)×1人×4回×150件", "48000", "40分×2（往復）×1人×4回×150件"),
     ("8時間24分×240日", "120960", "8時間24分×240日"),
     ("3人×7.75時間×4日=93時間", "5580", "3人×7.75時間×4日"),
-    (
-        "20時間×6回(定例会4回、臨時会等2回)",
-        "7200",
-        "20時間×6回（定例会4回、臨時会等2回）",
-    ),
+    ("20時間×6回(定例会4回、臨時会等2回)", "7200", "20時間×6回（定例会4回、臨時会等2回）"),
     ("1,100時間+1,400時間", "150000", "1,100時間＋1,400時間"),
     ("(30分-5分)×20件×12か月", "6000", "（30分－5分）×20件×12か月"),
     ("約1,600時間（別途積算）", "96000", "約1,600時間（別途積算）"),
@@ -73,22 +69,10 @@ const VALID: &[(&str, &str, &str)] = &[
     ("150件×4回×1人×2(往復)×40分", "48000", "150件×4回×1人×2（往復）×40分"),
     // Labels.
     ("577件(R4申請件数)×10分", "5770", "577件（R4申請件数）×10分"),
-    (
-        "20施設(行政センター等)×15分×12か月",
-        "3600",
-        "20施設（行政センター等）×15分×12か月",
-    ),
+    ("20施設(行政センター等)×15分×12か月", "3600", "20施設（行政センター等）×15分×12か月"),
     ("選考業務1,300時間", "78000", "選考業務1,300時間"),
-    (
-        "選考業務1,300時間+面接200時間",
-        "90000",
-        "選考業務1,300時間＋面接200時間",
-    ),
-    (
-        "導入前30分×20件-導入後5分×20件",
-        "500",
-        "導入前30分×20件－導入後5分×20件",
-    ),
+    ("選考業務1,300時間+面接200時間", "90000", "選考業務1,300時間＋面接200時間"),
+    ("導入前30分×20件-導入後5分×20件", "500", "導入前30分×20件－導入後5分×20件"),
     ("(往復)2×40分", "80", "(往復)2×40分"),
     ("5分/件×40件", "200", "5分/件×40件"),
     ("3分×約1,200件", "3600", "3分×約1,200件"),
@@ -142,10 +126,7 @@ const INVALID: &[(&str, FormulaErrorKind, usize)] = &[
 
 #[test]
 fn valid_formulas_evaluate_to_exact_minutes_and_render_canonically() {
-    assert!(
-        VALID.len() + INVALID.len() >= 80,
-        "the issue asks for at least 80 table cases"
-    );
+    assert!(VALID.len() + INVALID.len() >= 80, "the issue asks for at least 80 table cases");
     let mut failures = Vec::new();
     for (input, minutes, expression) in VALID {
         match Formula::parse(input) {
@@ -161,13 +142,7 @@ fn valid_formulas_evaluate_to_exact_minutes_and_render_canonically() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} valid cases failed:\n{}",
-        failures.len(),
-        VALID.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} valid cases failed:\n{}", failures.len(), VALID.len(), failures.join("\n"));
 }
 
 #[test]
@@ -175,16 +150,10 @@ fn refused_formulas_say_what_and_where() {
     let mut failures = Vec::new();
     for (input, kind, position) in INVALID {
         match Formula::parse(input) {
-            Ok(f) => failures.push(format!(
-                "{input:?} should be refused as {kind:?} but gave {} minutes",
-                f.minutes()
-            )),
+            Ok(f) => failures.push(format!("{input:?} should be refused as {kind:?} but gave {} minutes", f.minutes())),
             Err(e) => {
                 if (e.kind, e.position + 1) != (*kind, *position) {
-                    failures.push(format!(
-                        "{input:?}: expected {kind:?} at {position}, got «{e}» ({:?})",
-                        e.kind
-                    ));
+                    failures.push(format!("{input:?}: expected {kind:?} at {position}, got «{e}» ({:?})", e.kind));
                 }
                 assert!(
                     e.to_string().starts_with(&format!("{}文字目: ", e.position + 1)),
@@ -226,16 +195,10 @@ fn stated_results_are_checked_at_the_precision_they_were_written() {
         ("5分×40か所×245日=49,000分（816.7時間）", true, "0"),
     ];
     for (input, matches, diff) in cases {
-        let c = Formula::parse(input)
-            .unwrap()
-            .check()
-            .expect("a stated result was given");
+        let c = Formula::parse(input).unwrap().check().expect("a stated result was given");
         assert_eq!((c.matches, c.difference_minutes), (matches, d(diff)), "{input:?}");
     }
-    assert!(
-        Formula::parse("5分×40件").unwrap().check().is_none(),
-        "no claim, nothing to check"
-    );
+    assert!(Formula::parse("5分×40件").unwrap().check().is_none(), "no claim, nothing to check");
 }
 
 #[test]

@@ -55,20 +55,13 @@ fn opening_creates_migrates_and_reopens() {
     let t = TestDir::new();
     let store = t.store();
     assert_eq!(store.schema_version().unwrap(), db::latest_schema_version());
-    assert!(
-        db::latest_schema_version() >= 2,
-        "0001_initial and 0002_imports at least"
-    );
+    assert!(db::latest_schema_version() >= 2, "0001_initial and 0002_imports at least");
     let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1, "foreign keys are enforced");
     drop(store);
-    assert_eq!(
-        t.store().schema_version().unwrap(),
-        db::latest_schema_version(),
-        "reopening applies nothing twice"
-    );
+    assert_eq!(t.store().schema_version().unwrap(), db::latest_schema_version(), "reopening applies nothing twice");
     assert!(t.store().integrity_problems().unwrap().is_empty());
 }
 
@@ -76,10 +69,7 @@ fn opening_creates_migrates_and_reopens() {
 fn an_edited_migration_or_a_newer_schema_stops_the_program() {
     let t = TestDir::new();
     let store = t.store();
-    store
-        .conn()
-        .execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", [])
-        .unwrap();
+    store.conn().execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", []).unwrap();
     drop(store);
     let err = Store::open(&t.db()).err().expect("an edited migration must be refused");
     assert_eq!(err.code(), "incompatible", "{err}");
@@ -88,10 +78,7 @@ fn an_edited_migration_or_a_newer_schema_stops_the_program() {
     let store = t.store();
     store
         .conn()
-        .execute(
-            "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', 'x')",
-            [],
-        )
+        .execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', 'x')", [])
         .unwrap();
     drop(store);
     let err = Store::open(&t.db()).err().expect("a newer schema must be refused");
@@ -109,9 +96,7 @@ fn constraints_refuse_bad_rows_from_any_path() {
             Ok((b, s))
         })
         .unwrap();
-    let i = store
-        .write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa)))
-        .unwrap();
+    let i = store.write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa))).unwrap();
     let c = store.conn();
     let bad: &[(&str, &str)] = &[
         (
@@ -162,22 +147,10 @@ fn constraints_refuse_bad_rows_from_any_path() {
             "INSERT INTO org_units (level, parent_id, name, name_key) VALUES ('unit', 1, 'x', 'x')",
             "係 directly under a bureau",
         ),
-        (
-            "INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (2023, 2, '10')",
-            "target on a section",
-        ),
-        (
-            "INSERT INTO evaluations (initiative_id, fiscal_year, grade) VALUES (1, 2023, 'E')",
-            "grade outside A–D",
-        ),
-        (
-            "INSERT INTO settings (key, value) VALUES ('colour', 'red')",
-            "unknown setting",
-        ),
-        (
-            "UPDATE audit_log SET actor = 'someone else'",
-            "audit log is append-only",
-        ),
+        ("INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (2023, 2, '10')", "target on a section"),
+        ("INSERT INTO evaluations (initiative_id, fiscal_year, grade) VALUES (1, 2023, 'E')", "grade outside A–D"),
+        ("INSERT INTO settings (key, value) VALUES ('colour', 'red')", "unknown setting"),
+        ("UPDATE audit_log SET actor = 'someone else'", "audit log is append-only"),
         ("DELETE FROM audit_log", "audit log is append-only"),
     ];
     let mut accepted = Vec::new();
@@ -187,11 +160,7 @@ fn constraints_refuse_bad_rows_from_any_path() {
         }
     }
     assert!(accepted.is_empty(), "the schema must refuse:\n{}", accepted.join("\n"));
-    assert_eq!(
-        (bureau, section, i.id),
-        (1, 2, 1),
-        "the ids the statements above rely on"
-    );
+    assert_eq!((bureau, section, i.id), (1, 2, 1), "the ids the statements above rely on");
 }
 
 #[test]
@@ -203,15 +172,8 @@ fn a_failed_write_leaves_neither_the_change_nor_its_audit_row() {
         tx.add_unit(Level::Bureau, None, "総務部", None, None, None) // duplicate: fails
     });
     assert_eq!(result.unwrap_err().code(), "conflict");
-    assert_eq!(
-        db::load_org_chart(store.conn()).unwrap().units().count(),
-        0,
-        "the first unit was rolled back"
-    );
-    assert!(
-        db::audit_log(store.conn(), None, None, 10).unwrap().is_empty(),
-        "and so was its audit row"
-    );
+    assert_eq!(db::load_org_chart(store.conn()).unwrap().units().count(), 0, "the first unit was rolled back");
+    assert!(db::audit_log(store.conn(), None, None, 10).unwrap().is_empty(), "and so was its audit row");
 }
 
 #[test]
@@ -224,23 +186,10 @@ fn every_change_is_audited_with_before_and_after() {
             tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)
         })
         .unwrap();
-    let i = store
-        .write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa)))
-        .unwrap();
-    assert_eq!(
-        i.ledger_id, "R6-0001",
-        "numbered from the author's date (2024-06-01 is in 令和6年度)"
-    );
-    store
-        .write(&author(), |tx| {
-            tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("5分×100件"), None))
-        })
-        .unwrap();
-    store
-        .write(&author(), |tx| {
-            tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("6分×100件"), None))
-        })
-        .unwrap();
+    let i = store.write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa))).unwrap();
+    assert_eq!(i.ledger_id, "R6-0001", "numbered from the author's date (2024-06-01 is in 令和6年度)");
+    store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("5分×100件"), None))).unwrap();
+    store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("6分×100件"), None))).unwrap();
     store.write(&author(), |tx| tx.delete_initiative(i.id)).unwrap();
     let log = db::audit_log(store.conn(), None, None, 100).unwrap();
     let summary: Vec<(String, String)> = log.iter().rev().map(|e| (e.entity.clone(), e.action.clone())).collect();
@@ -260,11 +209,7 @@ fn every_change_is_audited_with_before_and_after() {
     let update = log.iter().find(|e| e.action == "update").unwrap();
     assert_eq!(update.before.as_ref().unwrap()["computed_minutes"], "500");
     assert_eq!(update.after.as_ref().unwrap()["computed_minutes"], "600");
-    assert!(
-        log.iter()
-            .all(|e| e.actor == "tester" && e.at.starts_with("2024-06-01T09:00:00")),
-        "who and when"
-    );
+    assert!(log.iter().all(|e| e.actor == "tester" && e.at.starts_with("2024-06-01T09:00:00")), "who and when");
 }
 
 /// A small ledger: three initiatives in two bureaus, lines whose rounding differs under each rule.
@@ -286,16 +231,8 @@ fn small_ledger(t: &TestDir) -> Store {
             // Estimate only: 1 h 2 min = 1.0333 h.
             tx.set_effect(i3.id, &effect(2023, Basis::Estimate, Some("62分"), None))?;
             tx.set_effect(i3.id, &effect(2022, Basis::Actual, Some("999時間"), None))?;
-            tx.set_target(&Target {
-                fiscal_year: FiscalYear(2023),
-                bureau_id: None,
-                hours: d("4"),
-            })?;
-            tx.set_target(&Target {
-                fiscal_year: FiscalYear(2023),
-                bureau_id: Some(a),
-                hours: d("2"),
-            })?;
+            tx.set_target(&Target { fiscal_year: FiscalYear(2023), bureau_id: None, hours: d("4") })?;
+            tx.set_target(&Target { fiscal_year: FiscalYear(2023), bureau_id: Some(a), hours: d("2") })?;
             Ok(())
         })
         .unwrap();
@@ -318,19 +255,10 @@ fn summary_arithmetic_under_each_rule() {
         // Ceil to whole hours per line: 1 + 1 = 2; 2; total 4.
         (["計算値", "切り上げ", "1", "行ごと"], ["2", "2", "4"], "147"),
         // Floor to 0.01 h per line: 0.83 + 0.58 = 1.41; 1.03; total 2.44.
-        (
-            ["計算値", "切り捨て", "0.01", "行ごと"],
-            ["1.41", "1.03", "2.44"],
-            "147",
-        ),
+        (["計算値", "切り捨て", "0.01", "行ごと"], ["1.41", "1.03", "2.44"], "147"),
     ];
     for ([adopt, mode, unit, scope], [soumu, zaimu, total], minutes) in cases {
-        let changes = [
-            ("adopt", adopt),
-            ("rounding.mode", mode),
-            ("rounding.unit", unit),
-            ("rounding.scope", scope),
-        ];
+        let changes = [("adopt", adopt), ("rounding.mode", mode), ("rounding.unit", unit), ("rounding.scope", scope)];
         store
             .write(&author(), |tx| {
                 for (k, v) in changes {
@@ -350,27 +278,11 @@ fn summary_arithmetic_under_each_rule() {
             view: NameView::AsReported,
         };
         let s = summarize(&rows, &chart, &settings, &targets, &opts);
-        let got: Vec<String> = s
-            .groups
-            .iter()
-            .map(|g| g.totals.hours.to_string())
-            .chain([s.total.hours.to_string()])
-            .collect();
-        assert_eq!(
-            got,
-            [*soumu, *zaimu, *total],
-            "{changes:?} ({})",
-            settings.rounding.describe()
-        );
-        assert_eq!(
-            s.total.minutes,
-            d(minutes),
-            "{changes:?}: exact minutes, whatever the rounding"
-        );
-        assert_eq!(
-            s.total.initiatives, 3,
-            "one line per initiative, best basis of the year"
-        );
+        let got: Vec<String> =
+            s.groups.iter().map(|g| g.totals.hours.to_string()).chain([s.total.hours.to_string()]).collect();
+        assert_eq!(got, [*soumu, *zaimu, *total], "{changes:?} ({})", settings.rounding.describe());
+        assert_eq!(s.total.minutes, d(minutes), "{changes:?}: exact minutes, whatever the rounding");
+        assert_eq!(s.total.initiatives, 3, "one line per initiative, best basis of the year");
         assert_eq!(s.total.target_hours, Some(d("4")));
         assert_eq!(s.groups[0].totals.target_hours, Some(d("2")), "the 部局 target");
         // Reproducibility: with per-line rounding the total is the sum of the printed lines.
@@ -424,26 +336,15 @@ fn figures_stay_with_the_unit_they_were_reported_under() {
     let moved = db::find_initiative(store.conn(), i.id).unwrap();
     assert_eq!(moved.unit_id, new_c, "the initiative moves to the successor");
     let effects = db::effects_of(store.conn(), i.id).unwrap();
-    assert_eq!(
-        effects.iter().map(|e| e.unit_id).collect::<Vec<_>>(),
-        [old_a, new_c],
-        "past figures stay put"
-    );
+    assert_eq!(effects.iter().map(|e| e.unit_id).collect::<Vec<_>>(), [old_a, new_c], "past figures stay put");
     let chart = db::load_org_chart(store.conn()).unwrap();
     let settings = db::load_settings(store.conn()).unwrap();
     let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2021))).unwrap();
-    let mut opts = SummaryOptions {
-        fiscal_year: FiscalYear(2021),
-        by: GroupBy::Section,
-        basis: None,
-        view: NameView::AsReported,
-    };
+    let mut opts =
+        SummaryOptions { fiscal_year: FiscalYear(2021), by: GroupBy::Section, basis: None, view: NameView::AsReported };
     let reported = summarize(&rows, &chart, &settings, &[], &opts);
     assert_eq!(reported.groups[0].key, "財務部／市民税課");
     opts.view = NameView::Current;
     let current = summarize(&rows, &chart, &settings, &[], &opts);
-    assert_eq!(
-        current.groups[0].key, "財務部／課税課",
-        "rolled up to today's unit on request"
-    );
+    assert_eq!(current.groups[0].key, "財務部／課税課", "rolled up to today's unit on request");
 }

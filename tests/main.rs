@@ -4,6 +4,7 @@
 mod cli;
 mod fiscal;
 mod formula;
+mod import;
 mod ledger;
 mod org;
 mod readme;

@@ -22,23 +22,14 @@ fn unit(id: i64, level: Level, parent: Option<i64>, name: &str) -> OrgUnit {
 /// 総務課 of its own (22); 市民税課 (31) and 資産税課 (32) merged into 課税課 (33) from 2022 under 財務部 (3).
 fn chart() -> OrgChart {
     let mut kodomo = unit(2, Level::Bureau, None, "子ども部");
-    kodomo.renames.push(Rename {
-        from_year: FiscalYear(2023),
-        name: "こども部".into(),
-    });
+    kodomo.renames.push(Rename { from_year: FiscalYear(2023), name: "こども部".into() });
     kodomo.aliases.push("子供部".into());
     let mut shimin = unit(31, Level::Section, Some(3), "市民税課");
     shimin.valid_to = Some(FiscalYear(2021));
-    shimin.merged_into = Some(Merge {
-        into_id: 33,
-        fiscal_year: FiscalYear(2022),
-    });
+    shimin.merged_into = Some(Merge { into_id: 33, fiscal_year: FiscalYear(2022) });
     let mut shisan = unit(32, Level::Section, Some(3), "資産税課");
     shisan.valid_to = Some(FiscalYear(2021));
-    shisan.merged_into = Some(Merge {
-        into_id: 33,
-        fiscal_year: FiscalYear(2022),
-    });
+    shisan.merged_into = Some(Merge { into_id: 33, fiscal_year: FiscalYear(2022) });
     let mut kazei = unit(33, Level::Section, Some(3), "課税課");
     kazei.valid_from = Some(FiscalYear(2022));
     OrgChart::new([
@@ -57,24 +48,11 @@ fn chart() -> OrgChart {
 
 #[test]
 fn name_keys_ignore_width_and_spaces() {
-    let same = [
-        ("総務部", "総務部 "),
-        ("総務部", "　総務 部"),
-        ("DX推進課", "ＤＸ推進課"),
-        ("ｺﾄﾞﾓ課", "コドモ課"),
-    ];
+    let same = [("総務部", "総務部 "), ("総務部", "　総務 部"), ("DX推進課", "ＤＸ推進課"), ("ｺﾄﾞﾓ課", "コドモ課")];
     for (a, b) in same {
-        assert_eq!(
-            name_key(a),
-            name_key(b),
-            "{a:?} and {b:?} are the same name typed differently"
-        );
+        assert_eq!(name_key(a), name_key(b), "{a:?} and {b:?} are the same name typed differently");
     }
-    assert_ne!(
-        name_key("子ども部"),
-        name_key("こども部"),
-        "different words need an alias or a rename"
-    );
+    assert_ne!(name_key("子ども部"), name_key("こども部"), "different words need an alias or a rename");
 }
 
 #[test]
@@ -99,10 +77,7 @@ fn names_resolve_by_path_alias_and_former_name() {
     for (text, fy, expected) in cases {
         let got = c.find_path(&daicho::org::split_path(text), fy.map(FiscalYear));
         if *expected < 0 {
-            assert!(
-                matches!(got, Resolution::NotFound { .. }),
-                "{text:?} is unknown, got {got:?}"
-            );
+            assert!(matches!(got, Resolution::NotFound { .. }), "{text:?} is unknown, got {got:?}");
         } else {
             assert_eq!(got, Resolution::Found(*expected), "{text:?} in {fy:?}");
         }
@@ -120,20 +95,14 @@ fn ambiguous_names_list_the_candidates() {
         other => panic!("総務課 alone is ambiguous, got {other:?}"),
     }
     let message = c.resolve("総務課", None).unwrap_err().to_string();
-    assert!(
-        message.contains("部局から指定"),
-        "the message says how to be specific: {message}"
-    );
+    assert!(message.contains("部局から指定"), "the message says how to be specific: {message}");
 }
 
 #[test]
 fn unknown_names_suggest_the_closest() {
     let c = chart();
     let message = c.resolve("人時課", None).unwrap_err().to_string();
-    assert!(
-        message.contains("人事課"),
-        "one character off suggests 人事課: {message}"
-    );
+    assert!(message.contains("人事課"), "one character off suggests 人事課: {message}");
 }
 
 #[test]

@@ -1,38 +1,12 @@
 //! The README's CLI tour is real output: each `$ daicho …` line of its `console` block is run in an empty
 //! directory (with `DAICHO_DB=demo.sqlite3`, as the block's first line says) and must print exactly what follows.
 
-use crate::support::TestDir;
-
-/// Splits a shell-like command line: words separated by spaces, double quotes group.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ' ' if !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            _ => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
+use crate::support::{TestDir, words};
 
 #[test]
 fn readme_tour_is_real_output() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let block = readme
-        .split("```console\n")
-        .nth(1)
-        .and_then(|b| b.split("\n```").next())
-        .expect("a console block");
+    let block = readme.split("```console\n").nth(1).and_then(|b| b.split("\n```").next()).expect("a console block");
     let t = TestDir::new();
     let mut steps: Vec<(String, String)> = Vec::new();
     for line in block.lines() {
@@ -56,13 +30,7 @@ fn readme_tour_is_real_output() {
         };
         let args = words(&command);
         assert_eq!(args[0], "daicho", "tour lines run daicho: {command}");
-        let out = t
-            .command()
-            .current_dir(t.path())
-            .env("DAICHO_DB", "demo.sqlite3")
-            .args(&args[1..])
-            .output()
-            .unwrap();
+        let out = t.command().current_dir(t.path()).env("DAICHO_DB", "demo.sqlite3").args(&args[1..]).output().unwrap();
         let mut text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
         if let Some(n) = head {
             text = text.lines().take(n).map(|l| format!("{l}\n")).collect();

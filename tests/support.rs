@@ -13,9 +13,7 @@ pub struct TestDir {
 
 impl TestDir {
     pub fn new() -> Self {
-        Self {
-            dir: tempfile::Builder::new().prefix("daicho-test-").tempdir().unwrap(),
-        }
+        Self { dir: tempfile::Builder::new().prefix("daicho-test-").tempdir().unwrap() }
     }
 
     pub fn path(&self) -> &Path {
@@ -54,29 +52,16 @@ impl TestDir {
     /// Runs and requires success, printing everything useful when it fails.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "daicho {args:?} failed ({}):\n{}",
-            out.status,
-            describe(&out)
-        );
+        assert!(out.status.success(), "daicho {args:?} failed ({}):\n{}", out.status, describe(&out));
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Runs and requires the given exit code, returning stderr.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "daicho {args:?} exit code:\n{}",
-            describe(&out)
-        );
+        assert_eq!(out.status.code(), Some(code), "daicho {args:?} exit code:\n{}", describe(&out));
         let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(
-            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-            "no panic dump: {stderr}"
-        );
+        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "no panic dump: {stderr}");
         stderr
     }
 
@@ -96,8 +81,45 @@ pub fn describe(out: &Output) -> String {
 /// A fixed author: tests pass time in, as the library requires.
 pub fn author() -> Author {
     let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339("2024-06-01T09:00:00+09:00").unwrap();
-    Author {
-        user: "tester".into(),
-        at,
+    Author { user: "tester".into(), at }
+}
+
+/// Splits a shell-like command line: words separated by spaces, double quotes group.
+pub fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+impl TestDir {
+    /// A ledger with the seed every import fixture was written against (tests/fixtures/seed.txt).
+    pub fn seeded() -> Self {
+        let t = TestDir::new();
+        let seed = std::fs::read_to_string(fixture("seed.txt")).unwrap();
+        for line in seed.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+            let args = words(line);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            t.ok(&args);
+        }
+        t
     }
 }

@@ -54,15 +54,7 @@ impl Tx<'_> {
         self.tx.execute(
             "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                self.author.at.to_rfc3339(),
-                self.author.user,
-                action.as_str(),
-                entity,
-                key,
-                before,
-                after
-            ],
+            params![self.author.at.to_rfc3339(), self.author.user, action.as_str(), entity, key, before, after],
         )?;
         Ok(())
     }

@@ -21,10 +21,7 @@ fn conversion(col: usize, message: String) -> rusqlite::Error {
 
 fn decimal(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Decimal>> {
     match r.get::<_, Option<String>>(col)? {
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| conversion(col, format!("not a decimal: {s:?}"))),
+        Some(s) => s.parse().map(Some).map_err(|_| conversion(col, format!("not a decimal: {s:?}"))),
         None => Ok(None),
     }
 }
@@ -140,11 +137,7 @@ impl Tx<'_> {
         )?;
         let after = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?
             .ok_or_else(|| Error::Internal("効果の保存後に行が見つかりません".into()))?;
-        let action = if before.is_some() {
-            Action::Update
-        } else {
-            Action::Create
-        };
+        let action = if before.is_some() { Action::Update } else { Action::Create };
         if before.as_ref() != Some(&after) {
             self.audit(action, "effect", &after.id.to_string(), before.as_ref(), Some(&after))?;
         }

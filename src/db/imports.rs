@@ -41,11 +41,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
 /// The committed import of a file with this content, if any.
 pub fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRecord>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"),
-            [sha256],
-            from_row,
-        )
+        .query_row(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"), [sha256], from_row)
         .optional()?)
 }
 
@@ -104,19 +100,14 @@ impl Tx<'_> {
                 params![id, unit, fy.0],
             )?;
         }
-        Ok(self
-            .tx
-            .query_row(&format!("SELECT {COLUMNS} FROM imports WHERE id = ?1"), [id], from_row)?)
+        Ok(self.tx.query_row(&format!("SELECT {COLUMNS} FROM imports WHERE id = ?1"), [id], from_row)?)
     }
 
     /// The next free 管理番号 for a fiscal year: `R6-0001`, `R6-0002`, …
     pub fn next_ledger_id(&self, fy: FiscalYear) -> Result<String> {
-        let mut stmt = self
-            .tx
-            .prepare("SELECT ledger_id FROM initiatives WHERE ledger_id LIKE ?1")?;
-        let existing: Vec<String> = stmt
-            .query_map([format!("{}-%", fy.short())], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut stmt = self.tx.prepare("SELECT ledger_id FROM initiatives WHERE ledger_id LIKE ?1")?;
+        let existing: Vec<String> =
+            stmt.query_map([format!("{}-%", fy.short())], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(crate::ledger::next_ledger_id(&fy.short(), existing.into_iter()))
     }
 }

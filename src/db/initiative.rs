@@ -22,9 +22,7 @@ fn bad_value(col: usize, what: &str, value: &str) -> rusqlite::Error {
 
 fn date_column(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match r.get::<_, Option<String>>(col)? {
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| bad_value(col, "date", &s)),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(Some).map_err(|_| bad_value(col, "date", &s)),
         None => Ok(None),
     }
 }
@@ -49,29 +47,21 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Initiative> {
 }
 
 pub fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))
+    conn.query_row(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))
 }
 
 /// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.
 pub fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Result<Initiative> {
     let key = crate::number::nfkc(ledger_id).to_uppercase();
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM initiatives WHERE upper(ledger_id) = ?1"),
-        [&key],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| {
-        Error::NotFound(format!(
-            "管理番号「{ledger_id}」の取組は台帳にありません（daicho list で一覧を確認できます）"
-        ))
-    })
+    conn.query_row(&format!("SELECT {COLUMNS} FROM initiatives WHERE upper(ledger_id) = ?1"), [&key], from_row)
+        .optional()?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "管理番号「{ledger_id}」の取組は台帳にありません（daicho list で一覧を確認できます）"
+            ))
+        })
 }
 
 /// Filters for [`list_initiatives`]; `None` means any.
@@ -94,11 +84,7 @@ pub fn list_initiatives(conn: &Connection, filter: &InitiativeFilter) -> Result<
          ORDER BY ledger_id"
     ))?;
     let rows = stmt.query_map(
-        params![
-            filter.fiscal_year.map(|f| f.0),
-            filter.kind.map(Kind::label),
-            filter.status.map(Status::label)
-        ],
+        params![filter.fiscal_year.map(|f| f.0), filter.kind.map(Kind::label), filter.status.map(Status::label)],
         from_row,
     )?;
     let mut out: Vec<Initiative> = rows.collect::<Result<_, _>>()?;
@@ -226,31 +212,16 @@ impl Tx<'_> {
         }
         let after = find_initiative(&self.tx, id)?;
         if after != before {
-            self.audit(
-                Action::Update,
-                "initiative",
-                &after.ledger_id,
-                Some(&before),
-                Some(&after),
-            )?;
+            self.audit(Action::Update, "initiative", &after.ledger_id, Some(&before), Some(&after))?;
         }
         Ok(after)
     }
 
     pub(crate) fn move_initiative(&mut self, id: i64, unit_id: i64) -> Result<()> {
         let before = find_initiative(&self.tx, id)?;
-        self.tx.execute(
-            "UPDATE initiatives SET unit_id = ?2 WHERE id = ?1",
-            params![id, unit_id],
-        )?;
+        self.tx.execute("UPDATE initiatives SET unit_id = ?2 WHERE id = ?1", params![id, unit_id])?;
         let after = find_initiative(&self.tx, id)?;
-        self.audit(
-            Action::Update,
-            "initiative",
-            &after.ledger_id,
-            Some(&before),
-            Some(&after),
-        )
+        self.audit(Action::Update, "initiative", &after.ledger_id, Some(&before), Some(&after))
     }
 
     /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
@@ -265,28 +236,16 @@ impl Tx<'_> {
 
     /// Records or replaces the evaluation of one fiscal year.
     pub fn set_evaluation(&mut self, initiative_id: i64, e: &Evaluation) -> Result<()> {
-        let before = evaluations(&self.tx, initiative_id)?
-            .into_iter()
-            .find(|x| x.fiscal_year == e.fiscal_year);
+        let before = evaluations(&self.tx, initiative_id)?.into_iter().find(|x| x.fiscal_year == e.fiscal_year);
         self.tx.execute(
             "INSERT INTO evaluations (initiative_id, fiscal_year, grade, reason, reviewer_comment)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (initiative_id, fiscal_year) DO UPDATE SET
                  grade = excluded.grade, reason = excluded.reason, reviewer_comment = excluded.reviewer_comment",
-            params![
-                initiative_id,
-                e.fiscal_year.0,
-                e.grade.label(),
-                e.reason,
-                e.reviewer_comment
-            ],
+            params![initiative_id, e.fiscal_year.0, e.grade.label(), e.reason, e.reviewer_comment],
         )?;
         let key = format!("{initiative_id}/{}", e.fiscal_year.0);
-        let action = if before.is_some() {
-            Action::Update
-        } else {
-            Action::Create
-        };
+        let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "evaluation", &key, before.as_ref(), Some(e))
     }
 }

@@ -35,15 +35,10 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     )?;
     let applied: Vec<(i64, String)> = {
         let mut stmt = conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
     };
     if let Some((found, _)) = applied.iter().find(|(v, _)| *v > latest_version()) {
-        return Err(Error::SchemaTooNew {
-            path: path.to_path_buf(),
-            found: *found,
-            known: latest_version(),
-        });
+        return Err(Error::SchemaTooNew { path: path.to_path_buf(), found: *found, known: latest_version() });
     }
     for (version, name, sql) in MIGRATIONS {
         let sum = checksum(sql);

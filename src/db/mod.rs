@@ -87,10 +87,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self> {
         check_sqlite_version(rusqlite::version_number(), rusqlite::version())?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
@@ -98,10 +95,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self {
-            conn,
-            path: path.to_path_buf(),
-        })
+        Ok(Self { conn, path: path.to_path_buf() })
     }
 
     pub fn path(&self) -> &Path {
@@ -115,13 +109,8 @@ impl Store {
 
     /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
     pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Tx {
-            tx,
-            author: author.clone(),
-        };
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = Tx { tx, author: author.clone() };
         let value = f(&mut w)?;
         w.tx.commit()?;
         Ok(value)
@@ -129,11 +118,7 @@ impl Store {
 
     /// The schema version applied.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn.query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
     }
 
     /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: the problems found, empty when sound.
@@ -147,13 +132,8 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(format!(
-                "外部キー違反: {} の行 {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?
-            ))
-        })?;
+        let rows = stmt
+            .query_map([], |r| Ok(format!("外部キー違反: {} の行 {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
             problems.push(row?);
         }
@@ -176,9 +156,7 @@ impl Tx<'_> {
 
 pub(crate) fn check_sqlite_version(number: i32, text: &str) -> Result<()> {
     if number < MIN_SQLITE {
-        return Err(Error::SqliteTooOld {
-            found: text.to_string(),
-        });
+        return Err(Error::SqliteTooOld { found: text.to_string() });
     }
     Ok(())
 }
@@ -199,11 +177,7 @@ mod tests {
 
     #[test]
     fn sqlite_older_than_3_51_3_is_refused() {
-        let cases = [
-            (3_051_002, "3.51.2", false),
-            (3_051_003, "3.51.3", true),
-            (3_054_001, "3.54.1", true),
-        ];
+        let cases = [(3_051_002, "3.51.2", false), (3_051_003, "3.51.3", true), (3_054_001, "3.54.1", true)];
         for (number, text, accepted) in cases {
             let result = check_sqlite_version(number, text);
             assert_eq!(result.is_ok(), accepted, "SQLite {text}");

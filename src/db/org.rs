@@ -36,15 +36,10 @@ pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
         units.insert(u.id, u);
     }
     let mut stmt = conn.prepare("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year")?;
-    for row in stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i32>(1)?, r.get::<_, String>(2)?))
-    })? {
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i32>(1)?, r.get::<_, String>(2)?)))? {
         let (id, from, name) = row?;
         if let Some(u) = units.get_mut(&id) {
-            u.renames.push(Rename {
-                from_year: FiscalYear(from),
-                name,
-            });
+            u.renames.push(Rename { from_year: FiscalYear(from), name });
         }
     }
     let mut stmt = conn.prepare("SELECT unit_id, alias FROM org_aliases ORDER BY id")?;
@@ -55,25 +50,17 @@ pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
         }
     }
     let mut stmt = conn.prepare("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges")?;
-    for row in stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i32>(2)?))
-    })? {
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i32>(2)?)))? {
         let (from, into, fy) = row?;
         if let Some(u) = units.get_mut(&from) {
-            u.merged_into = Some(Merge {
-                into_id: into,
-                fiscal_year: FiscalYear(fy),
-            });
+            u.merged_into = Some(Merge { into_id: into, fiscal_year: FiscalYear(fy) });
         }
     }
     Ok(OrgChart::new(units.into_values()))
 }
 
 fn unit_row(conn: &Connection, id: i64) -> Result<OrgUnit> {
-    load_org_chart(conn)?
-        .get(id)
-        .cloned()
-        .ok_or_else(|| Error::NotFound(format!("組織 (id {id}) が見つかりません")))
+    load_org_chart(conn)?.get(id).cloned().ok_or_else(|| Error::NotFound(format!("組織 (id {id}) が見つかりません")))
 }
 
 /// What an alias or rename audit row records.
@@ -140,11 +127,7 @@ impl Tx<'_> {
                 params![unit_id, alias, name_key(alias)],
             )
             .map_err(|e| super::constraint(e, || format!("別名「{alias}」はすでに登録されています")))?;
-        let record = NameRecord {
-            unit_id,
-            name: alias,
-            from_year: None,
-        };
+        let record = NameRecord { unit_id, name: alias, from_year: None };
         self.audit(Action::Create, "org_alias", &unit_id.to_string(), None, Some(&record))
     }
 
@@ -167,18 +150,10 @@ impl Tx<'_> {
                 params![unit_id, new_name, name_key(new_name), from_year.0],
             )
             .map_err(|e| {
-                super::constraint(e, || {
-                    format!("{} にはすでに名称変更が登録されています", from_year.label())
-                })
+                super::constraint(e, || format!("{} にはすでに名称変更が登録されています", from_year.label()))
             })?;
         let after = unit_row(&self.tx, unit_id)?;
-        self.audit(
-            Action::Update,
-            "org_unit",
-            &unit_id.to_string(),
-            Some(&before),
-            Some(&after),
-        )
+        self.audit(Action::Update, "org_unit", &unit_id.to_string(), Some(&before), Some(&after))
     }
 
     /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
@@ -188,10 +163,7 @@ impl Tx<'_> {
         for &id in from {
             let before = unit_row(&self.tx, id)?;
             if id == into {
-                return Err(Error::Invalid(format!(
-                    "「{}」を自分自身に統合することはできません",
-                    before.name
-                )));
+                return Err(Error::Invalid(format!("「{}」を自分自身に統合することはできません", before.name)));
             }
             if before.level != target.level {
                 return Err(Error::Invalid(format!(
@@ -203,15 +175,9 @@ impl Tx<'_> {
                 )));
             }
             if before.valid_from.is_some_and(|f| fiscal_year <= f) {
-                return Err(Error::Invalid(format!(
-                    "統合の年度は「{}」の開始年度より後にしてください",
-                    before.name
-                )));
+                return Err(Error::Invalid(format!("統合の年度は「{}」の開始年度より後にしてください", before.name)));
             }
-            self.tx.execute(
-                "UPDATE org_units SET valid_to = ?2 WHERE id = ?1",
-                params![id, fiscal_year.0 - 1],
-            )?;
+            self.tx.execute("UPDATE org_units SET valid_to = ?2 WHERE id = ?1", params![id, fiscal_year.0 - 1])?;
             self.tx
                 .execute(
                     "INSERT INTO org_merges (from_unit_id, into_unit_id, fiscal_year) VALUES (?1, ?2, ?3)",
@@ -272,13 +238,7 @@ impl Tx<'_> {
             })?;
         let after = unit_row(&self.tx, unit_id)?;
         if after != before {
-            self.audit(
-                Action::Update,
-                "org_unit",
-                &unit_id.to_string(),
-                Some(&before),
-                Some(&after),
-            )?;
+            self.audit(Action::Update, "org_unit", &unit_id.to_string(), Some(&before), Some(&after))?;
         }
         Ok(())
     }

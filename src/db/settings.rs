@@ -12,9 +12,7 @@ pub fn load_settings(conn: &Connection) -> Result<Settings> {
     let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (key, value) = row?;
-        settings
-            .set(&key, &value)
-            .map_err(|m| Error::Internal(format!("保存済みの設定が読めません: {m}")))?;
+        settings.set(&key, &value).map_err(|m| Error::Internal(format!("保存済みの設定が読めません: {m}")))?;
     }
     Ok(settings)
 }

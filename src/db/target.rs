@@ -15,20 +15,13 @@ pub fn targets(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Target>>
         "SELECT fiscal_year, bureau_id, hours FROM targets WHERE ?1 IS NULL OR fiscal_year = ?1
          ORDER BY fiscal_year, bureau_id IS NOT NULL, bureau_id",
     )?;
-    let rows = stmt.query_map([fy.map(|f| f.0)], |r| {
-        Ok((r.get::<_, i32>(0)?, r.get(1)?, r.get::<_, String>(2)?))
-    })?;
+    let rows = stmt.query_map([fy.map(|f| f.0)], |r| Ok((r.get::<_, i32>(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (year, bureau_id, hours) = row?;
-        let hours: Decimal = hours
-            .parse()
-            .map_err(|_| Error::Internal(format!("目標値の時間が数値ではありません: {hours}")))?;
-        out.push(Target {
-            fiscal_year: FiscalYear(year),
-            bureau_id,
-            hours,
-        });
+        let hours: Decimal =
+            hours.parse().map_err(|_| Error::Internal(format!("目標値の時間が数値ではありません: {hours}")))?;
+        out.push(Target { fiscal_year: FiscalYear(year), bureau_id, hours });
     }
     Ok(out)
 }
@@ -47,20 +40,13 @@ impl Tx<'_> {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let key = format!(
-            "{}/{}",
-            target.fiscal_year.0,
-            target.bureau_id.map_or("全体".to_string(), |b| b.to_string())
-        );
+        let key =
+            format!("{}/{}", target.fiscal_year.0, target.bureau_id.map_or("全体".to_string(), |b| b.to_string()));
         let hours = target.hours.normalize().to_string();
         match existing {
             Some((id, old)) => {
-                self.tx
-                    .execute("UPDATE targets SET hours = ?2 WHERE id = ?1", params![id, hours])?;
-                let before = Target {
-                    hours: old.parse().unwrap_or_default(),
-                    ..target.clone()
-                };
+                self.tx.execute("UPDATE targets SET hours = ?2 WHERE id = ?1", params![id, hours])?;
+                let before = Target { hours: old.parse().unwrap_or_default(), ..target.clone() };
                 self.audit(Action::Update, "target", &key, Some(&before), Some(target))
             }
             None => {

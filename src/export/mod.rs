@@ -14,14 +14,8 @@ use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then renamed over the target.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;

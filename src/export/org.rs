@@ -14,30 +14,19 @@ pub fn write_org(chart: &OrgChart, fy: Option<FiscalYear>) -> Result<(Vec<u8>, u
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("組織").map_err(xlsx)?;
     let base = Format::new().set_font_name("游ゴシック").set_font_size(10);
-    let header = base
-        .clone()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border(FormatBorder::Thin);
+    let header = base.clone().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin);
     for (i, c) in OrgColumn::ALL.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, c.title(), &header)
-            .map_err(xlsx)?;
-        ws.set_column_width(i as u16, if *c == OrgColumn::Aliases { 36.0 } else { 16.0 })
-            .map_err(xlsx)?;
+        ws.write_string_with_format(0, i as u16, c.title(), &header).map_err(xlsx)?;
+        ws.set_column_width(i as u16, if *c == OrgColumn::Aliases { 36.0 } else { 16.0 }).map_err(xlsx)?;
     }
     let mut row = 1u32;
     let mut write = |ids: [Option<i64>; 3], unit: &crate::org::OrgUnit| -> Result<()> {
         let names: Vec<String> = ids
             .iter()
-            .map(|id| {
-                id.and_then(|i| chart.get(i))
-                    .map(|u| u.current_name().to_string())
-                    .unwrap_or_default()
-            })
+            .map(|id| id.and_then(|i| chart.get(i)).map(|u| u.current_name().to_string()).unwrap_or_default())
             .collect();
-        let former: Vec<&str> = std::iter::once(unit.name.as_str())
-            .chain(unit.renames.iter().map(|r| r.name.as_str()))
-            .collect();
+        let former: Vec<&str> =
+            std::iter::once(unit.name.as_str()).chain(unit.renames.iter().map(|r| r.name.as_str())).collect();
         let mut aliases: Vec<&str> = former.into_iter().filter(|n| *n != unit.current_name()).collect();
         aliases.extend(unit.aliases.iter().map(String::as_str));
         let values = [
@@ -51,8 +40,7 @@ pub fn write_org(chart: &OrgChart, fy: Option<FiscalYear>) -> Result<(Vec<u8>, u
         ];
         for (i, v) in values.iter().enumerate() {
             if !v.is_empty() {
-                ws.write_string_with_format(row, i as u16, v.as_str(), &base)
-                    .map_err(xlsx)?;
+                ws.write_string_with_format(row, i as u16, v.as_str(), &base).map_err(xlsx)?;
             }
         }
         row += 1;

@@ -83,16 +83,9 @@ pub fn survey_rows(store: &Store, opts: &SurveyOptions, include_abolished: bool)
             continue;
         }
         let unit_valid = chart.get(i.unit_id).is_some_and(|u| u.is_valid_in(fy));
-        let view = if unit_valid {
-            NameView::AsReported
-        } else {
-            NameView::Current
-        };
+        let view = if unit_valid { NameView::AsReported } else { NameView::Current };
         let name_at = |level: Level| {
-            chart
-                .ancestor_at(i.unit_id, level)
-                .map(|u| chart.display_name(u.id, fy, view))
-                .unwrap_or_default()
+            chart.ancestor_at(i.unit_id, level).map(|u| chart.display_name(u.id, fy, view)).unwrap_or_default()
         };
         let base = SurveyRow {
             ledger_id: i.ledger_id.clone(),
@@ -108,15 +101,9 @@ pub fn survey_rows(store: &Store, opts: &SurveyOptions, include_abolished: bool)
             fiscal_year: fy.wareki(),
             ..SurveyRow::default()
         };
-        let effects: Vec<_> = db::effects_of(conn, i.id)?
-            .into_iter()
-            .filter(|e| e.fiscal_year == fy)
-            .collect();
+        let effects: Vec<_> = db::effects_of(conn, i.id)?.into_iter().filter(|e| e.fiscal_year == fy).collect();
         if effects.is_empty() {
-            out.push(SurveyRow {
-                note: i.notes.clone().unwrap_or_default(),
-                ..base
-            });
+            out.push(SurveyRow { note: i.notes.clone().unwrap_or_default(), ..base });
             continue;
         }
         for e in effects {
@@ -169,17 +156,11 @@ fn formats() -> Formats {
         date: base.clone().set_unlocked().set_num_format("yyyy/m/d"),
         number: base.clone().set_unlocked().set_num_format("#,##0.##"),
         // Zero shows blank: an empty row's helper cell reads as 0 in tools that do not recalculate on opening.
-        helper: base
-            .clone()
-            .set_num_format("#,##0.0#;-#,##0.0#;;@")
-            .set_background_color(Color::RGB(0xF2F2F2)),
+        helper: base.clone().set_num_format("#,##0.0#;-#,##0.0#;;@").set_background_color(Color::RGB(0xF2F2F2)),
         title: base.clone().set_bold().set_font_size(14),
         text: base.clone().set_text_wrap().set_align(FormatAlign::Top),
         heading: base.clone().set_bold().set_font_size(11),
-        blank: base
-            .set_unlocked()
-            .set_border(FormatBorder::Thin)
-            .set_background_color(Color::RGB(0xFFF2CC)),
+        blank: base.set_unlocked().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xFFF2CC)),
     }
 }
 
@@ -221,10 +202,7 @@ fn lists(store: &Store, chart: &OrgChart, opts: &SurveyOptions) -> Result<Lists>
     let fy = opts.fiscal_year;
     let mut bureaus = Vec::new();
     let mut sections = Vec::new();
-    for u in chart
-        .units()
-        .filter(|u| u.is_valid_in(fy) && in_scope(chart, u.id, opts.scope))
-    {
+    for u in chart.units().filter(|u| u.is_valid_in(fy) && in_scope(chart, u.id, opts.scope)) {
         let name = u.name_in(fy).to_string();
         match u.level {
             Level::Bureau => bureaus.push(name),
@@ -264,13 +242,11 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
             _ => &f.input,
         };
         ws.set_column_format(col, format).map_err(xlsx)?;
-        ws.write_string_with_format(0, col, c.title(), &f.header)
-            .map_err(xlsx)?;
+        ws.write_string_with_format(0, col, c.title(), &f.header).map_err(xlsx)?;
     }
     let helper = Column::ALL.len() as u16;
     ws.set_column_width(helper, 11.0).map_err(xlsx)?;
-    ws.write_string_with_format(0, helper, HELPER_TITLE, &f.header)
-        .map_err(xlsx)?;
+    ws.write_string_with_format(0, helper, HELPER_TITLE, &f.header).map_err(xlsx)?;
     ws.set_row_height(0, 30).map_err(xlsx)?;
 
     for (i, r) in rows.iter().enumerate() {
@@ -291,8 +267,7 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
         ];
         for (c, v) in texts {
             if !v.is_empty() {
-                ws.write_string_with_format(row, c.index() as u16, v.as_str(), &f.input)
-                    .map_err(xlsx)?;
+                ws.write_string_with_format(row, c.index() as u16, v.as_str(), &f.input).map_err(xlsx)?;
             }
         }
         let numbers = [
@@ -306,15 +281,13 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
         ];
         for (c, v) in numbers {
             if let Some(v) = v {
-                ws.write_number_with_format(row, c.index() as u16, v, &f.number)
-                    .map_err(xlsx)?;
+                ws.write_number_with_format(row, c.index() as u16, v, &f.number).map_err(xlsx)?;
             }
         }
         if let Some(d) = r.started_on {
             let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
                 .map_err(xlsx)?;
-            ws.write_datetime_with_format(row, Column::StartDate.index() as u16, &dt, &f.date)
-                .map_err(xlsx)?;
+            ws.write_datetime_with_format(row, Column::StartDate.index() as u16, &dt, &f.date).map_err(xlsx)?;
         }
     }
     // The helper: hours the structured inputs give, so a department sees the result while typing.
@@ -331,12 +304,8 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
         let formula = format!(
             "=IF(AND({o}{x}=\"\",OR({m}{x}=\"\",{n}{x}=\"\")),\"\",ROUND(IF({o}{x}<>\"\",{o}{x},{m}{x}-{n}{x})*IF({p}{x}=\"\",1,{p}{x})*IF({q}{x}=\"\",1,{q}{x})/60,2))"
         );
-        let cached = rows
-            .get(row as usize - 1)
-            .and_then(helper_value)
-            .map_or(String::new(), |v| v.to_string());
-        ws.write_formula_with_format(row, helper, Formula::new(formula).set_result(cached), &f.helper)
-            .map_err(xlsx)?;
+        let cached = rows.get(row as usize - 1).and_then(helper_value).map_or(String::new(), |v| v.to_string());
+        ws.write_formula_with_format(row, helper, Formula::new(formula).set_result(cached), &f.helper).map_err(xlsx)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
     ws.set_landscape();
@@ -371,10 +340,7 @@ fn add_validations(ws: &mut Worksheet, lists: &Lists, last_row: u32) -> Result<(
         Formula::new(format!("='{LIST_SHEET}'!${letter}$2:${letter}${n}"))
     };
     let strict = |v: DataValidation, title: &str, message: &str| -> Result<DataValidation> {
-        v.set_error_title(title)
-            .map_err(xlsx)?
-            .set_error_message(message)
-            .map_err(xlsx)
+        v.set_error_title(title).map_err(xlsx)?.set_error_message(message).map_err(xlsx)
     };
     let add = |ws: &mut Worksheet, c: Column, v: &DataValidation| -> Result<()> {
         ws.add_data_validation(1, col(c), last_row, col(c), v).map_err(xlsx)?;
@@ -384,18 +350,11 @@ fn add_validations(ws: &mut Worksheet, lists: &Lists, last_row: u32) -> Result<(
     add(
         ws,
         Column::Bureau,
-        &strict(
-            DataValidation::new().allow_list_formula(range(0)),
-            "部局",
-            "一覧から部局を選んでください",
-        )?,
+        &strict(DataValidation::new().allow_list_formula(range(0)), "部局", "一覧から部局を選んでください")?,
     )?;
-    let section = strict(
-        DataValidation::new().allow_list_formula(range(1)),
-        "課",
-        "一覧にない課です。名称を確認してください",
-    )?
-    .set_error_style(DataValidationErrorStyle::Warning);
+    let section =
+        strict(DataValidation::new().allow_list_formula(range(1)), "課", "一覧にない課です。名称を確認してください")?
+            .set_error_style(DataValidationErrorStyle::Warning);
     add(ws, Column::Section, &section)?;
     let tool = DataValidation::new()
         .allow_list_formula(range(2))
@@ -409,52 +368,22 @@ fn add_validations(ws: &mut Worksheet, lists: &Lists, last_row: u32) -> Result<(
     ];
     for (c, values) in fixed {
         let v = DataValidation::new().allow_list_strings(&values).map_err(xlsx)?;
-        add(
-            ws,
-            c,
-            &strict(v, c.title(), &format!("{} から選んでください", values.join("・")))?,
-        )?;
+        add(ws, c, &strict(v, c.title(), &format!("{} から選んでください", values.join("・")))?)?;
     }
     let non_negative = DataValidation::new()
         .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
         .set_error_style(DataValidationErrorStyle::Warning);
-    for c in [
-        Column::BeforeMinutes,
-        Column::AfterMinutes,
-        Column::SavedMinutes,
-        Column::Count,
-        Column::Days,
-    ] {
-        add(
-            ws,
-            c,
-            &strict(
-                non_negative.clone(),
-                c.title(),
-                "0以上の数値を入力してください（単位は不要です）",
-            )?,
-        )?;
+    for c in [Column::BeforeMinutes, Column::AfterMinutes, Column::SavedMinutes, Column::Count, Column::Days] {
+        add(ws, c, &strict(non_negative.clone(), c.title(), "0以上の数値を入力してください（単位は不要です）")?)?;
     }
     let whole = DataValidation::new()
         .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
         .set_error_style(DataValidationErrorStyle::Warning);
-    add(
-        ws,
-        Column::Scenarios,
-        &strict(whole, "シナリオ数", "0以上の整数を入力してください")?,
-    )?;
+    add(ws, Column::Scenarios, &strict(whole, "シナリオ数", "0以上の整数を入力してください")?)?;
     let any_number = DataValidation::new()
         .allow_decimal_number(DataValidationRule::Between(-1.0e9, 1.0e9))
         .set_error_style(DataValidationErrorStyle::Warning);
-    add(
-        ws,
-        Column::StatedHours,
-        &strict(
-            any_number,
-            "削減時間(時間)",
-            "時間数を数値で入力してください（例: 1850）",
-        )?,
-    )?;
+    add(ws, Column::StatedHours, &strict(any_number, "削減時間(時間)", "時間数を数値で入力してください（例: 1850）")?)?;
     Ok(())
 }
 
@@ -462,18 +391,9 @@ fn write_instructions(ws: &mut Worksheet, opts: &SurveyOptions, f: &Formats) -> 
     let fy = opts.fiscal_year;
     ws.set_column_width(0, 22.0).map_err(xlsx)?;
     ws.set_column_width(1, 90.0).map_err(xlsx)?;
-    let org = if opts.organisation_name.is_empty() {
-        String::new()
-    } else {
-        format!("{} ", opts.organisation_name)
-    };
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("{org}{} RPA・AI-OCR等 導入効果調査 記入要領", fy.wareki()),
-        &f.title,
-    )
-    .map_err(xlsx)?;
+    let org = if opts.organisation_name.is_empty() { String::new() } else { format!("{} ", opts.organisation_name) };
+    ws.write_string_with_format(0, 0, format!("{org}{} RPA・AI-OCR等 導入効果調査 記入要領", fy.wareki()), &f.title)
+        .map_err(xlsx)?;
     let mut row = 2;
     for (label, _) in [("提出期限", ()), ("提出先・問合せ先", ())] {
         ws.write_string_with_format(row, 0, label, &f.heading).map_err(xlsx)?;
@@ -506,8 +426,7 @@ fn write_instructions(ws: &mut Worksheet, opts: &SurveyOptions, f: &Formats) -> 
         ),
     ];
     for (heading, lines) in sections {
-        ws.write_string_with_format(row, 0, *heading, &f.heading)
-            .map_err(xlsx)?;
+        ws.write_string_with_format(row, 0, *heading, &f.heading).map_err(xlsx)?;
         row += 1;
         for line in *lines {
             let text = format!("・{line}");
@@ -520,13 +439,11 @@ fn write_instructions(ws: &mut Worksheet, opts: &SurveyOptions, f: &Formats) -> 
         }
         row += 1;
     }
-    ws.write_string_with_format(row, 0, "各列の説明", &f.heading)
-        .map_err(xlsx)?;
+    ws.write_string_with_format(row, 0, "各列の説明", &f.heading).map_err(xlsx)?;
     row += 1;
     for c in Column::ALL {
         ws.write_string_with_format(row, 0, c.title(), &f.text).map_err(xlsx)?;
-        ws.write_string_with_format(row, 1, column_help(c), &f.text)
-            .map_err(xlsx)?;
+        ws.write_string_with_format(row, 1, column_help(c), &f.text).map_err(xlsx)?;
         row += 1;
     }
     ws.set_landscape();

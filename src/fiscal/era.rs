@@ -69,9 +69,7 @@ impl Era {
         }
         let mut chars = text.chars();
         let first = chars.next()?.to_ascii_uppercase();
-        ERAS.into_iter()
-            .find(|e| e.letter() == first)
-            .map(|e| (e, chars.as_str()))
+        ERAS.into_iter().find(|e| e.letter() == first).map(|e| (e, chars.as_str()))
     }
 
     /// The era in effect on a date.

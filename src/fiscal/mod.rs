@@ -17,12 +17,7 @@ pub enum FiscalError {
     #[error("「{0}」を日付として読めません（例: 2023/4/1、2023-04-01、令和5年4月1日、R5.4.1）")]
     Date(String),
     #[error("「{text}」は存在しない日付です（{era}は{first}から{last}まで）")]
-    OutsideEra {
-        text: String,
-        era: &'static str,
-        first: String,
-        last: String,
-    },
+    OutsideEra { text: String, era: &'static str, first: String, last: String },
     #[error("「{text}」の和暦と西暦が一致しません（{era_year}年度と{western}年度）")]
     Inconsistent { text: String, era_year: i32, western: i32 },
     #[error("Excelの日付シリアル値 {0} は日付に変換できません")]
@@ -37,11 +32,7 @@ pub struct FiscalYear(pub i32);
 impl FiscalYear {
     /// The fiscal year a date falls in.
     pub fn of_date(date: NaiveDate) -> Self {
-        FiscalYear(if date.month() >= 4 {
-            date.year()
-        } else {
-            date.year() - 1
-        })
+        FiscalYear(if date.month() >= 4 { date.year() } else { date.year() - 1 })
     }
 
     pub fn year(self) -> i32 {
@@ -99,16 +90,8 @@ impl FiscalYear {
             return if a == b {
                 Ok(FiscalYear(a))
             } else {
-                let (era_year, western) = if outer.starts_with(|c: char| c.is_ascii_digit()) {
-                    (b, a)
-                } else {
-                    (a, b)
-                };
-                Err(FiscalError::Inconsistent {
-                    text: text.trim().to_string(),
-                    era_year,
-                    western,
-                })
+                let (era_year, western) = if outer.starts_with(|c: char| c.is_ascii_digit()) { (b, a) } else { (a, b) };
+                Err(FiscalError::Inconsistent { text: text.trim().to_string(), era_year, western })
             };
         }
         parse_single_year(&norm).map(FiscalYear).ok_or_else(bad)
@@ -122,10 +105,7 @@ impl std::fmt::Display for FiscalYear {
 }
 
 fn strip_year_suffix(s: &str) -> &str {
-    s.strip_suffix("年度")
-        .or_else(|| s.strip_suffix('年'))
-        .or_else(|| s.strip_suffix("度"))
-        .unwrap_or(s)
+    s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).or_else(|| s.strip_suffix("度")).unwrap_or(s)
 }
 
 /// One year written alone (already NFKC-normalised, no spaces).
@@ -175,10 +155,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, FiscalError> {
         }
     }
 
-    let fields: Vec<&str> = norm
-        .split(['/', '-', '.', '年', '月'])
-        .filter(|f| !f.is_empty())
-        .collect();
+    let fields: Vec<&str> = norm.split(['/', '-', '.', '年', '月']).filter(|f| !f.is_empty()).collect();
     let [year, month, day] = fields.as_slice() else {
         return Err(bad());
     };
@@ -194,9 +171,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, FiscalError> {
             text: text.trim().to_string(),
             era: era.name(),
             first: era.first_day().format("%Y年%-m月%-d日").to_string(),
-            last: era
-                .last_day()
-                .map_or_else(|| "現在".to_string(), |d| d.format("%Y年%-m月%-d日").to_string()),
+            last: era.last_day().map_or_else(|| "現在".to_string(), |d| d.format("%Y年%-m月%-d日").to_string()),
         });
     }
     Ok(date)
@@ -226,8 +201,7 @@ pub fn from_excel_serial(serial: f64, date1904: bool) -> Result<NaiveDate, Fisca
     } else {
         (NaiveDate::from_ymd_opt(1899, 12, 30), days)
     };
-    base.and_then(|b| b.checked_add_signed(Duration::days(offset)))
-        .ok_or_else(bad)
+    base.and_then(|b| b.checked_add_signed(Duration::days(offset))).ok_or_else(bad)
 }
 
 /// `令和5年4月1日`: a date in 和暦 (dates before 昭和 in the Western calendar).

@@ -16,10 +16,7 @@ pub(crate) struct Value {
 type Result<T> = std::result::Result<T, FormulaError>;
 
 fn overflow(at: usize) -> FormulaError {
-    FormulaError {
-        kind: FormulaErrorKind::NumberTooLarge,
-        position: at,
-    }
+    FormulaError { kind: FormulaErrorKind::NumberTooLarge, position: at }
 }
 
 pub(crate) fn evaluate(expr: &Expr) -> Result<Value> {
@@ -43,10 +40,7 @@ pub(crate) fn evaluate(expr: &Expr) -> Result<Value> {
         Expr::Group { inner, .. } => evaluate(inner),
         Expr::Neg { inner, .. } => {
             let v = evaluate(inner)?;
-            Ok(Value {
-                amount: -v.amount,
-                time: v.time,
-            })
+            Ok(Value { amount: -v.amount, time: v.time })
         }
         Expr::Binary { op, lhs, rhs, at } => {
             let l = evaluate(lhs)?;
@@ -54,46 +48,25 @@ pub(crate) fn evaluate(expr: &Expr) -> Result<Value> {
             match op {
                 Op::Add | Op::Sub => {
                     if l.time != r.time {
-                        return Err(FormulaError {
-                            kind: FormulaErrorKind::MixedSum,
-                            position: *at,
-                        });
+                        return Err(FormulaError { kind: FormulaErrorKind::MixedSum, position: *at });
                     }
-                    let amount = if *op == Op::Add {
-                        l.amount.checked_add(r.amount)
-                    } else {
-                        l.amount.checked_sub(r.amount)
-                    };
-                    Ok(Value {
-                        amount: amount.ok_or_else(|| overflow(*at))?,
-                        time: l.time,
-                    })
+                    let amount =
+                        if *op == Op::Add { l.amount.checked_add(r.amount) } else { l.amount.checked_sub(r.amount) };
+                    Ok(Value { amount: amount.ok_or_else(|| overflow(*at))?, time: l.time })
                 }
                 Op::Mul => {
                     if l.time && r.time {
-                        return Err(FormulaError {
-                            kind: FormulaErrorKind::TwoTimes,
-                            position: rhs.start(),
-                        });
+                        return Err(FormulaError { kind: FormulaErrorKind::TwoTimes, position: rhs.start() });
                     }
                     let amount = l.amount.checked_mul(r.amount).ok_or_else(|| overflow(*at))?;
-                    Ok(Value {
-                        amount,
-                        time: l.time || r.time,
-                    })
+                    Ok(Value { amount, time: l.time || r.time })
                 }
                 Op::Div => {
                     if r.time {
-                        return Err(FormulaError {
-                            kind: FormulaErrorKind::DivideByTime,
-                            position: rhs.start(),
-                        });
+                        return Err(FormulaError { kind: FormulaErrorKind::DivideByTime, position: rhs.start() });
                     }
                     if r.amount.is_zero() {
-                        return Err(FormulaError {
-                            kind: FormulaErrorKind::DivideByZero,
-                            position: rhs.start(),
-                        });
+                        return Err(FormulaError { kind: FormulaErrorKind::DivideByZero, position: rhs.start() });
                     }
                     let amount = l.amount.checked_div(r.amount).ok_or_else(|| overflow(*at))?;
                     Ok(Value { amount, time: l.time })

@@ -50,11 +50,7 @@ impl Normalised {
                 origin.push(i);
             }
         }
-        Self {
-            chars,
-            origin,
-            original_len,
-        }
+        Self { chars, origin, original_len }
     }
 
     fn origin_of(&self, index: usize) -> usize {
@@ -63,12 +59,7 @@ impl Normalised {
 
     /// The normalised text between two original positions, for labels captured verbatim.
     pub fn text_between(&self, start: usize, end: usize) -> String {
-        self.chars
-            .iter()
-            .zip(&self.origin)
-            .filter(|(_, o)| **o >= start && **o < end)
-            .map(|(c, _)| *c)
-            .collect()
+        self.chars.iter().zip(&self.origin).filter(|(_, o)| **o >= start && **o < end).map(|(c, _)| *c).collect()
     }
 }
 
@@ -144,24 +135,14 @@ pub(crate) fn tokenize(norm: &Normalised) -> Result<Vec<Token>, FormulaError> {
         }
         if c.is_ascii_digit() {
             let (text, next) = read_number(chars, i);
-            let value: Decimal = text.parse().map_err(|_| FormulaError {
-                kind: FormulaErrorKind::NumberTooLarge,
-                position: start,
-            })?;
-            tokens.push(Token {
-                kind: TokenKind::Number(value),
-                start,
-                end: norm.origin_of(next),
-            });
+            let value: Decimal =
+                text.parse().map_err(|_| FormulaError { kind: FormulaErrorKind::NumberTooLarge, position: start })?;
+            tokens.push(Token { kind: TokenKind::Number(value), start, end: norm.origin_of(next) });
             i = next;
             continue;
         }
         if let Some(kind) = symbol_at(chars, i) {
-            tokens.push(Token {
-                kind,
-                start,
-                end: norm.origin_of(i + 1),
-            });
+            tokens.push(Token { kind, start, end: norm.origin_of(i + 1) });
             i += 1;
             continue;
         }
@@ -174,11 +155,7 @@ pub(crate) fn tokenize(norm: &Normalised) -> Result<Vec<Token>, FormulaError> {
             word.push(c);
             i += 1;
         }
-        tokens.push(Token {
-            kind: TokenKind::Word(word),
-            start,
-            end: norm.origin_of(i),
-        });
+        tokens.push(Token { kind: TokenKind::Word(word), start, end: norm.origin_of(i) });
     }
     Ok(tokens)
 }

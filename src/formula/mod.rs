@@ -127,30 +127,19 @@ impl Formula {
         let (expr, stated) = parser::Parser::new(&tokens, &norm).formula()?;
         let value = eval::evaluate(&expr)?;
         if !value.time {
-            return Err(FormulaError {
-                kind: FormulaErrorKind::NoTime,
-                position: expr.start(),
-            });
+            return Err(FormulaError { kind: FormulaErrorKind::NoTime, position: expr.start() });
         }
         let stated_minutes = match &stated {
             Some(s) => {
                 let v = eval::evaluate(s)?;
                 if !v.time {
-                    return Err(FormulaError {
-                        kind: FormulaErrorKind::StatedNotTime,
-                        position: s.start(),
-                    });
+                    return Err(FormulaError { kind: FormulaErrorKind::StatedNotTime, position: s.start() });
                 }
                 Some(to_minutes(v.amount))
             }
             None => None,
         };
-        Ok(Self {
-            expr,
-            stated,
-            minutes: to_minutes(value.amount),
-            stated_minutes,
-        })
+        Ok(Self { expr, stated, minutes: to_minutes(value.amount), stated_minutes })
     }
 
     /// Exact minutes.
@@ -175,10 +164,7 @@ impl Formula {
 
     /// Whether the figure was marked as approximate (`約`).
     pub fn is_approx(&self) -> bool {
-        self.expr
-            .quantities()
-            .iter()
-            .any(|q| matches!(q, Expr::Quantity { approx: true, .. }))
+        self.expr.quantities().iter().any(|q| matches!(q, Expr::Quantity { approx: true, .. }))
     }
 
     /// Compares the stated result with the computed one.
@@ -232,9 +218,5 @@ pub fn compare(computed_minutes: Decimal, stated_minutes: Decimal, tolerance_min
 
 /// `49,000分（816.7時間）`: exact minutes (at most two decimals shown) and hours to one decimal.
 pub fn result_text(minutes: Decimal) -> String {
-    format!(
-        "{}分（{}時間）",
-        group_thousands(minutes, 2),
-        group_thousands(minutes / Decimal::from(60), 1)
-    )
+    format!("{}分（{}時間）", group_thousands(minutes, 2), group_thousands(minutes / Decimal::from(60), 1))
 }

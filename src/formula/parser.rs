@@ -77,10 +77,7 @@ impl<'a> Parser<'a> {
         let mut lhs = if let Some(TokenKind::Sub) = self.peek_kind() {
             let start = self.here();
             self.pos += 1;
-            Expr::Neg {
-                inner: Box::new(self.product()?),
-                start,
-            }
+            Expr::Neg { inner: Box::new(self.product()?), start }
         } else {
             self.product()?
         };
@@ -93,12 +90,7 @@ impl<'a> Parser<'a> {
             let at = self.here();
             self.pos += 1;
             let rhs = self.product()?;
-            lhs = Expr::Binary {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-                at,
-            };
+            lhs = Expr::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs), at };
         }
     }
 
@@ -113,12 +105,7 @@ impl<'a> Parser<'a> {
             let at = self.here();
             self.pos += 1;
             let rhs = self.factor()?;
-            lhs = Expr::Binary {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-                at,
-            };
+            lhs = Expr::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs), at };
         }
     }
 
@@ -165,9 +152,7 @@ impl<'a> Parser<'a> {
                 Some(TokenKind::LParen) => {
                     let close = self.matching_close(self.pos);
                     let holds_number = close.is_some_and(|c| {
-                        self.tokens[self.pos..c]
-                            .iter()
-                            .any(|t| matches!(t.kind, TokenKind::Number(_)))
+                        self.tokens[self.pos..c].iter().any(|t| matches!(t.kind, TokenKind::Number(_)))
                     });
                     if holds_number {
                         break;
@@ -187,24 +172,13 @@ impl<'a> Parser<'a> {
         let label_before = (!label.is_empty()).then_some(label);
 
         let mut expr = match self.peek() {
-            Some(Token {
-                kind: TokenKind::Number(_),
-                ..
-            }) => self.quantity(label_before, approx, start)?,
-            Some(Token {
-                kind: TokenKind::LParen,
-                start: open_at,
-                ..
-            }) => {
+            Some(Token { kind: TokenKind::Number(_), .. }) => self.quantity(label_before, approx, start)?,
+            Some(Token { kind: TokenKind::LParen, start: open_at, .. }) => {
                 let open_at = *open_at;
                 self.pos += 1;
                 let inner = self.sum()?;
                 match self.peek() {
-                    Some(Token {
-                        kind: TokenKind::RParen,
-                        end,
-                        ..
-                    }) => {
+                    Some(Token { kind: TokenKind::RParen, end, .. }) => {
                         let end = *end;
                         self.pos += 1;
                         Expr::Group {
@@ -233,11 +207,7 @@ impl<'a> Parser<'a> {
                 return self.error(kind, t.start);
             }
             None => {
-                let at = if self.pos > 0 && start < self.here() {
-                    start
-                } else {
-                    self.here()
-                };
+                let at = if self.pos > 0 && start < self.here() { start } else { self.here() };
                 return self.error(FormulaErrorKind::MissingNumber, at);
             }
         };
@@ -264,17 +234,9 @@ impl<'a> Parser<'a> {
     fn quantity(&mut self, label_before: Option<String>, approx: bool, start: usize) -> Result<Expr> {
         let mut parts: Vec<Part> = Vec::new();
         let mut end = start;
-        while let Some(Token {
-            kind: TokenKind::Number(number),
-            end: number_end,
-            ..
-        }) = self.peek()
-        {
+        while let Some(Token { kind: TokenKind::Number(number), end: number_end, .. }) = self.peek() {
             let unit_word = match self.tokens.get(self.pos + 1) {
-                Some(Token {
-                    kind: TokenKind::Word(w),
-                    ..
-                }) => Some(w.as_str()),
+                Some(Token { kind: TokenKind::Word(w), .. }) => Some(w.as_str()),
                 _ => None,
             };
             let unit = match unit_word {
@@ -304,36 +266,19 @@ impl<'a> Parser<'a> {
             // `5分/件`: a slash followed by a word, not a number, is part of the unit (minutes per case).
             let mut per = None;
             if !matches!(unit, Unit::Bare)
-                && let (
-                    Some(TokenKind::Div),
-                    Some(Token {
-                        kind: TokenKind::Word(w),
-                        end: w_end,
-                        ..
-                    }),
-                ) = (self.peek_kind(), self.tokens.get(self.pos + 1))
+                && let (Some(TokenKind::Div), Some(Token { kind: TokenKind::Word(w), end: w_end, .. })) =
+                    (self.peek_kind(), self.tokens.get(self.pos + 1))
             {
                 per = Some(format!("/{w}"));
                 end = *w_end;
                 self.pos += 2;
             }
-            parts.push(Part {
-                number: *number,
-                unit,
-                per,
-            });
+            parts.push(Part { number: *number, unit, per });
             if !matches!(parts[0].unit, Unit::Time(_)) {
                 break;
             }
         }
-        Ok(Expr::Quantity {
-            parts,
-            approx,
-            label_before,
-            labels_after: Vec::new(),
-            start,
-            end,
-        })
+        Ok(Expr::Quantity { parts, approx, label_before, labels_after: Vec::new(), start, end })
     }
 }
 

@@ -43,13 +43,7 @@ fn needs_group(e: &Expr, parent_is_product: bool, right_of_minus_or_div: bool) -
 
 pub(crate) fn render(e: &Expr, out: &mut String) {
     match e {
-        Expr::Quantity {
-            parts,
-            approx,
-            label_before,
-            labels_after,
-            ..
-        } => {
+        Expr::Quantity { parts, approx, label_before, labels_after, .. } => {
             if let Some(l) = label_before {
                 out.push_str(l);
             }
@@ -61,12 +55,7 @@ pub(crate) fn render(e: &Expr, out: &mut String) {
             }
             labels(labels_after, out);
         }
-        Expr::Group {
-            inner,
-            label_before,
-            labels_after,
-            ..
-        } => {
+        Expr::Group { inner, label_before, labels_after, .. } => {
             if let Some(l) = label_before {
                 out.push_str(l);
             }

@@ -46,16 +46,8 @@ fn header_in_row(sheet: &Sheet, row: usize) -> Option<Header> {
             None => unknown.push((i, text.trim().to_string())),
         }
     }
-    let anchored = columns
-        .iter()
-        .any(|(_, c)| matches!(c, Column::Title | Column::LedgerId));
-    (columns.len() >= MIN_KNOWN && anchored).then_some(Header {
-        sheet: 0,
-        row,
-        columns,
-        unknown,
-        duplicates,
-    })
+    let anchored = columns.iter().any(|(_, c)| matches!(c, Column::Title | Column::LedgerId));
+    (columns.len() >= MIN_KNOWN && anchored).then_some(Header { sheet: 0, row, columns, unknown, duplicates })
 }
 
 /// The answer sheet (回答 first, then any sheet in order) and its header row: the row naming the most known

@@ -172,18 +172,10 @@ pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<Fis
         original: None,
     };
     for (col, text) in &header.unknown {
-        report.warnings.push(header_problem(
-            *col,
-            text,
-            "この見出しは調査票の列ではないため、取り込みません",
-        ));
+        report.warnings.push(header_problem(*col, text, "この見出しは調査票の列ではないため、取り込みません"));
     }
     for (col, text) in &header.duplicates {
-        report.warnings.push(header_problem(
-            *col,
-            text,
-            "同じ項目の列が2つあります。左側の列だけを取り込みます",
-        ));
+        report.warnings.push(header_problem(*col, text, "同じ項目の列が2つあります。左側の列だけを取り込みます"));
     }
     let chart = db::load_org_chart(conn)?;
     let parsed = parse_rows(file, sheet, &header, &chart, default_fy, false);
@@ -191,6 +183,9 @@ pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<Fis
     report.warnings.extend(parsed.warnings);
     let planner = Planner::load(store, &chart)?;
     planner.plan(&mut report, parsed.rows)?;
+    // Row order, whichever step found the problem.
+    report.errors.sort_by_key(|p| p.row);
+    report.warnings.sort_by_key(|p| p.row);
     Ok(report)
 }
 
@@ -215,12 +210,7 @@ impl<'a> Planner<'a> {
         let all = db::list_initiatives(store.conn(), &Default::default())?;
         let by_unit_title = all.iter().map(|i| ((i.unit_id, name_key(&i.title)), i.id)).collect();
         let by_ledger_id = all.into_iter().map(|i| (i.ledger_id.clone(), i)).collect();
-        Ok(Self {
-            store,
-            chart,
-            by_ledger_id,
-            by_unit_title,
-        })
+        Ok(Self { store, chart, by_ledger_id, by_unit_title })
     }
 
     fn unit_text(&self, id: i64, fy: FiscalYear) -> String {
@@ -250,9 +240,7 @@ impl<'a> Planner<'a> {
                 },
                 None => {
                     let key = (row.unit_id.unwrap_or(0), title_key.clone().unwrap_or_default());
-                    self.by_unit_title
-                        .get(&key)
-                        .and_then(|id| self.by_ledger_id.values().find(|i| i.id == *id))
+                    self.by_unit_title.get(&key).and_then(|id| self.by_ledger_id.values().find(|i| i.id == *id))
                 }
             };
             let plan = match existing {
@@ -278,29 +266,16 @@ impl<'a> Planner<'a> {
         let mut changes = Vec::new();
         let mut push = |field: &str, after: String| {
             if !after.is_empty() {
-                changes.push(FieldChange {
-                    field: field.into(),
-                    before: String::new(),
-                    after,
-                });
+                changes.push(FieldChange { field: field.into(), before: String::new(), after });
             }
         };
-        push(
-            Column::Kind.title(),
-            row.kind.map(|k| k.label().to_string()).unwrap_or_default(),
-        );
+        push(Column::Kind.title(), row.kind.map(|k| k.label().to_string()).unwrap_or_default());
         push(Column::Title.title(), opt_text(&row.title));
-        push(
-            "所属",
-            row.unit_id
-                .map(|u| self.unit_text(u, row.fiscal_year))
-                .unwrap_or_default(),
-        );
+        push("所属", row.unit_id.map(|u| self.unit_text(u, row.fiscal_year)).unwrap_or_default());
         push(Column::Tool.title(), opt_text(&row.tool));
-        push(
-            Column::Status.title(),
-            row.status.map(|s| s.label().to_string()).unwrap_or_default(),
-        );
+        push(Column::Status.title(), row.status.map(|s| s.label().to_string()).unwrap_or_default());
+        push(Column::Scenarios.title(), row.scenarios.map(|n| n.to_string()).unwrap_or_default());
+        push(Column::StartDate.title(), row.started_on.map(|d| d.to_string()).unwrap_or_default());
         if let Some(e) = &row.effect {
             push(&effect_label(e.fiscal_year, e.basis), effect_text(e));
         }
@@ -325,31 +300,15 @@ impl<'a> Planner<'a> {
             if let Some(after) = after
                 && after != before
             {
-                changes.push(FieldChange {
-                    field: field.into(),
-                    before,
-                    after,
-                });
+                changes.push(FieldChange { field: field.into(), before, after });
             }
         };
         let fy = row.fiscal_year;
-        diff(
-            Column::Kind.title(),
-            i.kind.label().into(),
-            row.kind.map(|k| k.label().into()),
-        );
+        diff(Column::Kind.title(), i.kind.label().into(), row.kind.map(|k| k.label().into()));
         diff(Column::Title.title(), i.title.clone(), row.title.clone());
-        diff(
-            "所属",
-            self.unit_text(i.unit_id, fy),
-            row.unit_id.map(|u| self.unit_text(u, fy)),
-        );
+        diff("所属", self.unit_text(i.unit_id, fy), row.unit_id.map(|u| self.unit_text(u, fy)));
         diff(Column::Tool.title(), opt_text(&i.tool), row.tool.clone());
-        diff(
-            Column::Status.title(),
-            i.status.label().into(),
-            row.status.map(|s| s.label().into()),
-        );
+        diff(Column::Status.title(), i.status.label().into(), row.status.map(|s| s.label().into()));
         diff(
             Column::Scenarios.title(),
             i.scenario_count.map(|n| n.to_string()).unwrap_or_default(),
@@ -386,11 +345,7 @@ impl<'a> Planner<'a> {
             title: i.title.clone(),
             fiscal_year: fy.0,
             basis: row.effect.as_ref().map(|e| e.basis.label().to_string()),
-            outcome: if changes.is_empty() {
-                Outcome::Unchanged
-            } else {
-                Outcome::Updated
-            },
+            outcome: if changes.is_empty() { Outcome::Unchanged } else { Outcome::Updated },
             changes,
             target: Some(Target::Existing(i.id)),
             initiative_changed,
@@ -426,18 +381,10 @@ fn effect_diff(old: &Effect, new: &crate::ledger::NewEffect, changes: &mut Vec<F
     };
     let mut diff = |field: &str, before: String, after: String| {
         if before != after {
-            changes.push(FieldChange {
-                field: field.into(),
-                before,
-                after,
-            });
+            changes.push(FieldChange { field: field.into(), before, after });
         }
     };
-    let old_typed = if old.structured.is_some() {
-        None
-    } else {
-        old.formula.clone()
-    };
+    let old_typed = if old.structured.is_some() { None } else { old.formula.clone() };
     diff(Column::Formula.title(), opt_text(&old_typed), opt_text(&formula));
     let s_old = old.structured.clone().unwrap_or_default();
     let s_new = structured.unwrap_or_default();
@@ -451,11 +398,7 @@ fn effect_diff(old: &Effect, new: &crate::ledger::NewEffect, changes: &mut Vec<F
     for (c, a, b) in pairs {
         diff(c.title(), decimal_text(a), decimal_text(b));
     }
-    diff(
-        Column::StatedHours.title(),
-        decimal_text(old.stated_hours),
-        decimal_text(new.stated_hours),
-    );
+    diff(Column::StatedHours.title(), decimal_text(old.stated_hours), decimal_text(new.stated_hours));
     diff(Column::Note.title(), opt_text(&old.note), opt_text(&new.note));
 }
 
@@ -550,10 +493,6 @@ fn merged_fields(i: &Initiative, row: &ReturnRow) -> InitiativeFields {
         started_on: row.started_on.or(i.started_on),
         scenario_count: row.scenarios.or(i.scenario_count),
         owner: i.owner.clone(),
-        notes: if row.effect.is_none() {
-            row.note.clone().or_else(|| i.notes.clone())
-        } else {
-            i.notes.clone()
-        },
+        notes: if row.effect.is_none() { row.note.clone().or_else(|| i.notes.clone()) } else { i.notes.clone() },
     }
 }

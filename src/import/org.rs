@@ -177,20 +177,16 @@ pub fn plan_org(store: &Store, file: &str, bytes: &[u8]) -> Result<OrgReport> {
             file: file.into(),
             sheet: sheet.name.clone(),
             row: r + 1,
-            column: col(c)
-                .map(|i| format!("{}列「{}」", column_letters(i as u32), c.title()))
-                .unwrap_or_default(),
+            column: col(c).map(|i| format!("{}列「{}」", column_letters(i as u32), c.title())).unwrap_or_default(),
             message,
             original: text(c),
         };
         let year = |c: OrgColumn, errors: &mut Vec<Problem>| match cell(c) {
             Cell::Empty => None,
-            Cell::Number(n) => FiscalYear::parse(&number_text(*n))
-                .map_err(|e| errors.push(problem(c, e.to_string())))
-                .ok(),
-            other => FiscalYear::parse(&other.display())
-                .map_err(|e| errors.push(problem(c, e.to_string())))
-                .ok(),
+            Cell::Number(n) => {
+                FiscalYear::parse(&number_text(*n)).map_err(|e| errors.push(problem(c, e.to_string()))).ok()
+            }
+            other => FiscalYear::parse(&other.display()).map_err(|e| errors.push(problem(c, e.to_string()))).ok(),
         };
         let mut row = OrgRow {
             code: text(OrgColumn::Code),
@@ -214,10 +210,7 @@ pub fn plan_org(store: &Store, file: &str, bytes: &[u8]) -> Result<OrgReport> {
         if let (Some(f), Some(t)) = (row.from, row.to)
             && f > t
         {
-            errors.push(problem(
-                OrgColumn::To,
-                format!("終了年度が開始年度（{}）より前です", f.wareki()),
-            ));
+            errors.push(problem(OrgColumn::To, format!("終了年度が開始年度（{}）より前です", f.wareki())));
         }
         if !errors.is_empty() {
             report.errors.extend(errors);
@@ -253,11 +246,7 @@ fn plan_row(chart: &OrgChart, pending: &mut Vec<Vec<String>>, row: usize, parsed
                 if let Some(after) = after
                     && after != before
                 {
-                    changes.push(FieldChange {
-                        field: field.into(),
-                        before,
-                        after,
-                    });
+                    changes.push(FieldChange { field: field.into(), before, after });
                 }
             };
             diff("コード", u.code.clone().unwrap_or_default(), parsed.code.clone());
@@ -265,17 +254,9 @@ fn plan_row(chart: &OrgChart, pending: &mut Vec<Vec<String>>, row: usize, parsed
             diff("終了年度", year(u.valid_to), parsed.to.map(|y| y.wareki()));
             let known: Vec<String> = u.all_names().map(name_key).collect();
             for a in parsed.aliases.iter().filter(|a| !known.contains(&name_key(a))) {
-                changes.push(FieldChange {
-                    field: "別名".into(),
-                    before: String::new(),
-                    after: a.clone(),
-                });
+                changes.push(FieldChange { field: "別名".into(), before: String::new(), after: a.clone() });
             }
-            if changes.is_empty() {
-                Outcome::Unchanged
-            } else {
-                Outcome::Updated
-            }
+            if changes.is_empty() { Outcome::Unchanged } else { Outcome::Updated }
         }
         None => {
             let keys: Vec<String> = parsed.names.iter().map(|n| name_key(n)).collect();
@@ -294,32 +275,18 @@ fn plan_row(chart: &OrgChart, pending: &mut Vec<Vec<String>>, row: usize, parsed
                     ("終了年度", parsed.to.map(|y| y.wareki())),
                 ] {
                     if let Some(v) = v {
-                        changes.push(FieldChange {
-                            field: field.into(),
-                            before: String::new(),
-                            after: v,
-                        });
+                        changes.push(FieldChange { field: field.into(), before: String::new(), after: v });
                     }
                 }
                 let own = parsed.names.last().map(|n| name_key(n)).unwrap_or_default();
                 for a in parsed.aliases.iter().filter(|a| name_key(a) != own) {
-                    changes.push(FieldChange {
-                        field: "別名".into(),
-                        before: String::new(),
-                        after: a.clone(),
-                    });
+                    changes.push(FieldChange { field: "別名".into(), before: String::new(), after: a.clone() });
                 }
                 Outcome::Created
             }
         }
     };
-    OrgRowPlan {
-        row,
-        path,
-        outcome,
-        changes,
-        parsed,
-    }
+    OrgRowPlan { row, path, outcome, changes, parsed }
 }
 
 /// Applies an organisation plan in one transaction. Refuses a plan with errors.
@@ -342,24 +309,17 @@ pub fn commit_org(store: &mut Store, author: &Author, report: &OrgReport) -> Res
                 let id = match chart.find(level, name, parent, None) {
                     Resolution::Found(id) => id,
                     _ => {
-                        let (code, from, to) = if last {
-                            (row.code.as_deref(), row.from, row.to)
-                        } else {
-                            (None, None, None)
-                        };
+                        let (code, from, to) =
+                            if last { (row.code.as_deref(), row.from, row.to) } else { (None, None, None) };
                         tx.add_unit(level, parent, name, code, from, to)?
                     }
                 };
                 if last {
                     tx.update_unit(id, row.code.as_deref(), row.from, row.to)?;
-                    let known: Vec<String> = chart
-                        .get(id)
-                        .map(|u| u.all_names().map(name_key).collect())
-                        .unwrap_or_default();
-                    for a in row
-                        .aliases
-                        .iter()
-                        .filter(|a| !known.contains(&name_key(a)) && name_key(a) != name_key(name))
+                    let known: Vec<String> =
+                        chart.get(id).map(|u| u.all_names().map(name_key).collect()).unwrap_or_default();
+                    for a in
+                        row.aliases.iter().filter(|a| !known.contains(&name_key(a)) && name_key(a) != name_key(name))
                     {
                         tx.add_alias(id, a)?;
                     }

@@ -215,32 +215,18 @@ pub fn parse_rows(
         if mapped_empty {
             continue;
         }
-        let mut r = RowReader {
-            file,
-            sheet,
-            header,
-            row,
-            errors: Vec::new(),
-            warnings: Vec::new(),
-        };
+        let mut r = RowReader { file, sheet, header, row, errors: Vec::new(), warnings: Vec::new() };
         if let Some(parsed) = parse_row(&mut r, chart, default_fy, date1904) {
             // Duplicates within the file: the same initiative (by 管理番号, or by 課 and 業務名), year and basis.
             let key = match &parsed.ledger_id {
                 Some(id) => id.clone(),
-                None => format!(
-                    "{:?}/{}",
-                    parsed.unit_id,
-                    name_key(parsed.title.as_deref().unwrap_or(""))
-                ),
+                None => format!("{:?}/{}", parsed.unit_id, name_key(parsed.title.as_deref().unwrap_or(""))),
             };
             if let Some(basis) = parsed.effect.as_ref().map(|e| e.basis) {
                 let k = (key, parsed.fiscal_year.0, basis);
                 if let Some((_, first)) = seen.iter().find(|(x, _)| *x == k) {
                     let first = *first;
-                    r.error(
-                        None,
-                        format!("{}行目と同じ取組・年度・算定区分の行が重複しています", first),
-                    );
+                    r.error(None, format!("{}行目と同じ取組・年度・算定区分の行が重複しています", first));
                 } else {
                     seen.push((k, row + 1));
                 }
@@ -282,17 +268,12 @@ fn parse_row(
         },
     };
     if fiscal_year.is_none() && r.cell(Column::FiscalYear).is_empty() {
-        r.error(
-            Some(Column::FiscalYear),
-            "年度が空欄です。年度を入力するか、取込時に --fy で指定してください",
-        );
+        r.error(Some(Column::FiscalYear), "年度が空欄です。年度を入力するか、取込時に --fy で指定してください");
     }
 
     // 部局 / 課 / 係 → a unit of the organisation, as of the fiscal year.
-    let names: Vec<String> = [Column::Bureau, Column::Section, Column::Unit]
-        .iter()
-        .filter_map(|c| r.text(*c))
-        .collect();
+    let names: Vec<String> =
+        [Column::Bureau, Column::Section, Column::Unit].iter().filter_map(|c| r.text(*c)).collect();
     let unit_id = if r.text(Column::Bureau).is_none() {
         if ledger_id.is_none() {
             r.error(Some(Column::Bureau), "部局が空欄です");
@@ -302,13 +283,9 @@ fn parse_row(
         let path = names.join("/");
         // A row with a 管理番号 may name its unit by today's name (an export does, for a unit created after the
         // year): fall back to any year.
-        let found = chart.resolve(&path, fiscal_year).or_else(|e| {
-            if ledger_id.is_some() {
-                chart.resolve(&path, None)
-            } else {
-                Err(e)
-            }
-        });
+        let found = chart
+            .resolve(&path, fiscal_year)
+            .or_else(|e| if ledger_id.is_some() { chart.resolve(&path, None) } else { Err(e) });
         match found {
             Ok(id) => Some(id),
             Err(e) => {
@@ -335,20 +312,14 @@ fn parse_row(
     let status = r.text(Column::Status).and_then(|t| {
         let s = Status::parse(&t);
         if s.is_none() {
-            r.error(
-                Some(Column::Status),
-                format!("状況は {} のいずれかです", Status::choices()),
-            );
+            r.error(Some(Column::Status), format!("状況は {} のいずれかです", Status::choices()));
         }
         s
     });
     let basis = match r.text(Column::Basis) {
         None => Basis::Actual,
         Some(t) => Basis::parse(&t).unwrap_or_else(|| {
-            r.error(
-                Some(Column::Basis),
-                format!("算定区分は {} のいずれかです", Basis::choices()),
-            );
+            r.error(Some(Column::Basis), format!("算定区分は {} のいずれかです", Basis::choices()));
             Basis::Actual
         }),
     };
@@ -409,15 +380,8 @@ fn parse_row(
     };
     let has_structured = structured != Structured::default();
     if has_structured && saved.is_none() && (before.is_none() || after.is_none()) {
-        let missing = if before.is_none() {
-            Column::BeforeMinutes
-        } else {
-            Column::AfterMinutes
-        };
-        r.error(
-            Some(missing),
-            "削減時間(分/件)、または導入前と導入後の両方を入力してください",
-        );
+        let missing = if before.is_none() { Column::BeforeMinutes } else { Column::AfterMinutes };
+        r.error(Some(missing), "削減時間(分/件)、または導入前と導入後の両方を入力してください");
     }
     let formula = formula_text.as_ref().and_then(|t| match Formula::parse(t) {
         Ok(f) => Some(f),
@@ -429,10 +393,7 @@ fn parse_row(
     let note = r.text(Column::Note);
     let input = match (&formula_text, has_structured) {
         (Some(t), true) => {
-            let from_inputs = structured
-                .formula_text()
-                .and_then(|s| Formula::parse(&s).ok())
-                .map(|f| f.minutes());
+            let from_inputs = structured.formula_text().and_then(|s| Formula::parse(&s).ok()).map(|f| f.minutes());
             if let (Some(f), Some(m)) = (&formula, from_inputs)
                 && f.minutes() != m
             {
@@ -454,13 +415,7 @@ fn parse_row(
     };
     let effect = match (input, fiscal_year) {
         (Some(input), Some(fy)) => {
-            let e = NewEffect {
-                fiscal_year: fy,
-                basis,
-                input,
-                stated_hours,
-                note: note.clone(),
-            };
+            let e = NewEffect { fiscal_year: fy, basis, input, stated_hours, note: note.clone() };
             match e.evaluate() {
                 Ok(evaluated) => {
                     if let (Some(stated), Some(computed)) = (stated_hours, evaluated.computed_minutes) {

@@ -43,11 +43,7 @@ impl Cell {
 
 /// The shortest text that reads back as the same float: `7.75`, `1200`, `0.1` (never `0.1000000000000000055`).
 pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
 }
 
 /// One sheet: rows of cells, indexed from Excel's row 1 and column A.
@@ -74,7 +70,8 @@ pub enum WorkbookError {
     Password,
     #[error("Excel のブック（.xlsx/.xlsm/.xls/.ods）ではありません。調査票のファイルを指定してください")]
     NotSpreadsheet,
-    #[error("ファイルが壊れているか、途中までしかありません（{0}）。提出元に再送を依頼してください")]
+    /// The reader's own (English) detail is kept for diagnosis but not shown to users.
+    #[error("ファイルが壊れているか、途中までしかありません。提出元に再送を依頼してください")]
     Corrupt(String),
 }
 
@@ -105,9 +102,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     let names = workbook.sheet_names().to_vec();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| classify(&e.to_string(), zip))?;
+        let range = workbook.worksheet_range(&name).map_err(|e| classify(&e.to_string(), zip))?;
         let merged = merged_areas(&mut workbook, &name);
         let (start_row, start_col) = range.start().unwrap_or((0, 0));
         let (height, width) = range.get_size();
@@ -140,11 +135,7 @@ fn classify(message: &str, zip: bool) -> WorkbookError {
     } else if zip && (lower.contains("zip") || lower.contains("eof") || lower.contains("archive")) {
         WorkbookError::Corrupt(message.to_string())
     } else if lower.contains("cannot detect file format") {
-        if zip {
-            WorkbookError::Corrupt(message.to_string())
-        } else {
-            WorkbookError::NotSpreadsheet
-        }
+        if zip { WorkbookError::Corrupt(message.to_string()) } else { WorkbookError::NotSpreadsheet }
     } else {
         WorkbookError::Corrupt(message.to_string())
     }
@@ -187,8 +178,5 @@ fn convert(value: &Data) -> Cell {
 /// Removes control characters a cell should not carry (Excel's `_x000D_` escapes already decoded by calamine),
 /// keeping line breaks as spaces.
 fn clean_text(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .collect()
+    s.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect()
 }

@@ -122,17 +122,10 @@ impl NewEffect {
                 });
             }
         };
-        let f = Formula::parse(&text).map_err(|error| EffectError::Formula {
-            text: text.clone(),
-            error,
-        })?;
+        let f = Formula::parse(&text).map_err(|error| EffectError::Formula { text: text.clone(), error })?;
         let tree = serde_json::to_string(f.expr()).ok();
         Ok(Evaluated {
-            formula: Some(if typed {
-                text.trim().to_string()
-            } else {
-                f.expression_text()
-            }),
+            formula: Some(if typed { text.trim().to_string() } else { f.expression_text() }),
             formula_tree: tree,
             computed_minutes: Some(f.minutes()),
             formula_stated_minutes: f.stated_minutes(),

@@ -181,9 +181,6 @@ pub struct Target {
 /// Next ledger id for a prefix such as `R5`: one more than the highest number in use, four digits.
 pub fn next_ledger_id(prefix: &str, existing: impl Iterator<Item = String>) -> String {
     let lead = format!("{prefix}-");
-    let max = existing
-        .filter_map(|id| id.strip_prefix(&lead).and_then(|n| n.parse::<u32>().ok()))
-        .max()
-        .unwrap_or(0);
+    let max = existing.filter_map(|id| id.strip_prefix(&lead).and_then(|n| n.parse::<u32>().ok())).max().unwrap_or(0);
     format!("{prefix}-{:04}", max + 1)
 }

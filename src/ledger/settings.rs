@@ -144,11 +144,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            rounding: Rounding {
-                mode: RoundingMode::HalfUp,
-                places: 1,
-                scope: RoundingScope::PerLine,
-            },
+            rounding: Rounding { mode: RoundingMode::HalfUp, places: 1, scope: RoundingScope::PerLine },
             adopt: Adopt::Stated,
             hours_per_person_year: Decimal::from(1920),
             yen_per_hour: Decimal::from(3000),
@@ -162,10 +158,7 @@ impl Default for Settings {
 pub const SETTING_KEYS: &[(&str, &str)] = &[
     ("rounding.mode", "端数処理の方法: 切り上げ / 四捨五入 / 切り捨て"),
     ("rounding.unit", "端数処理の単位（時間）: 1 / 0.1 / 0.01"),
-    (
-        "rounding.scope",
-        "端数処理の対象: 行ごと（行を丸めてから合計） / 合計（合計を1回丸める）",
-    ),
+    ("rounding.scope", "端数処理の対象: 行ごと（行を丸めてから合計） / 合計（合計を1回丸める）"),
     ("adopt", "申告値と計算値の両方がある行で採用する値: 申告値 / 計算値"),
     ("hours_per_person_year", "1人工あたりの時間（既定 1920）"),
     ("yen_per_hour", "1時間あたりの人件費（円、既定 3000）"),
@@ -203,19 +196,15 @@ impl Settings {
                 })?;
             }
             "rounding.unit" => {
-                self.rounding.places = match crate::number::parse_decimal(value)
-                    .map(|d| d.normalize().to_string())
-                    .as_deref()
-                {
-                    Some("1") => 0,
-                    Some("0.1") => 1,
-                    Some("0.01") => 2,
-                    _ => {
-                        return Err(format!(
-                            "rounding.unit は 1 / 0.1 / 0.01 のいずれかです（指定: 「{value}」）"
-                        ));
-                    }
-                };
+                self.rounding.places =
+                    match crate::number::parse_decimal(value).map(|d| d.normalize().to_string()).as_deref() {
+                        Some("1") => 0,
+                        Some("0.1") => 1,
+                        Some("0.01") => 2,
+                        _ => {
+                            return Err(format!("rounding.unit は 1 / 0.1 / 0.01 のいずれかです（指定: 「{value}」）"));
+                        }
+                    };
             }
             "rounding.scope" => {
                 self.rounding.scope = RoundingScope::parse(value)
@@ -231,10 +220,7 @@ impl Settings {
             "organisation_name" => self.organisation_name = value.trim().to_string(),
             _ => {
                 let keys: Vec<&str> = SETTING_KEYS.iter().map(|(k, _)| *k).collect();
-                return Err(format!(
-                    "設定項目「{key}」はありません。使える項目: {}",
-                    keys.join(", ")
-                ));
+                return Err(format!("設定項目「{key}」はありません。使える項目: {}", keys.join(", ")));
             }
         }
         Ok(())

@@ -105,11 +105,7 @@ pub struct Merge {
 impl OrgUnit {
     /// The name in use in a fiscal year.
     pub fn name_in(&self, fy: FiscalYear) -> &str {
-        self.renames
-            .iter()
-            .rev()
-            .find(|r| r.from_year <= fy)
-            .map_or(&self.name, |r| &r.name)
+        self.renames.iter().rev().find(|r| r.from_year <= fy).map_or(&self.name, |r| &r.name)
     }
 
     /// The latest name.
@@ -149,9 +145,7 @@ pub struct OrgChart {
 
 impl OrgChart {
     pub fn new(units: impl IntoIterator<Item = OrgUnit>) -> Self {
-        Self {
-            units: units.into_iter().map(|u| (u.id, u)).collect(),
-        }
+        Self { units: units.into_iter().map(|u| (u.id, u)).collect() }
     }
 
     pub fn get(&self, id: i64) -> Option<&OrgUnit> {
@@ -225,8 +219,5 @@ impl OrgChart {
 
 /// Splits a unit path as users type it: `総務部/人事課`, `総務部／人事課`, `総務部>人事課`, `総務部＞人事課`.
 pub fn split_path(path: &str) -> Vec<String> {
-    path.split(['/', '／', '>', '＞'])
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    path.split(['/', '／', '>', '＞']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }

@@ -43,14 +43,9 @@ impl OrgChart {
         match in_year.as_slice() {
             [one] => Resolution::Found(*one),
             [] if matches.is_empty() => Resolution::NotFound {
-                suggestions: suggestions(
-                    name,
-                    self.units().filter(|u| u.level == level).flat_map(|u| u.all_names()),
-                ),
+                suggestions: suggestions(name, self.units().filter(|u| u.level == level).flat_map(|u| u.all_names())),
             },
-            [] => Resolution::NotFound {
-                suggestions: matches.iter().map(|u| self.path_any(u.id)).collect(),
-            },
+            [] => Resolution::NotFound { suggestions: matches.iter().map(|u| self.path_any(u.id)).collect() },
             many => Resolution::Ambiguous(many.iter().map(|id| self.path_any(*id)).collect()),
         }
     }
@@ -73,9 +68,7 @@ impl OrgChart {
     /// Resolves a path of names (`総務部/人事課`, or a bare `人事課` when it is unique) down the levels.
     pub fn find_path(&self, names: &[String], fy: Option<FiscalYear>) -> Resolution {
         match names {
-            [] => Resolution::NotFound {
-                suggestions: Vec::new(),
-            },
+            [] => Resolution::NotFound { suggestions: Vec::new() },
             [single] => {
                 // A bare name: try each level and accept a unique answer.
                 let mut found = Vec::new();
@@ -107,25 +100,19 @@ impl OrgChart {
                     match level.child() {
                         Some(next) => level = next,
                         None if i + 1 < names.len() => {
-                            return Resolution::NotFound {
-                                suggestions: Vec::new(),
-                            };
+                            return Resolution::NotFound { suggestions: Vec::new() };
                         }
                         None => {}
                     }
                 }
-                parent.map_or(
-                    Resolution::NotFound {
-                        suggestions: Vec::new(),
-                    },
-                    Resolution::Found,
-                )
+                parent.map_or(Resolution::NotFound { suggestions: Vec::new() }, Resolution::Found)
             }
         }
     }
 }
 
-/// Up to five known names closest to `name` by edit distance over normalised keys, nearest first.
+/// Up to five known names close to `name` (at most one edit in three characters) by edit distance over
+/// normalised keys, nearest first.
 pub fn suggestions<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<String> {
     let key: Vec<char> = name_key(name).chars().collect();
     let mut scored: Vec<(usize, String)> = known
@@ -133,7 +120,7 @@ pub fn suggestions<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<
             let kk: Vec<char> = name_key(k).chars().collect();
             (edit_distance(&key, &kk), k.to_string())
         })
-        .filter(|(d, k)| *d <= key.len().max(k.chars().count()) / 2 + 1)
+        .filter(|(d, k)| *d <= (key.len().max(k.chars().count()) / 3).max(1))
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);

@@ -69,31 +69,15 @@ pub fn check_list(rows: &[EffectRow], chart: &OrgChart) -> Vec<CheckItem> {
             difference_hours: diff.map(|d| crate::number::round_half_up(d / Decimal::from(60), 2).normalize()),
         };
         if let Some(c) = e.stated_check().filter(|c| !c.matches) {
-            items.push(item(
-                CheckKind::StatedDiffers,
-                Some(c.stated_minutes),
-                Some(c.difference_minutes),
-            ));
+            items.push(item(CheckKind::StatedDiffers, Some(c.stated_minutes), Some(c.difference_minutes)));
         }
-        if let Some(c) = e
-            .formula
-            .as_deref()
-            .and_then(|f| Formula::parse(f).ok())
-            .and_then(|f| f.check())
+        if let Some(c) = e.formula.as_deref().and_then(|f| Formula::parse(f).ok()).and_then(|f| f.check())
             && !c.matches
         {
-            items.push(item(
-                CheckKind::FormulaClaimDiffers,
-                Some(c.stated_minutes),
-                Some(c.difference_minutes),
-            ));
+            items.push(item(CheckKind::FormulaClaimDiffers, Some(c.stated_minutes), Some(c.difference_minutes)));
         }
         if e.formula.is_none() {
-            items.push(item(
-                CheckKind::NoFormula,
-                e.stated_hours.map(|h| h * Decimal::from(60)),
-                None,
-            ));
+            items.push(item(CheckKind::NoFormula, e.stated_hours.map(|h| h * Decimal::from(60)), None));
         }
     }
     items

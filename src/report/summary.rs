@@ -76,16 +76,10 @@ pub struct Totals {
     pub scenarios: i64,
     /// Hours per 区分, under the same rule.
     pub by_kind: BTreeMap<String, serde_json::Value>,
-    #[serde(
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub target_hours: Option<Decimal>,
     /// Hours ÷ target, in percent to one decimal.
-    #[serde(
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub achievement_rate: Option<Decimal>,
 }
 
@@ -140,11 +134,7 @@ fn group_of(row: &EffectRow, chart: &OrgChart, opts: &SummaryOptions) -> (String
     match opts.by {
         GroupBy::Bureau | GroupBy::Section => {
             let unit = chart.view(row.effect.unit_id, opts.view);
-            let level = if opts.by == GroupBy::Bureau {
-                Level::Bureau
-            } else {
-                Level::Section
-            };
+            let level = if opts.by == GroupBy::Bureau { Level::Bureau } else { Level::Section };
             match chart.ancestor_at(unit, level) {
                 Some(u) => (chart.path(u.id, fy, opts.view), (u.id, String::new()), Some(u.id)),
                 // A line that belongs to a bureau as a whole, when grouping by section.
@@ -162,18 +152,11 @@ fn group_of(row: &EffectRow, chart: &OrgChart, opts: &SummaryOptions) -> (String
             (row.kind.label().into(), (order, String::new()), None)
         }
         GroupBy::Tool => {
-            let tool = row
-                .tool
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| "（未設定）".into());
+            let tool = row.tool.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "（未設定）".into());
             (tool.clone(), (0, tool), None)
         }
         GroupBy::Status => {
-            let order = crate::ledger::Status::ALL
-                .iter()
-                .position(|s| *s == row.status)
-                .unwrap_or(0) as i64;
+            let order = crate::ledger::Status::ALL.iter().position(|s| *s == row.status).unwrap_or(0) as i64;
             (row.status.label().into(), (order, String::new()), None)
         }
     }
@@ -216,9 +199,8 @@ impl Acc {
                 (k.label().to_string(), crate::number::json(h))
             })
             .collect();
-        let achievement_rate = target
-            .filter(|t| !t.is_zero())
-            .map(|t| crate::number::round_half_up(hours / t * Decimal::ONE_HUNDRED, 1));
+        let achievement_rate =
+            target.filter(|t| !t.is_zero()).map(|t| crate::number::round_half_up(hours / t * Decimal::ONE_HUNDRED, 1));
         Totals {
             hours: hours.normalize(),
             minutes: self.minutes.normalize(),
@@ -250,9 +232,7 @@ pub fn summarize(
         let exact_hours = minutes / Decimal::from(60);
         let rounded = rule.hours(exact_hours);
         let (key, order, bureau) = group_of(row, chart, opts);
-        let entry = groups
-            .entry(order)
-            .or_insert_with(|| (key.clone(), bureau, Acc::default()));
+        let entry = groups.entry(order).or_insert_with(|| (key.clone(), bureau, Acc::default()));
         entry.2.add(minutes, rounded, row.kind, row.scenario_count);
         total.add(minutes, rounded, row.kind, row.scenario_count);
         lines.push(Line {
@@ -262,32 +242,18 @@ pub fn summarize(
             kind: row.kind,
             basis: row.effect.basis,
             minutes: minutes.normalize(),
-            hours: if rule.scope == RoundingScope::PerLine {
-                rounded
-            } else {
-                exact_hours.normalize()
-            },
+            hours: if rule.scope == RoundingScope::PerLine { rounded } else { exact_hours.normalize() },
             formula: row.effect.formula.clone(),
         });
     }
     let target_for = |bureau: Option<i64>| {
-        targets
-            .iter()
-            .find(|t| t.fiscal_year == opts.fiscal_year && t.bureau_id == bureau)
-            .map(|t| t.hours)
+        targets.iter().find(|t| t.fiscal_year == opts.fiscal_year && t.bureau_id == bureau).map(|t| t.hours)
     };
     let groups: Vec<Group> = groups
         .into_values()
         .map(|(key, bureau, acc)| {
-            let target = if opts.by == GroupBy::Bureau {
-                bureau.and_then(|b| target_for(Some(b)))
-            } else {
-                None
-            };
-            Group {
-                key,
-                totals: acc.totals(settings, target),
-            }
+            let target = if opts.by == GroupBy::Bureau { bureau.and_then(|b| target_for(Some(b))) } else { None };
+            Group { key, totals: acc.totals(settings, target) }
         })
         .collect();
     let total = total.totals(settings, target_for(None));
@@ -297,9 +263,7 @@ pub fn summarize(
         fiscal_year: opts.fiscal_year.0,
         fiscal_year_label: opts.fiscal_year.label(),
         by: opts.by,
-        basis: opts
-            .basis
-            .map_or_else(|| "最良（実績＞試行＞試算）".to_string(), |b| b.label().to_string()),
+        basis: opts.basis.map_or_else(|| "最良（実績＞試行＞試算）".to_string(), |b| b.label().to_string()),
         rounding: rule.describe(),
         adopt: format!("申告値と計算値がある行は{}を採用", settings.adopt.label()),
         groups,

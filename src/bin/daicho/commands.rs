@@ -227,39 +227,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             emit(&format!("取組 {}「{}」を削除しました", i.ledger_id, i.title));
         }
         Command::Effect(c) => effect(open(db_path)?, c)?,
-        Command::Evaluate {
-            id,
-            fy,
-            grade,
-            reason,
-            comment,
-        } => {
+        Command::Evaluate { id, fy, grade, reason, comment } => {
             let mut store = open(db_path)?;
             let i = db::initiative_by_ledger_id(store.conn(), &id)?;
-            let e = Evaluation {
-                fiscal_year: fy,
-                grade,
-                reason,
-                reviewer_comment: comment,
-            };
+            let e = Evaluation { fiscal_year: fy, grade, reason, reviewer_comment: comment };
             store.write(&author(), |tx| tx.set_evaluation(i.id, &e))?;
-            emit(&format!(
-                "{} の{}の評価を {} にしました",
-                i.ledger_id,
-                fy.label(),
-                grade
-            ));
+            emit(&format!("{} の{}の評価を {} にしました", i.ledger_id, fy.label(), grade));
         }
         Command::Target(c) => target(open(db_path)?, c)?,
         Command::Settings(c) => settings(open(db_path)?, c)?,
         Command::Summary(a) => summary(open(db_path)?, a)?,
         Command::Check { fy, json } => return check(open(db_path)?, fy, json),
-        Command::Template {
-            fy,
-            output,
-            bureau,
-            prefill,
-        } => survey(open(db_path)?, fy, &output, bureau.as_deref(), true, prefill)?,
+        Command::Template { fy, output, bureau, prefill } => {
+            survey(open(db_path)?, fy, &output, bureau.as_deref(), true, prefill)?
+        }
         Command::Export(ExportCommand::Ledger { fy, output, bureau }) => {
             survey(open(db_path)?, fy, &output, bureau.as_deref(), false, true)?
         }
@@ -303,13 +284,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         "update" => "変更",
                         _ => "削除",
                     };
-                    t.row(vec![
-                        e.at.chars().take(19).collect(),
-                        e.actor,
-                        action.into(),
-                        e.entity,
-                        e.entity_key,
-                    ]);
+                    t.row(vec![e.at.chars().take(19).collect(), e.actor, action.into(), e.entity, e.entity_key]);
                 }
                 emit(&t.render());
             }
@@ -395,10 +370,7 @@ fn org(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
         OrgCommand::Import { file, dry_run, json } => {
             use daicho::import::Outcome;
             use daicho::import::org::{commit_org, plan_org};
-            let bytes = std::fs::read(&file).map_err(|source| Error::Io {
-                path: file.clone(),
-                source,
-            })?;
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
             let report = plan_org(&store, &file.display().to_string(), &bytes)?;
             let ok = report.errors.is_empty();
             if ok && !dry_run {
@@ -415,10 +387,7 @@ fn org(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
                 );
                 let mut out = format!("== {}\n", report.file);
                 out.push_str(&if !ok {
-                    format!(
-                        "取り込みませんでした: エラー {} 件（何も登録していません）\n",
-                        report.errors.len()
-                    )
+                    format!("取り込みませんでした: エラー {} 件（何も登録していません）\n", report.errors.len())
                 } else if dry_run {
                     format!("確認のみ（--dry-run のため書き込んでいません）: {counts}\n")
                 } else {
@@ -431,11 +400,7 @@ fn org(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
                     for r in report.rows.iter().filter(|r| r.outcome != Outcome::Unchanged) {
                         out.push_str(&format!("  {}  {}行目  {}\n", r.outcome.label(), r.row, r.path));
                         for c in &r.changes {
-                            let before = if c.before.is_empty() {
-                                String::new()
-                            } else {
-                                format!("{} → ", c.before)
-                            };
+                            let before = if c.before.is_empty() { String::new() } else { format!("{} → ", c.before) };
                             out.push_str(&format!("      {}: {before}{}\n", c.field, c.after));
                         }
                     }
@@ -488,16 +453,10 @@ fn org(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
         OrgCommand::Merge { units, into, fy } => {
             let chart = db::load_org_chart(store.conn())?;
             let target = chart.resolve(&into, Some(fy))?;
-            let from: Vec<i64> = units
-                .iter()
-                .map(|u| chart.resolve(u, Some(FiscalYear(fy.0 - 1))))
-                .collect::<Result<_>>()?;
+            let from: Vec<i64> =
+                units.iter().map(|u| chart.resolve(u, Some(FiscalYear(fy.0 - 1)))).collect::<Result<_>>()?;
             store.write(&author(), |tx| tx.merge_units(&from, target, fy))?;
-            emit(&format!(
-                "{}から {} を「{into}」に統合しました",
-                fy.label(),
-                units.join("、")
-            ));
+            emit(&format!("{}から {} を「{into}」に統合しました", fy.label(), units.join("、")));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -542,11 +501,7 @@ fn print_tree(chart: &OrgChart, parent: Option<i64>, depth: usize, fy: Option<Fi
                 chart.display_name(m.into_id, m.fiscal_year, NameView::AsReported)
             ));
         }
-        let notes = if notes.is_empty() {
-            String::new()
-        } else {
-            format!("  [{}]", notes.join(" / "))
-        };
+        let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join(" / ")) };
         out.push_str(&format!("{}{name}{notes}\n", "  ".repeat(depth)));
         print_tree(chart, Some(u.id), depth + 1, fy, out);
     }
@@ -633,12 +588,7 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
         }
         None => None,
     };
-    let filter = InitiativeFilter {
-        fiscal_year: a.fy,
-        unit_ids,
-        kind: a.kind,
-        status: a.status,
-    };
+    let filter = InitiativeFilter { fiscal_year: a.fy, unit_ids, kind: a.kind, status: a.status };
     let items = db::list_initiatives(store.conn(), &filter)?;
     let minutes = match a.fy {
         Some(fy) => Some(year_minutes(&store, fy)?),
@@ -721,10 +671,7 @@ fn show(store: Store, id: &str, json: bool) -> Result<()> {
         ("ツール", opt(&i.tool).to_string()),
         ("ベンダー", opt(&i.vendor).to_string()),
         ("状況", i.status.label().to_string()),
-        (
-            "運用開始",
-            i.started_on.map_or(String::new(), daicho::fiscal::wareki_date),
-        ),
+        ("運用開始", i.started_on.map_or(String::new(), daicho::fiscal::wareki_date)),
         ("シナリオ数", i.scenario_count.map_or(String::new(), |n| n.to_string())),
         ("担当者", opt(&i.owner).to_string()),
         ("備考", opt(&i.notes).to_string()),
@@ -762,11 +709,7 @@ fn show(store: Store, id: &str, json: bool) -> Result<()> {
     out.push_str(&t.render());
     out.push_str("\n状況の履歴\n");
     for h in &history {
-        out.push_str(&format!(
-            "  {}  {}\n",
-            daicho::fiscal::wareki_date(h.changed_on),
-            h.status
-        ));
+        out.push_str(&format!("  {}  {}\n", daicho::fiscal::wareki_date(h.changed_on), h.status));
     }
     if !evaluations.is_empty() {
         out.push_str("\n評価\n");
@@ -776,9 +719,7 @@ fn show(store: Store, id: &str, json: bool) -> Result<()> {
                 e.fiscal_year.wareki(),
                 e.grade,
                 opt(&e.reason),
-                e.reviewer_comment
-                    .as_ref()
-                    .map_or(String::new(), |c| format!("（所見: {c}）"))
+                e.reviewer_comment.as_ref().map_or(String::new(), |c| format!("（所見: {c}）"))
             ));
         }
     }
@@ -803,21 +744,12 @@ fn effect(mut store: Store, c: EffectCommand) -> Result<()> {
                 None if structured != Structured::default() => EffectInput::Structured(structured),
                 None => EffectInput::StatedOnly,
             };
-            let new = NewEffect {
-                fiscal_year: a.fy,
-                basis: a.basis,
-                input,
-                stated_hours: a.stated_hours,
-                note: a.note,
-            };
+            let new =
+                NewEffect { fiscal_year: a.fy, basis: a.basis, input, stated_hours: a.stated_hours, note: a.note };
             let e = store.write(&author(), |tx| tx.set_effect(i.id, &new))?;
             let mut out = format!("{} {} {}の効果を登録しました\n", i.ledger_id, a.fy.label(), a.basis);
             if let Some(m) = e.computed_minutes {
-                let canonical = e
-                    .formula
-                    .as_deref()
-                    .and_then(|f| Formula::parse(f).ok())
-                    .map(|f| f.canonical());
+                let canonical = e.formula.as_deref().and_then(|f| Formula::parse(f).ok()).map(|f| f.canonical());
                 out.push_str(&format!("  計算値  {}\n", canonical.unwrap_or_else(|| result_text(m))));
             }
             if let Some(h) = e.stated_hours {
@@ -827,10 +759,7 @@ fn effect(mut store: Store, c: EffectCommand) -> Result<()> {
                 out.push_str(&if c.matches {
                     "  検算    一致（申告値の桁数の範囲内）\n".to_string()
                 } else {
-                    format!(
-                        "  検算    不一致: 計算値−申告値 = {}分\n",
-                        group_thousands(c.difference_minutes, 2)
-                    )
+                    format!("  検算    不一致: 計算値−申告値 = {}分\n", group_thousands(c.difference_minutes, 2))
                 });
             }
             emit(&out);
@@ -860,18 +789,10 @@ fn target(mut store: Store, c: TargetCommand) -> Result<()> {
                 }
                 None => None,
             };
-            let t = Target {
-                fiscal_year: fy,
-                bureau_id,
-                hours,
-            };
+            let t = Target { fiscal_year: fy, bureau_id, hours };
             store.write(&author(), |tx| tx.set_target(&t))?;
             let whom = bureau.unwrap_or_else(|| "団体全体".into());
-            emit(&format!(
-                "{} の目標値（{whom}）を {} 時間にしました",
-                fy.label(),
-                group_thousands(hours, 2)
-            ));
+            emit(&format!("{} の目標値（{whom}）を {} 時間にしました", fy.label(), group_thousands(hours, 2)));
         }
         TargetCommand::List { json } => {
             let targets = db::targets(store.conn(), None)?;
@@ -880,9 +801,9 @@ fn target(mut store: Store, c: TargetCommand) -> Result<()> {
             }
             let mut t = Table::new(&[("年度", Align::Left), ("対象", Align::Left), ("目標(h)", Align::Right)]);
             for x in targets {
-                let whom = x.bureau_id.map_or("団体全体".into(), |b| {
-                    chart.display_name(b, x.fiscal_year, NameView::AsReported)
-                });
+                let whom = x
+                    .bureau_id
+                    .map_or("団体全体".into(), |b| chart.display_name(b, x.fiscal_year, NameView::AsReported));
                 t.row(vec![x.fiscal_year.label(), whom, group_thousands(x.hours, 2)]);
             }
             emit(&t.render());
@@ -917,11 +838,7 @@ fn settings(mut store: Store, c: SettingsCommand) -> Result<()> {
         }
         SettingsCommand::Set { key, value } => {
             let s = store.write(&author(), |tx| tx.set_setting(&key, &value))?;
-            emit(&format!(
-                "{key} = {}\n{}",
-                s.get(&key).unwrap_or_default(),
-                s.rounding.describe()
-            ));
+            emit(&format!("{key} = {}\n{}", s.get(&key).unwrap_or_default(), s.rounding.describe()));
         }
     }
     Ok(())
@@ -953,11 +870,7 @@ fn summary(store: Store, a: SummaryArgs) -> Result<()> {
     }
     let places = settings.rounding.places;
     let h = |d: Decimal| group_thousands(d, places);
-    let mut columns = vec![
-        (opts.by.label(), Align::Left),
-        ("取組", Align::Right),
-        ("シナリオ", Align::Right),
-    ];
+    let mut columns = vec![(opts.by.label(), Align::Left), ("取組", Align::Right), ("シナリオ", Align::Right)];
     for k in Kind::ALL {
         columns.push((k.label(), Align::Right));
     }
@@ -971,19 +884,12 @@ fn summary(store: Store, a: SummaryArgs) -> Result<()> {
     let row = |key: &str, x: &daicho::report::Totals| {
         let mut r = vec![key.to_string(), x.initiatives.to_string(), x.scenarios.to_string()];
         for k in Kind::ALL {
-            r.push(
-                x.by_kind
-                    .get(k.label())
-                    .map_or(String::new(), |v| h(v.to_string().parse().unwrap_or_default())),
-            );
+            r.push(x.by_kind.get(k.label()).map_or(String::new(), |v| h(v.to_string().parse().unwrap_or_default())));
         }
         r.push(h(x.hours));
         if with_targets {
             r.push(x.target_hours.map_or(String::new(), h));
-            r.push(
-                x.achievement_rate
-                    .map_or(String::new(), |p| format!("{}%", group_thousands(p, 1))),
-            );
+            r.push(x.achievement_rate.map_or(String::new(), |p| format!("{}%", group_thousands(p, 1))));
         }
         r
     };
@@ -1056,11 +962,7 @@ fn check(store: Store, fy: Option<FiscalYear>, json: bool) -> Result<ExitCode> {
         }
         emit(&out);
     }
-    Ok(if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
@@ -1101,10 +1003,7 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
         if total > 1 && !a.json {
             eprintln!("[{}/{total}] {name}", n + 1);
         }
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
         let mut report = daicho::import::plan_file(&store, &name, &bytes, a.fy)?;
         if !report.errors.is_empty() {
             failed += 1;
@@ -1122,18 +1021,10 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
         emit(&format!(
             "{total} ファイル中 {} ファイルを{}、{failed} ファイルはエラーのため取り込みませんでした",
             total - failed,
-            if a.dry_run {
-                "確認しました（書き込みなし）"
-            } else {
-                "処理しました"
-            }
+            if a.dry_run { "確認しました（書き込みなし）" } else { "処理しました" }
         ));
     }
-    Ok(if failed > 0 {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
@@ -1206,7 +1097,10 @@ fn returns(store: Store, fy: FiscalYear, json: bool) -> Result<()> {
     let chart = db::load_org_chart(store.conn())?;
     let returned = db::returned_units(store.conn(), fy)?;
     let mut rows = Vec::new();
-    for u in chart.units().filter(|u| u.level == Level::Section && u.is_valid_in(fy)) {
+    // Organisation order: by 部局, then by code (as the city numbers its sections), then as registered.
+    let mut sections: Vec<_> = chart.units().filter(|u| u.level == Level::Section && u.is_valid_in(fy)).collect();
+    sections.sort_by_key(|u| (u.parent_id, u.code.clone().unwrap_or_default(), u.id));
+    for u in sections {
         // A section has returned when a file reported for it or for one of its 係.
         let hit = returned
             .iter()
@@ -1229,12 +1123,8 @@ fn returns(store: Store, fy: FiscalYear, json: bool) -> Result<()> {
             .collect();
         return emit_json(&json!({ "fiscal_year": fy.0, "returned": done, "sections": rows.len(), "items": items }));
     }
-    let mut t = Table::new(&[
-        ("課", Align::Left),
-        ("提出", Align::Left),
-        ("取込日時", Align::Left),
-        ("ファイル", Align::Left),
-    ]);
+    let mut t =
+        Table::new(&[("課", Align::Left), ("提出", Align::Left), ("取込日時", Align::Left), ("ファイル", Align::Left)]);
     for (_, path, hit) in &rows {
         match hit {
             Some((_, at, file)) => t.row(vec![
@@ -1273,25 +1163,11 @@ fn survey(
         None => None,
     };
     let settings = db::load_settings(store.conn())?;
-    let opts = SurveyOptions {
-        fiscal_year: fy,
-        scope,
-        instructions,
-        organisation_name: settings.organisation_name,
-    };
-    let rows = if prefill {
-        survey_rows(&store, &opts, !instructions)?
-    } else {
-        Vec::new()
-    };
+    let opts = SurveyOptions { fiscal_year: fy, scope, instructions, organisation_name: settings.organisation_name };
+    let rows = if prefill { survey_rows(&store, &opts, !instructions)? } else { Vec::new() };
     let bytes = write_survey(&store, &opts, &rows)?;
     write_atomically(output, &bytes)?;
     let what = if instructions { "調査票" } else { "台帳" };
-    emit(&format!(
-        "{what}を書き出しました: {}（{}、{} 行）",
-        output.display(),
-        fy.label(),
-        rows.len()
-    ));
+    emit(&format!("{what}を書き出しました: {}（{}、{} 行）", output.display(), fy.label(), rows.len()));
     Ok(())
 }

@@ -328,28 +328,19 @@ fn argument_error(e: &clap::Error) -> String {
     let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let head = match e.kind() {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            format!(
-                "{} の値「{}」が正しくありません",
-                ctx(ContextKind::InvalidArg),
-                ctx(ContextKind::InvalidValue)
-            )
+            format!("{} の値「{}」が正しくありません", ctx(ContextKind::InvalidArg), ctx(ContextKind::InvalidValue))
         }
         ErrorKind::UnknownArgument => format!("「{}」というオプションはありません", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => {
-            format!(
-                "「{}」というサブコマンドはありません",
-                ctx(ContextKind::InvalidSubcommand)
-            )
+            format!("「{}」というサブコマンドはありません", ctx(ContextKind::InvalidSubcommand))
         }
         ErrorKind::MissingRequiredArgument => {
             format!("必要な引数が指定されていません: {}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand => "サブコマンドを指定してください".to_string(),
-        ErrorKind::ArgumentConflict => format!(
-            "{} と {} は同時に指定できません",
-            ctx(ContextKind::InvalidArg),
-            ctx(ContextKind::PriorArg)
-        ),
+        ErrorKind::ArgumentConflict => {
+            format!("{} と {} は同時に指定できません", ctx(ContextKind::InvalidArg), ctx(ContextKind::PriorArg))
+        }
         ErrorKind::NoEquals | ErrorKind::WrongNumberOfValues | ErrorKind::TooManyValues | ErrorKind::TooFewValues => {
             format!("{} の値の数が正しくありません", ctx(ContextKind::InvalidArg))
         }
@@ -359,11 +350,7 @@ fn argument_error(e: &clap::Error) -> String {
     if let Some(detail) = std::error::Error::source(e) {
         out.push_str(&format!("（{detail}）"));
     }
-    for k in [
-        ContextKind::SuggestedSubcommand,
-        ContextKind::SuggestedArg,
-        ContextKind::SuggestedValue,
-    ] {
+    for k in [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg, ContextKind::SuggestedValue] {
         if let Some(v) = e.get(k) {
             out.push_str(&format!("\nもしかして: {v}"));
         }
