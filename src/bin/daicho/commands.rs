@@ -1067,9 +1067,9 @@ fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
     }
     if r.errors.is_empty() {
         for row in r.rows.iter().filter(|x| x.outcome != Outcome::Unchanged) {
-            let id = row.ledger_id.clone().unwrap_or_else(|| "（新規）".into());
+            let id = row.ledger_id.as_ref().map_or(String::new(), |id| format!("{id}  "));
             out.push_str(&format!(
-                "  {}  {}行目  {id}  {}  {}{}\n",
+                "  {}  {}行目  {id}{}  {}{}\n",
                 row.outcome.label(),
                 row.row,
                 row.title,
