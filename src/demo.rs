@@ -409,6 +409,27 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
         })?;
         stats.targets += 1;
     }
+    // Yearly licence and maintenance per tool (invented, in the range municipal budgets show).
+    let costs: [(&str, i64, i64); 7] = [
+        ("WinActor", 1_980_000, 198_000),
+        ("UiPath", 2_400_000, 240_000),
+        ("BizRobo!", 1_800_000, 180_000),
+        ("Power Automate Desktop", 0, 360_000),
+        ("DX Suite", 1_440_000, 144_000),
+        ("AIよみと～る", 1_200_000, 120_000),
+        ("Tegaki", 960_000, 96_000),
+    ];
+    for fy in 2020..=2024 {
+        for (tool, licence, maintenance) in costs {
+            tx.set_cost(&crate::db::Cost {
+                tool: tool.into(),
+                fiscal_year: FiscalYear(fy),
+                licence_yen: Decimal::from(licence),
+                maintenance_yen: Decimal::from(maintenance),
+                note: None,
+            })?;
+        }
+    }
     Ok(stats)
 }
 

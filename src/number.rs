@@ -86,6 +86,22 @@ pub fn group_thousands(value: Decimal, max_places: u32) -> String {
     out
 }
 
+/// Like [`group_thousands`] but always with exactly `places` decimals, as a printed table shows them:
+/// `4308` with 1 place → `4,308.0`.
+pub fn group_fixed(value: Decimal, places: u32) -> String {
+    let text = group_thousands(value, places);
+    if places == 0 {
+        return text;
+    }
+    let have = text.split_once('.').map_or(0, |(_, f)| f.len());
+    let mut out = text;
+    if have == 0 {
+        out.push('.');
+    }
+    out.push_str(&"0".repeat(places as usize - have));
+    out
+}
+
 /// A decimal as an exact JSON number (`816.5`, not `"816.5"` and not a rounded float).
 pub fn json(value: Decimal) -> serde_json::Value {
     serde_json::from_str(&value.normalize().to_string()).unwrap_or(serde_json::Value::Null)
@@ -140,6 +156,20 @@ mod tests {
         ];
         for (input, places, expected) in cases {
             assert_eq!(group_thousands(d(input), places), expected, "group_thousands({input}, {places})");
+        }
+    }
+
+    #[test]
+    fn fixed_decimals_as_printed_tables_show_them() {
+        let cases = [
+            ("4308", 1, "4,308.0"),
+            ("101", 1, "101.0"),
+            ("2.5", 2, "2.50"),
+            ("1234.56", 0, "1,235"),
+            ("0.05", 1, "0.1"),
+        ];
+        for (input, places, expected) in cases {
+            assert_eq!(group_fixed(d(input), places), expected, "group_fixed({input}, {places})");
         }
     }
 }

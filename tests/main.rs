@@ -8,4 +8,5 @@ mod import;
 mod ledger;
 mod org;
 mod readme;
+mod report;
 mod support;

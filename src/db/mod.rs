@@ -6,6 +6,7 @@
 //! all.
 
 mod audit;
+mod cost;
 mod effect;
 mod imports;
 mod initiative;
@@ -24,6 +25,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 pub use audit::{AuditEntry, audit_log};
+pub use cost::{Cost, costs};
 pub use effect::{EffectRow, effects_in_year, effects_of};
 pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, returned_units};
 pub use initiative::{

@@ -1,13 +1,16 @@
 //! Writing workbooks: the survey template and the ledger in the template's layout. Files are written to a
 //! temporary file beside the target and renamed into place, so a failure never leaves a half-written workbook.
 
+pub mod csv;
 pub mod org;
+mod report;
 mod survey;
 
 use std::io::Write;
 use std::path::Path;
 
 pub use org::write_org;
+pub use report::{WorkbookOptions, write_reports};
 pub use survey::{SurveyOptions, survey_rows, write_survey};
 
 use crate::error::{Error, Result};

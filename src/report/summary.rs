@@ -76,6 +76,8 @@ pub struct Totals {
     pub scenarios: i64,
     /// Hours per 区分, under the same rule.
     pub by_kind: BTreeMap<String, serde_json::Value>,
+    /// Initiatives per 区分.
+    pub initiatives_by_kind: BTreeMap<String, usize>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub target_hours: Option<Decimal>,
     /// Hours ÷ target, in percent to one decimal.
@@ -172,6 +174,7 @@ struct Acc {
     scenarios: i64,
     by_kind_minutes: BTreeMap<Kind, Decimal>,
     by_kind_rounded: BTreeMap<Kind, Decimal>,
+    by_kind_count: BTreeMap<Kind, usize>,
 }
 
 impl Acc {
@@ -182,6 +185,7 @@ impl Acc {
         self.scenarios += scenarios.unwrap_or(0);
         *self.by_kind_minutes.entry(kind).or_default() += minutes;
         *self.by_kind_rounded.entry(kind).or_default() += rounded;
+        *self.by_kind_count.entry(kind).or_default() += 1;
     }
 
     fn totals(&self, settings: &Settings, target: Option<Decimal>) -> Totals {
@@ -207,6 +211,7 @@ impl Acc {
             initiatives: self.initiatives,
             scenarios: self.scenarios,
             by_kind,
+            initiatives_by_kind: self.by_kind_count.iter().map(|(k, n)| (k.label().to_string(), *n)).collect(),
             target_hours: target,
             achievement_rate,
         }

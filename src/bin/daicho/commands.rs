@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::table::{Align, Table};
-use crate::{Cli, Command, EffectCommand, ExportCommand, OrgCommand, SettingsCommand, TargetCommand};
+use crate::{Cli, Command, CostCommand, EffectCommand, ExportCommand, OrgCommand, SettingsCommand, TargetCommand};
 use crate::{basis, date, decimal, emit, emit_json, fiscal_year, kind, status};
 
 #[derive(Args)]
@@ -160,6 +160,61 @@ pub struct ImportArgs {
 }
 
 #[derive(Args)]
+pub struct ReportArgs {
+    /// 帳票: summary（部局別）/ trend（年度推移）/ before-after（業務別 導入前後）/ check（検算）/
+    /// cumulative（累計）/ cost（費用対効果）/ all（全帳票を1つのブックに）
+    #[arg(value_enum)]
+    kind: ReportChoice,
+    #[arg(long, value_parser = fiscal_year)]
+    fy: FiscalYear,
+    /// 集計の単位（summary と cumulative）: bureau（部局）/ section（課）
+    #[arg(long, value_enum, default_value = "bureau")]
+    by: By,
+    /// 算定区分（省略時は取組ごとに 実績＞試行＞試算 の順で採用）
+    #[arg(long, value_parser = basis)]
+    basis: Option<Basis>,
+    /// 組織名の表示: reported（報告時の組織名）/ current（現在の組織にまとめる）
+    #[arg(long, value_enum, default_value = "reported")]
+    view: View,
+    /// 部局別集計に取組ごとの算定式の行を加える
+    #[arg(long)]
+    detail: bool,
+    /// 年度推移の最初の年度（既定: 4年前）
+    #[arg(long, value_parser = fiscal_year)]
+    from: Option<FiscalYear>,
+    /// 出力するファイル（.xlsx または .csv）。省略時は画面に表示
+    #[arg(short, long)]
+    output: Option<std::path::PathBuf>,
+    /// JSON で出力する
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// CSV で出力する（-o を省略すると標準出力へ）
+    #[arg(long)]
+    csv: bool,
+    /// CSV の文字コード: cp932（Shift_JIS、既定）/ utf-8（BOM付き）
+    #[arg(long, value_enum, default_value = "cp932")]
+    encoding: Encoding,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportChoice {
+    Summary,
+    Trend,
+    BeforeAfter,
+    Check,
+    Cumulative,
+    Cost,
+    All,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Encoding {
+    Cp932,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+}
+
+#[derive(Args)]
 pub struct SummaryArgs {
     #[arg(long, value_parser = fiscal_year)]
     fy: FiscalYear,
@@ -237,6 +292,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Target(c) => target(open(db_path)?, c)?,
         Command::Settings(c) => settings(open(db_path)?, c)?,
         Command::Summary(a) => summary(open(db_path)?, a)?,
+        Command::Report(a) => report(open(db_path)?, a)?,
+        Command::Cost(c) => cost(open(db_path)?, c)?,
         Command::Check { fy, json } => return check(open(db_path)?, fy, json),
         Command::Template { fy, output, bureau, prefill } => {
             survey(open(db_path)?, fy, &output, bureau.as_deref(), true, prefill)?
@@ -1169,5 +1226,178 @@ fn survey(
     write_atomically(output, &bytes)?;
     let what = if instructions { "調査票" } else { "台帳" };
     emit(&format!("{what}を書き出しました: {}（{}、{} 行）", output.display(), fy.label(), rows.len()));
+    Ok(())
+}
+
+fn report(store: Store, a: ReportArgs) -> Result<()> {
+    use daicho::export::csv::{CsvEncoding, write_csv};
+    use daicho::report::{ReportInput, ReportKind, ReportOptions};
+    let conn = store.conn();
+    let chart = db::load_org_chart(conn)?;
+    let settings = db::load_settings(conn)?;
+    let effects = db::effects_in_year(conn, None)?;
+    let targets = db::targets(conn, None)?;
+    let costs = db::costs(conn, None)?;
+    let input = ReportInput { chart: &chart, settings: &settings, effects: &effects, targets: &targets, costs: &costs };
+    let opts = ReportOptions {
+        fiscal_year: a.fy,
+        by: if matches!(a.by, By::Section) { GroupBy::Section } else { GroupBy::Bureau },
+        basis: a.basis,
+        view: match a.view {
+            View::Reported => NameView::AsReported,
+            View::Current => NameView::Current,
+        },
+        detail: a.detail,
+        from: a.from,
+    };
+    let kinds: Vec<ReportKind> = match a.kind {
+        ReportChoice::Summary => vec![ReportKind::Summary],
+        ReportChoice::Trend => vec![ReportKind::Trend],
+        ReportChoice::BeforeAfter => vec![ReportKind::BeforeAfter],
+        ReportChoice::Check => vec![ReportKind::Check],
+        ReportChoice::Cumulative => vec![ReportKind::Cumulative],
+        ReportChoice::Cost => vec![ReportKind::Cost],
+        ReportChoice::All => ReportKind::ALL.to_vec(),
+    };
+    let tables: Vec<_> = kinds.iter().map(|k| k.build(&input, &opts)).collect();
+    let encoding = match a.encoding {
+        Encoding::Cp932 => CsvEncoding::Cp932,
+        Encoding::Utf8 => CsvEncoding::Utf8Bom,
+    };
+    let csv_wanted =
+        a.csv || a.output.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+    if a.json {
+        let text = serde_json::to_string_pretty(&if tables.len() == 1 { json!(tables[0]) } else { json!(tables) })
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        match &a.output {
+            Some(path) => daicho::export::write_atomically(path, format!("{text}\n").as_bytes())?,
+            None => emit(&text),
+        }
+        return Ok(());
+    }
+    if csv_wanted {
+        if tables.len() != 1 {
+            return Err(Error::Invalid(
+                "CSV は帳票1つずつ出力します（all は Excel か JSON で出力してください）".into(),
+            ));
+        }
+        let bytes = write_csv(&tables[0], encoding)?;
+        match &a.output {
+            Some(path) => {
+                daicho::export::write_atomically(path, &bytes)?;
+                emit(&format!(
+                    "CSV を書き出しました: {}（{} 行、{}）",
+                    path.display(),
+                    tables[0].rows.len() + 1,
+                    match encoding {
+                        CsvEncoding::Cp932 => "Shift_JIS",
+                        CsvEncoding::Utf8Bom => "UTF-8 BOM付き",
+                    }
+                ));
+            }
+            None => {
+                use std::io::Write;
+                let _ = std::io::stdout().lock().write_all(&bytes);
+            }
+        }
+        return Ok(());
+    }
+    match &a.output {
+        Some(path) => {
+            let options = daicho::export::WorkbookOptions {
+                exported_on: Local::now().date_naive(),
+                hour_places: settings.rounding.places,
+                organisation_name: settings.organisation_name.clone(),
+            };
+            let bytes = daicho::export::write_reports(&tables, &options)?;
+            daicho::export::write_atomically(path, &bytes)?;
+            let sheets: Vec<&str> = tables.iter().map(|t| t.sheet.as_str()).collect();
+            emit(&format!("帳票を書き出しました: {}（シート: {}）", path.display(), sheets.join("、")));
+        }
+        None => {
+            let texts: Vec<String> = tables.iter().map(|t| report_text(t, settings.rounding.places)).collect();
+            emit(&texts.join("\n"));
+        }
+    }
+    Ok(())
+}
+
+/// A report as a terminal table.
+fn report_text(t: &daicho::report::ReportTable, places: u32) -> String {
+    use daicho::report::{ColumnKind, Value};
+    let columns: Vec<(String, Align)> = t
+        .columns
+        .iter()
+        .map(|c| (c.title.replace('\n', " "), if c.kind == ColumnKind::Text { Align::Left } else { Align::Right }))
+        .collect();
+    let refs: Vec<(&str, Align)> = columns.iter().map(|(s, a)| (s.as_str(), *a)).collect();
+    let mut table = Table::new(&refs);
+    for r in &t.rows {
+        if r.kind == daicho::report::RowKind::Total {
+            table.rule();
+        }
+        let cells = r
+            .cells
+            .iter()
+            .zip(&t.columns)
+            .map(|(v, c)| match v {
+                Value::Empty => String::new(),
+                Value::Text(s) => s.clone(),
+                Value::Number(n) => match r.format.unwrap_or(c.kind) {
+                    ColumnKind::Hours => number::group_fixed(*n, places),
+                    ColumnKind::Percent => format!("{}%", number::group_fixed(*n, 1)),
+                    ColumnKind::PersonYears => number::group_fixed(*n, 2),
+                    _ => group_thousands(*n, 2),
+                },
+            })
+            .collect();
+        table.row(cells);
+    }
+    format!("{}\n{}\n{}{}", t.title, t.subtitle, table.render(), t.notes.join("\n"))
+}
+
+fn cost(mut store: Store, c: CostCommand) -> Result<()> {
+    match c {
+        CostCommand::Set { tool, fy, licence, maintenance, note } => {
+            let cost = db::Cost {
+                tool: tool.clone(),
+                fiscal_year: fy,
+                licence_yen: licence,
+                maintenance_yen: maintenance,
+                note,
+            };
+            store.write(&author(), |tx| tx.set_cost(&cost))?;
+            emit(&format!(
+                "{} の {} の費用を登録しました: ライセンス費 {}円、保守費 {}円",
+                fy.label(),
+                tool,
+                group_thousands(licence, 0),
+                group_thousands(maintenance, 0)
+            ));
+        }
+        CostCommand::List { fy, json } => {
+            let costs = db::costs(store.conn(), fy)?;
+            if json {
+                return emit_json(&costs);
+            }
+            let mut t = Table::new(&[
+                ("年度", Align::Left),
+                ("ツール", Align::Left),
+                ("ライセンス費(円)", Align::Right),
+                ("保守費(円)", Align::Right),
+                ("備考", Align::Left),
+            ]);
+            for c in &costs {
+                t.row(vec![
+                    c.fiscal_year.wareki(),
+                    c.tool.clone(),
+                    group_thousands(c.licence_yen, 0),
+                    group_thousands(c.maintenance_yen, 0),
+                    c.note.clone().unwrap_or_default(),
+                ]);
+            }
+            emit(&format!("{}{} 件", t.render(), costs.len()));
+        }
+    }
     Ok(())
 }

@@ -88,6 +88,11 @@ enum Command {
     Settings(SettingsCommand),
     /// 年度の削減時間を集計する
     Summary(commands::SummaryArgs),
+    /// 管理職向けの帳票を作る（Excel・CSV・JSON・画面表示）
+    Report(commands::ReportArgs),
+    /// ツールの費用（ライセンス費・保守費）を登録・表示する
+    #[command(subcommand)]
+    Cost(CostCommand),
     /// データベースの整合性と検算リストを確認する
     Check {
         /// この年度だけを検算する
@@ -236,6 +241,33 @@ enum ExportCommand {
         /// この部局（または 部局/課）だけを書き出す
         #[arg(long)]
         bureau: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CostCommand {
+    /// 年度のツール費用を登録する（同じツール・年度は置き換え）
+    Set {
+        /// ツール名（取組のツール欄と同じ名前）
+        #[arg(long)]
+        tool: String,
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        /// ライセンス費（円）
+        #[arg(long, value_parser = decimal, default_value = "0")]
+        licence: Decimal,
+        /// 保守費（円）
+        #[arg(long, value_parser = decimal, default_value = "0")]
+        maintenance: Decimal,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 登録したツール費用を一覧する
+    List {
+        #[arg(long, value_parser = fiscal_year)]
+        fy: Option<FiscalYear>,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -1,0 +1,85 @@
+//! Tool costs (ライセンス費・保守費) per fiscal year.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::Tx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::org::name_key;
+
+/// The cost of one tool in one fiscal year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cost {
+    pub tool: String,
+    pub fiscal_year: FiscalYear,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub licence_yen: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub maintenance_yen: Decimal,
+    pub note: Option<String>,
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cost> {
+    let yen = |i: usize| -> rusqlite::Result<Decimal> {
+        let s: String = r.get(i)?;
+        s.parse().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("not yen: {s}").into())
+        })
+    };
+    Ok(Cost {
+        tool: r.get(0)?,
+        fiscal_year: FiscalYear(r.get(1)?),
+        licence_yen: yen(2)?,
+        maintenance_yen: yen(3)?,
+        note: r.get(4)?,
+    })
+}
+
+/// Costs of a fiscal year (or all), by tool.
+pub fn costs(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
+    let mut stmt = conn.prepare(
+        "SELECT tool, fiscal_year, licence_yen, maintenance_yen, note FROM costs
+         WHERE ?1 IS NULL OR fiscal_year = ?1 ORDER BY fiscal_year, tool",
+    )?;
+    let rows = stmt.query_map([fy.map(|f| f.0)], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+impl Tx<'_> {
+    /// Records the cost of a tool for a fiscal year, replacing an earlier figure.
+    pub fn set_cost(&mut self, cost: &Cost) -> Result<()> {
+        if cost.licence_yen < Decimal::ZERO || cost.maintenance_yen < Decimal::ZERO {
+            return Err(Error::Invalid("費用は0円以上で指定してください".into()));
+        }
+        let key = name_key(&cost.tool);
+        let before = self
+            .tx
+            .query_row(
+                "SELECT tool, fiscal_year, licence_yen, maintenance_yen, note FROM costs
+                 WHERE tool_key = ?1 AND fiscal_year = ?2",
+                params![key, cost.fiscal_year.0],
+                from_row,
+            )
+            .optional()?;
+        self.tx.execute(
+            "INSERT INTO costs (tool, tool_key, fiscal_year, licence_yen, maintenance_yen, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (tool_key, fiscal_year) DO UPDATE SET tool = excluded.tool,
+                 licence_yen = excluded.licence_yen, maintenance_yen = excluded.maintenance_yen, note = excluded.note",
+            params![
+                cost.tool.trim(),
+                key,
+                cost.fiscal_year.0,
+                cost.licence_yen.normalize().to_string(),
+                cost.maintenance_yen.normalize().to_string(),
+                cost.note
+            ],
+        )?;
+        let audit_key = format!("{}/{}", cost.tool.trim(), cost.fiscal_year.0);
+        let action = if before.is_some() { Action::Update } else { Action::Create };
+        self.audit(action, "cost", &audit_key, before.as_ref(), Some(cost))
+    }
+}

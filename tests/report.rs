@@ -1,0 +1,258 @@
+//! Reports: golden JSON on the demo ledger, agreement between reports and with `daicho summary`, the workbook read
+//! back with calamine (numbers and the cached values of its SUM formulas), CSV encodings and injection.
+
+use calamine::{Data, Reader, open_workbook_auto};
+use daicho::export::csv::{CsvEncoding, csv_text, neutralise, write_csv};
+use daicho::report::{ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+use std::str::FromStr;
+
+use crate::support::{TestDir, fixture};
+
+const REPORTS: [&str; 6] = ["summary", "trend", "before-after", "check", "cumulative", "cost"];
+
+fn demo() -> TestDir {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    t
+}
+
+fn d(v: &Json) -> Decimal {
+    Decimal::from_str(&v.to_string()).unwrap_or_else(|_| panic!("not a number: {v}"))
+}
+
+/// Each report of 令和5年度 on the demo ledger equals its expected JSON (`UPDATE_GOLDEN=1` rewrites them).
+#[test]
+fn reports_equal_their_golden_files() {
+    let t = demo();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for kind in REPORTS {
+        let got = t.ok(&["report", kind, "--fy", "2023", "--json"]);
+        let path = fixture(&format!("reports/{kind}.expected.json"));
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if got != expected {
+            if update {
+                std::fs::write(&path, &got).unwrap();
+            } else {
+                stale.push(kind);
+            }
+        }
+    }
+    assert!(stale.is_empty(), "reports differ from tests/fixtures/reports (UPDATE_GOLDEN=1 to rewrite): {stale:?}");
+}
+
+/// The totals of every report are the sums of their printed lines, and agree with each other and with `daicho
+/// summary`: one ledger, one set of numbers.
+#[test]
+fn reports_agree_with_each_other_and_with_the_summary() {
+    let t = demo();
+    let summary = t.json(&["summary", "--fy", "2023", "--json"]);
+    let total = d(&summary["total"]["hours"]);
+    let report = |kind: &str| t.json(&["report", kind, "--fy", "2023", "--json"]);
+    let column =
+        |r: &Json, title: &str| r["columns"].as_array().unwrap().iter().position(|c| c["title"] == title).unwrap();
+    let rows = |r: &Json, kind: &str| -> Vec<Json> {
+        r["rows"].as_array().unwrap().iter().filter(|x| x["kind"] == kind).cloned().collect()
+    };
+    let sum = |r: &Json, col: usize| -> Decimal {
+        rows(r, "line").iter().filter_map(|x| x["cells"][col].as_number().map(|_| d(&x["cells"][col]))).sum()
+    };
+
+    let s = report("summary");
+    let c = column(&s, "合計\n削減時間(h)");
+    assert_eq!(d(&rows(&s, "total")[0]["cells"][c]), total, "部局別 total = daicho summary");
+    assert_eq!(sum(&s, c), total, "部局別 total = sum of its printed lines (per-line rounding)");
+    for (i, kind) in ["RPA", "AI-OCR", "RPA+AI-OCR", "その他"].iter().enumerate() {
+        let col = 2 + 2 * i;
+        assert_eq!(d(&rows(&s, "total")[0]["cells"][col]), d(&summary["total"]["by_kind"][kind]), "{kind} column");
+    }
+    let yen = column(&s, "金額換算(円)");
+    assert_eq!(d(&rows(&s, "total")[0]["cells"][yen]), d(&summary["yen"]), "yen agrees");
+
+    let trend = report("trend");
+    let fy = column(&trend, "令和5年度");
+    let actual = trend["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == "実績").unwrap();
+    assert_eq!(d(&actual["cells"][fy]), total, "年度推移 令和5年度 = daicho summary");
+    let rate = trend["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == "達成率").unwrap();
+    assert_eq!(d(&rate["cells"][fy]), d(&summary["total"]["achievement_rate"]), "達成率 agrees");
+
+    let cost = report("cost");
+    let hours = column(&cost, "削減時間(h)");
+    assert_eq!(d(&rows(&cost, "total")[0]["cells"][hours]), total, "費用対効果 hours = daicho summary");
+    assert_eq!(sum(&cost, hours), total);
+
+    let cumulative = report("cumulative");
+    let fy = column(&cumulative, "令和5年度");
+    assert_eq!(d(&rows(&cumulative, "total")[0]["cells"][fy]), total, "累計 令和5年度 column = daicho summary");
+    let running = column(&cumulative, "累計(h)");
+    let by_year: Decimal = (1..running).map(|c| d(&rows(&cumulative, "total")[0]["cells"][c])).sum();
+    assert_eq!(d(&rows(&cumulative, "total")[0]["cells"][running]), by_year, "累計 = the sum of the years");
+
+    let before_after = report("before-after");
+    for r in rows(&before_after, "line") {
+        let cells = r["cells"].as_array().unwrap();
+        assert_eq!(d(&cells[4]) - d(&cells[5]), d(&cells[6]), "現行 − 導入後 = 削減時間: {r}");
+    }
+    let check = report("check");
+    let daicho_check = t.json(&["check", "--fy", "2023", "--json"]);
+    assert_eq!(
+        check["rows"].as_array().unwrap().len(),
+        daicho_check["items"].as_array().unwrap().len(),
+        "検算 = daicho check"
+    );
+}
+
+fn cell_number(v: &Data) -> Option<Decimal> {
+    match v {
+        Data::Float(f) => Decimal::from_str(&daicho::import::number_text(*f)).ok(),
+        Data::Int(i) => Some(Decimal::from(*i)),
+        _ => None,
+    }
+}
+
+/// The workbook read back with calamine holds the same numbers as the JSON, and its total rows are real SUM
+/// formulas whose cached values are the computed totals.
+#[test]
+fn the_workbook_reads_back_with_the_same_numbers_and_live_sums() {
+    let t = demo();
+    let path = t.path().join("令和5年度_効果集計.xlsx");
+    let out = t.ok(&["report", "all", "--fy", "2023", "-o", path.to_str().unwrap()]);
+    assert!(out.contains("シート: 部局別、年度推移、業務別、検算、累計、費用対効果"), "{out}");
+    let tables: Vec<Json> = serde_json::from_str(&t.ok(&["report", "all", "--fy", "2023", "--json"])).unwrap();
+    let mut wb = open_workbook_auto(&path).unwrap();
+    for table in &tables {
+        let sheet = table["sheet"].as_str().unwrap();
+        let range = wb.worksheet_range(sheet).unwrap();
+        let formulas = wb.worksheet_formula(sheet).unwrap();
+        assert_eq!(range.get((0, 0)).map(|c| c.to_string()), Some(table["title"].as_str().unwrap().to_string()));
+        for (i, row) in table["rows"].as_array().unwrap().iter().enumerate() {
+            let r = 4 + i; // title, subtitle, blank, header
+            for (c, value) in row["cells"].as_array().unwrap().iter().enumerate() {
+                let cell = range.get_value((r as u32, c as u32)).cloned().unwrap_or(Data::Empty);
+                match value {
+                    Json::Number(_) => assert_eq!(cell_number(&cell), Some(d(value)), "{sheet} row {} col {c}", r + 1),
+                    Json::String(s) => assert_eq!(cell.to_string(), *s, "{sheet} row {} col {c}", r + 1),
+                    _ => {}
+                }
+                if row["kind"] == "total" && value.is_number() && table["total_is_sum"] == true {
+                    let kind = &table["columns"][c]["kind"];
+                    if ["hours", "count", "yen", "minutes"].contains(&kind.as_str().unwrap()) {
+                        let f = formulas.get_value((r as u32, c as u32)).cloned().unwrap_or_default();
+                        assert!(f.starts_with("SUM("), "{sheet} total row col {c} is a live SUM formula, got {f:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A table with text that CP932 can and cannot encode, and cells a spreadsheet would run as formulas.
+fn hostile_table(title: &str) -> ReportTable {
+    ReportTable {
+        sheet: "検証".into(),
+        title: "検証".into(),
+        subtitle: String::new(),
+        columns: vec![
+            ReportColumn::new("業務名", ColumnKind::Text, 20.0),
+            ReportColumn::new("削減時間(h)", ColumnKind::Hours, 10.0),
+        ],
+        rows: vec![
+            ReportRow::new(RowKind::Line, vec![Value::text(title), Value::number(Decimal::new(-405, 1))]),
+            ReportRow::new(RowKind::Line, vec![Value::text("=HYPERLINK(\"http://x\",\"押して\")"), Value::Empty]),
+            ReportRow::new(RowKind::Line, vec![Value::text("+1+2"), Value::Empty]),
+            ReportRow::new(RowKind::Line, vec![Value::text("-3分"), Value::Empty]),
+            ReportRow::new(RowKind::Line, vec![Value::text("@SUM(A1)"), Value::Empty]),
+            ReportRow::new(RowKind::Line, vec![Value::text("\tタブ"), Value::Empty]),
+            ReportRow::new(RowKind::Line, vec![Value::text("髙橋・﨑・①・～・カンマ,と\"引用\""), Value::Empty]),
+        ],
+        notes: Vec::new(),
+        total_is_sum: true,
+        chart: None,
+    }
+}
+
+#[test]
+fn csv_injection_is_neutralised_and_numbers_are_left_alone() {
+    let cases = [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("\0x", "'\0x"),
+        ("総務部", "総務部"),
+        ("1,000", "1,000"),
+        ("", ""),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(neutralise(input), expected, "{input:?}");
+    }
+    let text = csv_text(&hostile_table("給与"));
+    assert!(text.contains("給与,-40.5\r\n"), "a negative number stays a number: {text}");
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"押して\"\")\""), "{text}");
+    assert!(text.contains("'+1+2") && text.contains("'-3分") && text.contains("'@SUM(A1)"), "{text}");
+}
+
+#[test]
+fn cp932_csv_decodes_back_to_the_same_text() {
+    let table = hostile_table("給与支払報告書の入力");
+    let bytes = write_csv(&table, CsvEncoding::Cp932).unwrap();
+    let (decoded, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!errors, "valid Shift_JIS");
+    assert_eq!(decoded, csv_text(&table), "CP932 (with 髙, 﨑, ①, ～) round-trips exactly");
+    let utf8 = write_csv(&table, CsvEncoding::Utf8Bom).unwrap();
+    assert_eq!(&utf8[..3], &[0xEF, 0xBB, 0xBF], "UTF-8 with a BOM for Excel");
+    assert_eq!(std::str::from_utf8(&utf8[3..]).unwrap(), csv_text(&table));
+}
+
+#[test]
+fn characters_cp932_cannot_encode_are_reported_not_replaced() {
+    let table = hostile_table("𠮷野家の受付😀");
+    let err = write_csv(&table, CsvEncoding::Cp932).unwrap_err().to_string();
+    assert!(err.contains("「𠮷」（2行目「業務名」）") && err.contains("「😀」（2行目「業務名」）"), "{err}");
+    assert!(err.contains("--encoding utf-8"), "the message says what to do: {err}");
+    assert!(write_csv(&table, CsvEncoding::Utf8Bom).is_ok(), "UTF-8 can carry them");
+}
+
+#[test]
+fn text_is_never_a_formula_in_the_workbook() {
+    let table = hostile_table("=CMD|' /C calc'!A0");
+    let bytes = daicho::export::write_reports(
+        &[table],
+        &daicho::export::WorkbookOptions {
+            exported_on: chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+            hour_places: 1,
+            organisation_name: String::new(),
+        },
+    )
+    .unwrap();
+    let t = TestDir::new();
+    let path = t.path().join("x.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let range = wb.worksheet_range("検証").unwrap();
+    assert_eq!(range.get_value((4, 0)), Some(&Data::String("=CMD|' /C calc'!A0".into())), "stored as a string");
+    let formulas = wb.worksheet_formula("検証").unwrap();
+    assert!(formulas.get_value((4, 0)).is_none_or(|f| f.is_empty()), "and not as a formula");
+}
+
+#[test]
+fn report_csv_files_and_encodings_from_the_command_line() {
+    let t = demo();
+    let path = t.path().join("部局別.csv");
+    let out = t.ok(&["report", "summary", "--fy", "2023", "-o", path.to_str().unwrap()]);
+    assert!(out.contains("Shift_JIS"), "{out}");
+    let bytes = std::fs::read(&path).unwrap();
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!errors);
+    assert!(text.starts_with("部局,RPA件数,RPA削減時間(h),"), "{text}");
+    assert!(text.contains("\r\n合計,88,3723.9,"), "numbers without separators, the total row last: {text}");
+    let utf8 = t.path().join("部局別_utf8.csv");
+    t.ok(&["report", "summary", "--fy", "2023", "--csv", "--encoding", "utf-8", "-o", utf8.to_str().unwrap()]);
+    assert_eq!(&std::fs::read(&utf8).unwrap()[..3], &[0xEF, 0xBB, 0xBF]);
+    let err = t.fails(&["report", "all", "--fy", "2023", "--csv"], 2);
+    assert!(err.contains("CSV は帳票1つずつ"), "{err}");
+}
