@@ -256,3 +256,19 @@ fn report_csv_files_and_encodings_from_the_command_line() {
     let err = t.fails(&["report", "all", "--fy", "2023", "--csv"], 2);
     assert!(err.contains("CSV は帳票1つずつ"), "{err}");
 }
+
+/// The cumulative report per initiative and per 部局 are two views of the same figures: every fiscal year's total
+/// and the running total agree.
+#[test]
+fn cumulative_per_initiative_and_per_bureau_agree() {
+    let t = demo();
+    let by_bureau = t.json(&["report", "cumulative", "--fy", "2023", "--json"]);
+    let by_initiative = t.json(&["report", "cumulative", "--fy", "2023", "--by", "initiative", "--json"]);
+    let total = |r: &Json| -> Vec<Json> {
+        let row = r["rows"].as_array().unwrap().iter().find(|x| x["kind"] == "total").unwrap();
+        row["cells"].as_array().unwrap()[1..].to_vec()
+    };
+    assert_eq!(total(&by_bureau), total(&by_initiative), "same totals per year, cumulative and change");
+    let lines = by_initiative["rows"].as_array().unwrap().iter().filter(|x| x["kind"] == "line").count();
+    assert!(lines > 100, "one line per initiative with figures ({lines})");
+}

@@ -24,6 +24,8 @@ pub enum GroupBy {
     Tool,
     /// 状況別
     Status,
+    /// 取組別: one group per initiative (`R5-0012 業務名`).
+    Initiative,
 }
 
 impl GroupBy {
@@ -34,6 +36,7 @@ impl GroupBy {
             GroupBy::Kind => "区分",
             GroupBy::Tool => "ツール",
             GroupBy::Status => "状況",
+            GroupBy::Initiative => "取組",
         }
     }
 }
@@ -156,6 +159,10 @@ fn group_of(row: &EffectRow, chart: &OrgChart, opts: &SummaryOptions) -> (String
         GroupBy::Tool => {
             let tool = row.tool.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "（未設定）".into());
             (tool.clone(), (0, tool), None)
+        }
+        GroupBy::Initiative => {
+            let key = format!("{} {}", row.ledger_id, row.title);
+            (key, (0, row.ledger_id.clone()), None)
         }
         GroupBy::Status => {
             let order = crate::ledger::Status::ALL.iter().position(|s| *s == row.status).unwrap_or(0) as i64;

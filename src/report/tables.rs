@@ -31,7 +31,8 @@ pub struct ReportInput<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct ReportOptions {
     pub fiscal_year: FiscalYear,
-    /// Grouping of the summary and the cumulative report: 部局 (`Bureau`) or 課 (`Section`).
+    /// Grouping of the summary (部局 `Bureau` or 課 `Section`) and of the cumulative report (also per initiative,
+    /// `Initiative`).
     pub by: GroupBy,
     pub basis: Option<Basis>,
     pub view: NameView,
@@ -454,7 +455,10 @@ pub fn cumulative_report(input: &ReportInput<'_>, opts: &ReportOptions) -> Repor
     let s = input.settings;
     let first_year = input.effects.iter().map(|r| r.effect.fiscal_year).min().unwrap_or(opts.fiscal_year);
     let years: Vec<FiscalYear> = (first_year.0.min(opts.fiscal_year.0)..=opts.fiscal_year.0).map(FiscalYear).collect();
-    let by = if opts.by == GroupBy::Section { GroupBy::Section } else { GroupBy::Bureau };
+    let by = match opts.by {
+        GroupBy::Section | GroupBy::Initiative => opts.by,
+        _ => GroupBy::Bureau,
+    };
     let summaries: Vec<Summary> =
         years.iter().map(|fy| summary_of(input, *fy, by, opts.basis, NameView::Current)).collect();
     let mut groups: Vec<String> = Vec::new();
@@ -465,7 +469,8 @@ pub fn cumulative_report(input: &ReportInput<'_>, opts: &ReportOptions) -> Repor
             }
         }
     }
-    let mut columns = vec![ReportColumn::new(by.label(), ColumnKind::Text, 18.0)];
+    let label_width = if by == GroupBy::Initiative { 36.0 } else { 18.0 };
+    let mut columns = vec![ReportColumn::new(by.label(), ColumnKind::Text, label_width)];
     columns.extend(years.iter().map(|fy| ReportColumn::new(fy.wareki(), ColumnKind::Hours, 11.0)));
     columns.push(ReportColumn::new("累計(h)", ColumnKind::Hours, 12.0));
     columns.push(ReportColumn::new("前年度比(h)", ColumnKind::Hours, 12.0));

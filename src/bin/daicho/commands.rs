@@ -167,9 +167,9 @@ pub struct ReportArgs {
     kind: ReportChoice,
     #[arg(long, value_parser = fiscal_year)]
     fy: FiscalYear,
-    /// 集計の単位（summary と cumulative）: bureau（部局）/ section（課）
+    /// 集計の単位: bureau（部局）/ section（課）、cumulative では initiative（取組）も
     #[arg(long, value_enum, default_value = "bureau")]
-    by: By,
+    by: ReportBy,
     /// 算定区分（省略時は取組ごとに 実績＞試行＞試算 の順で採用）
     #[arg(long, value_parser = basis)]
     basis: Option<Basis>,
@@ -194,6 +194,13 @@ pub struct ReportArgs {
     /// CSV の文字コード: cp932（Shift_JIS、既定）/ utf-8（BOM付き）
     #[arg(long, value_enum, default_value = "cp932")]
     encoding: Encoding,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportBy {
+    Bureau,
+    Section,
+    Initiative,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -1241,7 +1248,11 @@ fn report(store: Store, a: ReportArgs) -> Result<()> {
     let input = ReportInput { chart: &chart, settings: &settings, effects: &effects, targets: &targets, costs: &costs };
     let opts = ReportOptions {
         fiscal_year: a.fy,
-        by: if matches!(a.by, By::Section) { GroupBy::Section } else { GroupBy::Bureau },
+        by: match a.by {
+            ReportBy::Bureau => GroupBy::Bureau,
+            ReportBy::Section => GroupBy::Section,
+            ReportBy::Initiative => GroupBy::Initiative,
+        },
         basis: a.basis,
         view: match a.view {
             View::Reported => NameView::AsReported,
