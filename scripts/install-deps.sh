@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine lacks to build and test Daicho. Idempotent: packages that dpkg reports
-# installed are skipped, and apt-get update runs only when something is missing. Needs root (or sudo).
+# Installs what a fresh Debian machine lacks to build, run and test Daicho. Idempotent: packages that dpkg reports
+# installed are skipped, apt-get update runs only when something is missing, tauri-driver is installed once.
 set -euo pipefail
 
-# The C compiler builds the bundled SQLite (rusqlite "bundled").
-packages=(build-essential)
+packages=(
+    build-essential          # the C compiler for the bundled SQLite
+    pkg-config
+    libwebkit2gtk-4.1-dev    # Tauri's web view (pulls GTK 3 and libsoup 3)
+    xvfb xauth               # a virtual display for the end-to-end tests (xauth: xvfb-run needs it)
+    webkit2gtk-driver        # WebKitWebDriver, which tauri-driver drives
+    fonts-noto-cjk           # Japanese text renders as boxes without it
+    nodejs npm               # builds the UI (skipped when Node.js is already on PATH)
+)
 
 missing=()
 for p in "${packages[@]}"; do
+    case "$p" in
+        nodejs | npm) command -v node >/dev/null && command -v npm >/dev/null && continue ;;
+    esac
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -18,6 +28,10 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-for tool in cargo rustfmt cargo-clippy; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: install Rust with rustup (components rustfmt, clippy)" >&2; exit 1; }
+for tool in cargo rustfmt cargo-clippy node npm; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: install Rust with rustup (components rustfmt, clippy) and Node.js" >&2; exit 1; }
 done
+if ! command -v tauri-driver >/dev/null; then
+    echo "installing tauri-driver (WebDriver for the Tauri app, from crates.io)"
+    cargo install tauri-driver --locked
+fi

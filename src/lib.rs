@@ -14,5 +14,6 @@ pub mod number;
 pub mod org;
 pub mod report;
 pub mod survey;
+pub mod views;
 
 pub use error::{Error, Result};

@@ -10,3 +10,4 @@ mod org;
 mod readme;
 mod report;
 mod support;
+mod views;

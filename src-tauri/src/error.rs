@@ -1,0 +1,19 @@
+//! Errors as the UI receives them: `{ code, message }`. The UI branches on `code` (a closed set), and shows
+//! `message` (Japanese) to the user; it never parses the message.
+
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    /// One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `internal`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<daicho::Error> for ApiError {
+    fn from(e: daicho::Error) -> Self {
+        ApiError { code: e.code(), message: e.to_string() }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,44 @@
+//! 台帳 (Daicho) desktop shell. Thin by design: every command calls the `daicho` library in a few lines; no SQL,
+//! no parsing, no business rules here (see ARCHITECTURE.md).
+
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+/// Builds and runs the app. Exits with a message when the ledger cannot be opened.
+pub fn run() {
+    let state = match state::AppState::open() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("台帳を開けません: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            // A second launch focuses the running window instead of opening another ledger connection.
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::load_demo,
+            commands::dashboard,
+            commands::ledger,
+            commands::initiative,
+            commands::check_formula,
+            commands::unit_paths,
+            commands::add_initiative,
+            commands::save_effect,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Daicho を起動できません: {e}");
+        std::process::exit(1);
+    }
+}

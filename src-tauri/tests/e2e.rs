@@ -1,0 +1,203 @@
+//! End-to-end: the real built app under X (xvfb-run in CI), driven over WebDriver through tauri-driver and
+//! WebKitWebDriver, as a person uses it. Each step checks what the screen shows against the library's own figures.
+//! Screenshots of every screen go to `DAICHO_SCREENSHOTS` (default `target/e2e-screenshots`; the README's set is
+//! refreshed with `DAICHO_SCREENSHOTS=docs/screenshots`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// tauri-driver, stopped with SIGTERM on drop so it also stops WebKitWebDriver (SIGKILL would orphan it).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn screenshots() -> PathBuf {
+    let dir = std::env::var_os("DAICHO_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+/// The element's rendered text (`innerText`). Read through a script: WebKitWebDriver's element-text command
+/// returns nothing for elements inside an `overflow: hidden` box that its visibility heuristics call hidden.
+async fn inner_text(client: &Client, css: &str) -> Option<String> {
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
+    client.execute(script, vec![css.into()]).await.ok().and_then(|v| v.as_str().map(String::from))
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    wait_text(client, css, |t| !t.is_empty()).await
+}
+
+/// Waits until the element's text satisfies `ok`, and returns it.
+async fn wait_text(client: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = String::from("(not found)");
+    loop {
+        if let Some(t) = inner_text(client, css).await {
+            if ok(&t) {
+                return t;
+            }
+            last = t;
+        }
+        if Instant::now() >= deadline {
+            shot(client, "failure").await;
+            panic!("timed out waiting for {css}; last text {last:?} (screen saved as failure.png)");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click(client: &Client, css: &str) {
+    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let e = client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap();
+    e.clear().await.unwrap();
+    if !text.is_empty() {
+        e.send_keys(text).await.unwrap();
+    }
+}
+
+async fn click_text(client: &Client, tag: &str, text: &str) {
+    let xpath = format!("//{tag}[normalize-space(.)='{text}']");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_user_loads_the_demo_sees_the_dashboard_and_records_an_initiative() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the end-to-end test drives the real app and needs an X display: run it under xvfb-run (scripts/test.sh does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let port = free_port();
+    let driver = Driver(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string()])
+            .env("DAICHO_DB", &db)
+            .env("HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver must be on PATH (cargo install tauri-driver --locked)"),
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_daicho-app") }));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = loop {
+        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("could not start a WebDriver session: {e}"),
+        }
+    };
+
+    // 1. A new user sees the empty state and loads the sample ledger.
+    let empty = text_of(&client, "[data-testid=empty-state]").await;
+    assert!(empty.contains("台帳はまだ空です") && empty.contains("サンプルデータを読み込む"), "{empty}");
+    shot(&client, "0-empty").await;
+    click(&client, "[data-testid=load-demo]").await;
+
+    // 2. The dashboard shows the year's total, exactly what the library computes for the same ledger.
+    let store = daicho::db::Store::open(&db).unwrap();
+    let years = daicho::views::years(&store).unwrap();
+    let fy = daicho::fiscal::FiscalYear(*years.last().unwrap());
+    let expected = daicho::views::dashboard(&store, fy).unwrap();
+    let total = wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    let want = format!("{}時間", daicho::number::group_fixed(expected.total_hours, 1));
+    assert_eq!(total.replace('\n', ""), want, "the dashboard total is the ledger's total");
+    let rate = text_of(&client, "[data-testid=achievement]").await;
+    assert_eq!(rate, format!("{}%", daicho::number::group_fixed(expected.achievement_rate.unwrap(), 1)));
+    tokio::time::sleep(Duration::from_millis(600)).await; // let the charts finish their animation
+    shot(&client, "1-dashboard").await;
+
+    // 3. The ledger lists every initiative with the column total; the search narrows it.
+    click_text(&client, "button", "台帳").await;
+    let count = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    let listed = format!("{count} 件");
+    let totals = wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&listed)).await;
+    let hours = daicho::number::group_fixed(expected.total_hours, 1);
+    assert!(totals.contains(&hours), "the column total is the year's total {hours}: {totals}");
+    shot(&client, "2-ledger").await;
+    type_into(&client, "[data-testid=filter-text]", "保育").await;
+    let narrowed = wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains(&listed)).await;
+    assert!(narrowed.contains("件"), "{narrowed}");
+    type_into(&client, "[data-testid=filter-text]", "").await;
+
+    // 4. Add an initiative, type a formula, see it evaluated as typed, refuse a bad one, save.
+    click(&client, "[data-testid=add-open]").await;
+    type_into(&client, "[data-testid=add-title]", "会議録の文字起こし").await;
+    click(&client, "[data-testid=add-submit]").await;
+    let title = wait_text(&client, "[data-testid=detail-title]", |t| t.contains("会議録の文字起こし")).await;
+    let ledger_id = title.split_whitespace().next().unwrap().to_string();
+    type_into(&client, "[data-testid=formula-input]", "5分××3件").await;
+    let refused = wait_text(&client, "[data-testid=formula-result]", |t| t.contains("文字目")).await;
+    assert!(refused.contains("4文字目: 演算子が続いています"), "the refusal names the character: {refused}");
+    shot(&client, "3-formula-refused").await;
+    type_into(&client, "[data-testid=formula-input]", "5分×40か所×245日").await;
+    type_into(&client, "[data-testid=stated-input]", "817").await;
+    let result = wait_text(&client, "[data-testid=formula-result]", |t| t.contains("申告値")).await;
+    assert!(result.contains("5分×40か所×245日＝49,000分（816.7時間）"), "{result}");
+    assert!(result.contains("49,000分 ／ 816.67時間") && result.contains("申告値と一致"), "{result}");
+    click(&client, "[data-testid=save-effect]").await;
+    wait_text(&client, "[data-testid=save-message]", |t| t.contains("保存しました")).await;
+    let effects = text_of(&client, "[data-testid=effects]").await;
+    assert!(effects.contains("816.7") && effects.contains("817"), "{effects}");
+    shot(&client, "4-detail").await;
+
+    // What the screen showed is what the ledger holds.
+    let i = daicho::db::initiative_by_ledger_id(store.conn(), &ledger_id).unwrap();
+    let saved = daicho::db::effects_of(store.conn(), i.id).unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].computed_minutes.unwrap().to_string(), "49000");
+    assert_eq!(saved[0].stated_hours.unwrap().to_string(), "817");
+
+    client.close().await.unwrap();
+    drop(driver);
+}

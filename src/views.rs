@@ -1,0 +1,304 @@
+//! Read models for user interfaces: what the desktop app's screens show, computed here so the shell only passes
+//! them through. Every figure comes from the same functions as the CLI and the reports.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::db::{self, AuditEntry, Store};
+use crate::error::Result;
+use crate::fiscal::FiscalYear;
+use crate::formula::{Formula, FormulaError};
+use crate::ledger::{Evaluation, Initiative, Kind, StatusChange};
+use crate::number::round_half_up;
+use crate::org::{Level, NameView};
+use crate::report::{GroupBy, SummaryOptions, summarize};
+
+/// One row of the ledger screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerRow {
+    pub ledger_id: String,
+    pub kind: String,
+    pub title: String,
+    pub bureau: String,
+    pub section: String,
+    pub tool: String,
+    pub status: String,
+    pub scenarios: Option<i64>,
+    /// Hours of the fiscal year under the rounding rule (best basis), when the initiative has a figure that year.
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub hours: Option<Decimal>,
+    pub basis: Option<String>,
+}
+
+/// The ledger for a fiscal year: every initiative, with its hours of that year.
+pub fn ledger_rows(store: &Store, fy: FiscalYear) -> Result<Vec<LedgerRow>> {
+    let conn = store.conn();
+    let chart = db::load_org_chart(conn)?;
+    let settings = db::load_settings(conn)?;
+    let effects = db::effects_in_year(conn, Some(fy))?;
+    let opts = SummaryOptions { fiscal_year: fy, by: GroupBy::Initiative, basis: None, view: NameView::AsReported };
+    let summary = summarize(&effects, &chart, &settings, &[], &opts);
+    let lines: HashMap<&str, _> = summary.lines.iter().map(|l| (l.ledger_id.as_str(), l)).collect();
+    let name_at = |unit: i64, level: Level| {
+        chart.ancestor_at(unit, level).map(|u| chart.display_name(u.id, fy, NameView::Current)).unwrap_or_default()
+    };
+    Ok(db::list_initiatives(conn, &Default::default())?
+        .into_iter()
+        .map(|i| {
+            let line = lines.get(i.ledger_id.as_str());
+            LedgerRow {
+                kind: i.kind.label().into(),
+                bureau: name_at(i.unit_id, Level::Bureau),
+                section: name_at(i.unit_id, Level::Section),
+                tool: i.tool.clone().unwrap_or_default(),
+                status: i.status.label().into(),
+                scenarios: i.scenario_count,
+                hours: line.map(|l| settings.rounding.hours(l.minutes / Decimal::from(60))),
+                basis: line.map(|l| l.basis.label().to_string()),
+                title: i.title,
+                ledger_id: i.ledger_id,
+            }
+        })
+        .collect())
+}
+
+/// A labelled figure for charts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    pub label: String,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub hours: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub fiscal_year: i32,
+    pub label: String,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub target: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub actual: Decimal,
+}
+
+/// The dashboard of a fiscal year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub fiscal_year: i32,
+    pub label: String,
+    /// Fiscal years that have figures, for the year picker.
+    pub years: Vec<i32>,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub total_hours: Decimal,
+    pub initiatives: usize,
+    pub scenarios: i64,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub target_hours: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub achievement_rate: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub person_years: Decimal,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub yen: Decimal,
+    pub by_bureau: Vec<Bar>,
+    pub by_kind: Vec<Bar>,
+    pub trend: Vec<TrendPoint>,
+    /// The ten initiatives saving the most hours.
+    pub top: Vec<LedgerRow>,
+    pub rounding: String,
+}
+
+/// The fiscal years that have any figure, newest last.
+pub fn years(store: &Store) -> Result<Vec<i32>> {
+    let mut years: Vec<i32> = db::effects_in_year(store.conn(), None)?.iter().map(|r| r.effect.fiscal_year.0).collect();
+    years.sort_unstable();
+    years.dedup();
+    Ok(years)
+}
+
+pub fn dashboard(store: &Store, fy: FiscalYear) -> Result<Dashboard> {
+    let conn = store.conn();
+    let chart = db::load_org_chart(conn)?;
+    let settings = db::load_settings(conn)?;
+    let effects = db::effects_in_year(conn, None)?;
+    let targets = db::targets(conn, None)?;
+    let run = |fy: FiscalYear, by: GroupBy| {
+        let opts = SummaryOptions { fiscal_year: fy, by, basis: None, view: NameView::AsReported };
+        summarize(&effects, &chart, &settings, &targets, &opts)
+    };
+    let by_bureau = run(fy, GroupBy::Bureau);
+    let by_kind = run(fy, GroupBy::Kind);
+    let all_years = years(store)?;
+    let shown: Vec<i32> = all_years.iter().copied().filter(|y| *y <= fy.0).collect();
+    let trend = shown[shown.len().saturating_sub(5)..]
+        .iter()
+        .map(|y| {
+            let s = run(FiscalYear(*y), GroupBy::Bureau);
+            TrendPoint {
+                fiscal_year: *y,
+                label: FiscalYear(*y).wareki(),
+                target: s.total.target_hours,
+                actual: s.total.hours,
+            }
+        })
+        .collect();
+    let mut rows = ledger_rows(store, fy)?;
+    rows.retain(|r| r.hours.is_some());
+    rows.sort_by_key(|r| std::cmp::Reverse(r.hours));
+    rows.truncate(10);
+    Ok(Dashboard {
+        fiscal_year: fy.0,
+        label: fy.label(),
+        years: all_years,
+        total_hours: by_bureau.total.hours,
+        initiatives: by_bureau.total.initiatives,
+        scenarios: by_bureau.total.scenarios,
+        target_hours: by_bureau.total.target_hours,
+        achievement_rate: by_bureau.total.achievement_rate,
+        person_years: by_bureau.person_years,
+        yen: by_bureau.yen,
+        by_bureau: by_bureau.groups.iter().map(|g| Bar { label: g.key.clone(), hours: g.totals.hours }).collect(),
+        by_kind: by_kind.groups.iter().map(|g| Bar { label: g.key.clone(), hours: g.totals.hours }).collect(),
+        trend,
+        top: rows,
+        rounding: by_bureau.rounding,
+    })
+}
+
+/// What the formula box shows while the user types.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormulaCheck {
+    pub ok: bool,
+    pub canonical: Option<String>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub minutes: Option<Decimal>,
+    /// Hours to two decimals, for display.
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub hours: Option<Decimal>,
+    /// The refusal: its message and the 0-based character it points at.
+    pub error: Option<String>,
+    pub position: Option<usize>,
+    /// How the stated hours (typed beside the formula) compare: `一致` or the difference.
+    pub stated: Option<String>,
+}
+
+/// Evaluates a formula (and optional stated hours) for live display.
+pub fn check_formula(text: &str, stated_hours: Option<Decimal>) -> FormulaCheck {
+    match Formula::parse(text) {
+        Ok(f) => {
+            let stated = stated_hours.map(|h| {
+                let sixty = Decimal::from(60);
+                let c = crate::formula::compare(f.minutes(), h * sixty, crate::number::last_place(h) * sixty);
+                if c.matches {
+                    "申告値と一致（記載の桁数の範囲内）".to_string()
+                } else {
+                    format!("申告値との差 {}分", crate::number::group_thousands(c.difference_minutes, 2))
+                }
+            });
+            FormulaCheck {
+                ok: true,
+                canonical: Some(f.canonical()),
+                minutes: Some(f.minutes()),
+                hours: Some(round_half_up(f.hours(), 2)),
+                error: None,
+                position: None,
+                stated,
+            }
+        }
+        Err(FormulaError { kind, position }) => FormulaCheck {
+            ok: false,
+            canonical: None,
+            minutes: None,
+            hours: None,
+            error: Some(FormulaError { kind, position }.to_string()),
+            position: Some(position),
+            stated: None,
+        },
+    }
+}
+
+/// One effect as the detail screen shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectView {
+    pub fiscal_year: i32,
+    pub fiscal_year_label: String,
+    pub basis: String,
+    pub formula: Option<String>,
+    pub canonical: Option<String>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub computed_hours: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub stated_hours: Option<Decimal>,
+    pub check: Option<String>,
+    pub reported_under: String,
+    pub note: Option<String>,
+}
+
+/// The detail screen of one initiative.
+#[derive(Debug, Clone, Serialize)]
+pub struct InitiativeDetail {
+    pub initiative: Initiative,
+    pub unit: String,
+    pub effects: Vec<EffectView>,
+    pub status_history: Vec<StatusChange>,
+    pub evaluations: Vec<Evaluation>,
+    pub audit: Vec<AuditEntry>,
+}
+
+pub fn initiative_detail(store: &Store, ledger_id: &str) -> Result<InitiativeDetail> {
+    let conn = store.conn();
+    let i = db::initiative_by_ledger_id(conn, ledger_id)?;
+    let chart = db::load_org_chart(conn)?;
+    let effects = db::effects_of(conn, i.id)?
+        .into_iter()
+        .map(|e| EffectView {
+            fiscal_year: e.fiscal_year.0,
+            fiscal_year_label: e.fiscal_year.wareki(),
+            basis: e.basis.label().into(),
+            canonical: e.formula.as_deref().and_then(|f| Formula::parse(f).ok()).map(|f| f.canonical()),
+            computed_hours: e.computed_minutes.map(|m| round_half_up(m / Decimal::from(60), 2)),
+            stated_hours: e.stated_hours,
+            check: e.stated_check().map(|c| {
+                if c.matches {
+                    "一致".to_string()
+                } else {
+                    format!("差 {}分", crate::number::group_thousands(c.difference_minutes, 2))
+                }
+            }),
+            reported_under: chart.path(e.unit_id, e.fiscal_year, NameView::AsReported),
+            formula: e.formula,
+            note: e.note,
+        })
+        .collect();
+    Ok(InitiativeDetail {
+        unit: chart.path(i.unit_id, FiscalYear(i32::MAX), NameView::Current),
+        status_history: db::status_history(conn, i.id)?,
+        evaluations: db::evaluations(conn, i.id)?,
+        audit: db::audit_log(conn, Some("initiative"), Some(&i.ledger_id), 50)?,
+        effects,
+        initiative: i,
+    })
+}
+
+/// The units a new initiative can belong to in a fiscal year, as `部局／課` paths.
+pub fn unit_paths(store: &Store, fy: FiscalYear) -> Result<Vec<String>> {
+    let chart = db::load_org_chart(store.conn())?;
+    Ok(chart.units().filter(|u| u.is_valid_in(fy)).map(|u| chart.path(u.id, fy, NameView::AsReported)).collect())
+}
+
+/// The labels the forms offer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choices {
+    pub kinds: Vec<&'static str>,
+    pub statuses: Vec<&'static str>,
+    pub bases: Vec<&'static str>,
+}
+
+pub fn choices() -> Choices {
+    Choices {
+        kinds: Kind::ALL.iter().map(|k| k.label()).collect(),
+        statuses: crate::ledger::Status::ALL.iter().map(|s| s.label()).collect(),
+        bases: crate::ledger::Basis::ALL.iter().map(|b| b.label()).collect(),
+    }
+}

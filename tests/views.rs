@@ -1,0 +1,43 @@
+//! The read models the desktop app shows agree with the CLI's summary, and the formula box says what the engine says.
+
+use daicho::fiscal::FiscalYear;
+use daicho::views;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use crate::support::TestDir;
+
+#[test]
+fn the_dashboard_and_the_ledger_agree_with_the_summary() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let summary = t.json(&["summary", "--fy", "2023", "--json"]);
+    let total = Decimal::from_str(&summary["total"]["hours"].to_string()).unwrap();
+    let store = t.store();
+    let d = views::dashboard(&store, FiscalYear(2023)).unwrap();
+    assert_eq!(d.total_hours, total, "dashboard total = daicho summary");
+    assert_eq!(d.initiatives as u64, summary["total"]["initiatives"].as_u64().unwrap());
+    let bars: Decimal = d.by_bureau.iter().map(|b| b.hours).sum();
+    assert_eq!(bars, total, "the 部局 bars add up to the total (per-line rounding)");
+    assert_eq!(d.trend.last().map(|p| p.actual), Some(total));
+    assert_eq!(d.years, [2020, 2021, 2022, 2023, 2024]);
+    assert!(d.top.windows(2).all(|w| w[0].hours >= w[1].hours) && d.top.len() == 10, "top ten, largest first");
+    let rows = views::ledger_rows(&store, FiscalYear(2023)).unwrap();
+    assert_eq!(rows.len(), 150, "every initiative is a row, with or without a figure that year");
+    let hours: Decimal = rows.iter().filter_map(|r| r.hours).sum();
+    assert_eq!(hours, total, "the ledger's column total is the year's total");
+}
+
+#[test]
+fn the_formula_box_shows_the_result_or_the_refusal_at_its_character() {
+    let ok = views::check_formula("5分×40か所×245日", Some(Decimal::from(817)));
+    assert!(ok.ok);
+    assert_eq!(ok.canonical.as_deref(), Some("5分×40か所×245日＝49,000分（816.7時間）"));
+    assert_eq!(ok.hours, Some(Decimal::from_str("816.67").unwrap()));
+    assert_eq!(ok.stated.as_deref(), Some("申告値と一致（記載の桁数の範囲内）"));
+    let off = views::check_formula("5分×40か所×245日", Some(Decimal::from(700)));
+    assert_eq!(off.stated.as_deref(), Some("申告値との差 7,000分"));
+    let bad = views::check_formula("5分××3件", None);
+    assert!(!bad.ok);
+    assert_eq!((bad.position, bad.error.as_deref()), (Some(3), Some("4文字目: 演算子が続いています")));
+}

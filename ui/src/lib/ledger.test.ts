@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { emptyFilter, filterRows, options, sortRows, totals, windowOf } from "./ledger";
+import { formatHours, formatNumber, formatPercent, warekiYear } from "./format";
+import type { LedgerRow } from "./types";
+
+const row = (over: Partial<LedgerRow>): LedgerRow => ({
+  ledger_id: "R5-0001",
+  kind: "RPA",
+  title: "給与支払報告書の入力",
+  bureau: "総務部",
+  section: "人事課",
+  tool: "WinActor",
+  status: "運用中",
+  scenarios: 2,
+  hours: 100,
+  basis: "実績",
+  ...over,
+});
+
+const rows = [
+  row({}),
+  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: 66.7, scenarios: null }),
+  row({ ledger_id: "R6-0001", title: "償却資産申告書の入力", bureau: "財務部", section: "税務課", status: "試行中", hours: null }),
+];
+
+describe("filterRows", () => {
+  const cases: [string, Partial<ReturnType<typeof emptyFilter>>, string[]][] = [
+    ["no filter keeps everything", {}, ["R5-0001", "R5-0002", "R6-0001"]],
+    ["by 部局", { bureau: "こども部" }, ["R5-0002"]],
+    ["by 区分", { kind: "RPA" }, ["R5-0001", "R6-0001"]],
+    ["by 状況", { status: "試行中" }, ["R6-0001"]],
+    ["free text over several fields", { text: "申告書" }, ["R6-0001"]],
+    ["full-width text is folded", { text: "ｄｘ suite" }, ["R5-0002"]],
+    ["every word must match", { text: "入力 財務部" }, ["R6-0001"]],
+  ];
+  for (const [name, f, expected] of cases) {
+    it(name, () => expect(filterRows(rows, { ...emptyFilter(), ...f }).map((r) => r.ledger_id)).toEqual(expected));
+  }
+});
+
+describe("sortRows", () => {
+  it("sorts hours descending with rows without figures last", () => {
+    expect(sortRows(rows, "hours", false).map((r) => r.ledger_id)).toEqual(["R5-0001", "R5-0002", "R6-0001"]);
+    expect(sortRows(rows, "hours", true).map((r) => r.ledger_id)).toEqual(["R5-0002", "R5-0001", "R6-0001"]);
+  });
+  it("sorts Japanese text in Japanese collation order (kanji by JIS order, roughly their reading)", () => {
+    expect(sortRows(rows, "bureau", true).map((r) => r.bureau)).toEqual(["こども部", "財務部", "総務部"]);
+  });
+});
+
+describe("totals and options", () => {
+  it("adds hours as shown, to one decimal, without float drift", () => {
+    expect(totals([row({ hours: 0.1 }), row({ hours: 0.2 })]).hours).toBe(0.3);
+    expect(totals(rows)).toEqual({ count: 3, scenarios: 4, hours: 166.7 });
+  });
+  it("lists distinct values", () => expect(options(rows, (r) => r.kind)).toEqual(["AI-OCR", "RPA"]));
+});
+
+describe("windowOf", () => {
+  it("draws only the visible rows and pads the rest", () => {
+    expect(windowOf(10000, 2800, 560, 28, 0)).toEqual({ first: 100, last: 120, before: 2800, after: 9880 * 28 });
+    expect(windowOf(5, 0, 560, 28)).toEqual({ first: 0, last: 5, before: 0, after: 0 });
+  });
+});
+
+describe("format", () => {
+  it("groups thousands and fixes decimals", () => {
+    expect(formatNumber(5528.5)).toBe("5,528.5");
+    expect(formatNumber(16585500)).toBe("16,585,500");
+    expect(formatNumber(-2400)).toBe("-2,400");
+    expect(formatHours(4308)).toBe("4,308.0");
+    expect(formatPercent(115.2)).toBe("115.2%");
+    expect(formatNumber(null)).toBe("");
+  });
+  it("names fiscal years in 和暦", () => {
+    expect([2023, 2019, 2018, 1989, 1988].map(warekiYear)).toEqual(["令和5年度", "令和元年度", "平成30年度", "平成元年度", "昭和63年度"]);
+  });
+});

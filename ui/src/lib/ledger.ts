@@ -1,0 +1,67 @@
+// The ledger screen's logic, kept out of the component so it is tested on its own.
+import type { LedgerRow } from "./types";
+
+export interface LedgerFilter {
+  bureau: string;
+  section: string;
+  kind: string;
+  status: string;
+  tool: string;
+  text: string;
+}
+
+export const emptyFilter = (): LedgerFilter => ({ bureau: "", section: "", kind: "", status: "", tool: "", text: "" });
+
+export type SortKey = keyof Pick<LedgerRow, "ledger_id" | "kind" | "title" | "bureau" | "section" | "tool" | "status" | "hours">;
+
+/** Full-width letters and digits to ASCII, and lower case, so `ＲＰＡ` finds `RPA`. */
+export const fold = (s: string) => s.normalize("NFKC").toLowerCase();
+
+export function filterRows(rows: LedgerRow[], f: LedgerFilter): LedgerRow[] {
+  const words = fold(f.text).split(/\s+/).filter(Boolean);
+  return rows.filter(
+    (r) =>
+      (!f.bureau || r.bureau === f.bureau) &&
+      (!f.section || r.section === f.section) &&
+      (!f.kind || r.kind === f.kind) &&
+      (!f.status || r.status === f.status) &&
+      (!f.tool || r.tool === f.tool) &&
+      words.every((w) => fold(`${r.ledger_id} ${r.title} ${r.bureau} ${r.section} ${r.tool}`).includes(w)),
+  );
+}
+
+export function sortRows(rows: LedgerRow[], key: SortKey, ascending: boolean): LedgerRow[] {
+  const sign = ascending ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) return a.ledger_id.localeCompare(b.ledger_id);
+    if (x === null) return 1; // rows without a figure go last either way
+    if (y === null) return -1;
+    if (typeof x === "number" && typeof y === "number") return sign * (x - y);
+    return sign * String(x).localeCompare(String(y), "ja");
+  });
+}
+
+/** Column totals of the shown rows: how many, scenarios and hours (hours added as shown, one decimal). */
+export function totals(rows: LedgerRow[]) {
+  let hours = 0;
+  let scenarios = 0;
+  for (const r of rows) {
+    hours += Math.round((r.hours ?? 0) * 10);
+    scenarios += r.scenarios ?? 0;
+  }
+  return { count: rows.length, scenarios, hours: hours / 10 };
+}
+
+/** The distinct values of a column, for the filter lists (sections within the chosen bureau). */
+export function options(rows: LedgerRow[], pick: (r: LedgerRow) => string): string[] {
+  return [...new Set(rows.map(pick).filter(Boolean))].sort((a, b) => a.localeCompare(b, "ja"));
+}
+
+/** The slice of rows a virtualised list draws for a scroll position. */
+export function windowOf(total: number, scrollTop: number, viewport: number, rowHeight: number, overscan = 8) {
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(total, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  return { first, last, before: first * rowHeight, after: (total - last) * rowHeight };
+}
