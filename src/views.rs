@@ -302,3 +302,36 @@ pub fn choices() -> Choices {
         bases: crate::ledger::Basis::ALL.iter().map(|b| b.label()).collect(),
     }
 }
+
+/// Whether a section has returned its survey for a fiscal year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReturnStatus {
+    pub section: String,
+    pub returned: bool,
+    pub at: Option<String>,
+    pub file: Option<String>,
+}
+
+/// Every section valid in the fiscal year, in organisation order (by 部局, then code), with its latest return: a
+/// section has returned when an imported file reported for it or for one of its 係.
+pub fn returns_status(store: &Store, fy: FiscalYear) -> Result<Vec<ReturnStatus>> {
+    let chart = db::load_org_chart(store.conn())?;
+    let returned = db::returned_units(store.conn(), fy)?;
+    let mut sections: Vec<_> = chart.units().filter(|u| u.level == Level::Section && u.is_valid_in(fy)).collect();
+    sections.sort_by_key(|u| (u.parent_id, u.code.clone().unwrap_or_default(), u.id));
+    Ok(sections
+        .into_iter()
+        .map(|u| {
+            let hit = returned
+                .iter()
+                .filter(|(id, _, _)| chart.ancestor_at(*id, Level::Section).is_some_and(|s| s.id == u.id))
+                .max_by(|a, b| a.1.cmp(&b.1));
+            ReturnStatus {
+                section: chart.path(u.id, fy, NameView::AsReported),
+                returned: hit.is_some(),
+                at: hit.map(|h| h.1.chars().take(16).collect::<String>().replace('T', " ")),
+                file: hit.map(|h| h.2.clone()),
+            }
+        })
+        .collect())
+}

@@ -69,7 +69,11 @@ fn clean_returns_from_every_writer_import_without_errors() {
         .filter(|c| c.field.starts_with("効果"))
         .map(|c| c.after.as_str())
         .collect();
-    assert_eq!(stated, ["6分×2450件（申告 245時間）", "4分×1000件（申告 66.7時間）"], "cached values of formula cells");
+    assert_eq!(
+        stated,
+        ["6分×2,450件（申告 245時間）", "4分×1,000件（申告 66.7時間）"],
+        "cached values of formula cells"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod files;
 mod state;
 
 use tauri::Manager;
@@ -24,6 +25,8 @@ pub fn run() {
                 let _ = w.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -35,6 +38,12 @@ pub fn run() {
             commands::unit_paths,
             commands::add_initiative,
             commands::save_effect,
+            files::pick_returns,
+            files::import_files,
+            files::cancel_import,
+            files::import_history,
+            files::returns_status,
+            files::export_file,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

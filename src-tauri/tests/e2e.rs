@@ -101,7 +101,7 @@ async fn click_text(client: &Client, tag: &str, text: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_new_user_loads_the_demo_sees_the_dashboard_and_records_an_initiative() {
+async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exports_reports() {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "the end-to-end test drives the real app and needs an X display: run it under xvfb-run (scripts/test.sh does)"
@@ -109,10 +109,16 @@ async fn a_new_user_loads_the_demo_sees_the_dashboard_and_records_an_initiative(
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("daicho.sqlite3");
     let port = free_port();
+    let pick_dir = dir.path().join("returns");
+    let save_dir = dir.path().join("out");
+    std::fs::create_dir_all(&pick_dir).unwrap();
+    std::fs::create_dir_all(&save_dir).unwrap();
     let driver = Driver(
         Command::new("tauri-driver")
             .args(["--port", &port.to_string()])
             .env("DAICHO_DB", &db)
+            .env("DAICHO_TEST_PICK_DIR", &pick_dir)
+            .env("DAICHO_TEST_SAVE_DIR", &save_dir)
             .env("HOME", dir.path())
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .stdin(Stdio::null())
@@ -197,6 +203,50 @@ async fn a_new_user_loads_the_demo_sees_the_dashboard_and_records_an_initiative(
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].computed_minutes.unwrap().to_string(), "49000");
     assert_eq!(saved[0].stated_hours.unwrap().to_string(), "817");
+
+    // 5. Import a bad return: every problem is listed and nothing is written.
+    let fixture = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name);
+    std::fs::copy(fixture("bad_rows.xlsx"), pick_dir.join("bad_rows.xlsx")).unwrap();
+    let before = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    click_text(&client, "button", "回答の取込").await;
+    click(&client, "[data-testid=pick-files]").await;
+    let errors = wait_text(&client, "[data-testid=file-report]", |t| t.contains("エラー")).await;
+    assert!(errors.contains("エラー 11 件: このファイルは取り込みません"), "{errors}");
+    assert!(
+        errors.contains("bad_rows.xlsx › 回答 › 2行目 › C列「課」: 組織「総務部/人時課」は登録されていません"),
+        "{errors}"
+    );
+    let commit = text_of(&client, "[data-testid=commit-import]").await;
+    assert!(commit.contains("エラーのない 0 ファイル"), "{commit}");
+    shot(&client, "5-import-errors").await;
+    let after = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    assert_eq!(after, before, "a file with errors writes nothing");
+
+    // 6. Import a good return: the dry run shows what will change, then it is committed.
+    std::fs::remove_file(pick_dir.join("bad_rows.xlsx")).unwrap();
+    std::fs::copy(fixture("formula_cached.xlsx"), pick_dir.join("formula_cached.xlsx")).unwrap();
+    click(&client, "[data-testid=pick-files]").await;
+    let planned = wait_text(&client, "[data-testid=file-report]", |t| t.contains("formula_cached.xlsx")).await;
+    assert!(planned.contains("新規 2、更新 0、変更なし 0、警告 0"), "{planned}");
+    click(&client, "[data-testid=commit-import]").await;
+    let done = wait_text(&client, "[data-testid=file-report]", |t| t.contains("取り込みました")).await;
+    assert!(done.contains("取り込みました: 新規 2"), "{done}");
+    let history = wait_text(&client, "[data-testid=import-history]", |t| t.contains("formula_cached.xlsx")).await;
+    assert!(history.contains("formula_cached.xlsx"), "{history}");
+    shot(&client, "6-import-done").await;
+    let imported = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    assert_eq!(imported, before + 2, "the two new initiatives of the return are in the ledger");
+
+    // 7. Export all reports: the saved workbook reads back with its six sheets.
+    click_text(&client, "button", "出力").await;
+    click(&client, "[data-testid=export-report-save]").await;
+    let saved = wait_text(&client, "[data-testid=export-message]", |t| t.contains("保存しました")).await;
+    shot(&client, "7-export").await;
+    let path = save_dir.join(format!("{}_効果集計.xlsx", fy.wareki()));
+    assert!(saved.contains(&path.display().to_string()), "{saved}");
+    let sheets = daicho::import::read_workbook(&std::fs::read(&path).unwrap()).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["部局別", "年度推移", "業務別", "検算", "累計", "費用対効果"]);
 
     client.close().await.unwrap();
     drop(driver);

@@ -29,3 +29,78 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 fn xlsx(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::Internal(format!("Excel ファイルを作成できません: {e}"))
 }
+
+/// The survey template (`instructions`: with 記入要領; rows only with `prefill`) or the ledger export (no
+/// instructions, every initiative of the scope including 廃止), for a fiscal year and an optional 部局/課 scope.
+/// Returns the workbook's bytes and its number of rows.
+pub fn survey_file(
+    store: &crate::db::Store,
+    fy: crate::fiscal::FiscalYear,
+    scope: Option<&str>,
+    instructions: bool,
+    prefill: bool,
+) -> Result<(Vec<u8>, usize)> {
+    let chart = crate::db::load_org_chart(store.conn())?;
+    let scope = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(chart.resolve(s, Some(fy))?),
+        None => None,
+    };
+    let settings = crate::db::load_settings(store.conn())?;
+    let opts = SurveyOptions { fiscal_year: fy, scope, instructions, organisation_name: settings.organisation_name };
+    let rows = if prefill { survey_rows(store, &opts, !instructions)? } else { Vec::new() };
+    Ok((write_survey(store, &opts, &rows)?, rows.len()))
+}
+
+/// Builds reports from the ledger and writes them: one workbook with a sheet each, or, with `csv`, the CSV of a
+/// single report. Returns the bytes and the tables (for messages and JSON).
+pub fn report_file(
+    store: &crate::db::Store,
+    kinds: &[crate::report::ReportKind],
+    opts: &crate::report::ReportOptions,
+    csv: Option<csv::CsvEncoding>,
+    exported_on: chrono::NaiveDate,
+) -> Result<(Vec<u8>, Vec<crate::report::ReportTable>)> {
+    let tables = report_tables(store, kinds, opts)?;
+    let settings = crate::db::load_settings(store.conn())?;
+    let bytes = match csv {
+        Some(encoding) => match tables.as_slice() {
+            [one] => csv::write_csv(one, encoding)?,
+            _ => {
+                return Err(Error::Invalid(
+                    "CSV は帳票1つずつ出力します（すべての帳票は Excel か JSON で出力してください）".into(),
+                ));
+            }
+        },
+        None => {
+            let options = WorkbookOptions {
+                exported_on,
+                hour_places: settings.rounding.places,
+                organisation_name: settings.organisation_name,
+            };
+            write_reports(&tables, &options)?
+        }
+    };
+    Ok((bytes, tables))
+}
+
+/// The report tables of the ledger.
+pub fn report_tables(
+    store: &crate::db::Store,
+    kinds: &[crate::report::ReportKind],
+    opts: &crate::report::ReportOptions,
+) -> Result<Vec<crate::report::ReportTable>> {
+    let conn = store.conn();
+    let chart = crate::db::load_org_chart(conn)?;
+    let settings = crate::db::load_settings(conn)?;
+    let effects = crate::db::effects_in_year(conn, None)?;
+    let targets = crate::db::targets(conn, None)?;
+    let costs = crate::db::costs(conn, None)?;
+    let input = crate::report::ReportInput {
+        chart: &chart,
+        settings: &settings,
+        effects: &effects,
+        targets: &targets,
+        costs: &costs,
+    };
+    Ok(kinds.iter().map(|k| k.build(&input, opts)).collect())
+}

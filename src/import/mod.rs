@@ -363,7 +363,12 @@ fn effect_label(fy: FiscalYear, basis: Basis) -> String {
 fn effect_text(e: &crate::ledger::NewEffect) -> String {
     let formula = match &e.input {
         EffectInput::Formula(t) => t.clone(),
-        EffectInput::Structured(s) => s.formula_text().unwrap_or_default(),
+        // Structured inputs read as the canonical formula they stand for: `（30分－5分）×2,450件`.
+        EffectInput::Structured(s) => s
+            .formula_text()
+            .and_then(|t| crate::formula::Formula::parse(&t).ok())
+            .map(|f| f.expression_text())
+            .unwrap_or_default(),
         EffectInput::StatedOnly => String::new(),
     };
     match e.stated_hours {

@@ -1158,47 +1158,21 @@ fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
 }
 
 fn returns(store: Store, fy: FiscalYear, json: bool) -> Result<()> {
-    let chart = db::load_org_chart(store.conn())?;
-    let returned = db::returned_units(store.conn(), fy)?;
-    let mut rows = Vec::new();
-    // Organisation order: by 部局, then by code (as the city numbers its sections), then as registered.
-    let mut sections: Vec<_> = chart.units().filter(|u| u.level == Level::Section && u.is_valid_in(fy)).collect();
-    sections.sort_by_key(|u| (u.parent_id, u.code.clone().unwrap_or_default(), u.id));
-    for u in sections {
-        // A section has returned when a file reported for it or for one of its 係.
-        let hit = returned
-            .iter()
-            .filter(|(id, _, _)| chart.ancestor_at(*id, Level::Section).is_some_and(|s| s.id == u.id))
-            .max_by(|a, b| a.1.cmp(&b.1));
-        rows.push((u.id, chart.path(u.id, fy, NameView::AsReported), hit.cloned()));
-    }
-    let done = rows.iter().filter(|r| r.2.is_some()).count();
+    let rows = daicho::views::returns_status(&store, fy)?;
+    let done = rows.iter().filter(|r| r.returned).count();
     if json {
-        let items: Vec<_> = rows
-            .iter()
-            .map(|(_, path, hit)| {
-                json!({
-                    "section": path,
-                    "returned": hit.is_some(),
-                    "at": hit.as_ref().map(|h| h.1.clone()),
-                    "file": hit.as_ref().map(|h| h.2.clone()),
-                })
-            })
-            .collect();
-        return emit_json(&json!({ "fiscal_year": fy.0, "returned": done, "sections": rows.len(), "items": items }));
+        return emit_json(&json!({ "fiscal_year": fy.0, "returned": done, "sections": rows.len(), "items": rows }));
     }
     let mut t =
         Table::new(&[("課", Align::Left), ("提出", Align::Left), ("取込日時", Align::Left), ("ファイル", Align::Left)]);
-    for (_, path, hit) in &rows {
-        match hit {
-            Some((_, at, file)) => t.row(vec![
-                path.clone(),
-                "済".into(),
-                at.chars().take(16).collect::<String>().replace('T', " "),
-                file.clone(),
-            ]),
-            None => t.row(vec![path.clone(), "未提出".into(), String::new(), String::new()]),
-        }
+    for r in &rows {
+        let mark = if r.returned { "済" } else { "未提出" };
+        t.row(vec![
+            r.section.clone(),
+            mark.into(),
+            r.at.clone().unwrap_or_default(),
+            r.file.clone().unwrap_or_default(),
+        ]);
     }
     emit(&format!(
         "{} の回答の提出状況\n{}提出済み {done} 課 / {} 課（未提出 {} 課）",
@@ -1220,32 +1194,17 @@ fn survey(
     instructions: bool,
     prefill: bool,
 ) -> Result<()> {
-    use daicho::export::{SurveyOptions, survey_rows, write_atomically, write_survey};
-    let chart = db::load_org_chart(store.conn())?;
-    let scope = match scope {
-        Some(s) => Some(chart.resolve(s, Some(fy))?),
-        None => None,
-    };
-    let settings = db::load_settings(store.conn())?;
-    let opts = SurveyOptions { fiscal_year: fy, scope, instructions, organisation_name: settings.organisation_name };
-    let rows = if prefill { survey_rows(&store, &opts, !instructions)? } else { Vec::new() };
-    let bytes = write_survey(&store, &opts, &rows)?;
-    write_atomically(output, &bytes)?;
+    let (bytes, rows) = daicho::export::survey_file(&store, fy, scope, instructions, prefill)?;
+    daicho::export::write_atomically(output, &bytes)?;
     let what = if instructions { "調査票" } else { "台帳" };
-    emit(&format!("{what}を書き出しました: {}（{}、{} 行）", output.display(), fy.label(), rows.len()));
+    emit(&format!("{what}を書き出しました: {}（{}、{rows} 行）", output.display(), fy.label()));
     Ok(())
 }
 
 fn report(store: Store, a: ReportArgs) -> Result<()> {
-    use daicho::export::csv::{CsvEncoding, write_csv};
-    use daicho::report::{ReportInput, ReportKind, ReportOptions};
-    let conn = store.conn();
-    let chart = db::load_org_chart(conn)?;
-    let settings = db::load_settings(conn)?;
-    let effects = db::effects_in_year(conn, None)?;
-    let targets = db::targets(conn, None)?;
-    let costs = db::costs(conn, None)?;
-    let input = ReportInput { chart: &chart, settings: &settings, effects: &effects, targets: &targets, costs: &costs };
+    use daicho::export::csv::CsvEncoding;
+    use daicho::report::{ReportKind, ReportOptions};
+    let settings = db::load_settings(store.conn())?;
     let opts = ReportOptions {
         fiscal_year: a.fy,
         by: match a.by {
@@ -1270,7 +1229,6 @@ fn report(store: Store, a: ReportArgs) -> Result<()> {
         ReportChoice::Cost => vec![ReportKind::Cost],
         ReportChoice::All => ReportKind::ALL.to_vec(),
     };
-    let tables: Vec<_> = kinds.iter().map(|k| k.build(&input, &opts)).collect();
     let encoding = match a.encoding {
         Encoding::Cp932 => CsvEncoding::Cp932,
         Encoding::Utf8 => CsvEncoding::Utf8Bom,
@@ -1278,56 +1236,40 @@ fn report(store: Store, a: ReportArgs) -> Result<()> {
     let csv_wanted =
         a.csv || a.output.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     if a.json {
-        let text = serde_json::to_string_pretty(&if tables.len() == 1 { json!(tables[0]) } else { json!(tables) })
-            .map_err(|e| Error::Internal(e.to_string()))?;
+        let tables = daicho::export::report_tables(&store, &kinds, &opts)?;
+        let value = if tables.len() == 1 { json!(tables[0]) } else { json!(tables) };
+        let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Internal(e.to_string()))?;
         match &a.output {
             Some(path) => daicho::export::write_atomically(path, format!("{text}\n").as_bytes())?,
             None => emit(&text),
         }
         return Ok(());
     }
-    if csv_wanted {
-        if tables.len() != 1 {
-            return Err(Error::Invalid(
-                "CSV は帳票1つずつ出力します（all は Excel か JSON で出力してください）".into(),
-            ));
-        }
-        let bytes = write_csv(&tables[0], encoding)?;
-        match &a.output {
-            Some(path) => {
-                daicho::export::write_atomically(path, &bytes)?;
-                emit(&format!(
-                    "CSV を書き出しました: {}（{} 行、{}）",
-                    path.display(),
-                    tables[0].rows.len() + 1,
-                    match encoding {
-                        CsvEncoding::Cp932 => "Shift_JIS",
-                        CsvEncoding::Utf8Bom => "UTF-8 BOM付き",
-                    }
-                ));
-            }
-            None => {
-                use std::io::Write;
-                let _ = std::io::stdout().lock().write_all(&bytes);
-            }
-        }
+    if a.output.is_none() && !csv_wanted {
+        let tables = daicho::export::report_tables(&store, &kinds, &opts)?;
+        let texts: Vec<String> = tables.iter().map(|t| report_text(t, settings.rounding.places)).collect();
+        emit(&texts.join("\n"));
         return Ok(());
     }
-    match &a.output {
-        Some(path) => {
-            let options = daicho::export::WorkbookOptions {
-                exported_on: Local::now().date_naive(),
-                hour_places: settings.rounding.places,
-                organisation_name: settings.organisation_name.clone(),
+    let csv = csv_wanted.then_some(encoding);
+    let (bytes, tables) = daicho::export::report_file(&store, &kinds, &opts, csv, Local::now().date_naive())?;
+    match (&a.output, csv) {
+        (Some(path), Some(encoding)) => {
+            daicho::export::write_atomically(path, &bytes)?;
+            let name = match encoding {
+                CsvEncoding::Cp932 => "Shift_JIS",
+                CsvEncoding::Utf8Bom => "UTF-8 BOM付き",
             };
-            let bytes = daicho::export::write_reports(&tables, &options)?;
+            emit(&format!("CSV を書き出しました: {}（{} 行、{name}）", path.display(), tables[0].rows.len() + 1));
+        }
+        (Some(path), None) => {
             daicho::export::write_atomically(path, &bytes)?;
             let sheets: Vec<&str> = tables.iter().map(|t| t.sheet.as_str()).collect();
             emit(&format!("帳票を書き出しました: {}（シート: {}）", path.display(), sheets.join("、")));
         }
-        None => {
-            let texts: Vec<String> = tables.iter().map(|t| report_text(t, settings.rounding.places)).collect();
-            emit(&texts.join("\n"));
+        (None, _) => {
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(&bytes);
         }
     }
     Ok(())

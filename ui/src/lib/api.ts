@@ -1,10 +1,16 @@
 // The one module that talks to the shell. Components call these functions, never `invoke` directly.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   ApiError,
   AppInfo,
   Dashboard,
   EffectInputForm,
+  ExportRequest,
+  FileReport,
+  ImportRecord,
+  Progress,
+  ReturnStatus,
   FormulaCheck,
   InitiativeDetail,
   LedgerRow,
@@ -28,4 +34,16 @@ export const api = {
   unitPaths: (fiscalYear: number) => invoke<string[]>("unit_paths", { fiscalYear }),
   addInitiative: (input: NewInitiative) => invoke<string>("add_initiative", { input }),
   saveEffect: (input: EffectInputForm) => invoke<InitiativeDetail>("save_effect", { input }),
+  /** Opens the file dialog (on the Rust side) and returns the chosen paths. */
+  pickReturns: () => invoke<string[]>("pick_returns"),
+  /** The dry run (`commit: false`) or the import of chosen files. */
+  importFiles: (paths: string[], fiscalYear: number | null, commit: boolean) =>
+    invoke<FileReport[]>("import_files", { paths, fiscalYear, commit }),
+  cancelImport: () => invoke<void>("cancel_import"),
+  importHistory: () => invoke<ImportRecord[]>("import_history"),
+  returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),
+  /** Builds the file, asks where to save it; the saved path, or null when cancelled. */
+  exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
+  onImportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("import-progress", (e) => handler(e.payload)),
 };

@@ -148,3 +148,73 @@ export interface EffectInputForm {
   stated_hours: string | null;
   note: string | null;
 }
+
+export interface Problem {
+  file: string;
+  sheet: string;
+  row: number;
+  column: string;
+  message: string;
+  original: string | null;
+}
+
+export interface FieldChange {
+  field: string;
+  before: string;
+  after: string;
+}
+
+export interface RowPlan {
+  row: number;
+  ledger_id: string | null;
+  title: string;
+  fiscal_year: number;
+  basis: string | null;
+  outcome: "created" | "updated" | "unchanged";
+  changes: FieldChange[];
+}
+
+export interface ImportRecord {
+  id: number;
+  file_name: string;
+  sha256: string;
+  at: string;
+  actor: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  warnings: string[];
+}
+
+export interface FileReport {
+  file: string;
+  sha256: string;
+  sheet: string | null;
+  header_row: number | null;
+  rows: RowPlan[];
+  errors: Problem[];
+  warnings: Problem[];
+  already_imported: ImportRecord | null;
+  committed: ImportRecord | null;
+}
+
+export interface ReturnStatus {
+  section: string;
+  returned: boolean;
+  at: string | null;
+  file: string | null;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  file: string;
+}
+
+export interface ExportRequest {
+  what: string;
+  fiscal_year: number;
+  scope: string | null;
+  prefill: boolean;
+  format: "xlsx" | "csv-cp932" | "csv-utf8";
+}

@@ -1,0 +1,217 @@
+//! Commands that read or write files the user chose: importing returns, exporting workbooks. Dialogs run here, on
+//! the Rust side, and the commands accept only paths a dialog returned (the web view has no file-system access).
+//!
+//! Test seams: when `DAICHO_TEST_PICK_DIR` is set, "choosing files" returns the spreadsheets in that folder instead
+//! of opening a dialog; when `DAICHO_TEST_SAVE_DIR` is set, "saving" uses that folder with the suggested name and
+//! does not open a file manager. The end-to-end tests use them because WebDriver cannot click a native dialog.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use chrono::Local;
+use daicho::db::Author;
+use daicho::export::csv::CsvEncoding;
+use daicho::fiscal::FiscalYear;
+use daicho::import::FileReport;
+use daicho::org::NameView;
+use daicho::report::{GroupBy, ReportKind, ReportOptions};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+fn author() -> Author {
+    Author::os_user(Local::now().fixed_offset())
+}
+
+fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
+    daicho::Error::Io { path: path.to_path_buf(), source: e }.into()
+}
+
+/// Opens the file dialog for returns (several files at once) and returns the chosen paths.
+#[tauri::command]
+pub async fn pick_returns(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Vec<String>> {
+    let paths: Vec<PathBuf> = match std::env::var_os("DAICHO_TEST_PICK_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| io(&dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| SPREADSHEETS.contains(&x)))
+                .collect();
+            found.sort();
+            found
+        }
+        None => app
+            .dialog()
+            .file()
+            .set_title("取り込む回答ファイルを選ぶ")
+            .add_filter("Excel・OpenDocument", SPREADSHEETS)
+            .blocking_pick_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .collect(),
+    };
+    state.choose(&paths);
+    Ok(paths.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Progress of a run over several files, sent as the `import-progress` event.
+#[derive(Clone, Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+    file: String,
+}
+
+/// Plans (`commit: false`, the dry run) or imports (`commit: true`) the chosen files, one transaction each; a file
+/// with errors is never committed. Stops between files when cancelled.
+#[tauri::command]
+pub async fn import_files(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+    fiscal_year: Option<i32>,
+    commit: bool,
+) -> ApiResult<Vec<FileReport>> {
+    state.cancel.store(false, Ordering::SeqCst);
+    let mut reports = Vec::new();
+    let total = paths.len();
+    for (n, path) in paths.iter().enumerate() {
+        if state.cancel.load(Ordering::SeqCst) {
+            break;
+        }
+        let _ = app.emit("import-progress", Progress { done: n, total, file: path.clone() });
+        let p = state.chosen(path)?;
+        let bytes = std::fs::read(&p).map_err(|e| io(&p, e))?;
+        let name = p.file_name().map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+        let mut store = state.store()?;
+        let mut report = daicho::import::plan_file(&store, &name, &bytes, fiscal_year.map(FiscalYear))?;
+        if commit && report.can_commit() {
+            report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
+        }
+        reports.push(report);
+    }
+    let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
+    Ok(reports)
+}
+
+#[tauri::command]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+#[tauri::command]
+pub fn import_history(state: State<'_, AppState>) -> ApiResult<Vec<daicho::db::ImportRecord>> {
+    Ok(daicho::db::import_history(state.store()?.conn())?)
+}
+
+#[tauri::command]
+pub fn returns_status(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec<daicho::views::ReturnStatus>> {
+    Ok(daicho::views::returns_status(&*state.store()?, FiscalYear(fiscal_year))?)
+}
+
+/// What to export.
+#[derive(Deserialize)]
+pub struct ExportRequest {
+    /// `template`, `ledger` or a report: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`, `all`.
+    pub what: String,
+    pub fiscal_year: i32,
+    /// 部局 (or 部局/課) for the template and the ledger export.
+    pub scope: Option<String>,
+    pub prefill: bool,
+    /// `xlsx`, `csv-cp932` or `csv-utf8`.
+    pub format: String,
+}
+
+fn report_kinds(what: &str) -> Option<Vec<ReportKind>> {
+    Some(match what {
+        "summary" => vec![ReportKind::Summary],
+        "trend" => vec![ReportKind::Trend],
+        "before-after" => vec![ReportKind::BeforeAfter],
+        "check" => vec![ReportKind::Check],
+        "cumulative" => vec![ReportKind::Cumulative],
+        "cost" => vec![ReportKind::Cost],
+        "all" => ReportKind::ALL.to_vec(),
+        _ => return None,
+    })
+}
+
+/// Builds the file, asks where to save it (suggesting a name), writes it atomically and shows it in its folder.
+/// Returns the saved path, or `None` when the user cancelled the dialog.
+#[tauri::command]
+pub async fn export_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> ApiResult<Option<String>> {
+    let fy = FiscalYear(request.fiscal_year);
+    let csv = match request.format.as_str() {
+        "xlsx" => None,
+        "csv-cp932" => Some(CsvEncoding::Cp932),
+        "csv-utf8" => Some(CsvEncoding::Utf8Bom),
+        other => {
+            return Err(ApiError {
+                code: "validation", message: format!("出力形式「{other}」はありません")
+            });
+        }
+    };
+    let (bytes, name) = {
+        let store = state.store()?;
+        match request.what.as_str() {
+            "template" => {
+                let (bytes, _) =
+                    daicho::export::survey_file(&store, fy, request.scope.as_deref(), true, request.prefill)?;
+                (bytes, format!("{}_調査票.xlsx", fy.wareki()))
+            }
+            "ledger" => {
+                let (bytes, _) = daicho::export::survey_file(&store, fy, request.scope.as_deref(), false, true)?;
+                (bytes, format!("{}_台帳.xlsx", fy.wareki()))
+            }
+            what => {
+                let kinds = report_kinds(what)
+                    .ok_or_else(|| ApiError {
+                        code: "validation", message: format!("帳票「{what}」はありません")
+                    })?;
+                let opts = ReportOptions {
+                    fiscal_year: fy,
+                    by: GroupBy::Bureau,
+                    basis: None,
+                    view: NameView::AsReported,
+                    detail: false,
+                    from: None,
+                };
+                let (bytes, tables) =
+                    daicho::export::report_file(&store, &kinds, &opts, csv, Local::now().date_naive())?;
+                let title = if tables.len() == 1 { tables[0].sheet.clone() } else { "効果集計".to_string() };
+                let ext = if csv.is_some() { "csv" } else { "xlsx" };
+                (bytes, format!("{}_{title}.{ext}", fy.wareki()))
+            }
+        }
+    };
+    let test_dir = std::env::var_os("DAICHO_TEST_SAVE_DIR").map(PathBuf::from);
+    let path = match &test_dir {
+        Some(dir) => Some(dir.join(&name)),
+        None => {
+            let ext = if name.ends_with(".csv") { "csv" } else { "xlsx" };
+            app.dialog()
+                .file()
+                .set_title("保存先を選ぶ")
+                .set_file_name(&name)
+                .add_filter(if ext == "csv" { "CSV" } else { "Excel ブック" }, &[ext])
+                .blocking_save_file()
+                .and_then(|p| p.into_path().ok())
+        }
+    };
+    let Some(path) = path else { return Ok(None) };
+    daicho::export::write_atomically(&path, &bytes)?;
+    if test_dir.is_none() {
+        let _ = tauri_plugin_opener::reveal_item_in_dir(&path);
+    }
+    Ok(Some(path.display().to_string()))
+}
