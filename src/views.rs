@@ -335,3 +335,96 @@ pub fn returns_status(store: &Store, fy: FiscalYear) -> Result<Vec<ReturnStatus>
         })
         .collect())
 }
+
+/// One setting as the settings screen shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingView {
+    pub key: &'static str,
+    pub help: &'static str,
+    pub value: String,
+    /// The accepted values, when the setting is a choice.
+    pub choices: Vec<&'static str>,
+}
+
+/// Every setting, and the rounding rule in words.
+pub fn settings_view(store: &Store) -> Result<(Vec<SettingView>, String)> {
+    let s = db::load_settings(store.conn())?;
+    let choices = |key: &str| -> Vec<&'static str> {
+        match key {
+            "rounding.mode" => vec!["切り上げ", "四捨五入", "切り捨て"],
+            "rounding.unit" => vec!["1", "0.1", "0.01"],
+            "rounding.scope" => vec!["行ごと", "合計"],
+            "adopt" => vec!["申告値", "計算値"],
+            _ => Vec::new(),
+        }
+    };
+    let rows = crate::ledger::SETTING_KEYS
+        .iter()
+        .map(|(key, help)| SettingView { key, help, value: s.get(key).unwrap_or_default(), choices: choices(key) })
+        .collect();
+    Ok((rows, s.rounding.describe()))
+}
+
+/// One unit of the organisation tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgNode {
+    pub depth: usize,
+    pub level: String,
+    pub name: String,
+    pub path: String,
+    pub code: Option<String>,
+    pub period: String,
+    /// 子ども部（〜令和4年度） → こども部（令和5年度〜）
+    pub history: Option<String>,
+    pub aliases: Vec<String>,
+    pub merged_into: Option<String>,
+}
+
+/// The organisation as a tree (depth-first, in registration order), with each unit's names as of `fy`, showing
+/// only units that exist that year.
+pub fn org_tree(store: &Store, fy: FiscalYear) -> Result<Vec<OrgNode>> {
+    let chart = db::load_org_chart(store.conn())?;
+    let mut out = Vec::new();
+    fn walk(chart: &crate::org::OrgChart, parent: Option<i64>, depth: usize, fy: FiscalYear, out: &mut Vec<OrgNode>) {
+        for u in chart.children(parent).filter(|u| u.is_valid_in(fy)) {
+            let history = u.renames.last().map(|last| {
+                let mut steps = Vec::new();
+                let mut previous = u.name.as_str();
+                for r in &u.renames {
+                    steps.push(format!("{previous}（〜{}）", FiscalYear(r.from_year.0 - 1).wareki()));
+                    previous = &r.name;
+                }
+                steps.push(format!("{}（{}〜）", last.name, last.from_year.wareki()));
+                steps.join(" → ")
+            });
+            let period = match (u.valid_from, u.valid_to) {
+                (None, None) => String::new(),
+                (f, t) => format!(
+                    "{}〜{}",
+                    f.map(|f| f.wareki()).unwrap_or_default(),
+                    t.map(|t| t.wareki()).unwrap_or_default()
+                ),
+            };
+            out.push(OrgNode {
+                depth,
+                level: u.level.ja().into(),
+                name: u.name_in(fy).into(),
+                path: chart.path(u.id, fy, NameView::AsReported),
+                code: u.code.clone(),
+                period,
+                history,
+                aliases: u.aliases.clone(),
+                merged_into: u.merged_into.as_ref().map(|m| {
+                    format!(
+                        "{}に「{}」へ統合",
+                        m.fiscal_year.wareki(),
+                        chart.display_name(m.into_id, m.fiscal_year, NameView::AsReported)
+                    )
+                }),
+            });
+            walk(chart, Some(u.id), depth + 1, fy, out);
+        }
+    }
+    walk(&chart, None, 0, fy, &mut out);
+    Ok(out)
+}

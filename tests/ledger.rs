@@ -348,3 +348,22 @@ fn figures_stay_with_the_unit_they_were_reported_under() {
     let current = summarize(&rows, &chart, &settings, &[], &opts);
     assert_eq!(current.groups[0].key, "財務部／課税課", "rolled up to today's unit on request");
 }
+
+#[test]
+fn backup_and_restore_round_trip_and_refuse_what_is_not_a_ledger() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    store.write(&author(), |tx| tx.add_unit(Level::Bureau, None, "総務部", None, None, None).map(|_| ())).unwrap();
+    let backup = t.path().join("backup.sqlite3");
+    store.backup_to(&backup).unwrap();
+    assert_eq!(store.backup_to(&backup).unwrap_err().code(), "conflict", "a backup never overwrites a file");
+    store.write(&author(), |tx| tx.add_unit(Level::Bureau, None, "財務部", None, None, None).map(|_| ())).unwrap();
+    let kept = store.restore_from(&backup).unwrap();
+    let names: Vec<String> = db::load_org_chart(store.conn()).unwrap().units().map(|u| u.name.clone()).collect();
+    assert_eq!(names, ["総務部"], "the ledger is as it was at the backup");
+    assert!(kept.exists(), "the replaced ledger is kept beside it");
+    let junk = t.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database").unwrap();
+    assert_eq!(store.restore_from(&junk).unwrap_err().code(), "validation");
+    assert_eq!(db::load_org_chart(store.conn()).unwrap().units().count(), 1, "a refused restore changes nothing");
+}

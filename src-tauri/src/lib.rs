@@ -2,6 +2,7 @@
 //! no parsing, no business rules here (see ARCHITECTURE.md).
 
 mod commands;
+mod editing;
 mod error;
 mod files;
 mod state;
@@ -25,6 +26,7 @@ pub fn run() {
                 let _ = w.set_focus();
             }
         }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
@@ -44,6 +46,15 @@ pub fn run() {
             files::import_history,
             files::returns_status,
             files::export_file,
+            editing::update_initiative,
+            editing::set_evaluation,
+            editing::settings,
+            editing::set_setting,
+            editing::backup,
+            editing::restore,
+            editing::org_tree,
+            editing::add_alias,
+            editing::rename_unit,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -197,6 +197,18 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(effects.contains("816.7") && effects.contains("817"), "{effects}");
     shot(&client, "4-detail").await;
 
+    // Edit the initiative: a status change with its date joins the history; an evaluation is recorded.
+    click(&client, "[data-testid=edit-open]").await;
+    let status = client.find(Locator::Css("[data-testid=edit-status]")).await.unwrap();
+    status.select_by_value("停止").await.unwrap();
+    type_into(&client, "[data-testid=edit-status-on]", "令和7年3月31日").await;
+    click(&client, "[data-testid=edit-save]").await;
+    let history = wait_text(&client, "[data-testid=status-history]", |t| t.contains("停止")).await;
+    assert!(history.contains("2025-03-31") && history.contains("運用中"), "both statuses with their dates: {history}");
+    client.find(Locator::Css("[data-testid=eval-grade]")).await.unwrap().select_by_value("B").await.unwrap();
+    click(&client, "[data-testid=eval-save]").await;
+    wait_text(&client, "body", |t| t.contains("の評価を B にしました")).await;
+
     // What the screen showed is what the ledger holds.
     let i = daicho::db::initiative_by_ledger_id(store.conn(), &ledger_id).unwrap();
     let saved = daicho::db::effects_of(store.conn(), i.id).unwrap();
@@ -247,6 +259,30 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let sheets = daicho::import::read_workbook(&std::fs::read(&path).unwrap()).unwrap();
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["部局別", "年度推移", "業務別", "検算", "累計", "費用対効果"]);
+
+    // 8. The organisation tree shows the year's names with their history; a setting changes the rounding rule.
+    click_text(&client, "button", "組織").await;
+    let tree = wait_text(&client, "[data-testid=org-tree]", |t| t.contains("こども部")).await;
+    assert!(tree.contains("子ども部（〜令和4年度） → こども部（令和5年度〜）"), "{tree}");
+    shot(&client, "8-org").await;
+    click_text(&client, "button", "設定").await;
+    let rule = wait_text(&client, "[data-testid=rounding-rule]", |t| t.contains("端数処理")).await;
+    assert!(rule.contains("行ごとに0.1時間単位で四捨五入"), "{rule}");
+    let mode = client.find(Locator::Css("[data-testid='setting-rounding.mode']")).await.unwrap();
+    mode.select_by_value("切り上げ").await.unwrap();
+    wait_text(&client, "[data-testid=rounding-rule]", |t| t.contains("切り上げ")).await;
+    assert_eq!(daicho::db::load_settings(store.conn()).unwrap().rounding.mode.label(), "切り上げ");
+    click(&client, "[data-testid=backup]").await;
+    let backed = wait_text(&client, "[data-testid=settings-message]", |t| t.contains("バックアップ")).await;
+    shot(&client, "9-settings").await;
+    let backup = std::fs::read_dir(&save_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("daicho_backup_"));
+    let backup = backup.expect("the backup file was written").path();
+    assert!(backed.contains(&backup.display().to_string()), "{backed}");
+    let copy = daicho::db::Store::open(&backup).unwrap();
+    assert!(copy.integrity_problems().unwrap().is_empty(), "the backup is a sound ledger");
 
     client.close().await.unwrap();
     drop(driver);

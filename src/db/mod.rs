@@ -173,6 +173,59 @@ pub(crate) fn constraint(e: rusqlite::Error, conflict: impl FnOnce() -> String) 
     }
 }
 
+impl Store {
+    /// Writes a consistent copy of the ledger to `target` (`VACUUM INTO`: safe while the app is open), replacing
+    /// nothing: the target must not exist yet.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        if target.exists() {
+            return Err(Error::Conflict(format!("{} はすでにあります。別の名前を指定してください", target.display())));
+        }
+        let path =
+            target.to_str().ok_or_else(|| Error::Invalid(format!("保存先の名前が読めません: {}", target.display())))?;
+        self.conn.execute("VACUUM INTO ?1", [path])?;
+        Ok(())
+    }
+
+    /// Replaces the ledger with a backup after checking it: it must open as a Daicho database with a schema this
+    /// version knows and pass the integrity check. The current file is kept beside it as `….before-restore`.
+    /// Returns the path of that kept copy.
+    pub fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
+        {
+            let candidate = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|_| Error::Invalid(format!("{} は台帳のバックアップとして開けません", backup.display())))?;
+            let version: i64 = candidate
+                .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+                .map_err(|_| Error::Invalid(format!("{} は Daicho の台帳ではありません", backup.display())))?;
+            if version > migrate::latest_version() {
+                return Err(Error::SchemaTooNew {
+                    path: backup.into(),
+                    found: version,
+                    known: migrate::latest_version(),
+                });
+            }
+            let ok: String = candidate.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(Error::Invalid(format!("{} は壊れています（integrity_check: {ok}）", backup.display())));
+            }
+        }
+        let kept = self.path.with_extension("sqlite3.before-restore");
+        let _ = std::fs::remove_file(&kept);
+        self.backup_to(&kept)?;
+        // Replace through a copy beside the target and a rename, then reopen (which migrates an older backup).
+        let staging = self.path.with_extension("sqlite3.restoring");
+        std::fs::copy(backup, &staging).map_err(|source| Error::Io { path: staging.clone(), source })?;
+        let path = self.path.clone();
+        let placeholder = Connection::open_in_memory()?;
+        drop(std::mem::replace(&mut self.conn, placeholder));
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        std::fs::rename(&staging, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        *self = Store::open(&path)?;
+        Ok(kept)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,10 @@ import type {
   AppInfo,
   Dashboard,
   EffectInputForm,
+  EvaluationForm,
+  InitiativeEdit,
+  OrgNode,
+  SettingsView,
   ExportRequest,
   FileReport,
   ImportRecord,
@@ -44,6 +48,15 @@ export const api = {
   returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),
   /** Builds the file, asks where to save it; the saved path, or null when cancelled. */
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
+  updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
+  setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
+  settings: () => invoke<SettingsView>("settings"),
+  setSetting: (key: string, value: string) => invoke<SettingsView>("set_setting", { key, value }),
+  backup: () => invoke<string | null>("backup"),
+  restore: () => invoke<string | null>("restore"),
+  orgTree: (fiscalYear: number) => invoke<OrgNode[]>("org_tree", { fiscalYear }),
+  addAlias: (unit: string, alias: string) => invoke<void>("add_alias", { unit, alias }),
+  renameUnit: (unit: string, newName: string, fiscalYear: number) => invoke<void>("rename_unit", { unit, newName, fiscalYear }),
   onImportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("import-progress", (e) => handler(e.payload)),
 };

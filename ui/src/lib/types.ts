@@ -218,3 +218,49 @@ export interface ExportRequest {
   prefill: boolean;
   format: "xlsx" | "csv-cp932" | "csv-utf8";
 }
+
+export interface InitiativeEdit {
+  ledger_id: string;
+  kind: string;
+  title: string;
+  tool: string | null;
+  vendor: string | null;
+  status: string;
+  status_on: string | null;
+  started_on: string | null;
+  scenarios: string | null;
+  owner: string | null;
+  notes: string | null;
+}
+
+export interface EvaluationForm {
+  ledger_id: string;
+  fiscal_year: number;
+  grade: string;
+  reason: string | null;
+  comment: string | null;
+}
+
+export interface SettingView {
+  key: string;
+  help: string;
+  value: string;
+  choices: string[];
+}
+
+export interface SettingsView {
+  settings: SettingView[];
+  rounding: string;
+}
+
+export interface OrgNode {
+  depth: number;
+  level: string;
+  name: string;
+  path: string;
+  code: string | null;
+  period: string;
+  history: string | null;
+  aliases: string[];
+  merged_into: string | null;
+}

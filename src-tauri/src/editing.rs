@@ -1,0 +1,167 @@
+//! Commands that change the ledger from the detail, settings and organisation screens.
+
+use chrono::Local;
+use daicho::db::{self, Author};
+use daicho::fiscal::{FiscalYear, parse_date};
+use daicho::ledger::{Evaluation, Grade, InitiativeFields, Kind, Status};
+use daicho::views;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+fn author() -> Author {
+    Author::os_user(Local::now().fixed_offset())
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError { code: "validation", message: message.into() }
+}
+
+fn text(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[derive(Deserialize)]
+pub struct InitiativeEdit {
+    pub ledger_id: String,
+    pub kind: String,
+    pub title: String,
+    pub tool: Option<String>,
+    pub vendor: Option<String>,
+    pub status: String,
+    /// The date the status changed, when it did (`2024/4/1`, `令和6年4月1日`…); today when empty.
+    pub status_on: Option<String>,
+    pub started_on: Option<String>,
+    pub scenarios: Option<String>,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[tauri::command]
+pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> ApiResult<views::InitiativeDetail> {
+    let mut store = state.store()?;
+    let i = db::initiative_by_ledger_id(store.conn(), &input.ledger_id)?;
+    let date = |v: Option<String>, what: &str| -> ApiResult<Option<chrono::NaiveDate>> {
+        text(v).map(|t| parse_date(&t).map_err(|e| invalid(format!("{what}: {e}")))).transpose()
+    };
+    let scenarios = text(input.scenarios)
+        .map(|s| s.parse::<i64>().map_err(|_| invalid(format!("シナリオ数「{s}」は0以上の整数で入力してください"))))
+        .transpose()?;
+    let fields = InitiativeFields {
+        ledger_id: Some(i.ledger_id.clone()),
+        kind: Kind::parse(&input.kind).ok_or_else(|| invalid(format!("区分は {} のいずれかです", Kind::choices())))?,
+        title: input.title,
+        unit_id: i.unit_id,
+        tool: text(input.tool),
+        vendor: text(input.vendor),
+        status: Status::parse(&input.status)
+            .ok_or_else(|| invalid(format!("状況は {} のいずれかです", Status::choices())))?,
+        started_on: date(input.started_on, "運用開始日")?,
+        scenario_count: scenarios,
+        owner: text(input.owner),
+        notes: text(input.notes),
+    };
+    let status_on = date(input.status_on, "状況が変わった日")?;
+    store.write(&author(), |tx| tx.update_initiative(i.id, &fields, status_on))?;
+    Ok(views::initiative_detail(&store, &input.ledger_id)?)
+}
+
+#[derive(Deserialize)]
+pub struct EvaluationForm {
+    pub ledger_id: String,
+    pub fiscal_year: i32,
+    pub grade: String,
+    pub reason: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[tauri::command]
+pub fn set_evaluation(state: State<'_, AppState>, input: EvaluationForm) -> ApiResult<views::InitiativeDetail> {
+    let mut store = state.store()?;
+    let i = db::initiative_by_ledger_id(store.conn(), &input.ledger_id)?;
+    let e = Evaluation {
+        fiscal_year: FiscalYear(input.fiscal_year),
+        grade: Grade::parse(&input.grade).ok_or_else(|| invalid("評価は A・B・C・D のいずれかです"))?,
+        reason: text(input.reason),
+        reviewer_comment: text(input.comment),
+    };
+    store.write(&author(), |tx| tx.set_evaluation(i.id, &e))?;
+    Ok(views::initiative_detail(&store, &input.ledger_id)?)
+}
+
+#[derive(Serialize)]
+pub struct SettingsView {
+    pub settings: Vec<views::SettingView>,
+    pub rounding: String,
+}
+
+#[tauri::command]
+pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
+    let (settings, rounding) = views::settings_view(&*state.store()?)?;
+    Ok(SettingsView { settings, rounding })
+}
+
+#[tauri::command]
+pub fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<SettingsView> {
+    let mut store = state.store()?;
+    store.write(&author(), |tx| tx.set_setting(&key, &value))?;
+    let (settings, rounding) = views::settings_view(&store)?;
+    Ok(SettingsView { settings, rounding })
+}
+
+/// Saves a copy of the ledger where the user chooses (or in `DAICHO_TEST_SAVE_DIR`).
+#[tauri::command]
+pub async fn backup(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
+    let name = format!("daicho_backup_{}.sqlite3", Local::now().format("%Y%m%d_%H%M"));
+    let path = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
+        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
+        None => app
+            .dialog()
+            .file()
+            .set_title("バックアップの保存先を選ぶ")
+            .set_file_name(&name)
+            .add_filter("台帳のバックアップ", &["sqlite3"])
+            .blocking_save_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else { return Ok(None) };
+    state.store()?.backup_to(&path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Replaces the ledger with a backup the user picks, after checking it; the current ledger is kept beside it.
+#[tauri::command]
+pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("戻すバックアップを選ぶ")
+        .add_filter("台帳のバックアップ", &["sqlite3"])
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok());
+    let Some(path) = picked else { return Ok(None) };
+    let kept = state.store()?.restore_from(&path)?;
+    Ok(Some(format!("{} から戻しました（元の台帳は {} に残しています）", path.display(), kept.display())))
+}
+
+#[tauri::command]
+pub fn org_tree(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec<views::OrgNode>> {
+    Ok(views::org_tree(&*state.store()?, FiscalYear(fiscal_year))?)
+}
+
+#[tauri::command]
+pub fn add_alias(state: State<'_, AppState>, unit: String, alias: String) -> ApiResult<()> {
+    let mut store = state.store()?;
+    let id = db::load_org_chart(store.conn())?.resolve(&unit, None)?;
+    Ok(store.write(&author(), |tx| tx.add_alias(id, &alias))?)
+}
+
+#[tauri::command]
+pub fn rename_unit(state: State<'_, AppState>, unit: String, new_name: String, fiscal_year: i32) -> ApiResult<()> {
+    let mut store = state.store()?;
+    let id = db::load_org_chart(store.conn())?.resolve(&unit, None)?;
+    Ok(store.write(&author(), |tx| tx.rename_unit(id, &new_name, FiscalYear(fiscal_year)))?)
+}
