@@ -7,7 +7,7 @@ mod error;
 mod files;
 mod state;
 
-use tauri::Manager;
+use tauri::{DragDropEvent, Emitter, Manager, WindowEvent};
 
 /// Builds and runs the app. Exits with a message when the ledger cannot be opened.
 pub fn run() {
@@ -30,6 +30,17 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .on_window_event(|window, event| {
+            // Files dropped on the window count as chosen by the user, like a dialog's answer; the import screen
+            // receives them and checks them first.
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<state::AppState>() {
+                    state.choose(paths);
+                }
+                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                let _ = window.emit("files-dropped", names);
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::load_demo,

@@ -57,6 +57,9 @@ export const api = {
   orgTree: (fiscalYear: number) => invoke<OrgNode[]>("org_tree", { fiscalYear }),
   addAlias: (unit: string, alias: string) => invoke<void>("add_alias", { unit, alias }),
   renameUnit: (unit: string, newName: string, fiscalYear: number) => invoke<void>("rename_unit", { unit, newName, fiscalYear }),
+  /** Files dropped on the window (already accepted by the shell as the user's choice). */
+  onFilesDropped: (handler: (paths: string[]) => void): Promise<UnlistenFn> =>
+    listen<string[]>("files-dropped", (e) => handler(e.payload)),
   onImportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("import-progress", (e) => handler(e.payload)),
 };
