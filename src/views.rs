@@ -17,6 +17,7 @@ use crate::report::{GroupBy, SummaryOptions, summarize};
 
 /// One row of the ledger screen.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerRow {
     pub ledger_id: String,
     pub kind: String,
@@ -28,6 +29,7 @@ pub struct LedgerRow {
     pub scenarios: Option<i64>,
     /// Hours of the fiscal year under the rounding rule (best basis), when the initiative has a figure that year.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<Decimal>,
     pub basis: Option<String>,
 }
@@ -66,40 +68,51 @@ pub fn ledger_rows(store: &Store, fy: FiscalYear) -> Result<Vec<LedgerRow>> {
 
 /// A labelled figure for charts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bar {
     pub label: String,
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub hours: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrendPoint {
     pub fiscal_year: i32,
     pub label: String,
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub target: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub actual: Decimal,
 }
 
 /// The dashboard of a fiscal year.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub fiscal_year: i32,
     pub label: String,
     /// Fiscal years that have figures, for the year picker.
     pub years: Vec<i32>,
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total_hours: Decimal,
     pub initiatives: usize,
     pub scenarios: i64,
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub target_hours: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub achievement_rate: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub person_years: Decimal,
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub yen: Decimal,
     pub by_bureau: Vec<Bar>,
     pub by_kind: Vec<Bar>,
@@ -168,13 +181,16 @@ pub fn dashboard(store: &Store, fy: FiscalYear) -> Result<Dashboard> {
 
 /// What the formula box shows while the user types.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FormulaCheck {
     pub ok: bool,
     pub canonical: Option<String>,
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub minutes: Option<Decimal>,
     /// Hours to two decimals, for display.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<Decimal>,
     /// The refusal: its message and the 0-based character it points at.
     pub error: Option<String>,
@@ -220,6 +236,7 @@ pub fn check_formula(text: &str, stated_hours: Option<Decimal>) -> FormulaCheck 
 
 /// One effect as the detail screen shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EffectView {
     pub fiscal_year: i32,
     pub fiscal_year_label: String,
@@ -227,8 +244,10 @@ pub struct EffectView {
     pub formula: Option<String>,
     pub canonical: Option<String>,
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub computed_hours: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub stated_hours: Option<Decimal>,
     pub check: Option<String>,
     pub reported_under: String,
@@ -237,6 +256,7 @@ pub struct EffectView {
 
 /// The detail screen of one initiative.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InitiativeDetail {
     pub initiative: Initiative,
     pub unit: String,
@@ -289,6 +309,7 @@ pub fn unit_paths(store: &Store, fy: FiscalYear) -> Result<Vec<String>> {
 
 /// The labels the forms offer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Choices {
     pub kinds: Vec<&'static str>,
     pub statuses: Vec<&'static str>,
@@ -305,6 +326,7 @@ pub fn choices() -> Choices {
 
 /// Whether a section has returned its survey for a fiscal year.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReturnStatus {
     pub section: String,
     pub returned: bool,
@@ -338,6 +360,7 @@ pub fn returns_status(store: &Store, fy: FiscalYear) -> Result<Vec<ReturnStatus>
 
 /// One setting as the settings screen shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SettingView {
     pub key: &'static str,
     pub help: &'static str,
@@ -367,6 +390,7 @@ pub fn settings_view(store: &Store) -> Result<(Vec<SettingView>, String)> {
 
 /// One unit of the organisation tree.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OrgNode {
     pub depth: usize,
     pub level: String,

@@ -30,6 +30,7 @@ fn decimal(text: &Option<String>) -> ApiResult<Option<Decimal>> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     pub db_path: String,
     pub initiatives: usize,
@@ -85,6 +86,7 @@ pub fn unit_paths(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NewInitiative {
     pub unit: String,
     pub kind: String,
@@ -117,6 +119,7 @@ pub fn add_initiative(state: State<'_, AppState>, input: NewInitiative) -> ApiRe
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EffectInputForm {
     pub ledger_id: String,
     pub fiscal_year: i32,

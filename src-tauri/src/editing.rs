@@ -25,6 +25,7 @@ fn text(v: Option<String>) -> Option<String> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InitiativeEdit {
     pub ledger_id: String,
     pub kind: String,
@@ -70,6 +71,7 @@ pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> A
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EvaluationForm {
     pub ledger_id: String,
     pub fiscal_year: i32,
@@ -93,6 +95,7 @@ pub fn set_evaluation(state: State<'_, AppState>, input: EvaluationForm) -> ApiR
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SettingsView {
     pub settings: Vec<views::SettingView>,
     pub rounding: String,

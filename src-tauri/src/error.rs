@@ -4,8 +4,13 @@
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ApiError {
     /// One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `internal`.
+    #[cfg_attr(
+        test,
+        ts(type = "\"validation\" | \"not_found\" | \"conflict\" | \"io\" | \"incompatible\" | \"internal\"")
+    )]
     pub code: &'static str,
     pub message: String,
 }

@@ -63,7 +63,8 @@ pub async fn pick_returns(app: AppHandle, state: State<'_, AppState>) -> ApiResu
 
 /// Progress of a run over several files, sent as the `import-progress` event.
 #[derive(Clone, Serialize)]
-struct Progress {
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub(crate) struct Progress {
     done: usize,
     total: usize,
     file: String,
@@ -118,6 +119,7 @@ pub fn returns_status(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult
 
 /// What to export.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ExportRequest {
     /// `template`, `ledger` or a report: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`, `all`.
     pub what: String,

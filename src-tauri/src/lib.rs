@@ -1,6 +1,7 @@
 //! 台帳 (Daicho) desktop shell. Thin by design: every command calls the `daicho` library in a few lines; no SQL,
 //! no parsing, no business rules here (see ARCHITECTURE.md).
 
+mod bindings;
 mod commands;
 mod editing;
 mod error;

@@ -25,6 +25,7 @@ impl Action {
 
 /// One audit row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
@@ -32,7 +33,10 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: String,
     pub entity_key: String,
+    /// The record before and after the change, as JSON.
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub before: Option<serde_json::Value>,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub after: Option<serde_json::Value>,
 }
 

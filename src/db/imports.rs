@@ -9,6 +9,7 @@ use crate::fiscal::FiscalYear;
 
 /// A committed import.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRecord {
     pub id: i64,
     pub file_name: String,

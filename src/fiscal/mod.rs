@@ -27,6 +27,7 @@ pub enum FiscalError {
 /// 年度: the fiscal year that starts on 1 April of `self.0`. 2023年度 = 2023-04-01 … 2024-03-31.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FiscalYear(pub i32);
 
 impl FiscalYear {

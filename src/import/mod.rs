@@ -30,6 +30,7 @@ use crate::survey::Column;
 /// What a row does to the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Outcome {
     Created,
     Updated,
@@ -48,6 +49,7 @@ impl Outcome {
 
 /// One field's change, as shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldChange {
     pub field: String,
     pub before: String,
@@ -64,6 +66,7 @@ enum Target {
 
 /// The plan for one row.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowPlan {
     pub row: usize,
     /// The 管理番号, or `None` for an initiative the import will create.
@@ -85,6 +88,7 @@ pub struct RowPlan {
 
 /// Everything known about one file: where its table is, what each row would do, and every problem.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileReport {
     pub file: String,
     pub sha256: String,

@@ -16,6 +16,7 @@ use crate::survey::{Column, column_letters};
 
 /// A problem with a cell or a row: where, what, and what the cell held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     pub file: String,
     pub sheet: String,

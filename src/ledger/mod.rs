@@ -18,6 +18,7 @@ macro_rules! label_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $label:literal $(| $syn:literal)*),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $label)] $variant),+
         }
@@ -116,6 +117,7 @@ impl Basis {
 
 /// 取組: one RPA scenario, AI-OCR rollout or other measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Initiative {
     pub id: i64,
     /// 管理番号, e.g. `R5-0012`: stable, unique, shown to users.
@@ -153,6 +155,7 @@ pub struct InitiativeFields {
 
 /// One entry of an initiative's status history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusChange {
     pub status: Status,
     pub changed_on: NaiveDate,
@@ -161,6 +164,7 @@ pub struct StatusChange {
 
 /// 評価 for one fiscal year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evaluation {
     pub fiscal_year: FiscalYear,
     pub grade: Grade,

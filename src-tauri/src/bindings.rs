@@ -1,0 +1,75 @@
+//! The TypeScript declarations of everything the UI sends and receives, generated from the Rust types with ts-rs
+//! into `ui/src/lib/bindings.ts`. The test below is the drift check: it fails when the committed file differs from
+//! what the Rust types give. `UPDATE_BINDINGS=1 cargo test -p daicho-app bindings` rewrites the file.
+
+#[cfg(test)]
+mod tests {
+    use ts_rs::{Config, TS};
+
+    /// One `export type` per type, in a fixed order, numbers for 64-bit integers (JSON carries them as numbers).
+    fn generate() -> String {
+        let cfg = Config::new().with_large_int("number");
+        let mut out = String::from(
+            "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run\n\
+             // `UPDATE_BINDINGS=1 cargo test -p daicho-app bindings` after changing a type.\n\n",
+        );
+        macro_rules! decl {
+            ($($t:ty),+ $(,)?) => {
+                $( out.push_str(&format!("export {}\n\n", <$t as TS>::decl(&cfg))); )+
+            };
+        }
+        decl!(
+            crate::error::ApiError,
+            crate::commands::AppInfo,
+            crate::commands::NewInitiative,
+            crate::commands::EffectInputForm,
+            crate::files::Progress,
+            crate::files::ExportRequest,
+            crate::editing::InitiativeEdit,
+            crate::editing::EvaluationForm,
+            crate::editing::SettingsView,
+            daicho::fiscal::FiscalYear,
+            daicho::ledger::Kind,
+            daicho::ledger::Status,
+            daicho::ledger::Basis,
+            daicho::ledger::Grade,
+            daicho::ledger::Initiative,
+            daicho::ledger::StatusChange,
+            daicho::ledger::Evaluation,
+            daicho::db::AuditEntry,
+            daicho::db::ImportRecord,
+            daicho::views::Choices,
+            daicho::views::LedgerRow,
+            daicho::views::Bar,
+            daicho::views::TrendPoint,
+            daicho::views::Dashboard,
+            daicho::views::FormulaCheck,
+            daicho::views::EffectView,
+            daicho::views::InitiativeDetail,
+            daicho::views::ReturnStatus,
+            daicho::views::SettingView,
+            daicho::views::OrgNode,
+            daicho::import::Outcome,
+            daicho::import::FieldChange,
+            daicho::import::Problem,
+            daicho::import::RowPlan,
+            daicho::import::FileReport,
+        );
+        out.trim_end().to_string() + "\n"
+    }
+
+    #[test]
+    fn bindings_match_the_rust_types() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let generated = generate();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/lib/bindings.ts is out of date with the Rust types: run `UPDATE_BINDINGS=1 cargo test -p daicho-app bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,176 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run
+// `UPDATE_BINDINGS=1 cargo test -p daicho-app bindings` after changing a type.
+
+export type ApiError = { 
+/**
+ * One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `internal`.
+ */
+code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "internal", message: string, };
+
+export type AppInfo = { db_path: string, initiatives: number, organisation_name: string, 
+/**
+ * The fiscal year to open on: the latest with figures, or the current one.
+ */
+fiscal_year: number, choices: Choices, };
+
+export type NewInitiative = { unit: string, kind: string, title: string, tool: string | null, status: string, fiscal_year: number, };
+
+export type EffectInputForm = { ledger_id: string, fiscal_year: number, basis: string, formula: string | null, stated_hours: string | null, note: string | null, };
+
+export type Progress = { done: number, total: number, file: string, };
+
+export type ExportRequest = { 
+/**
+ * `template`, `ledger` or a report: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`, `all`.
+ */
+what: string, fiscal_year: number, 
+/**
+ * 部局 (or 部局/課) for the template and the ledger export.
+ */
+scope: string | null, prefill: boolean, 
+/**
+ * `xlsx`, `csv-cp932` or `csv-utf8`.
+ */
+format: string, };
+
+export type InitiativeEdit = { ledger_id: string, kind: string, title: string, tool: string | null, vendor: string | null, status: string, 
+/**
+ * The date the status changed, when it did (`2024/4/1`, `令和6年4月1日`…); today when empty.
+ */
+status_on: string | null, started_on: string | null, scenarios: string | null, owner: string | null, notes: string | null, };
+
+export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, };
+
+export type SettingsView = { settings: Array<SettingView>, rounding: string, };
+
+export type FiscalYear = number;
+
+export type Kind = "RPA" | "AI-OCR" | "RPA+AI-OCR" | "その他";
+
+export type Status = "検討中" | "開発中" | "試行中" | "運用中" | "停止" | "廃止";
+
+export type Basis = "試算" | "試行" | "実績";
+
+export type Grade = "A" | "B" | "C" | "D";
+
+export type Initiative = { id: number, 
+/**
+ * 管理番号, e.g. `R5-0012`: stable, unique, shown to users.
+ */
+ledger_id: string, kind: Kind, 
+/**
+ * 業務名
+ */
+title: string, 
+/**
+ * The owning unit (a 部局, 課 or 係).
+ */
+unit_id: number, tool: string | null, vendor: string | null, status: Status, started_on: string | null, scenario_count: number | null, owner: string | null, notes: string | null, };
+
+export type StatusChange = { status: Status, changed_on: string, note: string | null, };
+
+export type Evaluation = { fiscal_year: FiscalYear, grade: Grade, reason: string | null, 
+/**
+ * 所見: the DX section's reviewing comment.
+ */
+reviewer_comment: string | null, };
+
+export type AuditEntry = { id: number, at: string, actor: string, action: string, entity: string, entity_key: string, 
+/**
+ * The record before and after the change, as JSON.
+ */
+before: unknown, after: unknown, };
+
+export type ImportRecord = { id: number, file_name: string, sha256: string, at: string, actor: string, created: number, updated: number, unchanged: number, warnings: Array<string>, };
+
+export type Choices = { kinds: Array<string>, statuses: Array<string>, bases: Array<string>, };
+
+export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau: string, section: string, tool: string, status: string, scenarios: number | null, 
+/**
+ * Hours of the fiscal year under the rounding rule (best basis), when the initiative has a figure that year.
+ */
+hours: number | null, basis: string | null, };
+
+export type Bar = { label: string, hours: number, };
+
+export type TrendPoint = { fiscal_year: number, label: string, target: number | null, actual: number, };
+
+export type Dashboard = { fiscal_year: number, label: string, 
+/**
+ * Fiscal years that have figures, for the year picker.
+ */
+years: Array<number>, total_hours: number, initiatives: number, scenarios: number, target_hours: number | null, achievement_rate: number | null, person_years: number, yen: number, by_bureau: Array<Bar>, by_kind: Array<Bar>, trend: Array<TrendPoint>, 
+/**
+ * The ten initiatives saving the most hours.
+ */
+top: Array<LedgerRow>, rounding: string, };
+
+export type FormulaCheck = { ok: boolean, canonical: string | null, minutes: number | null, 
+/**
+ * Hours to two decimals, for display.
+ */
+hours: number | null, 
+/**
+ * The refusal: its message and the 0-based character it points at.
+ */
+error: string | null, position: number | null, 
+/**
+ * How the stated hours (typed beside the formula) compare: `一致` or the difference.
+ */
+stated: string | null, };
+
+export type EffectView = { fiscal_year: number, fiscal_year_label: string, basis: string, formula: string | null, canonical: string | null, computed_hours: number | null, stated_hours: number | null, check: string | null, reported_under: string, note: string | null, };
+
+export type InitiativeDetail = { initiative: Initiative, unit: string, effects: Array<EffectView>, status_history: Array<StatusChange>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, };
+
+export type ReturnStatus = { section: string, returned: boolean, at: string | null, file: string | null, };
+
+export type SettingView = { key: string, help: string, value: string, 
+/**
+ * The accepted values, when the setting is a choice.
+ */
+choices: Array<string>, };
+
+export type OrgNode = { depth: number, level: string, name: string, path: string, code: string | null, period: string, 
+/**
+ * 子ども部（〜令和4年度） → こども部（令和5年度〜）
+ */
+history: string | null, aliases: Array<string>, merged_into: string | null, };
+
+export type Outcome = "created" | "updated" | "unchanged";
+
+export type FieldChange = { field: string, before: string, after: string, };
+
+export type Problem = { file: string, sheet: string, 
+/**
+ * Excel's row number (1-based); 0 for a problem with the file as a whole.
+ */
+row: number, 
+/**
+ * `C列「課」`, or empty for a problem with the row as a whole.
+ */
+column: string, message: string, 
+/**
+ * The cell's text as the department typed it.
+ */
+original: string | null, };
+
+export type RowPlan = { row: number, 
+/**
+ * The 管理番号, or `None` for an initiative the import will create.
+ */
+ledger_id: string | null, title: string, fiscal_year: number, basis: string | null, outcome: Outcome, changes: Array<FieldChange>, };
+
+export type FileReport = { file: string, sha256: string, sheet: string | null, 
+/**
+ * Excel's row number of the header.
+ */
+header_row: number | null, rows: Array<RowPlan>, errors: Array<Problem>, warnings: Array<Problem>, 
+/**
+ * Set when a file with the same content was imported before: nothing to do.
+ */
+already_imported: ImportRecord | null, 
+/**
+ * Set once the plan was committed.
+ */
+committed: ImportRecord | null, };
