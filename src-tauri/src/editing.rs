@@ -168,3 +168,21 @@ pub fn rename_unit(state: State<'_, AppState>, unit: String, new_name: String, f
     let id = db::load_org_chart(store.conn())?.resolve(&unit, None)?;
     Ok(store.write(&author(), |tx| tx.rename_unit(id, &new_name, FiscalYear(fiscal_year)))?)
 }
+
+/// Merges units into another from a fiscal year on (their initiatives move; past figures stay where reported).
+#[tauri::command]
+pub fn merge_units(state: State<'_, AppState>, units: Vec<String>, into: String, fiscal_year: i32) -> ApiResult<()> {
+    let mut store = state.store()?;
+    let chart = db::load_org_chart(store.conn())?;
+    let fy = FiscalYear(fiscal_year);
+    let target = chart.resolve(&into, Some(fy))?;
+    let from = units
+        .iter()
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| chart.resolve(u, Some(FiscalYear(fiscal_year - 1))))
+        .collect::<daicho::Result<Vec<i64>>>()?;
+    if from.is_empty() {
+        return Err(invalid("統合元の組織を入力してください"));
+    }
+    Ok(store.write(&author(), |tx| tx.merge_units(&from, target, fy))?)
+}

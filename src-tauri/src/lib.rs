@@ -67,6 +67,7 @@ pub fn run() {
             editing::org_tree,
             editing::add_alias,
             editing::rename_unit,
+            editing::merge_units,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

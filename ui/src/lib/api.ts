@@ -58,6 +58,7 @@ export const api = {
   addAlias: (unit: string, alias: string) => invoke<void>("add_alias", { unit, alias }),
   renameUnit: (unit: string, newName: string, fiscalYear: number) => invoke<void>("rename_unit", { unit, newName, fiscalYear }),
   /** Files dropped on the window (already accepted by the shell as the user's choice). */
+  mergeUnits: (units: string[], into: string, fiscalYear: number) => invoke<void>("merge_units", { units, into, fiscalYear }),
   onFilesDropped: (handler: (paths: string[]) => void): Promise<UnlistenFn> =>
     listen<string[]>("files-dropped", (e) => handler(e.payload)),
   onImportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
