@@ -31,6 +31,10 @@ pub struct LedgerRow {
     #[serde(with = "rust_decimal::serde::float_option")]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<Decimal>,
+    /// Exact minutes of that figure (before rounding).
+    #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub minutes: Option<Decimal>,
     pub basis: Option<String>,
 }
 
@@ -58,6 +62,7 @@ pub fn ledger_rows(store: &Store, fy: FiscalYear) -> Result<Vec<LedgerRow>> {
                 status: i.status.label().into(),
                 scenarios: i.scenario_count,
                 hours: line.map(|l| settings.rounding.hours(l.minutes / Decimal::from(60))),
+                minutes: line.map(|l| l.minutes),
                 basis: line.map(|l| l.basis.label().to_string()),
                 title: i.title,
                 ledger_id: i.ledger_id,

@@ -1,6 +1,6 @@
 //! Writing the organisation chart (組織.xlsx) in the layout `daicho org import` reads.
 
-use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+use rust_xlsxwriter::Workbook;
 
 use super::xlsx;
 use crate::error::Result;
@@ -13,8 +13,8 @@ use crate::org::OrgChart;
 pub fn write_org(chart: &OrgChart, fy: Option<FiscalYear>) -> Result<(Vec<u8>, usize)> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("組織").map_err(xlsx)?;
-    let base = Format::new().set_font_name("游ゴシック").set_font_size(10);
-    let header = base.clone().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin);
+    let base = super::base_format();
+    let header = super::header_format();
     for (i, c) in OrgColumn::ALL.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, c.title(), &header).map_err(xlsx)?;
         ws.set_column_width(i as u16, if *c == OrgColumn::Aliases { 36.0 } else { 16.0 }).map_err(xlsx)?;

@@ -4,8 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart, ChartFont, ChartLegendPosition, ChartType, Color, Format, FormatAlign, FormatBorder, Formula, Workbook,
-    Worksheet,
+    Chart, ChartFont, ChartLegendPosition, ChartType, Color, Format, FormatBorder, Formula, Workbook, Worksheet,
 };
 
 use super::xlsx;
@@ -13,7 +12,7 @@ use crate::error::Result;
 use crate::report::{ChartKind, ColumnKind, ReportTable, RowKind, Value};
 use crate::survey::column_letters;
 
-const FONT: &str = "游ゴシック";
+use super::FONT;
 /// Rows above the header: title, subtitle, a blank line.
 const HEADER_ROW: u32 = 3;
 /// Excel's SUM takes at most 255 arguments.
@@ -50,18 +49,11 @@ struct Styles {
 }
 
 fn styles() -> Styles {
-    let base = Format::new().set_font_name(FONT).set_font_size(10);
+    let base = super::base_format();
     Styles {
         title: base.clone().set_bold().set_font_size(14),
         subtitle: base.clone().set_font_size(10).set_font_color(Color::RGB(0x404040)),
-        header: base
-            .clone()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_background_color(Color::RGB(0xDDEBF7))
-            .set_border(FormatBorder::Thin),
+        header: super::header_format(),
         note: base.clone().set_font_size(9),
         base,
     }

@@ -17,7 +17,6 @@ use crate::ledger::{Basis, Kind, Status};
 use crate::org::{Level, NameView, OrgChart};
 use crate::survey::{ANSWER_SHEET, Column, HELPER_TITLE, INSTRUCTIONS_SHEET, column_letters};
 
-const FONT: &str = "游ゴシック";
 const LIST_SHEET: &str = "リスト";
 /// Rows prepared for input (validation and the helper formula) below the prefilled ones.
 const SPARE_ROWS: u32 = 100;
@@ -142,16 +141,9 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new().set_font_name(FONT).set_font_size(10);
+    let base = super::base_format();
     Formats {
-        header: base
-            .clone()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_background_color(Color::RGB(0xDDEBF7))
-            .set_border(FormatBorder::Thin),
+        header: super::header_format(),
         input: base.clone().set_unlocked(),
         date: base.clone().set_unlocked().set_num_format("yyyy/m/d"),
         number: base.clone().set_unlocked().set_num_format("#,##0.##"),

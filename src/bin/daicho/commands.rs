@@ -621,22 +621,6 @@ fn edit(mut store: Store, a: EditArgs) -> Result<()> {
     Ok(())
 }
 
-/// Each initiative's best-basis minutes in a fiscal year, under the adoption rule.
-fn year_minutes(store: &Store, fy: FiscalYear) -> Result<std::collections::HashMap<i64, Decimal>> {
-    let settings = db::load_settings(store.conn())?;
-    let rows = db::effects_in_year(store.conn(), Some(fy))?;
-    let mut best: std::collections::HashMap<i64, (u8, Decimal)> = std::collections::HashMap::new();
-    for r in rows {
-        let p = r.effect.basis.preference();
-        let m = r.effect.adopted_minutes(settings.adopt);
-        let e = best.entry(r.effect.initiative_id).or_insert((p, m));
-        if p < e.0 {
-            *e = (p, m);
-        }
-    }
-    Ok(best.into_iter().map(|(k, (_, m))| (k, m)).collect())
-}
-
 fn list(store: Store, a: ListArgs) -> Result<()> {
     let chart = db::load_org_chart(store.conn())?;
     let unit_ids = match &a.bureau {
@@ -654,8 +638,14 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
     };
     let filter = InitiativeFilter { fiscal_year: a.fy, unit_ids, kind: a.kind, status: a.status };
     let items = db::list_initiatives(store.conn(), &filter)?;
-    let minutes = match a.fy {
-        Some(fy) => Some(year_minutes(&store, fy)?),
+    // The year's figure of each initiative (best basis, adoption rule), as the app's ledger shows it.
+    let minutes: Option<std::collections::HashMap<String, Decimal>> = match a.fy {
+        Some(fy) => Some(
+            daicho::views::ledger_rows(&store, fy)?
+                .into_iter()
+                .filter_map(|r| r.minutes.map(|m| (r.ledger_id, m)))
+                .collect(),
+        ),
         None => None,
     };
     if a.json {
@@ -664,7 +654,7 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
             .map(|i| {
                 let mut v = serde_json::to_value(i).unwrap_or_default();
                 v["unit"] = json!(chart.path(i.unit_id, a.fy.unwrap_or(FiscalYear(i32::MAX)), NameView::Current));
-                if let Some(m) = minutes.as_ref().and_then(|m| m.get(&i.id)) {
+                if let Some(m) = minutes.as_ref().and_then(|m| m.get(&i.ledger_id)) {
                     v["minutes"] = number::json(*m);
                 }
                 v
@@ -698,7 +688,7 @@ fn list(store: Store, a: ListArgs) -> Result<()> {
             i.scenario_count.map_or(String::new(), |n| n.to_string()),
         ];
         if let Some(m) = &minutes {
-            let v = m.get(&i.id).copied().unwrap_or_default();
+            let v = m.get(&i.ledger_id).copied().unwrap_or_default();
             total += v;
             row.push(hours_text(v));
         }

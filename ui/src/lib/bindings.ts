@@ -89,7 +89,11 @@ export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau
 /**
  * Hours of the fiscal year under the rounding rule (best basis), when the initiative has a figure that year.
  */
-hours: number | null, basis: string | null, };
+hours: number | null, 
+/**
+ * Exact minutes of that figure (before rounding).
+ */
+minutes: number | null, basis: string | null, };
 
 export type Bar = { label: string, hours: number, };
 

@@ -13,6 +13,7 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   status: "運用中",
   scenarios: 2,
   hours: 100,
+  minutes: 6000,
   basis: "実績",
   ...over,
 });
