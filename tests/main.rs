@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod durability;
 mod fiscal;
 mod formula;
 mod import;
