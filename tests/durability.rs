@@ -18,9 +18,10 @@ fn big_return(path: &std::path::Path) {
     }
     for i in 0..ROWS {
         let r = i as u32 + 1;
-        for (c, v) in ["総務部", "人事課", "RPA", &format!("定型業務{i:04}"), "2024", "実績", &format!("5分×{}件", 100 + i)]
-            .iter()
-            .enumerate()
+        for (c, v) in
+            ["総務部", "人事課", "RPA", &format!("定型業務{i:04}"), "2024", "実績", &format!("5分×{}件", 100 + i)]
+                .iter()
+                .enumerate()
         {
             ws.write_string(r, c as u16, *v).unwrap();
         }

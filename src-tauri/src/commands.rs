@@ -38,6 +38,8 @@ pub struct AppInfo {
     /// The fiscal year to open on: the latest with figures, or the current one.
     pub fiscal_year: i32,
     pub choices: views::Choices,
+    /// Set when the ledger file is on a network share or in a synced or roaming folder.
+    pub storage_warning: Option<String>,
 }
 
 #[tauri::command]
@@ -51,6 +53,7 @@ pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
         organisation_name: db::load_settings(store.conn())?.organisation_name,
         fiscal_year: years.last().copied().unwrap_or(current),
         choices: views::choices(),
+        storage_warning: db::location_warning_for(store.path()),
     })
 }
 

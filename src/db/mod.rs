@@ -10,6 +10,7 @@ mod cost;
 mod effect;
 mod imports;
 mod initiative;
+mod location;
 mod migrate;
 mod org;
 mod settings;
@@ -31,6 +32,7 @@ pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, retur
 pub use initiative::{
     InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, list_initiatives, status_history,
 };
+pub use location::{location_warning, warning_for as location_warning_for};
 pub use org::load_org_chart;
 pub use settings::load_settings;
 pub use target::targets;

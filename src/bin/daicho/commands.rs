@@ -262,6 +262,9 @@ fn open(cli_db: Option<std::path::PathBuf>) -> Result<Store> {
         Some(p) => p,
         None => db::default_path()?,
     };
+    if let Some(warning) = db::location_warning_for(&path) {
+        eprintln!("警告: {warning}");
+    }
     Store::open(&path)
 }
 

@@ -11,7 +11,11 @@ export type AppInfo = { db_path: string, initiatives: number, organisation_name:
 /**
  * The fiscal year to open on: the latest with figures, or the current one.
  */
-fiscal_year: number, choices: Choices, };
+fiscal_year: number, choices: Choices, 
+/**
+ * Set when the ledger file is on a network share or in a synced or roaming folder.
+ */
+storage_warning: string | null, };
 
 export type NewInitiative = { unit: string, kind: string, title: string, tool: string | null, status: string, fiscal_year: number, };
 
