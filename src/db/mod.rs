@@ -45,6 +45,14 @@ pub fn latest_schema_version() -> i64 {
     migrate::latest_version()
 }
 
+/// Creates a database at an earlier schema version, as an older Daicho left it. For the migration tests only.
+#[doc(hidden)]
+pub fn create_at_schema_version(path: &Path, version: i64) -> Result<()> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate_to(&mut conn, path, version)
+}
+
 /// The file name of the database in the app-data folder.
 pub const DB_FILE_NAME: &str = "daicho.sqlite3";
 
