@@ -255,3 +255,23 @@ fn check_reports_integrity_and_the_verification_list() {
     );
     assert_eq!(v["items"][1]["difference_minutes"], serde_json::json!(7000), "49,000 − 42,000 minutes");
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let t = TestDir::new();
+    t.ok(&["org", "add", "総務部"]);
+    let backup = t.path().join("backup.sqlite3");
+    let out = t.ok(&["backup", "-o", backup.to_str().unwrap()]);
+    assert!(out.contains("バックアップを作りました"), "{out}");
+    let err = t.fails(&["backup", "-o", backup.to_str().unwrap()], 4);
+    assert!(err.contains("すでにあります"), "a backup never overwrites: {err}");
+    t.ok(&["org", "add", "財務部"]);
+    let out = t.ok(&["restore", backup.to_str().unwrap()]);
+    assert!(out.contains("から台帳を戻しました") && out.contains("before-restore"), "{out}");
+    let tree = t.ok(&["org", "list"]);
+    assert!(tree.contains("総務部") && !tree.contains("財務部"), "the ledger is as it was at the backup: {tree}");
+    let junk = t.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a ledger").unwrap();
+    let err = t.fails(&["restore", junk.to_str().unwrap()], 2);
+    assert!(err.contains("バックアップとして開けません") || err.contains("Daicho の台帳ではありません"), "{err}");
+}

@@ -313,6 +313,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Import(a) => return import(open(db_path)?, a),
         Command::Returns { fy, json } => returns(open(db_path)?, fy, json)?,
+        Command::Backup { output } => {
+            let store = open(db_path)?;
+            store.backup_to(&output)?;
+            emit(&format!("バックアップを作りました: {}", output.display()));
+        }
+        Command::Restore { file } => {
+            let mut store = open(db_path)?;
+            let kept = store.restore_from(&file)?;
+            emit(&format!("{} から台帳を戻しました（元の台帳は {} に残しています）", file.display(), kept.display()));
+        }
         Command::Demo => {
             let mut store = open(db_path)?;
             let stats = store.write(&author(), daicho::demo::populate)?;
