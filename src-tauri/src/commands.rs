@@ -1,7 +1,7 @@
 //! The commands the UI calls. Each is a few lines: parse the arguments, call the library, return its result.
 
 use chrono::Local;
-use daicho::db::{self, Author};
+use daicho::db;
 use daicho::fiscal::FiscalYear;
 use daicho::ledger::{Basis, EffectInput, InitiativeFields, Kind, NewEffect, Status};
 use daicho::views;
@@ -9,16 +9,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
-
-fn author() -> Author {
-    Author::os_user(Local::now().fixed_offset())
-}
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError { code: "validation", message: message.into() }
-}
+use crate::error::{ApiResult, invalid};
+use crate::state::{AppState, author};
 
 fn decimal(text: &Option<String>) -> ApiResult<Option<Decimal>> {
     match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {

@@ -1,7 +1,7 @@
 //! Commands that change the ledger from the detail, settings and organisation screens.
 
 use chrono::Local;
-use daicho::db::{self, Author};
+use daicho::db;
 use daicho::fiscal::{FiscalYear, parse_date};
 use daicho::ledger::{Evaluation, Grade, InitiativeFields, Kind, Status};
 use daicho::views;
@@ -9,16 +9,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
-
-fn author() -> Author {
-    Author::os_user(Local::now().fixed_offset())
-}
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError { code: "validation", message: message.into() }
-}
+use crate::error::{ApiResult, invalid};
+use crate::state::{AppState, author};
 
 fn text(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())

@@ -22,3 +22,8 @@ impl From<daicho::Error> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Refused input, with the Japanese message that says what to fix.
+pub fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError { code: "validation", message: message.into() }
+}

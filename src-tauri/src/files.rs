@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use chrono::Local;
-use daicho::db::Author;
 use daicho::export::csv::CsvEncoding;
 use daicho::fiscal::FiscalYear;
 use daicho::import::FileReport;
@@ -20,13 +19,9 @@ use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::state::{AppState, author};
 
 const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
-
-fn author() -> Author {
-    Author::os_user(Local::now().fixed_offset())
-}
 
 fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
     daicho::Error::Io { path: path.to_path_buf(), source: e }.into()

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
-use daicho::db::Store;
+use daicho::db::{Author, Store};
 
 use crate::error::ApiError;
 
@@ -54,4 +54,9 @@ impl AppState {
             .lock()
             .map_err(|_| ApiError { code: "internal", message: "台帳を開けません（内部エラー）".into() })
     }
+}
+
+/// The author of a change made in the app: the OS user, now. The only place the shell reads the clock for writes.
+pub fn author() -> Author {
+    Author::os_user(chrono::Local::now().fixed_offset())
 }
