@@ -342,7 +342,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
             if let Some((end, status)) = p.ends {
                 if fy == end {
                     let i = crate::db::find_initiative(tx.conn(), p.id)?;
-                    let fields = InitiativeFields { ledger_id: Some(i.ledger_id.clone()), status, ..fields_of(&i) };
+                    let fields = InitiativeFields { status, ..i.fields() };
                     tx.update_initiative(p.id, &fields, Some(fy.first_day()))?;
                 }
                 if fy >= end {
@@ -431,20 +431,4 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
         }
     }
     Ok(stats)
-}
-
-fn fields_of(i: &crate::ledger::Initiative) -> InitiativeFields {
-    InitiativeFields {
-        ledger_id: Some(i.ledger_id.clone()),
-        kind: i.kind,
-        title: i.title.clone(),
-        unit_id: i.unit_id,
-        tool: i.tool.clone(),
-        vendor: i.vendor.clone(),
-        status: i.status,
-        started_on: i.started_on,
-        scenario_count: i.scenario_count,
-        owner: i.owner.clone(),
-        notes: i.notes.clone(),
-    }
 }

@@ -416,31 +416,14 @@ pub fn org_tree(store: &Store, fy: FiscalYear) -> Result<Vec<OrgNode>> {
     let mut out = Vec::new();
     fn walk(chart: &crate::org::OrgChart, parent: Option<i64>, depth: usize, fy: FiscalYear, out: &mut Vec<OrgNode>) {
         for u in chart.children(parent).filter(|u| u.is_valid_in(fy)) {
-            let history = u.renames.last().map(|last| {
-                let mut steps = Vec::new();
-                let mut previous = u.name.as_str();
-                for r in &u.renames {
-                    steps.push(format!("{previous}（〜{}）", FiscalYear(r.from_year.0 - 1).wareki()));
-                    previous = &r.name;
-                }
-                steps.push(format!("{}（{}〜）", last.name, last.from_year.wareki()));
-                steps.join(" → ")
-            });
-            let period = match (u.valid_from, u.valid_to) {
-                (None, None) => String::new(),
-                (f, t) => format!(
-                    "{}〜{}",
-                    f.map(|f| f.wareki()).unwrap_or_default(),
-                    t.map(|t| t.wareki()).unwrap_or_default()
-                ),
-            };
+            let history = u.name_history();
             out.push(OrgNode {
                 depth,
                 level: u.level.ja().into(),
                 name: u.name_in(fy).into(),
                 path: chart.path(u.id, fy, NameView::AsReported),
                 code: u.code.clone(),
-                period,
+                period: u.period().unwrap_or_default(),
                 history,
                 aliases: u.aliases.clone(),
                 merged_into: u.merged_into.as_ref().map(|m| {

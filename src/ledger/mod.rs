@@ -153,6 +153,25 @@ pub struct InitiativeFields {
     pub notes: Option<String>,
 }
 
+impl Initiative {
+    /// Its fields, 管理番号 included: the starting point of an edit.
+    pub fn fields(&self) -> InitiativeFields {
+        InitiativeFields {
+            ledger_id: Some(self.ledger_id.clone()),
+            kind: self.kind,
+            title: self.title.clone(),
+            unit_id: self.unit_id,
+            tool: self.tool.clone(),
+            vendor: self.vendor.clone(),
+            status: self.status,
+            started_on: self.started_on,
+            scenario_count: self.scenario_count,
+            owner: self.owner.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
 /// One entry of an initiative's status history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -117,6 +117,28 @@ impl OrgUnit {
         self.valid_from.is_none_or(|f| f <= fy) && self.valid_to.is_none_or(|t| fy <= t)
     }
 
+    /// The unit's names over time, when it was renamed: `子ども部（〜令和4年度） → こども部（令和5年度〜）`.
+    pub fn name_history(&self) -> Option<String> {
+        let last = self.renames.last()?;
+        let mut steps = Vec::new();
+        let mut previous = self.name.as_str();
+        for r in &self.renames {
+            steps.push(format!("{previous}（〜{}）", FiscalYear(r.from_year.0 - 1).wareki()));
+            previous = &r.name;
+        }
+        steps.push(format!("{}（{}〜）", last.name, last.from_year.wareki()));
+        Some(steps.join(" → "))
+    }
+
+    /// The fiscal years the unit exists, when bounded: `令和4年度〜`, `〜令和3年度`.
+    pub fn period(&self) -> Option<String> {
+        if self.valid_from.is_none() && self.valid_to.is_none() {
+            return None;
+        }
+        let year = |y: Option<FiscalYear>| y.map(|y| y.wareki()).unwrap_or_default();
+        Some(format!("{}〜{}", year(self.valid_from), year(self.valid_to)))
+    }
+
     /// Every name this unit answers to: its names over time and its aliases.
     pub fn all_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str())

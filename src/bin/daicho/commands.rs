@@ -552,21 +552,11 @@ fn print_tree(chart: &OrgChart, parent: Option<i64>, depth: usize, fy: Option<Fi
         if let Some(code) = &u.code {
             notes.push(format!("コード {code}"));
         }
-        if u.valid_from.is_some() || u.valid_to.is_some() {
-            let from = u.valid_from.map_or(String::new(), |f| f.wareki());
-            let to = u.valid_to.map_or(String::new(), |t| t.wareki());
-            notes.push(format!("{from}〜{to}"));
+        if let Some(period) = u.period() {
+            notes.push(period);
         }
-        if let Some(last) = u.renames.last() {
-            // The whole name history, whichever year is shown: 広報広聴課（〜令和5年度）→ 広報課（令和6年度〜）.
-            let mut history = Vec::new();
-            let mut previous = u.name.as_str();
-            for r in &u.renames {
-                history.push(format!("{previous}（〜{}）", FiscalYear(r.from_year.0 - 1).wareki()));
-                previous = &r.name;
-            }
-            history.push(format!("{}（{}〜）", last.name, last.from_year.wareki()));
-            notes.push(format!("名称: {}", history.join(" → ")));
+        if let Some(history) = u.name_history() {
+            notes.push(format!("名称: {history}"));
         }
         if !u.aliases.is_empty() {
             notes.push(format!("別名: {}", u.aliases.join("、")));
