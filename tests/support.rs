@@ -30,7 +30,18 @@ impl TestDir {
 
     /// The `daicho` binary with `DAICHO_DB` unset and every home/app-data variable inside the test directory.
     pub fn command(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_daicho"));
+        self.environment(Command::new(env!("CARGO_BIN_EXE_daicho")))
+    }
+
+    /// The same `daicho`, started through `sh` with its address space capped at `kib` KiB (`ulimit -v`): an
+    /// allocation beyond the cap fails and aborts the process, so a test sees any unbounded grid or buffer.
+    pub fn capped_command(&self, kib: u64) -> Command {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\"")).arg(env!("CARGO_BIN_EXE_daicho"));
+        self.environment(c)
+    }
+
+    fn environment(&self, mut c: Command) -> Command {
         let home = self.path().join("home");
         c.env_remove("DAICHO_DB")
             .env("HOME", &home)

@@ -5,6 +5,7 @@
 //! same file (by content hash) imported twice changes nothing; rows name initiatives by 管理番号, or — without
 //! one — by 課 and 業務名, so a corrected return updates what the first one created instead of duplicating it.
 
+mod guard;
 mod header;
 pub mod org;
 mod row;
@@ -182,7 +183,7 @@ pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<Fis
         report.warnings.push(header_problem(*col, text, "同じ項目の列が2つあります。左側の列だけを取り込みます"));
     }
     let chart = db::load_org_chart(conn)?;
-    let parsed = parse_rows(file, sheet, &header, &chart, default_fy, false);
+    let parsed = parse_rows(file, sheet, &header, &chart, default_fy);
     report.errors.extend(parsed.errors);
     report.warnings.extend(parsed.warnings);
     let planner = Planner::load(store, &chart)?;
@@ -280,8 +281,10 @@ impl<'a> Planner<'a> {
         push(Column::Status.title(), row.status.map(|s| s.label().to_string()).unwrap_or_default());
         push(Column::Scenarios.title(), row.scenarios.map(|n| n.to_string()).unwrap_or_default());
         push(Column::StartDate.title(), row.started_on.map(|d| d.to_string()).unwrap_or_default());
-        if let Some(e) = &row.effect {
-            push(&effect_label(e.fiscal_year, e.basis), effect_text(e));
+        match &row.effect {
+            Some(e) => push(&effect_label(e.fiscal_year, e.basis), effect_text(e)),
+            // Without a figure, 備考 is the initiative's own note (as for an existing initiative).
+            None => push(Column::Note.title(), opt_text(&row.note)),
         }
         RowPlan {
             row: row.row,

@@ -108,8 +108,22 @@ impl RowReader<'_> {
             row: self.row + 1,
             column: c.map(|c| self.column_label(c)).unwrap_or_default(),
             message,
-            original: c.map(|c| self.cell(c).display()).filter(|t| !t.is_empty()),
+            original: c.map(|c| shorten(&self.cell(c).display())).filter(|t| !t.is_empty()),
         }
+    }
+
+    /// Refuses the row when a cell holds more text than its column can mean (a pasted document in 業務名).
+    fn check_lengths(&mut self) -> bool {
+        let mut fine = true;
+        for &(_, column) in &self.header.columns {
+            let length = self.cell(column).display().chars().count();
+            let limit = max_chars(column);
+            if length > limit {
+                self.error(Some(column), format!("{length}文字あります。{limit}文字以内にしてください"));
+                fine = false;
+            }
+        }
+        fine
     }
 
     fn error(&mut self, c: Option<Column>, message: impl Into<String>) {
@@ -149,6 +163,25 @@ impl RowReader<'_> {
                 None
             }
         }
+    }
+}
+
+/// The most characters a cell of the column may hold: generous for the free-text columns, a line for the rest.
+fn max_chars(column: Column) -> usize {
+    match column {
+        Column::Note | Column::Formula => 2_000,
+        Column::Title => 200,
+        _ => 100,
+    }
+}
+
+/// A cell's text as quoted in a message: at most 100 characters, so a 100,000-character cell does not become a
+/// 100,000-character report.
+fn shorten(text: &str) -> String {
+    const QUOTE: usize = 100;
+    match text.char_indices().nth(QUOTE) {
+        Some((at, _)) => format!("{}…（全{}文字）", &text[..at], text.chars().count()),
+        None => text.to_string(),
     }
 }
 
@@ -207,7 +240,6 @@ pub fn parse_rows(
     header: &Header,
     chart: &OrgChart,
     default_fy: Option<FiscalYear>,
-    date1904: bool,
 ) -> Parsed {
     let mut out = Parsed::default();
     let mut seen: Vec<((String, i32, Basis), usize)> = Vec::new();
@@ -217,7 +249,7 @@ pub fn parse_rows(
             continue;
         }
         let mut r = RowReader { file, sheet, header, row, errors: Vec::new(), warnings: Vec::new() };
-        if let Some(parsed) = parse_row(&mut r, chart, default_fy, date1904) {
+        if let Some(parsed) = parse_row(&mut r, chart, default_fy, sheet.date1904) {
             // Duplicates within the file: the same initiative (by 管理番号, or by 課 and 業務名), year and basis.
             let key = match &parsed.ledger_id {
                 Some(id) => id.clone(),
@@ -248,6 +280,9 @@ fn parse_row(
     default_fy: Option<FiscalYear>,
     date1904: bool,
 ) -> Option<ReturnRow> {
+    if !r.check_lengths() {
+        return None;
+    }
     let ledger_id = r.text(Column::LedgerId).map(|t| nfkc(&t).to_uppercase());
 
     let fiscal_year = match r.cell(Column::FiscalYear).clone() {

@@ -5,6 +5,8 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Sheets};
+
+use super::guard;
 use chrono::NaiveDate;
 
 /// A cell's value as read.
@@ -51,6 +53,9 @@ pub fn number_text(n: f64) -> String {
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Vec<Cell>>,
+    /// The workbook counts dates from 1904-01-01 (Excel for Mac's old default, still an option in every Excel): a
+    /// date typed as a plain number must be read with this epoch.
+    pub date1904: bool,
 }
 
 impl Sheet {
@@ -73,6 +78,15 @@ pub enum WorkbookError {
     /// The reader's own (English) detail is kept for diagnosis but not shown to users.
     #[error("ファイルが壊れているか、途中までしかありません。提出元に再送を依頼してください")]
     Corrupt(String),
+    /// A size limit of [`super::guard`] was exceeded; the text says which.
+    #[error(
+        "ファイルが大きすぎるため読み込みません: {0}。画像や不要なシート・行を削除して保存し直すか、提出元に確認してください"
+    )]
+    TooLarge(String),
+    #[error(
+        "シート「{sheet}」のセル {cell} に値があり、読み込める範囲（{limit}）を超えています。不要なセルや行・列を削除して保存し直してください"
+    )]
+    OutOfRange { sheet: String, cell: String, limit: String },
 }
 
 fn contains_utf16(bytes: &[u8], text: &str) -> bool {
@@ -80,7 +94,8 @@ fn contains_utf16(bytes: &[u8], text: &str) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
-/// Reads all sheets of a workbook from its bytes.
+/// Reads all sheets of a workbook from its bytes. Never panics and never builds a grid beyond
+/// [`super::guard`]'s limits, whatever the bytes are.
 pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     if bytes.is_empty() {
         return Err(WorkbookError::Empty);
@@ -94,38 +109,88 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     if cfb && contains_utf16(bytes, "EncryptedPackage") {
         return Err(WorkbookError::Password);
     }
-    let cursor = Cursor::new(bytes.to_vec());
-    let mut workbook = match calamine::open_workbook_auto_from_rs(cursor) {
+    guard::check(bytes, zip, cfb)?;
+    // The readers are third-party parsers of hostile input: a panic in one is a broken file, not a crash.
+    std::panic::catch_unwind(|| read_checked(bytes, zip)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(WorkbookError::Corrupt(format!("reader panicked: {detail}")))
+    })
+}
+
+fn read_checked(bytes: &[u8], zip: bool) -> Result<Vec<Sheet>, WorkbookError> {
+    let mut workbook = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(e) => return Err(classify(&e.to_string(), zip)),
+    };
+    let date1904 = match &workbook {
+        Sheets::Xlsx(x) => x.has_1904_epoch(),
+        Sheets::Xls(x) => x.has_1904_epoch(),
+        Sheets::Xlsb(_) | Sheets::Ods(_) => false,
     };
     let names = workbook.sheet_names().to_vec();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = workbook.worksheet_range(&name).map_err(|e| classify(&e.to_string(), zip))?;
-        let merged = merged_areas(&mut workbook, &name);
-        let (start_row, start_col) = range.start().unwrap_or((0, 0));
-        let (height, width) = range.get_size();
-        let mut rows = vec![vec![Cell::Empty; start_col as usize + width]; start_row as usize + height];
-        for (r, row) in range.rows().enumerate() {
-            for (c, value) in row.iter().enumerate() {
-                rows[start_row as usize + r][start_col as usize + c] = convert(value);
-            }
-        }
-        for area in merged {
+        let Some(mut rows) = read_rows(&mut workbook, &name, zip)? else { continue };
+        for area in merged_areas(&mut workbook, &name) {
             let (r0, c0) = (area.start.0 as usize, area.start.1 as usize);
             let top_left = rows.get(r0).and_then(|r| r.get(c0)).cloned().unwrap_or(Cell::Empty);
-            for r in r0..=area.end.0 as usize {
-                for c in c0..=area.end.1 as usize {
-                    if let Some(cell) = rows.get_mut(r).and_then(|row| row.get_mut(c)) {
-                        *cell = top_left.clone();
-                    }
+            // Clamped to the cells that exist: a merge over A1:XFD1048576 must not loop over 17 billion cells.
+            let r1 = (area.end.0 as usize).min(rows.len().saturating_sub(1));
+            for row in rows.iter_mut().take(r1 + 1).skip(r0) {
+                let c1 = (area.end.1 as usize).min(row.len().saturating_sub(1));
+                for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+                    *cell = top_left.clone();
                 }
             }
         }
-        sheets.push(Sheet { name, rows });
+        sheets.push(Sheet { name, rows, date1904 });
     }
     Ok(sheets)
+}
+
+/// One sheet's cells from A1 to its last used cell; `None` for a chart sheet.
+fn read_rows(
+    workbook: &mut Sheets<Cursor<&[u8]>>,
+    name: &str,
+    zip: bool,
+) -> Result<Option<Vec<Vec<Cell>>>, WorkbookError> {
+    let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
+    if let Sheets::Xlsx(x) = workbook {
+        // Streamed cell by cell, so an out-of-range cell is refused before any grid is built.
+        let mut reader = match x.worksheet_cells_reader(name) {
+            Ok(r) => r,
+            Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(None),
+            Err(e) => return Err(classify(&e.to_string(), zip)),
+        };
+        while let Some(cell) = reader.next_cell().map_err(|e| classify(&e.to_string(), zip))? {
+            let (row, col) = cell.get_position();
+            guard::check_extent(name, row, col)?;
+            let value = convert(&Data::from(cell.get_value().clone()));
+            if value != Cell::Empty {
+                cells.push((row, col, value));
+            }
+        }
+    } else {
+        // .xls and .ods were bounded by `guard::check` before their reader built this range.
+        let range = workbook.worksheet_range(name).map_err(|e| classify(&e.to_string(), zip))?;
+        for (row, col, value) in range.used_cells() {
+            let value = convert(value);
+            if value != Cell::Empty {
+                cells.push((row as u32, col as u32, value));
+            }
+        }
+    }
+    let height = cells.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0);
+    let width = cells.iter().map(|c| c.1 as usize + 1).max().unwrap_or(0);
+    let mut rows = vec![vec![Cell::Empty; width]; height];
+    for (row, col, value) in cells {
+        rows[row as usize][col as usize] = value;
+    }
+    Ok(Some(rows))
 }
 
 fn classify(message: &str, zip: bool) -> WorkbookError {
