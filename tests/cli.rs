@@ -1,6 +1,6 @@
 //! The `daicho` command as a user runs it.
 
-use crate::support::{TestDir, describe};
+use crate::support::{TestDir, describe, fixture};
 
 #[test]
 fn calc_prints_canonical_minutes_and_hours() {
@@ -274,4 +274,28 @@ fn backup_and_restore_from_the_command_line() {
     std::fs::write(&junk, b"not a ledger").unwrap();
     let err = t.fails(&["restore", junk.to_str().unwrap()], 2);
     assert!(err.contains("バックアップとして開けません") || err.contains("Daicho の台帳ではありません"), "{err}");
+}
+
+/// An import batch copies the ledger once before its first write; a dry run, a refused file and a file imported
+/// before copy nothing; restoring the copy undoes the whole batch.
+#[test]
+fn an_import_batch_is_backed_up_first_and_restoring_the_copy_undoes_it() {
+    let t = TestDir::seeded();
+    let backups = daicho::db::autobackup::folder(&t.db());
+    let copies = || std::fs::read_dir(&backups).map(|d| d.count()).unwrap_or(0);
+    let good = fixture("template_filled.xlsx");
+    let bad = fixture("bad_rows.xlsx");
+    t.ok(&["import", "--dry-run", good.to_str().unwrap()]);
+    t.fails(&["import", bad.to_str().unwrap()], 2);
+    assert_eq!(copies(), 0, "nothing was going to be written, so nothing was copied");
+    let before = t.ok(&["list", "--json"]);
+    let out = t.run(&["import", good.to_str().unwrap(), fixture("messy.xlsx").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("バックアップしました"), "{}", describe(&out));
+    assert_eq!(copies(), 1, "one copy for the batch of two files");
+    t.ok(&["import", good.to_str().unwrap()]);
+    assert_eq!(copies(), 1, "a file already imported writes nothing and copies nothing");
+    let copy = std::fs::read_dir(&backups).unwrap().next().unwrap().unwrap().path();
+    assert!(copy.file_name().unwrap().to_str().unwrap().ends_with("-before-import.sqlite3"), "{copy:?}");
+    t.ok(&["restore", copy.to_str().unwrap()]);
+    assert_eq!(t.ok(&["list", "--json"]), before, "restoring the copy gives the ledger as it was before the batch");
 }

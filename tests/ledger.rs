@@ -408,5 +408,19 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         assert!(
             db::import_history(store.conn()).unwrap().is_empty() && db::costs(store.conn(), None).unwrap().is_empty()
         );
+        // The ledger as it was before migrating was copied first, and that copy is still the old schema.
+        let latest = db::latest_schema_version();
+        let copies: Vec<_> =
+            std::fs::read_dir(db::autobackup::folder(&t.db())).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(copies.len(), 1, "schema {version}: one automatic copy: {copies:?}");
+        let name = copies[0].file_name().unwrap().to_str().unwrap();
+        assert!(name.ends_with(&format!("-before-migration-v{version}-to-v{latest}.sqlite3")), "{name}");
+        let old = rusqlite::Connection::open(&copies[0]).unwrap();
+        let v: i64 = old.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+        let title: String = old.query_row("SELECT title FROM initiatives", [], |r| r.get(0)).unwrap();
+        assert_eq!((v, title.as_str()), (version, "給与支払報告書の入力"), "the copy is the ledger before migrating");
+        drop(store);
+        Store::open(&t.db()).unwrap();
+        assert_eq!(std::fs::read_dir(db::autobackup::folder(&t.db())).unwrap().count(), 1, "no migration, no copy");
     }
 }

@@ -130,9 +130,12 @@ pub async fn backup(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Opt
 /// Replaces the ledger with a backup the user picks, after checking it; the current ledger is kept beside it.
 #[tauri::command]
 pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
+    // Opens in the folder of the automatic copies (taken before each import and migration).
+    let backups = daicho::db::autobackup::folder(state.store()?.path());
     let picked = app
         .dialog()
         .file()
+        .set_directory(backups)
         .set_title("戻すバックアップを選ぶ")
         .add_filter("台帳のバックアップ", &["sqlite3"])
         .blocking_pick_file()

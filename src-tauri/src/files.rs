@@ -78,6 +78,7 @@ pub async fn import_files(
     state.cancel.store(false, Ordering::SeqCst);
     let mut reports = Vec::new();
     let total = paths.len();
+    let mut backed_up = false;
     for (n, path) in paths.iter().enumerate() {
         if state.cancel.load(Ordering::SeqCst) {
             break;
@@ -89,6 +90,11 @@ pub async fn import_files(
         let mut store = state.store()?;
         let mut report = daicho::import::plan_file(&store, &name, &bytes, fiscal_year.map(FiscalYear))?;
         if commit && report.can_commit() {
+            if !backed_up {
+                // Once per batch, before its first write (db::autobackup): 設定 › 復元 undoes the whole batch.
+                store.backup_before_import()?;
+                backed_up = true;
+            }
             report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
         }
         reports.push(report);

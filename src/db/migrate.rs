@@ -45,6 +45,13 @@ pub(crate) fn migrate_to(conn: &mut Connection, path: &Path, up_to: i64) -> Resu
     if let Some((found, _)) = applied.iter().find(|(v, _)| *v > latest_version()) {
         return Err(Error::SchemaTooNew { path: path.to_path_buf(), found: *found, known: latest_version() });
     }
+    // An existing ledger is copied before its schema changes (a new, empty one has nothing to lose).
+    let pending = MIGRATIONS.iter().filter(|m| m.0 <= up_to && !applied.iter().any(|(v, _)| *v == m.0)).count();
+    if pending > 0
+        && let Some((from, _)) = applied.last()
+    {
+        super::autobackup::take(conn, path, super::autobackup::Reason::Migration { from: *from, to: up_to })?;
+    }
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= up_to) {
         let sum = checksum(sql);
         match applied.iter().find(|(v, _)| v == version) {

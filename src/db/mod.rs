@@ -6,6 +6,7 @@
 //! all.
 
 mod audit;
+pub mod autobackup;
 mod cost;
 mod effect;
 mod imports;
@@ -194,6 +195,11 @@ impl Store {
             target.to_str().ok_or_else(|| Error::Invalid(format!("保存先の名前が読めません: {}", target.display())))?;
         self.conn.execute("VACUUM INTO ?1", [path])?;
         Ok(())
+    }
+
+    /// The automatic copy taken before an import batch commits anything (see [`autobackup`]). Returns its path.
+    pub fn backup_before_import(&self) -> Result<PathBuf> {
+        autobackup::take(&self.conn, &self.path, autobackup::Reason::Import)
     }
 
     /// Replaces the ledger with a backup after checking it: it must open as a Daicho database with a schema this

@@ -1055,6 +1055,7 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
     let total = a.files.len();
     let mut reports = Vec::new();
     let mut failed = 0;
+    let mut backed_up = false;
     for (n, path) in a.files.iter().enumerate() {
         let name = path.display().to_string();
         if total > 1 && !a.json {
@@ -1065,6 +1066,12 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
         if !report.errors.is_empty() {
             failed += 1;
         } else if !a.dry_run && report.already_imported.is_none() {
+            if !backed_up {
+                // Once per batch, before its first write: `daicho restore` undoes the whole batch.
+                store.backup_before_import()?;
+                eprintln!("取り込む前の台帳を backups フォルダにバックアップしました");
+                backed_up = true;
+            }
             report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
         }
         if !a.json {
