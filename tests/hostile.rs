@@ -76,6 +76,18 @@ fn cases() -> Vec<(&'static str, Expect)> {
             }),
         ),
         (
+            "xss.xlsx",
+            Ok(|r| {
+                assert_eq!(
+                    after(r, 0, "業務名"),
+                    "<img src=x onerror=\"window.__xss='img'\">",
+                    "markup is text to the ledger"
+                );
+                assert_eq!(after(r, 1, "業務名"), "<script>window.__xss='script'</script>");
+                assert_eq!(after(r, 2, "ツール"), "<iframe src=\"javascript:window.__xss=1\">");
+            }),
+        ),
+        (
             "long_strings.xlsx",
             Ok(|r| {
                 let errors = r["errors"].as_array().unwrap();

@@ -10,6 +10,11 @@ mod state;
 
 use tauri::{DragDropEvent, Emitter, Manager, WindowEvent};
 
+/// The app's configuration as built into the binary (tauri.conf.json, checked at compile time).
+fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
 /// Builds and runs the app. Exits with a message when the ledger cannot be opened.
 pub fn run() {
     let state = match state::AppState::open() {
@@ -69,9 +74,38 @@ pub fn run() {
             editing::rename_unit,
             editing::merge_units,
         ])
-        .run(tauri::generate_context!());
+        .run(context());
     if let Err(e) = result {
         eprintln!("Daicho を起動できません: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The CSP is what keeps text from an imported file from ever running as script (with Svelte's escaping). It is
+    /// read from the configuration compiled into the app, not from the JSON file, so a build that lost it fails here.
+    #[test]
+    fn the_built_app_has_a_strict_content_security_policy() {
+        let context = super::context();
+        let csp = context.config().app.security.csp.as_ref().expect("a CSP is set, never null").to_string();
+        let directive = |name: &str| {
+            csp.split(';')
+                .map(str::trim)
+                .find(|d| d.starts_with(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("{name} in {csp}"))
+                .to_string()
+        };
+        assert_eq!(directive("default-src"), "default-src 'self'");
+        assert_eq!(directive("script-src"), "script-src 'self'", "no inline script, no eval, no other origin");
+        assert_eq!(directive("object-src"), "object-src 'none'");
+        assert_eq!(directive("base-uri"), "base-uri 'none'");
+        assert_eq!(directive("frame-ancestors"), "frame-ancestors 'none'");
+        assert_eq!(directive("connect-src"), "connect-src ipc: http://ipc.localhost", "only the IPC");
+        assert!(!csp.contains("unsafe-eval") && !csp.contains('*'), "{csp}");
+        assert!(
+            context.config().app.security.dangerous_disable_asset_csp_modification.can_modify("script-src"),
+            "Tauri adds its script hashes to script-src"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The app's state: the open ledger, behind a mutex (one window, commands run one at a time on it).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
@@ -11,9 +11,7 @@ use crate::error::ApiError;
 
 pub struct AppState {
     store: Mutex<Store>,
-    /// Files the user chose in a dialog during this session: the only paths the file commands accept, so the web
-    /// view can never name a file of its own choosing.
-    chosen: Mutex<HashSet<PathBuf>>,
+    chosen: ChosenFiles,
     /// Set by the cancel button; checked between files, each of which is its own transaction.
     pub cancel: AtomicBool,
 }
@@ -25,28 +23,21 @@ impl AppState {
             Some(p) if !p.is_empty() => PathBuf::from(p),
             _ => daicho::db::default_path()?,
         };
-        Ok(Self { store: Mutex::new(Store::open(&path)?), chosen: Mutex::default(), cancel: AtomicBool::new(false) })
+        Ok(Self {
+            store: Mutex::new(Store::open(&path)?),
+            chosen: ChosenFiles::default(),
+            cancel: AtomicBool::new(false),
+        })
     }
 
-    /// Remembers paths a dialog returned.
+    /// Remembers paths a dialog returned or the user dropped on the window.
     pub fn choose(&self, paths: &[PathBuf]) {
-        if let Ok(mut set) = self.chosen.lock() {
-            set.extend(paths.iter().cloned());
-        }
+        self.chosen.add(paths);
     }
 
     /// Refuses a path no dialog returned in this session.
     pub fn chosen(&self, path: &str) -> Result<PathBuf, ApiError> {
-        let p = Path::new(path).to_path_buf();
-        let known = self.chosen.lock().map(|set| set.contains(&p)).unwrap_or(false);
-        if known {
-            Ok(p)
-        } else {
-            Err(ApiError {
-                code: "validation",
-                message: format!("ファイル「{path}」は選ばれていません。ファイルを選び直してください"),
-            })
-        }
+        self.chosen.get(path)
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
@@ -56,7 +47,73 @@ impl AppState {
     }
 }
 
+/// Files the user chose in a dialog (or dropped on the window) during this session: the only paths the file
+/// commands accept, so the web view can never name a file of its own choosing. A path is accepted only exactly as the
+/// dialog returned it: no `..` detour, no other spelling, no UNC or verbatim (`\\?\`) form of it.
+#[derive(Default)]
+pub struct ChosenFiles(Mutex<HashSet<PathBuf>>);
+
+impl ChosenFiles {
+    pub fn add(&self, paths: &[PathBuf]) {
+        if let Ok(mut set) = self.0.lock() {
+            set.extend(paths.iter().cloned());
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Result<PathBuf, ApiError> {
+        let p = PathBuf::from(path);
+        // Compared as text as well as as a path: `Path` equality ignores `.` segments and doubled separators.
+        let known =
+            self.0.lock().map(|set| set.iter().any(|c| c == &p && c.as_os_str() == p.as_os_str())).unwrap_or(false);
+        if known {
+            Ok(p)
+        } else {
+            Err(ApiError {
+                code: "validation",
+                message: format!("ファイル「{path}」は選ばれていません。ファイルを選び直してください"),
+            })
+        }
+    }
+}
+
 /// The author of a change made in the app: the OS user, now. The only place the shell reads the clock for writes.
 pub fn author() -> Author {
     Author::os_user(chrono::Local::now().fixed_offset())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_exact_paths_a_dialog_returned_are_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let chosen_path = dir.path().join("returns").join("保育課.xlsx");
+        let chosen = ChosenFiles::default();
+        chosen.add(std::slice::from_ref(&chosen_path));
+        let base = dir.path().display().to_string();
+        let exact = chosen_path.display().to_string();
+        assert_eq!(chosen.get(&exact).unwrap(), chosen_path, "the dialog's own answer is accepted");
+        let refused = [
+            (format!("{base}/returns/../returns/保育課.xlsx"), "a .. detour to the same file"),
+            (format!("{base}/returns/./保育課.xlsx"), "a . segment"),
+            (format!("{base}//returns/保育課.xlsx"), "a doubled separator"),
+            (format!("{base}/returns/../../../etc/passwd"), "a traversal out of the chosen folder"),
+            (format!("{base}/returns/保育課.xlsx/../../daicho.sqlite3"), "a traversal through the chosen file"),
+            ("../returns/保育課.xlsx".to_string(), "a relative path"),
+            ("保育課.xlsx".to_string(), "the bare file name"),
+            (r"\\server\share\保育課.xlsx".to_string(), "a UNC path"),
+            ("//server/share/保育課.xlsx".to_string(), "a UNC path with forward slashes"),
+            (format!(r"\\?\{exact}"), "the verbatim (\\\\?\\) form of the chosen path"),
+            (format!("{exact}\0"), "a NUL-terminated spelling"),
+            (format!("{exact} "), "a trailing space"),
+            (exact.to_uppercase(), "another case"),
+            (String::new(), "nothing"),
+        ];
+        for (path, why) in refused {
+            let e = chosen.get(&path).expect_err(&format!("{why} must be refused: {path}"));
+            assert_eq!(e.code, "validation", "{why}");
+            assert!(e.message.contains("選ばれていません"), "{why}: {}", e.message);
+        }
+    }
 }

@@ -249,6 +249,41 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let imported = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
     assert_eq!(imported, before + 2, "the two new initiatives of the return are in the ledger");
 
+    // 6b. A return whose text is markup and script: imported as text, shown as text, never run. The import preview,
+    // the ledger list and the detail view all show the 業務名; none may create an element from it.
+    std::fs::remove_file(pick_dir.join("formula_cached.xlsx")).unwrap();
+    std::fs::copy(fixture("hostile/xss.xlsx"), pick_dir.join("xss.xlsx")).unwrap();
+    let breached =
+        "return [window.__xss, document.querySelectorAll('img[src=x], svg[onload], iframe, script:not([src])').length]";
+    click(&client, "[data-testid=pick-files]").await;
+    let planned = wait_text(&client, "[data-testid=file-report]", |t| t.contains("xss.xlsx")).await;
+    assert!(
+        planned.contains("<script>window.__xss='script'</script>"),
+        "the preview shows the markup as text: {planned}"
+    );
+    click(&client, "[data-testid=commit-import]").await;
+    wait_text(&client, "[data-testid=file-report]", |t| t.contains("取り込みました")).await;
+    click_text(&client, "button", "台帳").await;
+    type_into(&client, "[data-testid=filter-text]", "window.__xss").await;
+    let rows = wait_text(&client, "[data-testid=ledger-body]", |t| t.contains("onerror")).await;
+    assert!(rows.contains("<img src=x onerror=\"window.__xss='img'\">"), "the ledger shows the title as typed: {rows}");
+    click(&client, "[data-testid=ledger-row]").await;
+    wait_text(&client, "[data-testid=detail-title]", |t| t.contains("window.__xss")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // time for an error or load event to have fired
+    let state = client.execute(breached, vec![]).await.unwrap();
+    assert_eq!(state, serde_json::json!([null, 0]), "no element was made from imported text and nothing ran");
+    // The CSP is the second wall: even markup put into the page directly cannot run an inline handler.
+    let inject = "document.body.insertAdjacentHTML('beforeend', '<img id=csp-probe src=x onerror=\"window.__csp=1\">')";
+    client.execute(inject, vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let csp = client.execute("return [window.__csp, !!document.getElementById('csp-probe')]", vec![]).await.unwrap();
+    assert_eq!(
+        csp,
+        serde_json::json!([null, true]),
+        "the probe is in the page, and the CSP kept its handler from running"
+    );
+    client.execute("document.getElementById('csp-probe').remove()", vec![]).await.unwrap();
+
     // 7. Export all reports: the saved workbook reads back with its six sheets.
     click_text(&client, "button", "出力").await;
     click(&client, "[data-testid=export-report-save]").await;
