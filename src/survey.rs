@@ -150,13 +150,21 @@ impl Column {
     /// Recognises a header cell: the title or a synonym, ignoring width, spaces, line breaks and the kind of
     /// parentheses.
     pub fn from_header(text: &str) -> Option<Column> {
+        // The keys of every title and synonym, normalised once: header location tries every cell of the first
+        // rows, and normalising the ~100 names per cell was most of an import's time (BENCHMARKS.md).
+        static KEYS: std::sync::LazyLock<Vec<(String, Column)>> = std::sync::LazyLock::new(|| {
+            Column::ALL
+                .into_iter()
+                .flat_map(|c| {
+                    std::iter::once(c.title()).chain(c.synonyms().iter().copied()).map(move |s| (header_key(s), c))
+                })
+                .collect()
+        });
         let key = header_key(text);
         if key.is_empty() {
             return None;
         }
-        Column::ALL
-            .into_iter()
-            .find(|c| header_key(c.title()) == key || c.synonyms().iter().any(|s| header_key(s) == key))
+        KEYS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
     }
 }
 

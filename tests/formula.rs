@@ -263,3 +263,22 @@ proptest! {
         prop_assert_eq!(forward.minutes(), shuffled.minutes(), "multiplication of exact decimals commutes");
     }
 }
+
+/// Inputs the fuzzer found (tests/fixtures/fuzz/formula, kept as they were found): each parses or is refused
+/// without panicking, and what parses renders to canonical text with the same value — the fuzz target's law.
+#[test]
+fn fuzz_findings_keep_the_canonical_round_trip() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/formula");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        seen += 1;
+        let Ok(f) = Formula::parse(&text) else { continue };
+        let canonical = f.canonical();
+        let again =
+            Formula::parse(&canonical).unwrap_or_else(|e| panic!("{path:?}: {canonical:?} does not parse: {e}"));
+        assert_eq!(again.minutes(), f.minutes(), "{path:?}: {canonical:?} changed the value of {text:?}");
+    }
+    assert!(seen > 0, "the findings folder is read");
+}

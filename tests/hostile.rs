@@ -22,8 +22,8 @@ fn cases() -> Vec<(&'static str, Expect)> {
                 "ファイルが大きすぎるため読み込みません: ファイルの中の「xl/media/image1.bin」は展開すると 512 MB になります（上限 32 MB）",
             ),
         ),
-        // The directory says 1,000 bytes; the zip reader notices the data does not end there (were it not to, the
-        // guard's own count would stop at 32 MB).
+        // The directory says the 527 KB part expands to 1,000 bytes: impossible for deflate, so the directory lies.
+        // (A subtler liar is stopped by the zip reader at the declared size, which the guard has checked.)
         ("zip_bomb_lying.xlsx", Err("ファイルが壊れているか、途中までしかありません")),
         (
             "shared_strings_billions.xlsx",
@@ -161,4 +161,27 @@ fn the_cli_refuses_each_hostile_file_within_a_memory_cap_and_writes_nothing() {
         assert!(stdout.contains(message), "{name}: the message is shown:\n{}", describe(&out));
         assert_eq!(sha(&t.db()), before, "{name}: a refused file changes nothing in the database");
     }
+}
+
+/// Workbooks the fuzzer found (tests/fixtures/fuzz/workbook, kept as they were found), each read by the CLI under
+/// the same 1 GiB cap: refused or read, never a crash or an allocation beyond the cap.
+#[test]
+fn fuzz_findings_are_refused_or_read_within_the_memory_cap() {
+    let t = TestDir::new();
+    let dir = fixture("fuzz/workbook");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        seen += 1;
+        let out = t
+            .capped_command(1 << 20)
+            .arg("--db")
+            .arg(t.db())
+            .args(["import", "--dry-run"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 2)), "{path:?}: a clean result, not a crash:\n{}", describe(&out));
+    }
+    assert!(seen > 0, "the findings folder is read");
 }

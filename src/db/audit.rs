@@ -55,18 +55,27 @@ impl Tx<'_> {
             json(before).map_err(|e| crate::Error::Internal(e.to_string()))?,
             json(after).map_err(|e| crate::Error::Internal(e.to_string()))?,
         );
-        self.tx.execute(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![self.author.at.to_rfc3339(), self.author.user, action.as_str(), entity, key, before, after],
-        )?;
+            )?
+            .execute(params![
+                self.author.at.to_rfc3339(),
+                self.author.user,
+                action.as_str(),
+                entity,
+                key,
+                before,
+                after
+            ])?;
         Ok(())
     }
 }
 
 /// The audit log, newest first, optionally for one entity (`initiative`, `effect`, …) and key.
 pub fn audit_log(conn: &Connection, entity: Option<&str>, key: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
          WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_key = ?2)
          ORDER BY id DESC LIMIT ?3",

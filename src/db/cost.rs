@@ -40,7 +40,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cost> {
 
 /// Costs of a fiscal year (or all), by tool.
 pub fn costs(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT tool, fiscal_year, licence_yen, maintenance_yen, note FROM costs
          WHERE ?1 IS NULL OR fiscal_year = ?1 ORDER BY fiscal_year, tool",
     )?;
@@ -57,27 +57,27 @@ impl Tx<'_> {
         let key = name_key(&cost.tool);
         let before = self
             .tx
-            .query_row(
+            .prepare_cached(
                 "SELECT tool, fiscal_year, licence_yen, maintenance_yen, note FROM costs
                  WHERE tool_key = ?1 AND fiscal_year = ?2",
-                params![key, cost.fiscal_year.0],
-                from_row,
-            )
+            )?
+            .query_row(params![key, cost.fiscal_year.0], from_row)
             .optional()?;
-        self.tx.execute(
-            "INSERT INTO costs (tool, tool_key, fiscal_year, licence_yen, maintenance_yen, note)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO costs (tool, tool_key, fiscal_year, licence_yen, maintenance_yen, note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (tool_key, fiscal_year) DO UPDATE SET tool = excluded.tool,
                  licence_yen = excluded.licence_yen, maintenance_yen = excluded.maintenance_yen, note = excluded.note",
-            params![
+            )?
+            .execute(params![
                 cost.tool.trim(),
                 key,
                 cost.fiscal_year.0,
                 cost.licence_yen.normalize().to_string(),
                 cost.maintenance_yen.normalize().to_string(),
                 cost.note
-            ],
-        )?;
+            ])?;
         let audit_key = format!("{}/{}", cost.tool.trim(), cost.fiscal_year.0);
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "cost", &audit_key, before.as_ref(), Some(cost))

@@ -48,7 +48,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
 
 /// The effects of one initiative, by fiscal year and basis.
 pub fn effects_of(conn: &Connection, initiative_id: i64) -> Result<Vec<Effect>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 ORDER BY e.fiscal_year, {BASIS_ORDER}"
     ))?;
     let rows = stmt.query_map([initiative_id], from_row)?;
@@ -69,7 +69,7 @@ pub struct EffectRow {
 
 /// Every effect of a fiscal year (or of all years), with its initiative.
 pub fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS}, i.ledger_id, i.title, i.kind, i.tool, i.status, i.scenario_count
          FROM effects e JOIN initiatives i ON i.id = e.initiative_id
          WHERE ?1 IS NULL OR e.fiscal_year = ?1 ORDER BY e.fiscal_year, i.ledger_id, {BASIS_ORDER}"
@@ -92,13 +92,10 @@ pub fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<
 
 fn find(conn: &Connection, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<Option<Effect>> {
     Ok(conn
-        .query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 AND e.fiscal_year = ?2 AND e.basis = ?3"
-            ),
-            params![initiative_id, fy.0, basis.label()],
-            from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 AND e.fiscal_year = ?2 AND e.basis = ?3"
+        ))?
+        .query_row(params![initiative_id, fy.0, basis.label()], from_row)
         .optional()?)
 }
 
@@ -114,15 +111,17 @@ impl Tx<'_> {
             EffectInput::Structured(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
             _ => None,
         };
-        self.tx.execute(
-            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, structured,
+        self.tx
+            .prepare_cached(
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, structured,
                                   computed_minutes, stated_hours, note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (initiative_id, fiscal_year, basis) DO UPDATE SET
                  formula = excluded.formula, formula_tree = excluded.formula_tree,
                  structured = excluded.structured, computed_minutes = excluded.computed_minutes,
                  stated_hours = excluded.stated_hours, note = excluded.note",
-            params![
+            )?
+            .execute(params![
                 initiative_id,
                 unit_id,
                 new.fiscal_year.0,
@@ -133,8 +132,7 @@ impl Tx<'_> {
                 evaluated.computed_minutes.map(|m| m.normalize().to_string()),
                 new.stated_hours.map(|h| h.to_string()),
                 new.note
-            ],
-        )?;
+            ])?;
         let after = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?
             .ok_or_else(|| Error::Internal("効果の保存後に行が見つかりません".into()))?;
         let action = if before.is_some() { Action::Update } else { Action::Create };
@@ -148,7 +146,7 @@ impl Tx<'_> {
     pub fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
         let before = find(&self.tx, initiative_id, fy, basis)?
             .ok_or_else(|| Error::NotFound(format!("{} の{}の効果は登録されていません", fy.label(), basis.label())))?;
-        self.tx.execute("DELETE FROM effects WHERE id = ?1", [before.id])?;
+        self.tx.prepare_cached("DELETE FROM effects WHERE id = ?1")?.execute([before.id])?;
         self.audit(Action::Delete, "effect", &before.id.to_string(), Some(&before), None)
     }
 }

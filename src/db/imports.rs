@@ -42,20 +42,21 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
 /// The committed import of a file with this content, if any.
 pub fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRecord>> {
     Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"), [sha256], from_row)
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"))?
+        .query_row([sha256], from_row)
         .optional()?)
 }
 
 /// Every committed import, newest first.
 pub fn import_history(conn: &Connection) -> Result<Vec<ImportRecord>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM imports ORDER BY id DESC"))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM imports ORDER BY id DESC"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// For each unit that a committed import reported for `fy`: the latest import's time and file name.
 pub fn returned_units(conn: &Connection, fy: FiscalYear) -> Result<Vec<(i64, String, String)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT u.unit_id, max(i.at), (SELECT i2.file_name FROM imports i2 JOIN import_units u2 ON u2.import_id = i2.id
                                         WHERE u2.unit_id = u.unit_id AND u2.fiscal_year = ?1 ORDER BY i2.id DESC LIMIT 1)
          FROM import_units u JOIN imports i ON i.id = u.import_id
@@ -80,10 +81,12 @@ impl Tx<'_> {
     /// Records a committed import in the same transaction as its changes.
     pub fn record_import(&mut self, i: &NewImport<'_>) -> Result<ImportRecord> {
         let warnings = serde_json::to_string(i.warnings).map_err(|e| crate::Error::Internal(e.to_string()))?;
-        self.tx.execute(
-            "INSERT INTO imports (file_name, sha256, at, actor, created, updated, unchanged, warnings)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO imports (file_name, sha256, at, actor, created, updated, unchanged, warnings)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
+            )?
+            .execute(params![
                 i.file_name,
                 i.sha256,
                 self.author.at.to_rfc3339(),
@@ -92,23 +95,37 @@ impl Tx<'_> {
                 i.updated as i64,
                 i.unchanged as i64,
                 warnings
-            ],
-        )?;
+            ])?;
         let id = self.tx.last_insert_rowid();
         for (unit, fy) in i.units {
-            self.tx.execute(
-                "INSERT OR IGNORE INTO import_units (import_id, unit_id, fiscal_year) VALUES (?1, ?2, ?3)",
-                params![id, unit, fy.0],
-            )?;
+            self.tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO import_units (import_id, unit_id, fiscal_year) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![id, unit, fy.0])?;
         }
-        Ok(self.tx.query_row(&format!("SELECT {COLUMNS} FROM imports WHERE id = ?1"), [id], from_row)?)
+        Ok(self
+            .tx
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM imports WHERE id = ?1"))?
+            .query_row([id], from_row)?)
     }
 
     /// The next free 管理番号 for a fiscal year: `R6-0001`, `R6-0002`, …
     pub fn next_ledger_id(&self, fy: FiscalYear) -> Result<String> {
-        let mut stmt = self.tx.prepare("SELECT ledger_id FROM initiatives WHERE ledger_id LIKE ?1")?;
-        let existing: Vec<String> =
-            stmt.query_map([format!("{}-%", fy.short())], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(crate::ledger::next_ledger_id(&fy.short(), existing.into_iter()))
+        // `R6-` ≤ id < `R6.` is the prefix as a range of the unique index, so this reads only that year's ids.
+        let prefix = format!("{}-", fy.short());
+        let end = format!("{}.", fy.short());
+        // Longest first, then last in text order: the initiatives_ledger_id_length index walked backwards.
+        let max: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT CAST(substr(ledger_id, length(?1) + 1) AS INTEGER) FROM initiatives
+                 WHERE ledger_id >= ?1 AND ledger_id < ?2 AND substr(ledger_id, length(?1) + 1) NOT GLOB '*[^0-9]*'
+                 ORDER BY length(ledger_id) DESC, ledger_id DESC LIMIT 1",
+            )?
+            .query_row([&prefix, &end], |r| r.get(0))
+            .optional()?;
+        let next = u32::try_from(max.unwrap_or(0) + 1).unwrap_or(u32::MAX);
+        Ok(crate::ledger::format_ledger_id(&fy.short(), next))
     }
 }

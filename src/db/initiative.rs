@@ -47,7 +47,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Initiative> {
 }
 
 pub fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"), [id], from_row)
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"))?
+        .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))
 }
@@ -55,13 +56,29 @@ pub fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
 /// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.
 pub fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Result<Initiative> {
     let key = crate::number::nfkc(ledger_id).to_uppercase();
-    conn.query_row(&format!("SELECT {COLUMNS} FROM initiatives WHERE upper(ledger_id) = ?1"), [&key], from_row)
-        .optional()?
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "管理番号「{ledger_id}」の取組は台帳にありません（daicho list で一覧を確認できます）"
-            ))
-        })
+    // The exact spelling through the unique index first; any other case only then (a scan).
+    let exact = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE ledger_id = ?1"))?
+        .query_row([&key], from_row)
+        .optional()?;
+    let found = match exact {
+        Some(i) => Some(i),
+        None => conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE upper(ledger_id) = ?1"))?
+            .query_row([&key], from_row)
+            .optional()?,
+    };
+    found.ok_or_else(|| {
+        Error::NotFound(format!("管理番号「{ledger_id}」の取組は台帳にありません（daicho list で一覧を確認できます）"))
+    })
+}
+
+/// The initiatives a unit owns (through the unit index), in 管理番号 order.
+pub fn initiatives_of_unit(conn: &Connection, unit_id: i64) -> Result<Vec<Initiative>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE unit_id = ?1 ORDER BY ledger_id"))?;
+    let rows = stmt.query_map([unit_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Filters for [`list_initiatives`]; `None` means any.
@@ -76,26 +93,25 @@ pub struct InitiativeFilter {
 }
 
 pub fn list_initiatives(conn: &Connection, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM initiatives i
          WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM effects e WHERE e.initiative_id = i.id AND e.fiscal_year = ?1))
            AND (?2 IS NULL OR kind = ?2)
            AND (?3 IS NULL OR status = ?3)
+           AND (?4 IS NULL OR unit_id IN (SELECT value FROM json_each(?4)))
          ORDER BY ledger_id"
     ))?;
+    // The units as a JSON array, so the filter runs in SQL (on the unit index) instead of after reading everything.
+    let units = filter.unit_ids.as_ref().map(|u| serde_json::Value::from(u.clone()).to_string());
     let rows = stmt.query_map(
-        params![filter.fiscal_year.map(|f| f.0), filter.kind.map(Kind::label), filter.status.map(Status::label)],
+        params![filter.fiscal_year.map(|f| f.0), filter.kind.map(Kind::label), filter.status.map(Status::label), units],
         from_row,
     )?;
-    let mut out: Vec<Initiative> = rows.collect::<Result<_, _>>()?;
-    if let Some(units) = &filter.unit_ids {
-        out.retain(|i| units.contains(&i.unit_id));
-    }
-    Ok(out)
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn status_history(conn: &Connection, initiative_id: i64) -> Result<Vec<StatusChange>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT status, changed_on, note FROM status_history WHERE initiative_id = ?1 ORDER BY changed_on, id",
     )?;
     let rows = stmt.query_map([initiative_id], |r| {
@@ -110,7 +126,7 @@ pub fn status_history(conn: &Connection, initiative_id: i64) -> Result<Vec<Statu
 }
 
 pub fn evaluations(conn: &Connection, initiative_id: i64) -> Result<Vec<Evaluation>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT fiscal_year, grade, reason, reviewer_comment FROM evaluations WHERE initiative_id = ?1
          ORDER BY fiscal_year",
     )?;
@@ -145,31 +161,30 @@ impl Tx<'_> {
             _ => self.next_ledger_id(FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive())))?,
         };
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO initiatives (ledger_id, kind, title, unit_id, tool, vendor, status, started_on,
                                           scenario_count, owner, notes)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    ledger_id,
-                    f.kind.label(),
-                    f.title.trim(),
-                    f.unit_id,
-                    f.tool,
-                    f.vendor,
-                    f.status.label(),
-                    f.started_on.map(|d| d.to_string()),
-                    f.scenario_count,
-                    f.owner,
-                    f.notes
-                ],
-            )
+            )?
+            .execute(params![
+                ledger_id,
+                f.kind.label(),
+                f.title.trim(),
+                f.unit_id,
+                f.tool,
+                f.vendor,
+                f.status.label(),
+                f.started_on.map(|d| d.to_string()),
+                f.scenario_count,
+                f.owner,
+                f.notes
+            ])
             .map_err(|e| super::constraint(e, || format!("管理番号「{ledger_id}」はすでに使われています")))?;
         let id = self.tx.last_insert_rowid();
         let on = f.started_on.unwrap_or(self.author.at.date_naive());
-        self.tx.execute(
-            "INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, ?3)",
-            params![id, f.status.label(), on.to_string()],
-        )?;
+        self.tx
+            .prepare_cached("INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, f.status.label(), on.to_string()])?;
         let after = find_initiative(&self.tx, id)?;
         self.audit(Action::Create, "initiative", &after.ledger_id, None, Some(&after))?;
         Ok(after)
@@ -185,11 +200,13 @@ impl Tx<'_> {
     ) -> Result<Initiative> {
         check_fields(f)?;
         let before = find_initiative(&self.tx, id)?;
-        self.tx.execute(
-            "UPDATE initiatives SET kind = ?2, title = ?3, unit_id = ?4, tool = ?5, vendor = ?6, status = ?7,
+        self.tx
+            .prepare_cached(
+                "UPDATE initiatives SET kind = ?2, title = ?3, unit_id = ?4, tool = ?5, vendor = ?6, status = ?7,
                     started_on = ?8, scenario_count = ?9, owner = ?10, notes = ?11
              WHERE id = ?1",
-            params![
+            )?
+            .execute(params![
                 id,
                 f.kind.label(),
                 f.title.trim(),
@@ -201,14 +218,12 @@ impl Tx<'_> {
                 f.scenario_count,
                 f.owner,
                 f.notes
-            ],
-        )?;
+            ])?;
         if before.status != f.status {
             let on = status_on.unwrap_or(self.author.at.date_naive());
-            self.tx.execute(
-                "INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, ?3)",
-                params![id, f.status.label(), on.to_string()],
-            )?;
+            self.tx
+                .prepare_cached("INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, f.status.label(), on.to_string()])?;
         }
         let after = find_initiative(&self.tx, id)?;
         if after != before {
@@ -219,7 +234,7 @@ impl Tx<'_> {
 
     pub(crate) fn move_initiative(&mut self, id: i64, unit_id: i64) -> Result<()> {
         let before = find_initiative(&self.tx, id)?;
-        self.tx.execute("UPDATE initiatives SET unit_id = ?2 WHERE id = ?1", params![id, unit_id])?;
+        self.tx.prepare_cached("UPDATE initiatives SET unit_id = ?2 WHERE id = ?1")?.execute(params![id, unit_id])?;
         let after = find_initiative(&self.tx, id)?;
         self.audit(Action::Update, "initiative", &after.ledger_id, Some(&before), Some(&after))
     }
@@ -230,20 +245,21 @@ impl Tx<'_> {
         for effect in super::effects_of(&self.tx, id)? {
             self.audit(Action::Delete, "effect", &effect.id.to_string(), Some(&effect), None)?;
         }
-        self.tx.execute("DELETE FROM initiatives WHERE id = ?1", [id])?;
+        self.tx.prepare_cached("DELETE FROM initiatives WHERE id = ?1")?.execute([id])?;
         self.audit(Action::Delete, "initiative", &before.ledger_id, Some(&before), None)
     }
 
     /// Records or replaces the evaluation of one fiscal year.
     pub fn set_evaluation(&mut self, initiative_id: i64, e: &Evaluation) -> Result<()> {
         let before = evaluations(&self.tx, initiative_id)?.into_iter().find(|x| x.fiscal_year == e.fiscal_year);
-        self.tx.execute(
-            "INSERT INTO evaluations (initiative_id, fiscal_year, grade, reason, reviewer_comment)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO evaluations (initiative_id, fiscal_year, grade, reason, reviewer_comment)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (initiative_id, fiscal_year) DO UPDATE SET
                  grade = excluded.grade, reason = excluded.reason, reviewer_comment = excluded.reviewer_comment",
-            params![initiative_id, e.fiscal_year.0, e.grade.label(), e.reason, e.reviewer_comment],
-        )?;
+            )?
+            .execute(params![initiative_id, e.fiscal_year.0, e.grade.label(), e.reason, e.reviewer_comment])?;
         let key = format!("{initiative_id}/{}", e.fiscal_year.0);
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "evaluation", &key, before.as_ref(), Some(e))

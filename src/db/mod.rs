@@ -25,13 +25,15 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::org::OrgChart;
 
 pub use audit::{AuditEntry, audit_log};
 pub use cost::{Cost, costs};
 pub use effect::{EffectRow, effects_in_year, effects_of};
 pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, returned_units};
 pub use initiative::{
-    InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, list_initiatives, status_history,
+    InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, initiatives_of_unit, list_initiatives,
+    status_history,
 };
 pub use location::{location_warning, warning_for as location_warning_for};
 pub use org::load_org_chart;
@@ -92,6 +94,11 @@ pub fn default_path() -> Result<PathBuf> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Writes made through this store, so a cached read model knows it is stale.
+    writes: std::cell::Cell<u64>,
+    /// The organisation as last loaded, with the `PRAGMA data_version` (other connections' commits) and the
+    /// `writes` it was loaded at: an import plans hundreds of files against it.
+    chart: std::cell::RefCell<Option<(i64, u64, std::sync::Arc<OrgChart>)>>,
 }
 
 impl Store {
@@ -104,11 +111,13 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        // Every statement of the write paths is cached (an import runs each once per row); there are about 40.
+        conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self { conn, path: path.to_path_buf() })
+        Ok(Self { conn, path: path.to_path_buf(), writes: Default::default(), chart: Default::default() })
     }
 
     pub fn path(&self) -> &Path {
@@ -120,8 +129,23 @@ impl Store {
         &self.conn
     }
 
+    /// The organisation, loaded once and reused until this store or another connection writes.
+    pub fn org_chart(&self) -> Result<std::sync::Arc<OrgChart>> {
+        let version: i64 = self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+        let writes = self.writes.get();
+        if let Some((v, w, chart)) = &*self.chart.borrow()
+            && (*v, *w) == (version, writes)
+        {
+            return Ok(chart.clone());
+        }
+        let chart = std::sync::Arc::new(load_org_chart(&self.conn)?);
+        *self.chart.borrow_mut() = Some((version, writes, chart.clone()));
+        Ok(chart)
+    }
+
     /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
     pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.writes.set(self.writes.get() + 1);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut w = Tx { tx, author: author.clone() };
         let value = f(&mut w)?;

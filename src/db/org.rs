@@ -14,8 +14,8 @@ use crate::org::{Level, Merge, OrgChart, OrgUnit, Rename, name_key};
 /// Loads the whole organisation (a few hundred rows at most).
 pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
     let mut units: HashMap<i64, OrgUnit> = HashMap::new();
-    let mut stmt =
-        conn.prepare("SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         let level: String = r.get(1)?;
         Ok(OrgUnit {
@@ -35,21 +35,22 @@ pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
         let u = u?;
         units.insert(u.id, u);
     }
-    let mut stmt = conn.prepare("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i32>(1)?, r.get::<_, String>(2)?)))? {
         let (id, from, name) = row?;
         if let Some(u) = units.get_mut(&id) {
             u.renames.push(Rename { from_year: FiscalYear(from), name });
         }
     }
-    let mut stmt = conn.prepare("SELECT unit_id, alias FROM org_aliases ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT unit_id, alias FROM org_aliases ORDER BY id")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
         let (id, alias) = row?;
         if let Some(u) = units.get_mut(&id) {
             u.aliases.push(alias);
         }
     }
-    let mut stmt = conn.prepare("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges")?;
+    let mut stmt = conn.prepare_cached("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i32>(2)?)))? {
         let (from, into, fy) = row?;
         if let Some(u) = units.get_mut(&from) {
@@ -88,19 +89,19 @@ impl Tx<'_> {
             return Err(Error::Invalid(format!("{}の名前が空です", level.ja())));
         }
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO org_units (level, parent_id, name, name_key, code, valid_from, valid_to)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    level.as_str(),
-                    parent,
-                    name,
-                    name_key(name),
-                    code.map(str::trim).filter(|c| !c.is_empty()),
-                    valid_from.map(|f| f.0),
-                    valid_to.map(|f| f.0)
-                ],
-            )
+            )?
+            .execute(params![
+                level.as_str(),
+                parent,
+                name,
+                name_key(name),
+                code.map(str::trim).filter(|c| !c.is_empty()),
+                valid_from.map(|f| f.0),
+                valid_to.map(|f| f.0)
+            ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("wrong level") => {
                     Error::Invalid(format!("{}「{name}」の上位組織の階層が正しくありません", level.ja()))
@@ -122,10 +123,8 @@ impl Tx<'_> {
             return Err(Error::Invalid("別名が空です".into()));
         }
         self.tx
-            .execute(
-                "INSERT INTO org_aliases (unit_id, alias, alias_key) VALUES (?1, ?2, ?3)",
-                params![unit_id, alias, name_key(alias)],
-            )
+            .prepare_cached("INSERT INTO org_aliases (unit_id, alias, alias_key) VALUES (?1, ?2, ?3)")?
+            .execute(params![unit_id, alias, name_key(alias)])
             .map_err(|e| super::constraint(e, || format!("別名「{alias}」はすでに登録されています")))?;
         let record = NameRecord { unit_id, name: alias, from_year: None };
         self.audit(Action::Create, "org_alias", &unit_id.to_string(), None, Some(&record))
@@ -145,10 +144,8 @@ impl Tx<'_> {
             )));
         }
         self.tx
-            .execute(
-                "INSERT INTO org_renames (unit_id, name, name_key, from_year) VALUES (?1, ?2, ?3, ?4)",
-                params![unit_id, new_name, name_key(new_name), from_year.0],
-            )
+            .prepare_cached("INSERT INTO org_renames (unit_id, name, name_key, from_year) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![unit_id, new_name, name_key(new_name), from_year.0])
             .map_err(|e| {
                 super::constraint(e, || format!("{} にはすでに名称変更が登録されています", from_year.label()))
             })?;
@@ -177,17 +174,17 @@ impl Tx<'_> {
             if before.valid_from.is_some_and(|f| fiscal_year <= f) {
                 return Err(Error::Invalid(format!("統合の年度は「{}」の開始年度より後にしてください", before.name)));
             }
-            self.tx.execute("UPDATE org_units SET valid_to = ?2 WHERE id = ?1", params![id, fiscal_year.0 - 1])?;
             self.tx
-                .execute(
-                    "INSERT INTO org_merges (from_unit_id, into_unit_id, fiscal_year) VALUES (?1, ?2, ?3)",
-                    params![id, into, fiscal_year.0],
-                )
+                .prepare_cached("UPDATE org_units SET valid_to = ?2 WHERE id = ?1")?
+                .execute(params![id, fiscal_year.0 - 1])?;
+            self.tx
+                .prepare_cached("INSERT INTO org_merges (from_unit_id, into_unit_id, fiscal_year) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, into, fiscal_year.0])
                 .map_err(|e| super::constraint(e, || format!("「{}」はすでに統合済みです", before.name)))?;
             let after = unit_row(&self.tx, id)?;
             self.audit(Action::Update, "org_unit", &id.to_string(), Some(&before), Some(&after))?;
             let moving: Vec<i64> = {
-                let mut stmt = self.tx.prepare("SELECT id FROM initiatives WHERE unit_id = ?1")?;
+                let mut stmt = self.tx.prepare_cached("SELECT id FROM initiatives WHERE unit_id = ?1")?;
                 stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?
             };
             for initiative in moving {
@@ -201,12 +198,11 @@ impl Tx<'_> {
     pub fn child_by_name(&self, level: Level, parent: Option<i64>, name: &str) -> Result<Option<i64>> {
         Ok(self
             .tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM org_units WHERE level = ?1 AND ifnull(parent_id, 0) = ifnull(?2, 0) AND name_key = ?3
                  ORDER BY valid_from DESC LIMIT 1",
-                params![level.as_str(), parent, name_key(name)],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![level.as_str(), parent, name_key(name)], |r| r.get(0))
             .optional()?)
     }
 }
@@ -222,12 +218,12 @@ impl Tx<'_> {
     ) -> Result<()> {
         let before = unit_row(&self.tx, unit_id)?;
         self.tx
-            .execute(
+            .prepare_cached(
                 "UPDATE org_units SET code = coalesce(?2, code), valid_from = coalesce(?3, valid_from),
                         valid_to = coalesce(?4, valid_to)
                  WHERE id = ?1",
-                params![unit_id, code, valid_from.map(|f| f.0), valid_to.map(|t| t.0)],
-            )
+            )?
+            .execute(params![unit_id, code, valid_from.map(|f| f.0), valid_to.map(|t| t.0)])
             .map_err(|e| {
                 super::constraint(e, || {
                     format!(

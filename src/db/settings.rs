@@ -9,7 +9,7 @@ use crate::ledger::Settings;
 
 pub fn load_settings(conn: &Connection) -> Result<Settings> {
     let mut settings = Settings::default();
-    let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (key, value) = row?;
         settings.set(&key, &value).map_err(|m| Error::Internal(format!("保存済みの設定が読めません: {m}")))?;
@@ -24,10 +24,7 @@ impl Tx<'_> {
         let mut after = before.clone();
         after.set(key, value).map_err(Error::Invalid)?;
         let stored = after.get(key).unwrap_or_default();
-        self.tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, stored],
-        )?;
+        self.tx.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?.execute(params![key, stored])?;
         if after != before {
             self.audit(Action::Update, "settings", key, Some(&before), Some(&after))?;
         }

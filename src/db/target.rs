@@ -11,7 +11,7 @@ use crate::ledger::Target;
 
 /// Targets, for one fiscal year or all; the organisation-wide one first.
 pub fn targets(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT fiscal_year, bureau_id, hours FROM targets WHERE ?1 IS NULL OR fiscal_year = ?1
          ORDER BY fiscal_year, bureau_id IS NOT NULL, bureau_id",
     )?;
@@ -34,27 +34,24 @@ impl Tx<'_> {
         }
         let existing: Option<(i64, String)> = self
             .tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id, hours FROM targets WHERE fiscal_year = ?1 AND ifnull(bureau_id, 0) = ifnull(?2, 0)",
-                params![target.fiscal_year.0, target.bureau_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            )?
+            .query_row(params![target.fiscal_year.0, target.bureau_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let key =
             format!("{}/{}", target.fiscal_year.0, target.bureau_id.map_or("全体".to_string(), |b| b.to_string()));
         let hours = target.hours.normalize().to_string();
         match existing {
             Some((id, old)) => {
-                self.tx.execute("UPDATE targets SET hours = ?2 WHERE id = ?1", params![id, hours])?;
+                self.tx.prepare_cached("UPDATE targets SET hours = ?2 WHERE id = ?1")?.execute(params![id, hours])?;
                 let before = Target { hours: old.parse().unwrap_or_default(), ..target.clone() };
                 self.audit(Action::Update, "target", &key, Some(&before), Some(target))
             }
             None => {
                 self.tx
-                    .execute(
-                        "INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (?1, ?2, ?3)",
-                        params![target.fiscal_year.0, target.bureau_id, hours],
-                    )
+                    .prepare_cached("INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (?1, ?2, ?3)")?
+                    .execute(params![target.fiscal_year.0, target.bureau_id, hours])
                     .map_err(|e| match e {
                         rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("targets:") => Error::Invalid(
                             "目標値は団体全体か部局に設定してください（課や係には設定できません）".into(),

@@ -4,9 +4,10 @@
 use super::ast::{Expr, Part, Unit};
 use crate::number::group_thousands;
 
-/// Decimals kept when rendering an input number; input numbers are exact, so this only guards against a
-/// pathological scale.
-const INPUT_PLACES: u32 = 10;
+/// Decimals kept when rendering an input number: all of them (28 is the most a Decimal has). Input numbers are
+/// exact, and the canonical text must parse back to the same value; rounding here once turned
+/// `488888888.88888888888885` into a different formula (found by fuzzing: tests/fixtures/fuzz/formula).
+const INPUT_PLACES: u32 = 28;
 
 fn part(p: &Part, out: &mut String) {
     out.push_str(&group_thousands(p.number, INPUT_PLACES));

@@ -3,7 +3,8 @@
 //!
 //! What each check stops:
 //! - a zip bomb (a 500 KB .xlsx/.ods expanding to gigabytes): every part's size and ratio are read from the zip
-//!   directory, then enforced again while actually decompressing, because the directory can lie;
+//!   directory; the directory can lie, but the zip reader stops at each part's declared size while decompressing,
+//!   so what is read is never more than what was checked;
 //! - a shared-string table announcing billions of strings, which calamine reserves up front;
 //! - absurd dimensions: a value in column XFD or row 1,048,576 turns into a dense grid of billions of cells in the
 //!   readers (calamine's `Range` and our own [`super::Sheet`]). .xlsx sheets are bounded cell by cell while they are
@@ -95,17 +96,20 @@ fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
     let mut declared_total: u64 = 0;
     for i in 0..archive.len() {
         let part = archive.by_index_raw(i).map_err(corrupt)?;
-        check_part(&part.name().map_err(corrupt)?, part.size(), part.compressed_size(), false)?;
+        check_part(&part.name().map_err(corrupt)?, part.size(), part.compressed_size())?;
         declared_total = declared_total.saturating_add(part.size());
     }
     check_total(declared_total)?;
-    // Then what the parts really expand to, stopping one byte past each limit.
-    let mut total: u64 = 0;
+    // What the directory declares is also what can be read: the zip reader stops with an error at a part's
+    // declared size (zip's `size_limit`), so a directory that lies gives a broken file, not a bomb (the
+    // zip_bomb_lying fixture). Only the heads of the parts whose content matters here are read.
     let mut is_ods = false;
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).map_err(corrupt)?;
         let name = part.name().map_err(corrupt)?.to_string();
-        let compressed = part.compressed_size();
+        if name != "mimetype" && !name.ends_with("sharedStrings.xml") {
+            continue;
+        }
         let mut head = Vec::new();
         (&mut part).take(4096).read_to_end(&mut head).map_err(corrupt)?;
         if name == "mimetype" && head.starts_with(b"application/vnd.oasis.opendocument.spreadsheet") {
@@ -114,11 +118,6 @@ fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
         if name.ends_with("sharedStrings.xml") {
             check_shared_strings(&head)?;
         }
-        let rest = io::copy(&mut (&mut part).take(MAX_PART_BYTES + 1), &mut io::sink()).map_err(corrupt)?;
-        let size = head.len() as u64 + rest;
-        check_part(&name, size, compressed, true)?;
-        total += size;
-        check_total(total)?;
     }
     if is_ods {
         let mut content = archive.by_name("content.xml").map_err(corrupt)?;
@@ -127,15 +126,18 @@ fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
     Ok(())
 }
 
-/// `measured`: `size` was counted while decompressing (and stops one byte past the limit), not read from the
-/// directory.
-fn check_part(name: &str, size: u64, compressed: u64, measured: bool) -> Result<(), WorkbookError> {
+fn check_part(name: &str, size: u64, compressed: u64) -> Result<(), WorkbookError> {
+    // Deflate never grows data by more than a few bytes a block: a part stored larger than it expands to has a
+    // directory that lies about it (the zip_bomb_lying fixture).
+    if compressed > size + size / 100 + 1024 {
+        return Err(corrupt(format!("{name}: {compressed} bytes compressed, {size} declared")));
+    }
     if size > MAX_PART_BYTES {
-        return Err(WorkbookError::TooLarge(if measured {
-            format!("ファイルの中の「{name}」は展開すると上限の {} を超えます", mib(MAX_PART_BYTES))
-        } else {
-            format!("ファイルの中の「{name}」は展開すると {} になります（上限 {}）", mib(size), mib(MAX_PART_BYTES))
-        }));
+        return Err(WorkbookError::TooLarge(format!(
+            "ファイルの中の「{name}」は展開すると {} になります（上限 {}）",
+            mib(size),
+            mib(MAX_PART_BYTES)
+        )));
     }
     if size > RATIO_FLOOR && size / compressed.max(1) > MAX_RATIO {
         return Err(WorkbookError::TooLarge(format!(
@@ -261,18 +263,57 @@ fn check_xls(bytes: &[u8]) -> Result<(), WorkbookError> {
     }
     let mut data = Vec::new();
     stream.read_to_end(&mut data).map_err(corrupt)?;
-    let u16_at = |b: &[u8], at: usize| b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
-    let u32_at = |b: &[u8], at: usize| b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
-    let mut sheet_no = 0usize;
-    let mut pos = 0usize;
-    while let (Some(kind), Some(len)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
-        let body = &data[(pos + 4).min(data.len())..(pos + 4 + usize::from(len)).min(data.len())];
-        pos += 4 + usize::from(len);
-        let sheet = || format!("{}枚目のシート", sheet_no.saturating_sub(1));
+    // The reader finds each sheet where its BOUNDSHEET record in the globals says, not by walking on from the
+    // globals, so each sheet is scanned from that position (to the end of the stream: a superset of what the reader
+    // reads there). The globals come first, up to their EOF record.
+    let mut sheets = Vec::new();
+    let mut globals = Records { data: &data, pos: 0 };
+    for (kind, body) in &mut globals {
         match kind {
-            // BOF: a new substream (the globals, then one per sheet).
-            0x0809 => sheet_no += 1,
-            // DIMENSIONS: BIFF8 (u32 rows) or BIFF5 (u16 rows); the last row and column are one past the end.
+            0x0085 => sheets.extend(u32_at(body, 0)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for (n, pos) in sheets.into_iter().enumerate() {
+        scan_xls_sheet(&data, pos as usize, &format!("{}枚目のシート", n + 1))?;
+    }
+    // And the whole stream in order, for records no BOUNDSHEET points at.
+    scan_xls_sheet(&data, 0, "ブック全体")
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// BIFF records from a position: (type, body), the body cut short at the end of the stream.
+struct Records<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (u16, &'a [u8]);
+    fn next(&mut self) -> Option<Self::Item> {
+        let kind = u16_at(self.data, self.pos)?;
+        let len = usize::from(u16_at(self.data, self.pos + 2)?);
+        let start = (self.pos + 4).min(self.data.len());
+        let end = (self.pos + 4 + len).min(self.data.len());
+        self.pos += 4 + len;
+        Some((kind, &self.data[start..end]))
+    }
+}
+
+/// Checks every DIMENSIONS and cell record from `pos` to the end of the stream.
+fn scan_xls_sheet(data: &[u8], pos: usize, sheet: &str) -> Result<(), WorkbookError> {
+    for (kind, body) in (Records { data, pos }) {
+        match kind {
+            // DIMENSIONS: BIFF8 (u32 rows) or BIFF5 (u16 rows); the last row and column are one past the end. The
+            // reader reserves rows × columns cells from it.
             0x0200 => {
                 let (first_row, last_row, first_col, last_col) = if body.len() >= 14 {
                     (u32_at(body, 0), u32_at(body, 4), u16_at(body, 8), u16_at(body, 10))
@@ -290,22 +331,21 @@ fn check_xls(bytes: &[u8]) -> Result<(), WorkbookError> {
                     let rows = u64::from(r1 - r0);
                     let cols = u64::from(c1 - c0);
                     if rows > u64::from(MAX_ROWS) || cols > u64::from(MAX_COLUMNS) || rows * cols > MAX_CELLS {
-                        return Err(out_of_range(&sheet(), r1 - 1, u32::from(c1 - 1)));
+                        return Err(out_of_range(sheet, r1 - 1, u32::from(c1 - 1)));
                     }
                 }
             }
             // Cell records: FORMULA, LABELSST, NUMBER, LABEL, BOOLERR, RK, RSTRING start with row and column.
             0x0006 | 0x00FD | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00D6 => {
                 if let (Some(row), Some(col)) = (u16_at(body, 0), u16_at(body, 2)) {
-                    check_extent(&sheet(), u32::from(row), u32::from(col))?;
+                    check_extent(sheet, u32::from(row), u32::from(col))?;
                 }
             }
             // MULRK: row, first column, …, last column in the record's last two bytes.
             0x00BD => {
-                if let (Some(row), Some(col)) =
-                    (u16_at(body, 0), body.len().checked_sub(2).and_then(|at| u16_at(body, at)))
-                {
-                    check_extent(&sheet(), u32::from(row), u32::from(col))?;
+                let last = body.len().checked_sub(2).and_then(|at| u16_at(body, at));
+                if let (Some(row), Some(col)) = (u16_at(body, 0), last) {
+                    check_extent(sheet, u32::from(row), u32::from(col))?;
                 }
             }
             _ => {}

@@ -1,7 +1,7 @@
 //! Finding the answer sheet and its header row, even below title rows, with columns reordered, renamed with
 //! common synonyms, or extra columns added.
 
-use super::workbook::Sheet;
+use super::workbook::{Cell, Sheet};
 use crate::org::name_key;
 use crate::survey::{ANSWER_SHEET, Column, HELPER_TITLE, header_key};
 
@@ -35,9 +35,11 @@ fn header_in_row(sheet: &Sheet, row: usize) -> Option<Header> {
     let mut columns: Vec<(usize, Column)> = Vec::new();
     let mut unknown = Vec::new();
     let mut duplicates = Vec::new();
+    static HELPER_KEY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| header_key(HELPER_TITLE));
     for (i, cell) in cells.iter().enumerate() {
-        let text = cell.display();
-        if text.trim().is_empty() || header_key(&text) == header_key(HELPER_TITLE) {
+        // Only text can be a header; numbers and dates are data.
+        let Cell::Text(text) = cell else { continue };
+        if text.trim().is_empty() || header_key(text) == *HELPER_KEY {
             continue;
         }
         match Column::from_header(&text) {

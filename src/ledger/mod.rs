@@ -33,6 +33,10 @@ macro_rules! label_enum {
 
             /// Reads the label or a common synonym, ignoring width and spaces.
             pub fn parse(text: &str) -> Option<Self> {
+                // The label exactly as stored (every row read from the database) needs no normalising.
+                if let Some(v) = Self::ALL.iter().find(|v| v.label() == text) {
+                    return Some(*v);
+                }
                 let key = crate::org::name_key(text);
                 $(
                     if key == crate::org::name_key($label) $(|| key == crate::org::name_key($syn))* {
@@ -205,5 +209,15 @@ pub struct Target {
 pub fn next_ledger_id(prefix: &str, existing: impl Iterator<Item = String>) -> String {
     let lead = format!("{prefix}-");
     let max = existing.filter_map(|id| id.strip_prefix(&lead).and_then(|n| n.parse::<u32>().ok())).max().unwrap_or(0);
-    format!("{prefix}-{:04}", max + 1)
+    format_ledger_id(prefix, max + 1)
+}
+
+/// `R6-0012` for (`R6`, 12): at least four digits.
+pub fn format_ledger_id(prefix: &str, n: u32) -> String {
+    format!("{prefix}-{n:04}")
+}
+
+/// The number of a 管理番号: 12 for `R6-0012`.
+pub fn ledger_id_number(id: &str) -> Option<u32> {
+    id.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
 }

@@ -7,7 +7,7 @@
 
 mod resolve;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -163,11 +163,29 @@ pub enum NameView {
 #[derive(Debug, Clone, Default)]
 pub struct OrgChart {
     units: BTreeMap<i64, OrgUnit>,
+    /// [`name_key`] of every name a unit has had (names, former names, aliases) → the units, in id order: resolving
+    /// a name is a lookup, not a normalisation of every name of every unit (once per imported row).
+    by_key: HashMap<String, Vec<i64>>,
 }
 
 impl OrgChart {
     pub fn new(units: impl IntoIterator<Item = OrgUnit>) -> Self {
-        Self { units: units.into_iter().map(|u| (u.id, u)).collect() }
+        let units: BTreeMap<i64, OrgUnit> = units.into_iter().map(|u| (u.id, u)).collect();
+        let mut by_key: HashMap<String, Vec<i64>> = HashMap::new();
+        for u in units.values() {
+            for name in u.all_names() {
+                let ids = by_key.entry(name_key(name)).or_default();
+                if ids.last() != Some(&u.id) {
+                    ids.push(u.id);
+                }
+            }
+        }
+        Self { units, by_key }
+    }
+
+    /// The units that have (or had) a name with this [`name_key`].
+    pub(crate) fn units_named(&self, key: &str) -> impl Iterator<Item = &OrgUnit> {
+        self.by_key.get(key).into_iter().flatten().filter_map(|id| self.units.get(id))
     }
 
     pub fn get(&self, id: i64) -> Option<&OrgUnit> {

@@ -22,10 +22,9 @@ impl OrgChart {
     pub fn find(&self, level: Level, name: &str, parent: Option<i64>, fy: Option<FiscalYear>) -> Resolution {
         let key = name_key(name);
         let matches: Vec<&OrgUnit> = self
-            .units()
+            .units_named(&key)
             .filter(|u| u.level == level)
             .filter(|u| parent.is_none() || u.parent_id == parent || self.parent_merged_into(u, parent))
-            .filter(|u| u.all_names().any(|n| name_key(n) == key))
             .collect();
         let in_year: Vec<i64> = match fy {
             Some(fy) => {
