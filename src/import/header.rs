@@ -42,7 +42,7 @@ fn header_in_row(sheet: &Sheet, row: usize) -> Option<Header> {
         if text.trim().is_empty() || header_key(text) == *HELPER_KEY {
             continue;
         }
-        match Column::from_header(&text) {
+        match Column::from_header(text) {
             Some(c) if columns.iter().any(|(_, x)| *x == c) => duplicates.push((i, text.trim().to_string())),
             Some(c) => columns.push((i, c)),
             None => unknown.push((i, text.trim().to_string())),
