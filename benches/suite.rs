@@ -182,7 +182,7 @@ fn write_return(path: &Path, n: usize) {
     ws.set_name("回答").unwrap();
     let date = Format::new().set_num_format("yyyy/m/d");
     let mut r = 0u32;
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         ws.write(0, 0, "令和6年度 RPA・AI-OCR 効果調査 回答").unwrap();
         ws.write(1, 0, format!("{bureau} {section}（担当: 調査太郎）")).unwrap();
         r = 3;
@@ -222,7 +222,7 @@ fn write_return(path: &Path, n: usize) {
     }
     r += 1;
     for i in 0..ROWS {
-        if i == ROWS / 2 && n % 3 == 0 {
+        if i == ROWS / 2 && n.is_multiple_of(3) {
             r += 1; // a blank row in the middle
         }
         let year = match i % 3 {
@@ -337,7 +337,7 @@ fn import_cases(root: &Path, data: &Path) {
             c
         },
         RUNS,
-        &fresh,
+        fresh,
     );
     let commit = run(
         &format!("{label}: daicho import (commit, one transaction a file)"),
@@ -347,7 +347,7 @@ fn import_cases(root: &Path, data: &Path) {
             c
         },
         RUNS,
-        &fresh,
+        fresh,
     );
     let python = Command::new("python3").args(["-c", "import openpyxl"]).output().is_ok_and(|o| o.status.success());
     let reference = python.then(|| {
