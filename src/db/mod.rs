@@ -29,7 +29,7 @@ use crate::org::OrgChart;
 
 pub use audit::{AuditEntry, audit_log};
 pub use cost::{Cost, costs};
-pub use effect::{EffectRow, effects_in_year, effects_of};
+pub use effect::{EffectRow, effects_in_year, effects_of, with_figures};
 pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, returned_units};
 pub use initiative::{
     InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, initiatives_of_unit, list_initiatives,

@@ -155,12 +155,7 @@ pub struct Effect {
 impl Effect {
     /// The minutes that count under the adoption rule. Falls back to whichever figure exists.
     pub fn adopted_minutes(&self, adopt: Adopt) -> Decimal {
-        let stated = self.stated_hours.map(|h| h * Decimal::from(60));
-        let (first, second) = match adopt {
-            Adopt::Stated => (stated, self.computed_minutes),
-            Adopt::Computed => (self.computed_minutes, stated),
-        };
-        first.or(second).unwrap_or(Decimal::ZERO)
+        adopted_minutes(self.computed_minutes, self.stated_hours, adopt)
     }
 
     /// The stated hours against the computed minutes, at the precision the hours were written (see
@@ -171,4 +166,32 @@ impl Effect {
         let sixty = Decimal::from(60);
         Some(compare(computed, stated * sixty, last_place(stated) * sixty))
     }
+}
+
+/// The minutes that count under the adoption rule, from a figure's computed minutes and stated hours. Falls back
+/// to whichever exists.
+pub fn adopted_minutes(computed_minutes: Option<Decimal>, stated_hours: Option<Decimal>, adopt: Adopt) -> Decimal {
+    let stated = stated_hours.map(|h| h * Decimal::from(60));
+    let (first, second) = match adopt {
+        Adopt::Stated => (stated, computed_minutes),
+        Adopt::Computed => (computed_minutes, stated),
+    };
+    first.or(second).unwrap_or(Decimal::ZERO)
+}
+
+/// What a summary reads of one year's figure and its initiative: enough to pick the basis, group and add up, and
+/// nothing else, so a summary over a million figures streams them instead of loading whole rows.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub initiative_id: i64,
+    pub unit_id: i64,
+    pub basis: Basis,
+    pub computed_minutes: Option<Decimal>,
+    pub stated_hours: Option<Decimal>,
+    pub kind: super::Kind,
+    pub scenario_count: Option<i64>,
+    pub tool: Option<String>,
+    pub status: super::Status,
+    /// (管理番号, 業務名), read only when the summary groups by initiative.
+    pub initiative: Option<(String, String)>,
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fiscal::FiscalYear;
 
-pub use effect::{Effect, EffectError, EffectInput, Evaluated, NewEffect, Structured};
+pub use effect::{Effect, EffectError, EffectInput, Evaluated, Figure, NewEffect, Structured, adopted_minutes};
 pub use settings::{Adopt, Rounding, RoundingMode, RoundingScope, SETTING_KEYS, Settings};
 
 /// Defines a closed set of Japanese labels stored as text, with parsing that also accepts a few synonyms.

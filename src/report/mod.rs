@@ -7,6 +7,6 @@ mod table;
 mod tables;
 
 pub use check::{CheckItem, CheckKind, check_list};
-pub use summary::{Group, GroupBy, Line, Summary, SummaryOptions, Totals, summarize};
+pub use summary::{Group, GroupBy, Line, Summary, SummaryOptions, Totals, summarize, summarize_year};
 pub use table::{ChartKind, ChartSpec, ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
 pub use tables::{ReportInput, ReportKind, ReportOptions, all_reports};

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::db::EffectRow;
 use crate::fiscal::FiscalYear;
-use crate::ledger::{Basis, Kind, RoundingScope, Settings, Target};
+use crate::ledger::{Basis, Figure, Kind, RoundingScope, Settings, Target};
 use crate::org::{Level, NameView, OrgChart};
 
 /// What to group a summary by.
@@ -134,11 +134,14 @@ fn pick<'a>(rows: &'a [EffectRow], opts: &SummaryOptions) -> Vec<&'a EffectRow> 
 }
 
 /// The group a line belongs to, with a sort key that keeps the organisation's order.
-fn group_of(row: &EffectRow, chart: &OrgChart, opts: &SummaryOptions) -> (String, (i64, String), Option<i64>) {
+/// A group's name, its sort key, and its bureau (for the bureau's target).
+type GroupOf = (String, (i64, String), Option<i64>);
+
+fn group_of(row: &Figure, chart: &OrgChart, opts: &SummaryOptions) -> GroupOf {
     let fy = opts.fiscal_year;
     match opts.by {
         GroupBy::Bureau | GroupBy::Section => {
-            let unit = chart.view(row.effect.unit_id, opts.view);
+            let unit = chart.view(row.unit_id, opts.view);
             let level = if opts.by == GroupBy::Bureau { Level::Bureau } else { Level::Section };
             match chart.ancestor_at(unit, level) {
                 Some(u) => (chart.path(u.id, fy, opts.view), (u.id, String::new()), Some(u.id)),
@@ -161,8 +164,8 @@ fn group_of(row: &EffectRow, chart: &OrgChart, opts: &SummaryOptions) -> (String
             (tool.clone(), (0, tool), None)
         }
         GroupBy::Initiative => {
-            let key = format!("{} {}", row.ledger_id, row.title);
-            (key, (0, row.ledger_id.clone()), None)
+            let (ledger_id, title) = row.initiative.clone().unwrap_or_default();
+            (format!("{ledger_id} {title}"), (0, ledger_id), None)
         }
         GroupBy::Status => {
             let order = crate::ledger::Status::ALL.iter().position(|s| *s == row.status).unwrap_or(0) as i64;
@@ -225,9 +228,42 @@ impl Acc {
     }
 }
 
+/// What the totals read of a loaded row.
+fn figure_of(row: &EffectRow, by: GroupBy) -> Figure {
+    Figure {
+        initiative_id: row.effect.initiative_id,
+        unit_id: row.effect.unit_id,
+        basis: row.effect.basis,
+        computed_minutes: row.effect.computed_minutes,
+        stated_hours: row.effect.stated_hours,
+        kind: row.kind,
+        scenario_count: row.scenario_count,
+        tool: row.tool.clone(),
+        status: row.status,
+        initiative: (by == GroupBy::Initiative).then(|| (row.ledger_id.clone(), row.title.clone())),
+    }
+}
+
+/// Keeps, per initiative, the figure of the asked basis or the best one (実績 over 試行 over 試算).
+fn consider(best: &mut HashMap<i64, Figure>, figure: Figure, opts: &SummaryOptions) {
+    if opts.basis.is_some_and(|b| b != figure.basis) {
+        return;
+    }
+    match best.entry(figure.initiative_id) {
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(figure);
+        }
+        std::collections::hash_map::Entry::Occupied(mut e) => {
+            if figure.basis.preference() < e.get().basis.preference() {
+                e.insert(figure);
+            }
+        }
+    }
+}
+
 /// Sums the year's figures into groups and a grand total. Totals are reproducible from the lines: with
 /// per-line rounding every total is the sum of the rounded lines; with total rounding each total is the exact
-/// sum rounded once.
+/// sum rounded once. The lines (for the reports' detail and check lists) come with it.
 pub fn summarize(
     rows: &[EffectRow],
     chart: &OrgChart,
@@ -235,28 +271,86 @@ pub fn summarize(
     targets: &[Target],
     opts: &SummaryOptions,
 ) -> Summary {
+    let mut best = HashMap::new();
+    for row in rows.iter().filter(|r| r.effect.fiscal_year == opts.fiscal_year) {
+        consider(&mut best, figure_of(row, opts.by), opts);
+    }
+    let mut summary = summarize_picked(best.into_values(), chart, settings, targets, opts);
+    let rule = settings.rounding;
+    summary.lines = pick(rows, opts)
+        .into_iter()
+        .map(|row| {
+            let minutes = row.effect.adopted_minutes(settings.adopt);
+            let exact_hours = minutes / Decimal::from(60);
+            Line {
+                ledger_id: row.ledger_id.clone(),
+                title: row.title.clone(),
+                group: group_of(&figure_of(row, opts.by), chart, opts).0,
+                kind: row.kind,
+                basis: row.effect.basis,
+                minutes: minutes.normalize(),
+                hours: if rule.scope == RoundingScope::PerLine {
+                    rule.hours(exact_hours)
+                } else {
+                    exact_hours.normalize()
+                },
+                formula: row.effect.formula.clone(),
+            }
+        })
+        .collect();
+    summary
+}
+
+/// The same totals as [`summarize`], streamed from the database: only the columns the totals read, one figure per
+/// initiative kept, no lines. What `daicho summary` and the dashboard use, so they stay fast on a large ledger.
+pub fn summarize_year(
+    conn: &rusqlite::Connection,
+    chart: &OrgChart,
+    settings: &Settings,
+    targets: &[Target],
+    opts: &SummaryOptions,
+) -> crate::error::Result<Summary> {
+    let (by_initiative, by_tool) = (opts.by == GroupBy::Initiative, opts.by == GroupBy::Tool);
+    crate::db::with_figures(conn, opts.fiscal_year, by_initiative, by_tool, |figures| {
+        // Figures arrive in initiative order: the best of each run of one initiative's figures is its pick.
+        let mut figures = figures.filter(|f| opts.basis.is_none_or(|b| b == f.basis)).peekable();
+        let picked = std::iter::from_fn(|| {
+            let mut best = figures.next()?;
+            while let Some(next) = figures.next_if(|f| f.initiative_id == best.initiative_id) {
+                if next.basis.preference() < best.basis.preference() {
+                    best = next;
+                }
+            }
+            Some(best)
+        });
+        summarize_picked(picked, chart, settings, targets, opts)
+    })
+}
+
+fn summarize_picked(
+    picked: impl Iterator<Item = Figure>,
+    chart: &OrgChart,
+    settings: &Settings,
+    targets: &[Target],
+    opts: &SummaryOptions,
+) -> Summary {
     let rule = settings.rounding;
     let mut groups: BTreeMap<(i64, String), (String, Option<i64>, Acc)> = BTreeMap::new();
+    // The group of a unit is worked out once (names, merges), not once per figure.
+    let mut unit_groups: HashMap<i64, GroupOf> = HashMap::new();
     let mut total = Acc::default();
-    let mut lines = Vec::new();
-    for row in pick(rows, opts) {
-        let minutes = row.effect.adopted_minutes(settings.adopt);
-        let exact_hours = minutes / Decimal::from(60);
-        let rounded = rule.hours(exact_hours);
-        let (key, order, bureau) = group_of(row, chart, opts);
-        let entry = groups.entry(order).or_insert_with(|| (key.clone(), bureau, Acc::default()));
-        entry.2.add(minutes, rounded, row.kind, row.scenario_count);
-        total.add(minutes, rounded, row.kind, row.scenario_count);
-        lines.push(Line {
-            ledger_id: row.ledger_id.clone(),
-            title: row.title.clone(),
-            group: key,
-            kind: row.kind,
-            basis: row.effect.basis,
-            minutes: minutes.normalize(),
-            hours: if rule.scope == RoundingScope::PerLine { rounded } else { exact_hours.normalize() },
-            formula: row.effect.formula.clone(),
-        });
+    for figure in picked {
+        let minutes = crate::ledger::adopted_minutes(figure.computed_minutes, figure.stated_hours, settings.adopt);
+        let rounded = rule.hours(minutes / Decimal::from(60));
+        let (key, order, bureau) = match opts.by {
+            GroupBy::Bureau | GroupBy::Section => {
+                unit_groups.entry(figure.unit_id).or_insert_with(|| group_of(&figure, chart, opts)).clone()
+            }
+            _ => group_of(&figure, chart, opts),
+        };
+        let entry = groups.entry(order).or_insert_with(|| (key, bureau, Acc::default()));
+        entry.2.add(minutes, rounded, figure.kind, figure.scenario_count);
+        total.add(minutes, rounded, figure.kind, figure.scenario_count);
     }
     let target_for = |bureau: Option<i64>| {
         targets.iter().find(|t| t.fiscal_year == opts.fiscal_year && t.bureau_id == bureau).map(|t| t.hours)
@@ -282,6 +376,6 @@ pub fn summarize(
         total,
         person_years,
         yen,
-        lines,
+        lines: Vec::new(),
     }
 }

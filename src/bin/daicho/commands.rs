@@ -12,7 +12,7 @@ use daicho::ledger::{
 };
 use daicho::number::{self, group_thousands, round_half_up};
 use daicho::org::{Level, NameView, OrgChart, split_path};
-use daicho::report::{GroupBy, SummaryOptions, check_list, summarize};
+use daicho::report::{GroupBy, SummaryOptions, check_list, summarize_year};
 use daicho::{Error, Result};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -902,9 +902,8 @@ fn settings(mut store: Store, c: SettingsCommand) -> Result<()> {
 }
 
 fn summary(store: Store, a: SummaryArgs) -> Result<()> {
-    let chart = db::load_org_chart(store.conn())?;
+    let chart = store.org_chart()?;
     let settings = db::load_settings(store.conn())?;
-    let rows = db::effects_in_year(store.conn(), Some(a.fy))?;
     let targets = db::targets(store.conn(), Some(a.fy))?;
     let opts = SummaryOptions {
         fiscal_year: a.fy,
@@ -921,7 +920,8 @@ fn summary(store: Store, a: SummaryArgs) -> Result<()> {
             View::Current => NameView::Current,
         },
     };
-    let s = summarize(&rows, &chart, &settings, &targets, &opts);
+    // Streamed from the database: the totals without the lines, in bounded memory on any size of ledger.
+    let s = summarize_year(store.conn(), &chart, &settings, &targets, &opts)?;
     if a.json {
         return emit_json(&s);
     }
