@@ -309,13 +309,13 @@ pub fn before_after_report(input: &ReportInput<'_>, opts: &ReportOptions) -> Rep
     let s = input.settings;
     let fy = opts.fiscal_year;
     let summary = summary_of(input, fy, GroupBy::Bureau, opts.basis, opts.view);
+    // The counted (管理番号, 算定区分) pairs, looked up per row (a scan of the lines per row was quadratic).
+    let counted: std::collections::HashSet<(&str, Basis)> =
+        summary.lines.iter().map(|l| (l.ledger_id.as_str(), l.basis)).collect();
     let picked: Vec<&EffectRow> = input
         .effects
         .iter()
-        .filter(|r| {
-            r.effect.fiscal_year == fy
-                && summary.lines.iter().any(|l| l.ledger_id == r.ledger_id && l.basis == r.effect.basis)
-        })
+        .filter(|r| r.effect.fiscal_year == fy && counted.contains(&(r.ledger_id.as_str(), r.effect.basis)))
         .collect();
     let columns = vec![
         ReportColumn::new("管理番号", ColumnKind::Text, 10.0),
