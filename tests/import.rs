@@ -333,3 +333,35 @@ fn outcome_labels_are_japanese() {
         ["新規", "更新", "変更なし"]
     );
 }
+
+/// Files read on several threads come back in the order given, each with its own result, and a file that cannot be
+/// read is reported in its place without stopping the others.
+#[test]
+fn files_read_in_parallel_come_back_in_order() {
+    let t = TestDir::seeded();
+    let store = t.store();
+    let chart = store.org_chart().unwrap();
+    let mut names: Vec<String> = Vec::new();
+    for round in 0..3 {
+        for name in ["template_filled.xlsx", "missing.xlsx", "legacy.xls", "bad_rows.xlsx", "simple.ods"] {
+            names.push(format!("{round}/{name}"));
+        }
+    }
+    let read = |name: &str| std::fs::read(fixture(name.split_once('/').unwrap().1));
+    let mut seen = Vec::new();
+    daicho::import::read_returns(&names, read, &chart, Some(FiscalYear(2024)), Some(3), |n, result| {
+        match result {
+            Ok(read) => {
+                let expected = plan(&t, names[n].split_once('/').unwrap().1);
+                let report = daicho::import::plan_read(&store, read).unwrap();
+                assert_eq!(report.rows.len(), expected.rows.len(), "{}: same rows as read alone", names[n]);
+                assert_eq!(report.errors.len(), expected.errors.len(), "{}: same errors as read alone", names[n]);
+            }
+            Err(e) => assert!(names[n].ends_with("missing.xlsx"), "{}: {e}", names[n]),
+        }
+        seen.push(n);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen, (0..names.len()).collect::<Vec<_>>(), "every file once, in the order given");
+}

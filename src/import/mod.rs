@@ -116,6 +116,20 @@ impl FileReport {
         self.errors.is_empty() && self.already_imported.is_none()
     }
 
+    fn empty(file: String, sha256: String) -> Self {
+        FileReport {
+            file,
+            sha256,
+            sheet: None,
+            header_row: None,
+            rows: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            already_imported: None,
+            committed: None,
+        }
+    }
+
     fn file_problem(&mut self, message: String) {
         self.errors.push(Problem {
             file: self.file.clone(),
@@ -135,27 +149,25 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 /// Reads, validates and compares one file with the ledger. Writes nothing.
 pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<FiscalYear>) -> Result<FileReport> {
-    let conn = store.conn();
-    let mut report = FileReport {
-        file: file.to_string(),
-        sha256: content_hash(bytes),
-        sheet: None,
-        header_row: None,
-        rows: Vec::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        already_imported: None,
-        committed: None,
-    };
-    if let Some(previous) = db::import_by_hash(conn, &report.sha256)? {
-        report.already_imported = Some(previous);
-        return Ok(report);
-    }
+    let chart = store.org_chart()?;
+    plan_read(store, read_return(file, bytes, &chart, default_fy))
+}
+
+/// A return read and validated, not yet compared with the ledger: the part of planning that needs only the bytes
+/// and the organisation, so files can be read on several threads ([`read_returns`]) while planning stays in order.
+pub struct ReadReturn {
+    report: FileReport,
+    rows: Vec<ReturnRow>,
+}
+
+/// Reads one file: the workbook, its header, every row parsed and validated against the organisation.
+pub fn read_return(file: &str, bytes: &[u8], chart: &OrgChart, default_fy: Option<FiscalYear>) -> ReadReturn {
+    let mut report = FileReport::empty(file.to_string(), content_hash(bytes));
     let sheets = match read_workbook(bytes) {
         Ok(s) => s,
         Err(e) => {
             report.file_problem(e.to_string());
-            return Ok(report);
+            return ReadReturn { report, rows: Vec::new() };
         }
     };
     let Some(header) = locate(&sheets) else {
@@ -164,7 +176,7 @@ pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<Fis
             "回答の表が見つかりません（シート: {}）。見出し行に「管理番号」「業務名」「部局」「課」などの列名がある調査票を指定してください",
             names.join("、")
         ));
-        return Ok(report);
+        return ReadReturn { report, rows: Vec::new() };
     };
     let sheet = &sheets[header.sheet];
     report.sheet = Some(sheet.name.clone());
@@ -183,12 +195,64 @@ pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<Fis
     for (col, text) in &header.duplicates {
         report.warnings.push(header_problem(*col, text, "同じ項目の列が2つあります。左側の列だけを取り込みます"));
     }
-    let chart = store.org_chart()?;
-    let parsed = parse_rows(file, sheet, &header, &chart, default_fy);
+    let parsed = parse_rows(file, sheet, &header, chart, default_fy);
     report.errors.extend(parsed.errors);
     report.warnings.extend(parsed.warnings);
+    ReadReturn { report, rows: parsed.rows }
+}
+
+/// Reads many files on up to `threads` threads (the machine's cores when `None`), returning them in the order
+/// given. `read` yields each file's name and bytes (or the reason it could not be read); it is called from the
+/// worker threads. Files are taken a few at a time, so memory holds a handful of workbooks, not the batch.
+pub fn read_returns<E: Send>(
+    names: &[String],
+    read: impl Fn(&str) -> std::result::Result<Vec<u8>, E> + Sync,
+    chart: &OrgChart,
+    default_fy: Option<FiscalYear>,
+    threads: Option<usize>,
+    mut each: impl FnMut(usize, std::result::Result<ReadReturn, E>) -> Result<()>,
+) -> Result<()> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let chunk = threads * 4;
+    for (c, names) in names.chunks(chunk).enumerate() {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut slots: Vec<Option<std::result::Result<ReadReturn, E>>> = (0..names.len()).map(|_| None).collect();
+        let results = std::sync::Mutex::new(&mut slots);
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(names.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(name) = names.get(i) else { break };
+                        let result = read(name).map(|bytes| read_return(name, &bytes, chart, default_fy));
+                        if let Ok(mut slots) = results.lock() {
+                            slots[i] = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+        for (i, slot) in slots.into_iter().enumerate() {
+            if let Some(result) = slot {
+                each(c * chunk + i, result)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Compares a read return with the ledger: what each row creates, updates or leaves unchanged. Writes nothing.
+pub fn plan_read(store: &Store, read: ReadReturn) -> Result<FileReport> {
+    let ReadReturn { mut report, rows } = read;
+    if let Some(previous) = db::import_by_hash(store.conn(), &report.sha256)? {
+        return Ok(FileReport { already_imported: Some(previous), ..FileReport::empty(report.file, report.sha256) });
+    }
+    if report.sheet.is_none() {
+        return Ok(report);
+    }
+    let chart = store.org_chart()?;
     let planner = Planner::load(store, &chart)?;
-    planner.plan(&mut report, parsed.rows)?;
+    planner.plan(&mut report, rows)?;
     // Row order, whichever step found the problem.
     report.errors.sort_by_key(|p| p.row);
     report.warnings.sort_by_key(|p| p.row);

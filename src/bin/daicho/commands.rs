@@ -1056,13 +1056,16 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
     let mut reports = Vec::new();
     let mut failed = 0;
     let mut backed_up = false;
-    for (n, path) in a.files.iter().enumerate() {
-        let name = path.display().to_string();
+    // Files are read and checked on every core; each is then planned against the ledger and committed in order.
+    let names: Vec<String> = a.files.iter().map(|p| p.display().to_string()).collect();
+    let chart = store.org_chart()?;
+    let read = |name: &str| std::fs::read(name).map_err(|source| Error::Io { path: name.into(), source });
+    daicho::import::read_returns(&names, read, &chart, a.fy, None, |n, read| {
+        let name = &names[n];
         if total > 1 && !a.json {
             eprintln!("[{}/{total}] {name}", n + 1);
         }
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        let mut report = daicho::import::plan_file(&store, &name, &bytes, a.fy)?;
+        let mut report = daicho::import::plan_read(&store, read?)?;
         if !report.errors.is_empty() {
             failed += 1;
         } else if !a.dry_run && report.already_imported.is_none() {
@@ -1078,7 +1081,8 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
             emit(&import_text(&report, a.dry_run));
         }
         reports.push(report);
-    }
+        Ok(())
+    })?;
     if a.json {
         emit_json(&reports)?;
     } else if total > 1 {
