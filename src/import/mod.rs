@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 pub use header::{Header, locate};
 pub use row::{Parsed, Problem, ReturnRow, parse_rows};
-pub use workbook::{Cell, Sheet, WorkbookError, number_text, read_workbook};
+pub use workbook::{Cell, Sheet, WorkbookError, number_text, quiet_reader_panics, read_workbook};
 
 use crate::db::{self, Author, ImportRecord, NewImport, Store};
 use crate::error::Result;

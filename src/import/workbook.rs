@@ -111,7 +111,10 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     }
     guard::check(bytes, zip, cfb)?;
     // The readers are third-party parsers of hostile input: a panic in one is a broken file, not a crash.
-    std::panic::catch_unwind(|| read_checked(bytes, zip)).unwrap_or_else(|panic| {
+    IN_READER.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(|| read_checked(bytes, zip));
+    IN_READER.with(|r| r.set(false));
+    result.unwrap_or_else(|panic| {
         let detail = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -119,6 +122,23 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
             .unwrap_or_default();
         Err(WorkbookError::Corrupt(format!("reader panicked: {detail}")))
     })
+}
+
+thread_local! {
+    /// Set while this thread is inside a workbook reader, whose panics [`read_workbook`] turns into `Corrupt`.
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs a panic hook that stays silent for the readers' contained panics (they become "this file is broken")
+/// and leaves every other panic to the previous hook. For programs with a terminal, so a broken return does not
+/// print a Rust panic message above the Japanese one.
+pub fn quiet_reader_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_READER.with(|r| r.get()) {
+            previous(info);
+        }
+    }));
 }
 
 fn read_checked(bytes: &[u8], zip: bool) -> Result<Vec<Sheet>, WorkbookError> {

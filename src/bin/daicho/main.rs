@@ -403,6 +403,7 @@ fn argument_error(e: &clap::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    daicho::import::quiet_reader_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
