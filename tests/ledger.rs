@@ -424,3 +424,55 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         assert_eq!(std::fs::read_dir(db::autobackup::folder(&t.db())).unwrap().count(), 1, "no migration, no copy");
     }
 }
+
+/// The next 管理番号 of a year is one past the largest number of that year, also past four digits, whatever other
+/// years and hand-made ids hold.
+#[test]
+fn the_next_ledger_id_counts_past_four_digits_and_ignores_other_years() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    let section = store
+        .write(&author(), |tx| {
+            let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
+            tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)
+        })
+        .unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&[], "R6-0001"),
+        (&["R6-0001", "R6-0002"], "R6-0003"),
+        (&["R6-9999"], "R6-10000"),
+        (&["R6-10000", "R6-9998"], "R6-10001"),
+        (&["R7-99999", "R6-0005", "R6-特別"], "R6-0006"),
+    ];
+    for (existing, next) in cases {
+        let got = store
+            .write(&author(), |tx| {
+                for (n, id) in existing.iter().enumerate() {
+                    let mut f = fields(section, &format!("業務{n}"), Kind::Rpa);
+                    f.ledger_id = Some(id.to_string());
+                    tx.add_initiative(&f)?;
+                }
+                let next = tx.next_ledger_id(FiscalYear(2024))?;
+                // Leave the ledger as it was for the next case.
+                Err::<(), _>(daicho::Error::Invalid(next))
+            })
+            .unwrap_err();
+        assert_eq!(got.to_string(), next, "after {existing:?}");
+    }
+}
+
+/// The store's cached organisation follows writes made through the store and through another connection.
+#[test]
+fn the_cached_organisation_sees_every_change() {
+    let t = TestDir::new();
+    let mut store = t.store();
+    assert_eq!(store.org_chart().unwrap().units().count(), 0);
+    store.write(&author(), |tx| tx.add_unit(Level::Bureau, None, "総務部", None, None, None)).unwrap();
+    assert_eq!(store.org_chart().unwrap().units().count(), 1, "a write through this store");
+    let mut other = t.store();
+    other.write(&author(), |tx| tx.add_unit(Level::Bureau, None, "財務部", None, None, None)).unwrap();
+    assert_eq!(store.org_chart().unwrap().units().count(), 2, "a write through another connection");
+    let id = store.org_chart().unwrap().resolve("総務部", None).unwrap();
+    store.write(&author(), |tx| tx.add_alias(id, "総務")).unwrap();
+    assert_eq!(store.org_chart().unwrap().resolve("総務", None).unwrap(), id, "an alias");
+}

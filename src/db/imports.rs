@@ -119,7 +119,8 @@ impl Tx<'_> {
         let max: Option<i64> = self
             .tx
             .prepare_cached(
-                "SELECT CAST(substr(ledger_id, length(?1) + 1) AS INTEGER) FROM initiatives
+                "SELECT CAST(substr(ledger_id, length(?1) + 1) AS INTEGER)
+                 FROM initiatives INDEXED BY initiatives_ledger_id_length
                  WHERE ledger_id >= ?1 AND ledger_id < ?2 AND substr(ledger_id, length(?1) + 1) NOT GLOB '*[^0-9]*'
                  ORDER BY length(ledger_id) DESC, ledger_id DESC LIMIT 1",
             )?

@@ -94,10 +94,10 @@ pub fn default_path() -> Result<PathBuf> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// Writes made through this store, so a cached read model knows it is stale.
-    writes: std::cell::Cell<u64>,
+    /// Committed writes through this store that changed the organisation, so the cached chart knows it is stale.
+    org_writes: std::cell::Cell<u64>,
     /// The organisation as last loaded, with the `PRAGMA data_version` (other connections' commits) and the
-    /// `writes` it was loaded at: an import plans hundreds of files against it.
+    /// `org_writes` it was loaded at: an import plans and commits hundreds of files against it.
     chart: std::cell::RefCell<Option<(i64, u64, std::sync::Arc<OrgChart>)>>,
 }
 
@@ -117,7 +117,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self { conn, path: path.to_path_buf(), writes: Default::default(), chart: Default::default() })
+        Ok(Self { conn, path: path.to_path_buf(), org_writes: Default::default(), chart: Default::default() })
     }
 
     pub fn path(&self) -> &Path {
@@ -132,7 +132,7 @@ impl Store {
     /// The organisation, loaded once and reused until this store or another connection writes.
     pub fn org_chart(&self) -> Result<std::sync::Arc<OrgChart>> {
         let version: i64 = self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
-        let writes = self.writes.get();
+        let writes = self.org_writes.get();
         if let Some((v, w, chart)) = &*self.chart.borrow()
             && (*v, *w) == (version, writes)
         {
@@ -145,11 +145,14 @@ impl Store {
 
     /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
     pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        self.writes.set(self.writes.get() + 1);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Tx { tx, author: author.clone() };
+        let mut w = Tx { tx, author: author.clone(), org_changed: false };
         let value = f(&mut w)?;
+        let org_changed = w.org_changed;
         w.tx.commit()?;
+        if org_changed {
+            self.org_writes.set(self.org_writes.get() + 1);
+        }
         Ok(value)
     }
 
@@ -183,6 +186,8 @@ impl Store {
 pub struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
     author: Author,
+    /// Set by every write to the organisation tables (`org.rs`), so the store drops its cached chart.
+    org_changed: bool,
 }
 
 impl Tx<'_> {

@@ -84,6 +84,7 @@ impl Tx<'_> {
         valid_from: Option<FiscalYear>,
         valid_to: Option<FiscalYear>,
     ) -> Result<i64> {
+        self.org_changed = true;
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::Invalid(format!("{}の名前が空です", level.ja())));
@@ -118,6 +119,7 @@ impl Tx<'_> {
 
     /// Declares another spelling of a unit's name.
     pub fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
+        self.org_changed = true;
         let alias = alias.trim();
         if alias.is_empty() {
             return Err(Error::Invalid("別名が空です".into()));
@@ -132,6 +134,7 @@ impl Tx<'_> {
 
     /// Renames a unit from a fiscal year on; figures of earlier years keep showing the old name.
     pub fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
+        self.org_changed = true;
         let new_name = new_name.trim();
         if new_name.is_empty() {
             return Err(Error::Invalid("新しい名前が空です".into()));
@@ -156,6 +159,7 @@ impl Tx<'_> {
     /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
     /// move to the successor, and their past figures stay where they were reported.
     pub fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
+        self.org_changed = true;
         let target = unit_row(&self.tx, into)?;
         for &id in from {
             let before = unit_row(&self.tx, id)?;
@@ -216,6 +220,7 @@ impl Tx<'_> {
         valid_from: Option<FiscalYear>,
         valid_to: Option<FiscalYear>,
     ) -> Result<()> {
+        self.org_changed = true;
         let before = unit_row(&self.tx, unit_id)?;
         self.tx
             .prepare_cached(
