@@ -31,6 +31,16 @@ fn fields(unit_id: i64, title: &str, kind: Kind) -> InitiativeFields {
     }
 }
 
+/// 総務部 › 人事課, returning the section's id.
+fn one_section(store: &mut Store) -> i64 {
+    store
+        .write(&author(), |tx| {
+            let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
+            tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)
+        })
+        .unwrap()
+}
+
 fn effect(fy: i32, basis: Basis, formula: Option<&str>, stated: Option<&str>) -> NewEffect {
     NewEffect {
         fiscal_year: FiscalYear(fy),
@@ -180,12 +190,7 @@ fn a_failed_write_leaves_neither_the_change_nor_its_audit_row() {
 fn every_change_is_audited_with_before_and_after() {
     let t = TestDir::new();
     let mut store = t.store();
-    let section = store
-        .write(&author(), |tx| {
-            let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
-            tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)
-        })
-        .unwrap();
+    let section = one_section(&mut store);
     let i = store.write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa))).unwrap();
     assert_eq!(i.ledger_id, "R6-0001", "numbered from the author's date (2024-06-01 is in 令和6年度)");
     store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("5分×100件"), None))).unwrap();
@@ -431,12 +436,7 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
 fn the_next_ledger_id_counts_past_four_digits_and_ignores_other_years() {
     let t = TestDir::new();
     let mut store = t.store();
-    let section = store
-        .write(&author(), |tx| {
-            let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
-            tx.add_unit(Level::Section, Some(b), "人事課", None, None, None)
-        })
-        .unwrap();
+    let section = one_section(&mut store);
     let cases: [(&[&str], &str); 5] = [
         (&[], "R6-0001"),
         (&["R6-0001", "R6-0002"], "R6-0003"),
