@@ -347,7 +347,7 @@ fn files_read_in_parallel_come_back_in_order() {
             names.push(format!("{round}/{name}"));
         }
     }
-    let read = |name: &str| std::fs::read(fixture(name.split_once('/').unwrap().1));
+    let read = |i: usize| std::fs::read(fixture(names[i].split_once('/').unwrap().1));
     let mut seen = Vec::new();
     daicho::import::read_returns(&names, read, &chart, Some(FiscalYear(2024)), Some(3), |n, result| {
         match result {
@@ -360,7 +360,7 @@ fn files_read_in_parallel_come_back_in_order() {
             Err(e) => assert!(names[n].ends_with("missing.xlsx"), "{}: {e}", names[n]),
         }
         seen.push(n);
-        Ok(())
+        Ok::<_, std::io::Error>(std::ops::ControlFlow::Continue(()))
     })
     .unwrap();
     assert_eq!(seen, (0..names.len()).collect::<Vec<_>>(), "every file once, in the order given");

@@ -5,6 +5,7 @@
 //! of opening a dialog; when `DAICHO_TEST_SAVE_DIR` is set, "saving" uses that folder with the suggested name and
 //! does not open a file manager. The end-to-end tests use them because WebDriver cannot click a native dialog.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
@@ -66,7 +67,8 @@ pub(crate) struct Progress {
 }
 
 /// Plans (`commit: false`, the dry run) or imports (`commit: true`) the chosen files, one transaction each; a file
-/// with errors is never committed. Stops between files when cancelled.
+/// with errors is never committed. Files are read on every core and planned in order; the batch stops between
+/// files when cancelled. The ledger is locked per file, so other screens stay usable during a long batch.
 #[tauri::command]
 pub async fn import_files(
     app: AppHandle,
@@ -76,19 +78,25 @@ pub async fn import_files(
     commit: bool,
 ) -> ApiResult<Vec<FileReport>> {
     state.cancel.store(false, Ordering::SeqCst);
+    let chosen: Vec<PathBuf> = paths.iter().map(|p| state.chosen(p)).collect::<Result<_, _>>()?;
+    // Reports name each file as the user knows it: its file name.
+    let names: Vec<String> = chosen
+        .iter()
+        .zip(&paths)
+        .map(|(p, path)| p.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned()))
+        .collect();
+    let total = names.len();
+    let chart = state.store()?.org_chart()?;
     let mut reports = Vec::new();
-    let total = paths.len();
     let mut backed_up = false;
-    for (n, path) in paths.iter().enumerate() {
+    let read = |i: usize| std::fs::read(&chosen[i]).map_err(|e| io(&chosen[i], e));
+    daicho::import::read_returns(&names, read, &chart, fiscal_year.map(FiscalYear), None, |n, read| {
         if state.cancel.load(Ordering::SeqCst) {
-            break;
+            return Ok(ControlFlow::Break(()));
         }
-        let _ = app.emit("import-progress", Progress { done: n, total, file: path.clone() });
-        let p = state.chosen(path)?;
-        let bytes = std::fs::read(&p).map_err(|e| io(&p, e))?;
-        let name = p.file_name().map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+        let _ = app.emit("import-progress", Progress { done: n, total, file: paths[n].clone() });
         let mut store = state.store()?;
-        let mut report = daicho::import::plan_file(&store, &name, &bytes, fiscal_year.map(FiscalYear))?;
+        let mut report = daicho::import::plan_read(&store, read?)?;
         if commit && report.can_commit() {
             if !backed_up {
                 // Once per batch, before its first write (db::autobackup): 設定 › 復元 undoes the whole batch.
@@ -98,7 +106,8 @@ pub async fn import_files(
             report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
         }
         reports.push(report);
-    }
+        Ok(ControlFlow::Continue(()))
+    })?;
     let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
     Ok(reports)
 }

@@ -13,6 +13,7 @@ mod workbook;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -201,17 +202,19 @@ pub fn read_return(file: &str, bytes: &[u8], chart: &OrgChart, default_fy: Optio
     ReadReturn { report, rows: parsed.rows }
 }
 
-/// Reads many files on up to `threads` threads (the machine's cores when `None`), returning them in the order
-/// given. `read` yields each file's name and bytes (or the reason it could not be read); it is called from the
-/// worker threads. Files are taken a few at a time, so memory holds a handful of workbooks, not the batch.
+/// Reads many files on up to `threads` threads (the machine's cores when `None`) and hands each result to `each` in
+/// the order given. `names` are the files as reports name them; `read(i)` returns the bytes of the `i`th (or why it
+/// could not be read) and runs on the worker threads.
+/// Files are taken a few at a time, so memory holds a handful of workbooks, not the batch; `each` returning
+/// `Break` (a cancel button) stops before the next few are read.
 pub fn read_returns<E: Send>(
     names: &[String],
-    read: impl Fn(&str) -> std::result::Result<Vec<u8>, E> + Sync,
+    read: impl Fn(usize) -> std::result::Result<Vec<u8>, E> + Sync,
     chart: &OrgChart,
     default_fy: Option<FiscalYear>,
     threads: Option<usize>,
-    mut each: impl FnMut(usize, std::result::Result<ReadReturn, E>) -> Result<()>,
-) -> Result<()> {
+    mut each: impl FnMut(usize, std::result::Result<ReadReturn, E>) -> std::result::Result<ControlFlow<()>, E>,
+) -> std::result::Result<(), E> {
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let chunk = threads * 4;
     for (c, names) in names.chunks(chunk).enumerate() {
@@ -224,7 +227,7 @@ pub fn read_returns<E: Send>(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(name) = names.get(i) else { break };
-                        let result = read(name).map(|bytes| read_return(name, &bytes, chart, default_fy));
+                        let result = read(c * chunk + i).map(|bytes| read_return(name, &bytes, chart, default_fy));
                         if let Ok(mut slots) = results.lock() {
                             slots[i] = Some(result);
                         }
@@ -233,8 +236,10 @@ pub fn read_returns<E: Send>(
             }
         });
         for (i, slot) in slots.into_iter().enumerate() {
-            if let Some(result) = slot {
-                each(c * chunk + i, result)?;
+            if let Some(result) = slot
+                && each(c * chunk + i, result)?.is_break()
+            {
+                return Ok(());
             }
         }
     }

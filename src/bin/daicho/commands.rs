@@ -1059,7 +1059,7 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
     // Files are read and checked on every core; each is then planned against the ledger and committed in order.
     let names: Vec<String> = a.files.iter().map(|p| p.display().to_string()).collect();
     let chart = store.org_chart()?;
-    let read = |name: &str| std::fs::read(name).map_err(|source| Error::Io { path: name.into(), source });
+    let read = |i: usize| std::fs::read(&a.files[i]).map_err(|source| Error::Io { path: a.files[i].clone(), source });
     daicho::import::read_returns(&names, read, &chart, a.fy, None, |n, read| {
         let name = &names[n];
         if total > 1 && !a.json {
@@ -1081,7 +1081,7 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
             emit(&import_text(&report, a.dry_run));
         }
         reports.push(report);
-        Ok(())
+        Ok(std::ops::ControlFlow::Continue(()))
     })?;
     if a.json {
         emit_json(&reports)?;
