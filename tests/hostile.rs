@@ -92,10 +92,10 @@ fn cases() -> Vec<(&'static str, Expect)> {
             Ok(|r| {
                 let errors = r["errors"].as_array().unwrap();
                 assert_eq!(errors.len(), 2, "業務名 and 備考 are each too long: {errors:?}");
-                assert_eq!(errors[0]["message"], "32767文字あります。200文字以内にしてください");
+                assert_eq!(errors[0]["message"], "100000文字あります。200文字以内にしてください");
                 let quoted = errors[0]["original"].as_str().unwrap();
                 assert!(
-                    quoted.chars().count() < 120 && quoted.ends_with("…（全32767文字）"),
+                    quoted.chars().count() < 120 && quoted.ends_with("…（全100000文字）"),
                     "the report quotes, not copies: {quoted}"
                 );
             }),
