@@ -87,9 +87,11 @@ fn symbol_at(chars: &[char], i: usize) -> Option<TokenKind> {
         '+' => TokenKind::Add,
         '-' | '−' | '‐' | '–' => TokenKind::Sub,
         // The long-vowel mark is a minus only where it cannot belong to a katakana word (`30分ー5分`), never in
-        // `センター`.
+        // `センター`. It belongs to a word when the nearest character before it that is not itself a long-vowel
+        // mark is kana: so `ーー7分` is two minus signs both times it is read, not a minus and then a word (found by
+        // fuzzing: the canonical text of one did not parse as the other).
         'ー' => {
-            if prev.is_some_and(is_kana) {
+            if chars[..i].iter().rev().find(|c| **c != 'ー').is_some_and(|c| is_kana(*c)) {
                 return None;
             }
             TokenKind::Sub
