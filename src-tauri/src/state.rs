@@ -62,9 +62,9 @@ impl ChosenFiles {
 
     pub fn get(&self, path: &str) -> Result<PathBuf, ApiError> {
         let p = PathBuf::from(path);
-        // Compared as text as well as as a path: `Path` equality ignores `.` segments and doubled separators.
+        // Found as a path, then compared as text: `Path` equality ignores `.` segments and doubled separators.
         let known =
-            self.0.lock().map(|set| set.iter().any(|c| c == &p && c.as_os_str() == p.as_os_str())).unwrap_or(false);
+            self.0.lock().map(|set| set.get(&p).is_some_and(|c| c.as_os_str() == p.as_os_str())).unwrap_or(false);
         if known {
             Ok(p)
         } else {

@@ -19,8 +19,9 @@ fn conversion(col: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, message.into())
 }
 
+/// A decimal stored as text, read in place (no copy of the text: summaries read millions).
 fn decimal(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Decimal>> {
-    match r.get::<_, Option<String>>(col)? {
+    match r.get_ref(col)?.as_str_or_null()? {
         Some(s) => s.parse().map(Some).map_err(|_| conversion(col, format!("not a decimal: {s:?}"))),
         None => Ok(None),
     }
@@ -128,19 +129,13 @@ pub fn with_figures<R>(
             return Err(conversion(0, format!("effect of a missing initiative {initiative_id}")));
         };
         let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-        let decimal = |i: usize| -> rusqlite::Result<Option<Decimal>> {
-            match r.get_ref(i)?.as_str_or_null()? {
-                None => Ok(None),
-                Some(t) => t.parse().map(Some).map_err(|_| conversion(i, format!("not a number: {t:?}"))),
-            }
-        };
         let basis = text(2)?;
         Ok(Some(Figure {
             initiative_id,
             unit_id: r.get(1)?,
             basis: Basis::parse(basis).ok_or_else(|| conversion(2, format!("unexpected basis {basis:?}")))?,
-            computed_minutes: decimal(3)?,
-            stated_hours: decimal(4)?,
+            computed_minutes: decimal(r, 3)?,
+            stated_hours: decimal(r, 4)?,
             kind: o.kind,
             scenario_count: o.scenario_count,
             tool: o.tool.clone(),

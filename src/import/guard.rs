@@ -94,9 +94,15 @@ fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
     }
     // First what the directory declares: cheap, and refuses most bombs before anything is decompressed.
     let mut declared_total: u64 = 0;
+    // The parts whose first bytes are checked below: the OpenDocument mimetype and the shared-string table.
+    let mut heads = Vec::new();
     for i in 0..archive.len() {
         let part = archive.by_index_raw(i).map_err(corrupt)?;
-        check_part(&part.name().map_err(corrupt)?, part.size(), part.compressed_size())?;
+        let name = part.name().map_err(corrupt)?;
+        check_part(&name, part.size(), part.compressed_size())?;
+        if name == "mimetype" || name.ends_with("sharedStrings.xml") {
+            heads.push(i);
+        }
         declared_total = declared_total.saturating_add(part.size());
     }
     check_total(declared_total)?;
@@ -104,12 +110,9 @@ fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
     // declared size (zip's `size_limit`), so a directory that lies gives a broken file, not a bomb (the
     // zip_bomb_lying fixture). Only the heads of the parts whose content matters here are read.
     let mut is_ods = false;
-    for i in 0..archive.len() {
+    for i in heads {
         let mut part = archive.by_index(i).map_err(corrupt)?;
         let name = part.name().map_err(corrupt)?.to_string();
-        if name != "mimetype" && !name.ends_with("sharedStrings.xml") {
-            continue;
-        }
         let mut head = Vec::new();
         (&mut part).take(4096).read_to_end(&mut head).map_err(corrupt)?;
         if name == "mimetype" && head.starts_with(b"application/vnd.oasis.opendocument.spreadsheet") {

@@ -244,23 +244,6 @@ fn figure_of(row: &EffectRow, by: GroupBy) -> Figure {
     }
 }
 
-/// Keeps, per initiative, the figure of the asked basis or the best one (実績 over 試行 over 試算).
-fn consider(best: &mut HashMap<i64, Figure>, figure: Figure, opts: &SummaryOptions) {
-    if opts.basis.is_some_and(|b| b != figure.basis) {
-        return;
-    }
-    match best.entry(figure.initiative_id) {
-        std::collections::hash_map::Entry::Vacant(e) => {
-            e.insert(figure);
-        }
-        std::collections::hash_map::Entry::Occupied(mut e) => {
-            if figure.basis.preference() < e.get().basis.preference() {
-                e.insert(figure);
-            }
-        }
-    }
-}
-
 /// Sums the year's figures into groups and a grand total. Totals are reproducible from the lines: with
 /// per-line rounding every total is the sum of the rounded lines; with total rounding each total is the exact
 /// sum rounded once. The lines (for the reports' detail and check lists) come with it.
@@ -271,13 +254,11 @@ pub fn summarize(
     targets: &[Target],
     opts: &SummaryOptions,
 ) -> Summary {
-    let mut best = HashMap::new();
-    for row in rows.iter().filter(|r| r.effect.fiscal_year == opts.fiscal_year) {
-        consider(&mut best, figure_of(row, opts.by), opts);
-    }
-    let mut summary = summarize_picked(best.into_values(), chart, settings, targets, opts);
+    let picked = pick(rows, opts);
+    let mut summary =
+        summarize_picked(picked.iter().map(|row| figure_of(row, opts.by)), chart, settings, targets, opts);
     let rule = settings.rounding;
-    summary.lines = pick(rows, opts)
+    summary.lines = picked
         .into_iter()
         .map(|row| {
             let minutes = row.effect.adopted_minutes(settings.adopt);
