@@ -372,7 +372,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                     new.note = Some("ロボットの待ち時間により手作業より遅くなった（見直し中）".into());
                 }
                 if new.stated_hours.is_none() {
-                    let computed = new.evaluate()?.computed_minutes.unwrap_or_default();
+                    let computed = new.evaluate(&Default::default())?.computed_minutes.unwrap_or_default();
                     new.stated_hours = stated_hours(&mut rng, computed);
                 }
                 tx.set_effect(p.id, &new)?;

@@ -204,9 +204,13 @@ pub struct FormulaCheck {
     pub stated: Option<String>,
 }
 
-/// Evaluates a formula (and optional stated hours) for live display.
-pub fn check_formula(text: &str, stated_hours: Option<Decimal>) -> FormulaCheck {
-    match Formula::parse(text) {
+/// Evaluates a formula (and optional stated hours) for live display, with the ledger's person-time conversions.
+pub fn check_formula(
+    text: &str,
+    stated_hours: Option<Decimal>,
+    conversions: &crate::formula::Conversions,
+) -> FormulaCheck {
+    match Formula::parse_with(text, conversions) {
         Ok(f) => {
             let stated = stated_hours.map(|h| {
                 let sixty = Decimal::from(60);

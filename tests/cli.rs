@@ -35,6 +35,25 @@ fn calc_refuses_with_exit_2_and_points_at_the_character() {
     }
 }
 
+/// 人日 and 人工 are hours through the ledger's settings: `calc` uses them, a figure stores the factor it was computed
+/// with, and a later change of the setting leaves recorded figures as they were.
+#[test]
+fn person_time_follows_the_ledger_settings_and_stays_with_each_figure() {
+    let t = TestDir::seeded();
+    let v = t.json(&["calc", "--json", "2人日×10回"]);
+    assert_eq!(v["hours"], serde_json::json!(155), "7.75 hours a day by default");
+    t.ok(&["settings", "set", "hours_per_day", "8"]);
+    let v = t.json(&["calc", "--json", "2人日×10回"]);
+    assert_eq!(v["hours"], serde_json::json!(160), "the ledger's 8 hours a day");
+    assert_eq!(v["canonical"], "2人日（1人日＝8時間）×10回＝9,600分（160時間）", "the factor is written out");
+    t.ok(&["effect", "set", "R6-0001", "--fy", "2024", "--basis", "実績", "--formula", "2人日×10回"]);
+    t.ok(&["settings", "set", "hours_per_day", "7"]);
+    let shown = t.json(&["show", "R6-0001", "--json"]);
+    let effect = shown["effects"].as_array().unwrap().iter().find(|e| e["basis"] == "実績").unwrap().clone();
+    assert_eq!(effect["formula"], "2人日（1人日＝8時間）×10回", "stored with the factor it was computed with");
+    assert_eq!(effect["computed_minutes"], "9600", "and the later setting does not change the figure");
+}
+
 #[test]
 fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment() {
     let t = TestDir::new();

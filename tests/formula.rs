@@ -1,6 +1,6 @@
 //! The formula table: every notation in `../shared/domain.md`, and every refusal with its position.
 
-use daicho::formula::{Formula, FormulaErrorKind};
+use daicho::formula::{Conversions, Formula, FormulaErrorKind};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -97,6 +97,43 @@ const VALID: &[(&str, &str, &str)] = &[
     // Compounds in sums.
     ("8時間24分+36分", "540", "8時間24分＋36分"),
     ("1時間+30分+45秒", "90.75", "1時間＋30分＋45秒"),
+    // ▲ and △, the minus sign of Japanese public accounts, before a number or a factor: never a label.
+    ("▲5分×100件", "-500", "▲5分×100件"),
+    ("△5分×100件", "-500", "▲5分×100件"),
+    ("5分×▲100件", "-500", "5分×▲100件"),
+    ("▲(30分-5分)×20件", "-500", "▲（30分－5分）×20件"),
+    ("(▲5分+30分)×2件", "50", "（▲5分＋30分）×2件"),
+    ("▲▲5分×2件", "10", "▲▲5分×2件"),
+    ("窓口▲5分×3件", "-15", "▲窓口5分×3件"),
+    ("1,100時間+▲100時間", "60000", "1,100時間＋▲100時間"),
+    // ÷60 (or /60) on a product in minutes: the writer's conversion to hours, said so in the canonical text.
+    ("10分×3,600件÷60＝600時間", "36000", "10分×3,600件÷60（時間換算）"),
+    ("10分×3,600件÷60", "36000", "10分×3,600件÷60（時間換算）"),
+    ("10分×3,600件/60", "36000", "10分×3,600件÷60（時間換算）"),
+    ("(10分×3,600件)÷60", "36000", "（10分×3,600件）÷60（時間換算）"),
+    ("30秒×7,200件÷60", "3600", "30秒×7,200件÷60（時間換算）"),
+    ("(30分-5分)×20件÷60", "500", "（30分－5分）×20件÷60（時間換算）"),
+    ("10分×3,600件÷60(時間換算)", "36000", "10分×3,600件÷60（時間換算）"),
+    ("3,600分÷60人", "60", "3,600分÷60人"),
+    // Chained stated results: each is a claim (checked in the stated-result test below).
+    ("2分×3,600件=7,200分=120時間", "7200", "2分×3,600件"),
+    ("5分×100件＝500分≒8.3時間", "500", "5分×100件"),
+    ("5分×40件=200分=3時間", "200", "5分×40件"),
+    // …あたり / 当たり / につき before a factor: a rate.
+    ("1件あたり5分×年間2,000件", "10000", "1件あたり5分×年間2,000件"),
+    ("1件当たり5分×2,000件", "10000", "1件当たり5分×2,000件"),
+    ("1日あたり2時間×245日", "29400", "1日あたり2時間×245日"),
+    ("1件につき3分×1,000件", "3000", "1件につき3分×1,000件"),
+    ("10件あたり5分×2,000件", "1000", "10件あたり5分×2,000件"),
+    ("1人1日あたり30分×5人×245日", "36750", "1人1日あたり30分×5人×245日"),
+    ("1件 あたり 5分×10件", "50", "1件あたり5分×10件"),
+    // Person-time through the ledger's hours (here the defaults: 7.75 h a day, 1,920 h a person-year).
+    ("2.5人日×12か月", "13950", "2.5人日（1人日＝7.75時間）×12か月"),
+    ("20人工", "2304000", "20人工（1人工＝1,920時間）"),
+    ("3人月", "28800", "3人月（1人月＝160時間）"),
+    ("0.5人年×2年", "115200", "0.5人年（1人年＝1,920時間）×2年"),
+    ("2人日(1人日=8時間)×10回", "9600", "2人日（1人日＝8時間）×10回"),
+    ("2人日（1人日＝8時間）（窓口）×10回", "9600", "2人日（1人日＝8時間）（窓口）×10回"),
 ];
 
 /// Refused formulas: (input, error, 1-based character position the message must point at).
@@ -111,7 +148,12 @@ const INVALID: &[(&str, FormulaErrorKind, usize)] = &[
     ("(30分-5分×20件", FormulaErrorKind::UnbalancedOpen, 1),
     ("30分)×20件", FormulaErrorKind::UnbalancedClose, 4),
     ("5分 40件", FormulaErrorKind::MissingOperator, 4),
-    ("5分×40件=200分=3時間", FormulaErrorKind::SecondEquals, 12),
+    ("2時間×30件÷60", FormulaErrorKind::SixtyOnHours, 9),
+    ("2人日×30件÷60", FormulaErrorKind::SixtyOnHours, 9),
+    ("1時間あたり10件×5分", FormulaErrorKind::DivideByTime, 1),
+    ("0件あたり5分", FormulaErrorKind::DivideByZero, 1),
+    ("5分×2件あたり", FormulaErrorKind::MissingNumber, 9),
+    ("▲", FormulaErrorKind::MissingNumber, 2),
     ("5分×40件=", FormulaErrorKind::MissingStated, 7),
     ("5分×40件=200", FormulaErrorKind::StatedNotTime, 8),
     ("5分+3件", FormulaErrorKind::MixedSum, 3),
@@ -193,12 +235,39 @@ fn stated_results_are_checked_at_the_precision_they_were_written() {
         ("20分×10件=3.3時間", true, "2"),
         ("20分×10件=3.5時間", false, "-10"),
         ("5分×40か所×245日=49,000分（816.7時間）", true, "0"),
+        // Chained results: each is checked, and the one reported is the first that fails, else the last.
+        ("2分×3,600件=7,200分=120時間", true, "0"),
+        ("5分×100件＝500分≒8.3時間", true, "2"),
+        ("5分×30件=150分=5時間", false, "-150"),
+        ("5分×3件=20分=15分", false, "-5"),
+        // ÷60 written by hand: the stated hours are the same figure, not a 60× mismatch.
+        ("10分×3,600件÷60＝600時間", true, "0"),
+        ("2.5人日×12か月=232.5時間", true, "0"),
     ];
     for (input, matches, diff) in cases {
         let c = Formula::parse(input).unwrap().check().expect("a stated result was given");
         assert_eq!((c.matches, c.difference_minutes), (matches, d(diff)), "{input:?}");
     }
     assert!(Formula::parse("5分×40件").unwrap().check().is_none(), "no claim, nothing to check");
+}
+
+/// The stored text of a person-time formula carries its factor right after the unit word, and nothing else moves.
+#[test]
+fn person_time_is_pinned_into_the_stored_text() {
+    let ledger = Conversions { hours_per_day: d("7.5"), hours_per_person_year: d("1860") };
+    let cases = [
+        ("2.5人日×12か月", "2.5人日（1人日＝7.5時間）×12か月", "13500"),
+        ("　2.5人日(窓口)×12か月 ", "2.5人日（1人日＝7.5時間）(窓口)×12か月", "13500"),
+        ("20人工", "20人工（1人工＝1,860時間）", "2232000"),
+        ("3人月+1人日", "3人月（1人月＝155時間）+1人日（1人日＝7.5時間）", "28350"),
+        ("2人日(1人日=8時間)×10回", "2人日(1人日=8時間)×10回", "9600"),
+        ("5分×40件", "5分×40件", "200"),
+    ];
+    for (typed, stored, minutes) in cases {
+        let f = Formula::parse_with(typed, &ledger).unwrap();
+        assert_eq!(f.minutes(), d(minutes), "{typed:?} under 7.5 h a day and 1,860 h a year");
+        assert_eq!(f.pinned_text(typed), stored, "{typed:?}: the factor goes right after the unit word");
+    }
 }
 
 #[test]
@@ -261,6 +330,51 @@ proptest! {
         factors.reverse();
         let shuffled = Formula::parse(&factors.join("×")).unwrap();
         prop_assert_eq!(forward.minutes(), shuffled.minutes(), "multiplication of exact decimals commutes");
+    }
+}
+
+proptest! {
+    /// ▲ or △ before any factor of a product negates the whole product, survives canonical rendering, and is never
+    /// read as a label (which would keep the figure positive).
+    #[test]
+    fn a_sign_marker_is_never_dropped(
+        time in (number(), 0usize..3),
+        counts in prop::collection::vec((number(), 0usize..11), 0..4),
+        at in 0usize..5,
+        triangle in any::<bool>(),
+    ) {
+        let mut factors: Vec<String> = vec![format!("{}{}", time.0, TIME_WORDS[time.1])];
+        factors.extend(counts.iter().map(|(n, w)| format!("{n}{}", COUNT_WORDS[*w])));
+        let plain = Formula::parse(&factors.join("×")).unwrap();
+        let i = at % factors.len();
+        factors[i] = format!("{}{}", if triangle { '△' } else { '▲' }, factors[i]);
+        let signed = Formula::parse(&factors.join("×")).unwrap();
+        prop_assert_eq!(signed.minutes(), -plain.minutes(), "{} is the negative of the plain product", factors.join("×"));
+        let canonical = signed.canonical();
+        prop_assert!(canonical.contains('▲'), "the sign stays in the canonical text: {}", canonical);
+        prop_assert_eq!(Formula::parse(&canonical).unwrap().minutes(), signed.minutes(), "{} reads back", canonical);
+    }
+
+    /// A formula in person-time, stored as its pinned text, gives the same minutes whatever the conversions are
+    /// when it is read again: the factor it was evaluated with is part of the text.
+    #[test]
+    fn pinned_person_time_reads_back_the_same_under_any_conversions(
+        n in number(),
+        word in prop::sample::select(vec!["人日", "人月", "人工"]),
+        count in 1u32..500,
+        day in (600i64..900).prop_map(|h| Decimal::new(h, 2)),
+        year in (1_500i64..2_200).prop_map(Decimal::from),
+    ) {
+        let text = format!("{n}{word}×{count}回");
+        let ledger = Conversions { hours_per_day: day, hours_per_person_year: year };
+        let f = Formula::parse_with(&text, &ledger).unwrap();
+        let pinned = f.pinned_text(&text);
+        prop_assert!(pinned.contains('＝'), "the factor is written into {}", pinned);
+        for later in [Conversions::default(), Conversions { hours_per_day: d("8"), hours_per_person_year: d("2000") }] {
+            let again = Formula::parse_with(&pinned, &later).unwrap();
+            prop_assert_eq!(again.minutes(), f.minutes(), "{} under {:?}", pinned, later);
+            prop_assert_eq!(again.pinned_text(&pinned), pinned.clone(), "pinning is done once");
+        }
     }
 }
 

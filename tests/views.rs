@@ -30,14 +30,14 @@ fn the_dashboard_and_the_ledger_agree_with_the_summary() {
 
 #[test]
 fn the_formula_box_shows_the_result_or_the_refusal_at_its_character() {
-    let ok = views::check_formula("5分×40か所×245日", Some(Decimal::from(817)));
+    let ok = views::check_formula("5分×40か所×245日", Some(Decimal::from(817)), &Default::default());
     assert!(ok.ok);
     assert_eq!(ok.canonical.as_deref(), Some("5分×40か所×245日＝49,000分（816.7時間）"));
     assert_eq!(ok.hours, Some(Decimal::from_str("816.67").unwrap()));
     assert_eq!(ok.stated.as_deref(), Some("申告値と一致（記載の桁数の範囲内）"));
-    let off = views::check_formula("5分×40か所×245日", Some(Decimal::from(700)));
+    let off = views::check_formula("5分×40か所×245日", Some(Decimal::from(700)), &Default::default());
     assert_eq!(off.stated.as_deref(), Some("申告値との差 7,000分"));
-    let bad = views::check_formula("5分××3件", None);
+    let bad = views::check_formula("5分××3件", None, &Default::default());
     assert!(!bad.ok);
     assert_eq!((bad.position, bad.error.as_deref()), (Some(3), Some("4文字目: 演算子が続いています")));
 }

@@ -71,8 +71,13 @@ pub fn initiative(state: State<'_, AppState>, ledger_id: String) -> ApiResult<vi
 }
 
 #[tauri::command]
-pub fn check_formula(text: String, stated_hours: Option<String>) -> ApiResult<views::FormulaCheck> {
-    Ok(views::check_formula(&text, decimal(&stated_hours)?))
+pub fn check_formula(
+    state: State<'_, AppState>,
+    text: String,
+    stated_hours: Option<String>,
+) -> ApiResult<views::FormulaCheck> {
+    let conversions = daicho::db::load_settings(state.store()?.conn())?.conversions();
+    Ok(views::check_formula(&text, decimal(&stated_hours)?, &conversions))
 }
 
 #[tauri::command]

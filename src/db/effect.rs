@@ -200,7 +200,8 @@ impl Tx<'_> {
     /// unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported under.
     pub fn set_effect(&mut self, initiative_id: i64, new: &NewEffect) -> Result<Effect> {
         let initiative = super::find_initiative(&self.tx, initiative_id)?;
-        let evaluated = new.evaluate()?;
+        let conversions = self.conversions()?;
+        let evaluated = new.evaluate(&conversions)?;
         let before = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?;
         let unit_id = before.as_ref().map_or(initiative.unit_id, |b| b.unit_id);
         let structured = match &new.input {

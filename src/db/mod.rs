@@ -146,7 +146,7 @@ impl Store {
     /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
     pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Tx { tx, author: author.clone(), org_changed: false };
+        let mut w = Tx { tx, author: author.clone(), org_changed: false, conversions: None };
         let value = f(&mut w)?;
         let org_changed = w.org_changed;
         w.tx.commit()?;
@@ -188,11 +188,24 @@ pub struct Tx<'a> {
     author: Author,
     /// Set by every write to the organisation tables (`org.rs`), so the store drops its cached chart.
     org_changed: bool,
+    /// The settings' person-time conversions, read once per transaction (an import sets thousands of effects);
+    /// dropped by a settings write.
+    conversions: Option<crate::formula::Conversions>,
 }
 
 impl Tx<'_> {
     pub fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// The hours 人日, 人月 and 人工 stand for in formulas written in this transaction.
+    fn conversions(&mut self) -> Result<crate::formula::Conversions> {
+        if let Some(c) = self.conversions {
+            return Ok(c);
+        }
+        let c = load_settings(&self.tx)?.conversions();
+        self.conversions = Some(c);
+        Ok(c)
     }
 }
 

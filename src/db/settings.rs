@@ -25,6 +25,7 @@ impl Tx<'_> {
         after.set(key, value).map_err(Error::Invalid)?;
         let stored = after.get(key).unwrap_or_default();
         self.tx.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?.execute(params![key, stored])?;
+        self.conversions = None;
         if after != before {
             self.audit(Action::Update, "settings", key, Some(&before), Some(&after))?;
         }

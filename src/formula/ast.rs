@@ -45,12 +45,70 @@ impl TimeUnit {
     }
 }
 
+/// How many hours one 人日 (person-day), 人月 (person-month) and 人工 (person-year) stand for: the ledger's
+/// settings (hours per working day, hours per person-year). A formula written in person-time is evaluated with these,
+/// and its stored text carries the factor it was evaluated with (`2.5人日（1人日＝7.75時間）`), so it reads back to
+/// the same minutes whatever the settings are later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conversions {
+    pub hours_per_day: Decimal,
+    pub hours_per_person_year: Decimal,
+}
+
+impl Default for Conversions {
+    /// 7.75 hours a working day, 1,920 hours a person-year: the domain's usual figures and the ledger's defaults.
+    fn default() -> Self {
+        Self { hours_per_day: Decimal::new(775, 2), hours_per_person_year: Decimal::from(1920) }
+    }
+}
+
+/// A unit of person-time: a number of people's working days, months or years, which the ledger turns into hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonUnit {
+    /// 人日: one person's working day.
+    Day,
+    /// 人月: one person's month, a twelfth of a person-year.
+    Month,
+    /// 人工 / 人年: one person's year.
+    Year,
+}
+
+impl PersonUnit {
+    /// `人日`, `人月`, `人工`, `人年` (also `人・日`).
+    pub fn from_word(word: &str) -> Option<Self> {
+        Some(match word {
+            "人日" | "人・日" => PersonUnit::Day,
+            "人月" | "人・月" => PersonUnit::Month,
+            "人工" | "人年" => PersonUnit::Year,
+            _ => return None,
+        })
+    }
+
+    /// The hours one unit stands for under the conversions.
+    pub fn hours(self, c: &Conversions) -> Decimal {
+        match self {
+            PersonUnit::Day => c.hours_per_day,
+            PersonUnit::Month => c.hours_per_person_year / Decimal::from(12),
+            PersonUnit::Year => c.hours_per_person_year,
+        }
+    }
+}
+
 /// What a number is counted in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "word", rename_all = "snake_case")]
 pub enum Unit {
     /// A time: the factor that gives the product its dimension.
     Time(TimeUnit),
+    /// Person-time (`2.5人日`): a time through the hours one unit stands for, kept with the factor used.
+    Person {
+        /// The word as written: `人日`, `人月`, `人工`.
+        word: String,
+        unit: PersonUnit,
+        #[serde(with = "rust_decimal::serde::str")]
+        hours: Decimal,
+    },
     /// A count with its label for people (`件`, `か所`, `日`, `人` …); `日` and `か月` are counts here.
     Count(String),
     /// A bare number (`2(往復)`).
@@ -99,6 +157,20 @@ pub enum Expr {
     Neg {
         inner: Box<Expr>,
         start: usize,
+        /// Written as ▲ or △ before a factor (the minus sign of Japanese public accounts), rendered as ▲ so the
+        /// canonical text keeps it where a `－` could not stand (`5分×▲2件`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        marker: bool,
+    },
+    /// A rate: `1件あたり5分` is 5 minutes for each 1 件, so its value is the quantity after the rate word divided by
+    /// the counts before it (`1人1日あたり30分`: 30 分 ÷ (1 × 1)).
+    Rate {
+        /// The counts the rate is per, as written side by side (`1人`, `1日`), without the rate word.
+        per: Vec<Expr>,
+        /// `あたり`, `当たり`, `当り` or `につき`, as written.
+        word: String,
+        inner: Box<Expr>,
+        start: usize,
     },
     Binary {
         op: Op,
@@ -132,7 +204,10 @@ impl Op {
 impl Expr {
     pub fn start(&self) -> usize {
         match self {
-            Expr::Quantity { start, .. } | Expr::Group { start, .. } | Expr::Neg { start, .. } => *start,
+            Expr::Quantity { start, .. }
+            | Expr::Group { start, .. }
+            | Expr::Neg { start, .. }
+            | Expr::Rate { start, .. } => *start,
             Expr::Binary { lhs, .. } => lhs.start(),
         }
     }
@@ -140,7 +215,7 @@ impl Expr {
     pub fn end(&self) -> usize {
         match self {
             Expr::Quantity { end, .. } | Expr::Group { end, .. } => *end,
-            Expr::Neg { inner, .. } => inner.end(),
+            Expr::Neg { inner, .. } | Expr::Rate { inner, .. } => inner.end(),
             Expr::Binary { rhs, .. } => rhs.end(),
         }
     }
@@ -152,6 +227,12 @@ impl Expr {
             match e {
                 Expr::Quantity { .. } => out.push(e),
                 Expr::Group { inner, .. } | Expr::Neg { inner, .. } => walk(inner, out),
+                Expr::Rate { per, inner, .. } => {
+                    for p in per {
+                        walk(p, out);
+                    }
+                    walk(inner, out);
+                }
                 Expr::Binary { lhs, rhs, .. } => {
                     walk(lhs, out);
                     walk(rhs, out);

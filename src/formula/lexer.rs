@@ -15,6 +15,8 @@ pub(crate) enum TokenKind {
     Div,
     Add,
     Sub,
+    /// ▲ or △ before a number or a factor: the minus sign of Japanese public accounts.
+    Sign,
     LParen,
     RParen,
     Equals,
@@ -96,6 +98,7 @@ fn symbol_at(chars: &[char], i: usize) -> Option<TokenKind> {
             }
             TokenKind::Sub
         }
+        '▲' | '△' => TokenKind::Sign,
         '(' | '[' | '【' | '〔' => TokenKind::LParen,
         ')' | ']' | '】' | '〕' => TokenKind::RParen,
         '=' | '≒' => TokenKind::Equals,

@@ -10,8 +10,13 @@
 //! ```
 //!
 //! Rules (see `../shared/domain.md`): exactly one factor of each product carries a time unit; every other unit word
-//! is a count label; a parenthesis right after a factor is a label; text before a number is a label; the value
-//! after `=` is a claim to check, never an input.
+//! is a count label; a parenthesis right after a factor is a label; text before a number is a label; every value
+//! after `=` or `≒` is a claim to check, never an input (`2分×3,600件=7,200分=120時間` checks both).
+//!
+//! Notations from municipal tables: ▲ and △ are minus signs (`▲5分×100件` is −500 分); `÷60` on a product in
+//! minutes is the writer's conversion to hours (`10分×3,600件÷60` is 600 時間, said so in the canonical text);
+//! `1件あたり5分` is a rate (5 分 per 件); 人日, 人月 and 人工 are time through the ledger's hours per day and per
+//! person-year ([`Conversions`]), the factor written into the stored text.
 
 mod ast;
 mod eval;
@@ -22,7 +27,7 @@ mod render;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use ast::{Expr, Op, Part, TimeUnit, Unit};
+pub use ast::{Conversions, Expr, Op, Part, PersonUnit, TimeUnit, Unit};
 
 use crate::number::{group_thousands, last_place};
 
@@ -48,8 +53,6 @@ pub enum FormulaErrorKind {
     UnbalancedOpen,
     #[error("対応する「(」のない「)」があります")]
     UnbalancedClose,
-    #[error("「＝」が2つ以上あります")]
-    SecondEquals,
     #[error("「＝」の後に値がありません")]
     MissingStated,
     #[error("時間の単位（秒・分・時間）を持つ因子がありません（例: 5分×40件）")]
@@ -66,6 +69,10 @@ pub enum FormulaErrorKind {
     StatedNotTime,
     #[error("数値が大きすぎます")]
     NumberTooLarge,
+    #[error(
+        "「÷60」は分を時間に直す換算ですが、この式の時間はすでに時間（または人日など）で書かれています。÷60を消すか、分で書いてください"
+    )]
+    SixtyOnHours,
     #[error("読み取れない記述があります")]
     Unexpected,
 }
@@ -80,7 +87,6 @@ impl FormulaErrorKind {
             Self::MissingOperator => "missing_operator",
             Self::UnbalancedOpen => "unbalanced_open",
             Self::UnbalancedClose => "unbalanced_close",
-            Self::SecondEquals => "second_equals",
             Self::MissingStated => "missing_stated",
             Self::NoTime => "no_time",
             Self::TwoTimes => "two_times",
@@ -89,6 +95,7 @@ impl FormulaErrorKind {
             Self::DivideByZero => "divide_by_zero",
             Self::StatedNotTime => "stated_not_time",
             Self::NumberTooLarge => "number_too_large",
+            Self::SixtyOnHours => "sixty_on_hours",
             Self::Unexpected => "unexpected",
         }
     }
@@ -98,9 +105,11 @@ impl FormulaErrorKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
     expr: Expr,
-    stated: Option<Expr>,
+    /// Every result written after `=` or `≒`, in order, with its minutes.
+    stated: Vec<(Expr, Decimal)>,
     minutes: Decimal,
-    stated_minutes: Option<Decimal>,
+    /// Person-time factors taken from the conversions: where to write each into the text (see [`Self::pinned_text`]).
+    pins: Vec<(usize, String)>,
 }
 
 /// How the stated result after `=` compares with the computed one.
@@ -119,27 +128,34 @@ pub struct StatedCheck {
 }
 
 impl Formula {
-    /// Parses and evaluates `text`. Refuses, with the position of the fault, anything whose meaning is not
-    /// certain: a product without exactly one time factor, a sum of a time and a count, a missing number.
+    /// Parses and evaluates `text` with the usual conversions (7.75 hours a day, 1,920 a person-year). Refuses,
+    /// with the position of the fault, anything whose meaning is not certain: a product without exactly one time
+    /// factor, a sum of a time and a count, a missing number.
     pub fn parse(text: &str) -> Result<Self, FormulaError> {
+        Self::parse_with(text, &Conversions::default())
+    }
+
+    /// Parses and evaluates `text`, turning person-time (人日, 人月, 人工) into hours with `conversions`.
+    pub fn parse_with(text: &str, conversions: &Conversions) -> Result<Self, FormulaError> {
         let norm = lexer::Normalised::new(text);
         let tokens = lexer::tokenize(&norm)?;
-        let (expr, stated) = parser::Parser::new(&tokens, &norm).formula()?;
+        let mut parser = parser::Parser::new(&tokens, &norm, *conversions);
+        let (mut expr, claims) = parser.formula()?;
+        eval::mark_hour_conversions(&mut expr)?;
         let value = eval::evaluate(&expr)?;
         if !value.time {
             return Err(FormulaError { kind: FormulaErrorKind::NoTime, position: expr.start() });
         }
-        let stated_minutes = match &stated {
-            Some(s) => {
-                let v = eval::evaluate(s)?;
-                if !v.time {
-                    return Err(FormulaError { kind: FormulaErrorKind::StatedNotTime, position: s.start() });
-                }
-                Some(to_minutes(v.amount))
+        let mut stated = Vec::with_capacity(claims.len());
+        for mut s in claims {
+            eval::mark_hour_conversions(&mut s)?;
+            let v = eval::evaluate(&s)?;
+            if !v.time {
+                return Err(FormulaError { kind: FormulaErrorKind::StatedNotTime, position: s.start() });
             }
-            None => None,
-        };
-        Ok(Self { expr, stated, minutes: to_minutes(value.amount), stated_minutes })
+            stated.push((s, to_minutes(v.amount)));
+        }
+        Ok(Self { expr, stated, minutes: to_minutes(value.amount), pins: parser.pins })
     }
 
     /// Exact minutes.
@@ -152,9 +168,9 @@ impl Formula {
         self.minutes / Decimal::from(60)
     }
 
-    /// The result the department wrote after `=`, in minutes.
+    /// The result the department wrote after `=` that [`Self::check`] reports, in minutes.
     pub fn stated_minutes(&self) -> Option<Decimal> {
-        self.stated_minutes
+        self.check().map(|c| c.stated_minutes)
     }
 
     /// The tree, for storage and explanation.
@@ -167,24 +183,39 @@ impl Formula {
         self.expr.quantities().iter().any(|q| matches!(q, Expr::Quantity { approx: true, .. }))
     }
 
-    /// Compares the stated result with the computed one.
+    /// Compares each stated result with the computed one, in the order written.
+    pub fn checks(&self) -> Vec<StatedCheck> {
+        self.stated.iter().map(|(expr, minutes)| compare(self.minutes, *minutes, tolerance(expr))).collect()
+    }
+
+    /// The check to report: the first stated result that does not match, else the last one (`=7,200分=120時間`
+    /// reports 120時間 when both hold).
     pub fn check(&self) -> Option<StatedCheck> {
-        let stated = self.stated.as_ref()?;
-        let stated_minutes = self.stated_minutes?;
-        let tolerance_minutes = stated
-            .quantities()
-            .iter()
-            .filter_map(|q| match q {
-                Expr::Quantity { parts, .. } => parts.last(),
-                _ => None,
-            })
-            .map(|p| match p.unit {
-                Unit::Time(u) => to_minutes(last_place(p.number) * u.seconds()),
-                _ => last_place(p.number),
-            })
-            .min()
-            .unwrap_or(Decimal::ONE);
-        Some(compare(self.minutes, stated_minutes, tolerance_minutes))
+        let checks = self.checks();
+        checks.iter().find(|c| !c.matches).or(checks.last()).copied()
+    }
+
+    /// `text` (the text this formula was parsed from) with the factor of every person-time quantity written beside
+    /// it, so the text gives the same minutes under any later conversions: `2.5人日×12か月` →
+    /// `2.5人日（1人日＝7.75時間）×12か月`. The text itself when there is nothing to pin.
+    pub fn pinned_text(&self, text: &str) -> String {
+        if self.pins.is_empty() {
+            return text.trim().to_string();
+        }
+        // Positions count the characters of the text as parsed, before any trimming.
+        let chars: Vec<char> = text.chars().collect();
+        let mut pins = self.pins.clone();
+        pins.sort_by_key(|(at, _)| *at);
+        let mut out = String::with_capacity(text.len() + 32 * pins.len());
+        let mut next = 0;
+        for (at, insert) in pins {
+            let at = at.clamp(next, chars.len());
+            out.extend(&chars[next..at]);
+            out.push_str(&insert);
+            next = at;
+        }
+        out.extend(&chars[next..]);
+        out.trim().to_string()
     }
 
     /// The expression alone in canonical text: `5分×40か所×245日`.
@@ -199,6 +230,24 @@ impl Formula {
     pub fn canonical(&self) -> String {
         format!("{}＝{}", self.expression_text(), result_text(self.minutes))
     }
+}
+
+/// One whole unit in the last place a stated result was written with.
+fn tolerance(stated: &Expr) -> Decimal {
+    stated
+        .quantities()
+        .iter()
+        .filter_map(|q| match q {
+            Expr::Quantity { parts, .. } => parts.last(),
+            _ => None,
+        })
+        .map(|p| match &p.unit {
+            Unit::Time(u) => to_minutes(last_place(p.number) * u.seconds()),
+            Unit::Person { hours, .. } => last_place(p.number) * hours * Decimal::from(60),
+            _ => last_place(p.number),
+        })
+        .min()
+        .unwrap_or(Decimal::ONE)
 }
 
 fn to_minutes(seconds: Decimal) -> Decimal {

@@ -1,18 +1,23 @@
 //! Tokens → tree. Grammar (spaces ignored):
 //!
 //! ```text
-//! formula  = sum [ "=" sum ] end
+//! formula  = sum { "=" sum } end                 -- every result after = or ≒ is a claim, each checked
 //! sum      = [ "-" ] product { ("+" | "-") product }
 //! product  = factor { ("×" | "÷") factor }
-//! factor   = [ label ] ( quantity | "(" sum ")" ) { "(" label ")" | word }
+//! factor   = "▲" factor                           -- ▲ and △ are minus signs, before a number or a factor
+//!          | [ label ] ( rate | quantity | "(" sum ")" ) { "(" label ")" | word }
+//! rate     = count { count } rate-word factor     -- 1件あたり5分, 1人1日あたり30分: per 1件, 5分
 //! quantity = number [ unit [ "/" word ] ] { number time-unit }      -- compound time: 8時間24分
 //! ```
 //!
 //! A parenthesis that follows a factor with no operator between is a label (`2(往復)`), because Daicho never
 //! multiplies by juxtaposition; a parenthesis where a factor is expected is grouping (`(30分-5分)`), unless it
-//! holds no number at all, in which case it is a label for the factor after it.
+//! holds no number at all, in which case it is a label for the factor after it. Person-time (`人日`, `人月`, `人工`)
+//! takes its hours from the [`Conversions`] given, unless the factor is written beside it (`2人日(1人日=8時間)`).
 
-use super::ast::{Expr, Op, Part, TimeUnit, Unit};
+use rust_decimal::Decimal;
+
+use super::ast::{Conversions, Expr, Op, Part, PersonUnit, TimeUnit, Unit};
 use super::lexer::{Normalised, Token, TokenKind};
 use super::{FormulaError, FormulaErrorKind};
 
@@ -20,13 +25,44 @@ pub(crate) struct Parser<'a> {
     tokens: &'a [Token],
     norm: &'a Normalised,
     pos: usize,
+    conversions: Conversions,
+    /// Where the last unit word read ended, for the pin of a person-time factor.
+    unit_end: Option<usize>,
+    /// Person-time factors taken from the conversions, to be written into the stored text: (position in the
+    /// original text right after the unit word, the text to insert there).
+    pub pins: Vec<(usize, String)>,
+}
+
+/// The words that make the counts before them a rate (`1件あたり`).
+const RATE_WORDS: [&str; 5] = ["あたり", "当たり", "当り", "につき", "毎"];
+
+/// Splits a rate word off the end of a unit word: `件あたり` → (`件`, `あたり`).
+fn split_rate_word(word: &str) -> Option<(&str, &str)> {
+    RATE_WORDS.iter().find_map(|r| word.strip_suffix(r).map(|unit| (unit, *r)))
+}
+
+/// The text that pins a person-time factor: `1人日＝7.75時間`.
+pub(crate) fn pin_label(word: &str, hours: Decimal) -> String {
+    format!("1{word}＝{}時間", crate::number::group_thousands(hours, 28))
+}
+
+/// Reads a pin label back (`1人日=7.75時間`, after NFKC): the hours, when the label pins this word.
+fn read_pin(label: &str, word: &str) -> Option<Decimal> {
+    let text: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    let (left, right) = text.split_once(['=', '＝'])?;
+    let left = left.strip_prefix('1').unwrap_or(left);
+    if left != word {
+        return None;
+    }
+    let hours = crate::number::parse_decimal(right.strip_suffix("時間")?)?;
+    (hours > Decimal::ZERO).then_some(hours)
 }
 
 type Result<T> = std::result::Result<T, FormulaError>;
 
 impl<'a> Parser<'a> {
-    pub fn new(tokens: &'a [Token], norm: &'a Normalised) -> Self {
-        Self { tokens, norm, pos: 0 }
+    pub fn new(tokens: &'a [Token], norm: &'a Normalised, conversions: Conversions) -> Self {
+        Self { tokens, norm, pos: 0, conversions, unit_end: None, pins: Vec::new() }
     }
 
     fn peek(&self) -> Option<&'a Token> {
@@ -45,27 +81,24 @@ impl<'a> Parser<'a> {
         Err(FormulaError { kind, position })
     }
 
-    /// Parses the whole formula: the expression and, after `=`, the stated result.
-    pub fn formula(&mut self) -> Result<(Expr, Option<Expr>)> {
+    /// Parses the whole formula: the expression and, after each `=`, a stated result (`=7,200分=120時間`).
+    pub fn formula(&mut self) -> Result<(Expr, Vec<Expr>)> {
         if self.tokens.is_empty() {
             return self.error(FormulaErrorKind::Empty, 0);
         }
         let expr = self.sum()?;
-        let stated = match self.peek_kind() {
-            Some(TokenKind::Equals) => {
-                let at = self.here();
-                self.pos += 1;
-                if self.peek().is_none() {
-                    return self.error(FormulaErrorKind::MissingStated, at);
-                }
-                Some(self.sum()?)
+        let mut stated = Vec::new();
+        while let Some(TokenKind::Equals) = self.peek_kind() {
+            let at = self.here();
+            self.pos += 1;
+            if self.peek().is_none() {
+                return self.error(FormulaErrorKind::MissingStated, at);
             }
-            _ => None,
-        };
+            stated.push(self.sum()?);
+        }
         match self.peek() {
             None => Ok((expr, stated)),
             Some(t) => match t.kind {
-                TokenKind::Equals => self.error(FormulaErrorKind::SecondEquals, t.start),
                 TokenKind::RParen => self.error(FormulaErrorKind::UnbalancedClose, t.start),
                 TokenKind::Number(_) | TokenKind::LParen => self.error(FormulaErrorKind::MissingOperator, t.start),
                 _ => self.error(FormulaErrorKind::Unexpected, t.start),
@@ -77,7 +110,7 @@ impl<'a> Parser<'a> {
         let mut lhs = if let Some(TokenKind::Sub) = self.peek_kind() {
             let start = self.here();
             self.pos += 1;
-            Expr::Neg { inner: Box::new(self.product()?), start }
+            Expr::Neg { inner: Box::new(self.product()?), start, marker: false }
         } else {
             self.product()?
         };
@@ -140,13 +173,25 @@ impl<'a> Parser<'a> {
 
     fn factor(&mut self) -> Result<Expr> {
         let start = self.here();
+        // ▲5分: a minus sign before a factor.
+        if let Some(TokenKind::Sign) = self.peek_kind() {
+            self.pos += 1;
+            let inner = self.factor()?;
+            return Ok(Expr::Neg { inner: Box::new(inner), start, marker: true });
+        }
         // Words, and parentheses holding no number, before the first number are labels (`選考業務1,300時間`).
         let mut label = String::new();
         let mut approx = false;
+        let mut negate = false;
         loop {
             match self.peek_kind() {
                 Some(TokenKind::Word(w)) => {
                     label.push_str(w);
+                    self.pos += 1;
+                }
+                // `削減▲5分`: the sign after a label still negates the factor.
+                Some(TokenKind::Sign) if !label.is_empty() => {
+                    negate = !negate;
                     self.pos += 1;
                 }
                 Some(TokenKind::LParen) => {
@@ -226,9 +271,74 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     push_label_after(&mut expr, text, end);
                 }
-                _ => return Ok(expr),
+                _ => break,
             }
         }
+        self.pin_person_time(&mut expr);
+        let expr = self.rate(expr, start)?;
+        Ok(if negate { Expr::Neg { inner: Box::new(expr), start, marker: true } } else { expr })
+    }
+
+    /// A person-time quantity takes its hours from a pin label written beside it (`2人日(1人日=8時間)`, which is
+    /// how canonical text carries it), else from the conversions, and then the pin is recorded for the stored text.
+    fn pin_person_time(&mut self, expr: &mut Expr) {
+        let Expr::Quantity { parts, labels_after, end, .. } = expr else { return };
+        let Some(Part { unit: Unit::Person { word, hours, .. }, .. }) = parts.first_mut() else { return };
+        if let Some(i) = labels_after.iter().position(|l| read_pin(l, word).is_some()) {
+            if let Some(h) = read_pin(&labels_after[i], word) {
+                *hours = h;
+            }
+            labels_after.remove(i);
+            return;
+        }
+        // Right after the unit word, before any label: where the canonical text puts the pin.
+        let at = self.unit_end.unwrap_or(*end);
+        self.pins.push((at, format!("（{}）", pin_label(word, *hours))));
+    }
+
+    /// `1件あたり5分`: when the factor just read is a count ending in a rate word, the next factor is the rated
+    /// quantity. `1人1日あたり30分`: counts side by side, the last with the rate word, are all per-counts.
+    fn rate(&mut self, mut expr: Expr, start: usize) -> Result<Expr> {
+        let Expr::Quantity { parts, labels_after, .. } = &mut expr else { return Ok(expr) };
+        let [Part { unit: unit @ Unit::Count(_), .. }] = parts.as_mut_slice() else {
+            return Ok(expr);
+        };
+        let Unit::Count(word) = &*unit else { return Ok(expr) };
+        // The rate word at the end of the unit word (`件あたり`) or as a word of its own (`1件 あたり`).
+        let split = split_rate_word(word).map(|(unit, rate)| (unit.to_string(), rate.to_string()));
+        let rate_word = match split {
+            Some((word, rate)) => {
+                // `1時間あたり`: what is left may be a time, which a rate cannot be per (evaluation refuses it).
+                *unit = TimeUnit::from_word(&word).map_or(Unit::Count(word), Unit::Time);
+                Some(rate)
+            }
+            None => match labels_after.last() {
+                Some(l) if RATE_WORDS.contains(&l.as_str()) => labels_after.pop(),
+                _ => None,
+            },
+        };
+        if let Some(rate_word) = rate_word {
+            if !matches!(
+                self.peek_kind(),
+                Some(TokenKind::Number(_) | TokenKind::Word(_) | TokenKind::LParen | TokenKind::Sign)
+            ) {
+                return self.error(FormulaErrorKind::MissingNumber, self.here());
+            }
+            let inner = self.factor()?;
+            return Ok(Expr::Rate { per: vec![expr], word: rate_word, inner: Box::new(inner), start });
+        }
+        // A count followed by a number with no operator: the start of `1人1日あたり…`, or a missing operator that
+        // the caller reports. Looked ahead and undone unless a rate follows.
+        if let Some(TokenKind::Number(_)) = self.peek_kind() {
+            let (saved, pins) = (self.pos, self.pins.len());
+            if let Ok(Expr::Rate { mut per, word, inner, .. }) = self.factor() {
+                per.insert(0, expr);
+                return Ok(Expr::Rate { per, word, inner, start });
+            }
+            self.pos = saved;
+            self.pins.truncate(pins);
+        }
+        Ok(expr)
     }
 
     fn quantity(&mut self, label_before: Option<String>, approx: bool, start: usize) -> Result<Expr> {
@@ -239,12 +349,15 @@ impl<'a> Parser<'a> {
                 Some(Token { kind: TokenKind::Word(w), .. }) => Some(w.as_str()),
                 _ => None,
             };
-            let unit = match unit_word {
-                Some(w) if TimeUnit::from_word(w).is_some() => TimeUnit::from_word(w).map(Unit::Time),
-                Some("%") => Some(Unit::Percent),
-                Some(w) => Some(Unit::Count(w.to_string())),
-                None => None,
-            };
+            let unit =
+                match unit_word {
+                    Some(w) if TimeUnit::from_word(w).is_some() => TimeUnit::from_word(w).map(Unit::Time),
+                    Some(w) if PersonUnit::from_word(w).is_some() => PersonUnit::from_word(w)
+                        .map(|unit| Unit::Person { word: w.to_string(), unit, hours: unit.hours(&self.conversions) }),
+                    Some("%") => Some(Unit::Percent),
+                    Some(w) => Some(Unit::Count(w.to_string())),
+                    None => None,
+                };
             // A further part is taken only to continue a compound time (`8時間24分`, `2分30秒`).
             if !parts.is_empty() {
                 let continues =
@@ -258,6 +371,7 @@ impl<'a> Parser<'a> {
             let unit = match unit {
                 Some(u) => {
                     end = self.tokens[self.pos].end;
+                    self.unit_end = Some(end);
                     self.pos += 1;
                     u
                 }
@@ -288,6 +402,6 @@ fn push_label_after(expr: &mut Expr, text: String, new_end: usize) {
             labels_after.push(text);
             *end = new_end;
         }
-        Expr::Neg { .. } | Expr::Binary { .. } => {}
+        Expr::Neg { .. } | Expr::Binary { .. } | Expr::Rate { .. } => {}
     }
 }

@@ -13,6 +13,13 @@ fn part(p: &Part, out: &mut String) {
     out.push_str(&group_thousands(p.number, INPUT_PLACES));
     match &p.unit {
         Unit::Time(u) => out.push_str(u.canonical()),
+        // The factor is part of the canonical text, so it reads back to the same minutes under any settings.
+        Unit::Person { word, hours, .. } => {
+            out.push_str(word);
+            out.push('（');
+            out.push_str(&super::parser::pin_label(word, *hours));
+            out.push('）');
+        }
         Unit::Count(w) => out.push_str(w),
         Unit::Percent => out.push('％'),
         Unit::Bare => {}
@@ -37,7 +44,7 @@ fn needs_group(e: &Expr, parent_is_product: bool, right_of_minus_or_div: bool) -
             let is_sum = matches!(op, super::ast::Op::Add | super::ast::Op::Sub);
             (parent_is_product && is_sum) || right_of_minus_or_div
         }
-        Expr::Neg { .. } => parent_is_product,
+        Expr::Neg { marker: false, .. } => parent_is_product,
         _ => false,
     }
 }
@@ -65,8 +72,15 @@ pub(crate) fn render(e: &Expr, out: &mut String) {
             out.push('）');
             labels(labels_after, out);
         }
-        Expr::Neg { inner, .. } => {
-            out.push('－');
+        Expr::Neg { inner, marker, .. } => {
+            out.push(if *marker { '▲' } else { '－' });
+            render(inner, out);
+        }
+        Expr::Rate { per, word, inner, .. } => {
+            for p in per {
+                render(p, out);
+            }
+            out.push_str(word);
             render(inner, out);
         }
         Expr::Binary { op, lhs, rhs, .. } => {

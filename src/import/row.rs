@@ -452,7 +452,7 @@ fn parse_row(
     let effect = match (input, fiscal_year) {
         (Some(input), Some(fy)) => {
             let e = NewEffect { fiscal_year: fy, basis, input, stated_hours, note: note.clone() };
-            match e.evaluate() {
+            match e.evaluate(&Default::default()) {
                 Ok(evaluated) => {
                     if let (Some(stated), Some(computed)) = (stated_hours, evaluated.computed_minutes) {
                         let sixty = Decimal::from(60);

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Adopt, Basis};
 use crate::fiscal::FiscalYear;
-use crate::formula::{Formula, FormulaError, StatedCheck, compare};
+use crate::formula::{Conversions, Formula, FormulaError, StatedCheck, compare};
 use crate::number::last_place;
 
 /// The structured inputs of the survey sheet: minutes per case saved (or before − after), × cases × days ×
@@ -106,7 +106,9 @@ pub struct Evaluated {
 }
 
 impl NewEffect {
-    pub fn evaluate(&self) -> Result<Evaluated, EffectError> {
+    /// Evaluates the figure. Person-time (人日, 人月, 人工) is turned into hours with `conversions` (the ledger's
+    /// settings), and the formula to store carries that factor (see [`Formula::pinned_text`]).
+    pub fn evaluate(&self, conversions: &Conversions) -> Result<Evaluated, EffectError> {
         let (text, typed) = match &self.input {
             EffectInput::Formula(t) => (t.clone(), true),
             EffectInput::Structured(s) => (s.formula_text().ok_or(EffectError::IncompleteStructured)?, false),
@@ -122,10 +124,11 @@ impl NewEffect {
                 });
             }
         };
-        let f = Formula::parse(&text).map_err(|error| EffectError::Formula { text: text.clone(), error })?;
+        let f = Formula::parse_with(&text, conversions)
+            .map_err(|error| EffectError::Formula { text: text.clone(), error })?;
         let tree = serde_json::to_string(f.expr()).ok();
         Ok(Evaluated {
-            formula: Some(if typed { text.trim().to_string() } else { f.expression_text() }),
+            formula: Some(if typed { f.pinned_text(&text) } else { f.expression_text() }),
             formula_tree: tree,
             computed_minutes: Some(f.minutes()),
             formula_stated_minutes: f.stated_minutes(),

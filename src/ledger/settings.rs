@@ -167,6 +167,14 @@ pub const SETTING_KEYS: &[(&str, &str)] = &[
 ];
 
 impl Settings {
+    /// The hours person-time in formulas stands for (人日, 人月, 人工).
+    pub fn conversions(&self) -> crate::formula::Conversions {
+        crate::formula::Conversions {
+            hours_per_day: self.hours_per_day,
+            hours_per_person_year: self.hours_per_person_year,
+        }
+    }
+
     /// The value of one key as text.
     pub fn get(&self, key: &str) -> Option<String> {
         Some(match key {

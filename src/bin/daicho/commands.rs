@@ -279,7 +279,19 @@ fn hours_text(minutes: Decimal) -> String {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let db_path = cli.db;
     match cli.command {
-        Command::Calc { formula, json } => return calc(&formula, json),
+        Command::Calc { formula, json } => {
+            // An existing ledger's hours per day and per person-year apply to 人日 and 人工; no ledger is created
+            // just to calculate.
+            let path = match db_path {
+                Some(p) => Some(p),
+                None => db::default_path().ok(),
+            };
+            let conversions = match path.filter(|p| p.exists()) {
+                Some(p) => db::load_settings(open(Some(p))?.conn())?.conversions(),
+                None => daicho::formula::Conversions::default(),
+            };
+            return calc(&formula, json, &conversions);
+        }
         Command::Org(c) => return org(open(db_path)?, c),
         Command::Add(a) => add(open(db_path)?, a)?,
         Command::Edit(a) => edit(open(db_path)?, a)?,
@@ -370,8 +382,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn calc(text: &str, json: bool) -> Result<ExitCode> {
-    let f = match Formula::parse(text) {
+fn calc(text: &str, json: bool, conversions: &daicho::formula::Conversions) -> Result<ExitCode> {
+    let f = match Formula::parse_with(text, conversions) {
         Ok(f) => f,
         Err(e) => {
             // Point at the character: the formula, then a caret under the fault (by display width).
