@@ -222,7 +222,7 @@ fn export_then_import_changes_nothing_for_every_year_of_the_demo() {
     }
 }
 
-fn sheet_xml(path: &std::path::Path, part: &str) -> String {
+pub fn sheet_xml(path: &std::path::Path, part: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut xml = String::new();

@@ -310,3 +310,44 @@ fn the_streamed_summary_equals_the_loaded_one_for_every_option() {
     }
     assert!(compared > 100, "most combinations have figures to compare: {compared}");
 }
+
+/// A fiscal year that has a target but no figure yet is blank in 年度推移 — 実績 and 達成率, in the terminal, JSON, CSV
+/// and the workbook, whose line chart leaves a gap there — and the summary gives it no 達成率: a performance sheet
+/// never shows such a year as 0 or 0%.
+#[test]
+fn a_year_with_a_target_and_no_figures_is_blank_never_zero() {
+    let t = demo();
+    t.ok(&["target", "set", "--fy", "2025", "--hours", "6400"]);
+    let v = t.json(&["report", "trend", "--fy", "2025", "--json"]);
+    let row = |label: &str| v["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == label).unwrap().clone();
+    let last = |label: &str| row(label)["cells"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last("目標値"), serde_json::json!(6400), "the target is shown");
+    assert_eq!((last("実績"), last("達成率")), (Json::Null, Json::Null), "no actual and no rate for 令和7年度");
+    assert!(d(&row("実績")["cells"][4]) > Decimal::ZERO, "令和6年度 still has its figure");
+
+    let terminal = t.ok(&["report", "trend", "--fy", "2025"]);
+    let actual_line = terminal.lines().find(|l| l.starts_with("実績")).unwrap();
+    let rate_line = terminal.lines().find(|l| l.starts_with("達成率")).unwrap();
+    assert!(!actual_line.trim_end().ends_with("0.0") && !rate_line.contains("0.0%"), "{terminal}");
+    let csv = t.ok(&["report", "trend", "--fy", "2025", "--csv", "--encoding", "utf-8"]);
+    assert!(csv.lines().any(|l| l.starts_with("実績,") && l.ends_with(',')), "the CSV cell is empty: {csv}");
+    assert!(csv.lines().any(|l| l.starts_with("達成率,") && l.ends_with(',')), "{csv}");
+
+    let path = t.path().join("推移.xlsx");
+    t.ok(&["report", "trend", "--fy", "2025", "-o", path.to_str().unwrap()]);
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let range = wb.worksheet_range("年度推移").unwrap();
+    let header = 3u32;
+    let last_col = (range.width() - 1) as u32;
+    assert_eq!(range.get_value((header, last_col)).map(|c| c.to_string()), Some("令和7年度".into()));
+    for r in [header + 2, header + 3] {
+        let cell = range.get_value((r, last_col)).cloned().unwrap_or(Data::Empty);
+        assert_eq!(cell, Data::Empty, "row {} of 令和7年度 is an empty cell, not 0", r + 1);
+    }
+    let chart = crate::import::sheet_xml(&path, "xl/charts/chart1.xml");
+    assert!(chart.contains(r#"<c:dispBlanksAs val="gap"/>"#), "the line chart leaves a gap for an empty year");
+
+    let summary = t.json(&["summary", "--fy", "2025", "--json"]);
+    assert_eq!(summary["total"]["target_hours"], serde_json::json!(6400));
+    assert!(summary["total"].get("achievement_rate").is_none(), "no rate without figures: {}", summary["total"]);
+}

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart, ChartFont, ChartLegendPosition, ChartType, Color, Format, FormatBorder, Formula, Workbook, Worksheet,
+    Chart, ChartEmptyCells, ChartFont, ChartLegendPosition, ChartType, Color, Format, FormatBorder, Formula, Workbook,
+    Worksheet,
 };
 
 use super::xlsx;
@@ -227,6 +228,8 @@ fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) ->
                     .set_name((sheet, row, spec.category_column as u16));
             }
             c.legend().set_position(ChartLegendPosition::Bottom).set_font(&font(9));
+            // A year without figures is an empty cell, drawn as a gap in the line (never as a drop to zero).
+            c.show_empty_cells_as(ChartEmptyCells::Gaps);
             c.set_height(360);
             c
         }

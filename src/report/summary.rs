@@ -83,7 +83,7 @@ pub struct Totals {
     pub initiatives_by_kind: BTreeMap<String, usize>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub target_hours: Option<Decimal>,
-    /// Hours ÷ target, in percent to one decimal.
+    /// Hours ÷ target, in percent to one decimal; `None` without a target or without any figure.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub achievement_rate: Option<Decimal>,
 }
@@ -213,8 +213,10 @@ impl Acc {
                 (k.label().to_string(), crate::number::json(h))
             })
             .collect();
-        let achievement_rate =
-            target.filter(|t| !t.is_zero()).map(|t| crate::number::round_half_up(hours / t * Decimal::ONE_HUNDRED, 1));
+        // A year with a target but no figure yet has no rate: a performance sheet shows it blank, never 0%.
+        let achievement_rate = target
+            .filter(|t| !t.is_zero() && self.initiatives > 0)
+            .map(|t| crate::number::round_half_up(hours / t * Decimal::ONE_HUNDRED, 1));
         Totals {
             hours: hours.normalize(),
             minutes: self.minutes.normalize(),

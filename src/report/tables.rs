@@ -252,9 +252,12 @@ pub fn trend_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTabl
     columns.extend(years.iter().map(|fy| ReportColumn::new(fy.wareki(), ColumnKind::Hours, 12.0)));
     let actual_label = opts.basis.map_or("実績".to_string(), |b| b.label().to_string());
     let target_cells: Vec<Value> = summaries.iter().map(|x| Value::opt(x.total.target_hours)).collect();
-    let actual_cells: Vec<Value> = summaries.iter().map(|x| Value::number(x.total.hours)).collect();
-    let rate_cells: Vec<Value> =
-        summaries.iter().map(|x| x.total.target_hours.map_or(Value::Empty, |t| percent(x.total.hours, t))).collect();
+    // A year without any figure yet is blank (no actual, no rate), never 0 and 0%: the chart leaves a gap there.
+    let actual_cells: Vec<Value> = summaries
+        .iter()
+        .map(|x| if x.total.initiatives == 0 { Value::Empty } else { Value::number(x.total.hours) })
+        .collect();
+    let rate_cells: Vec<Value> = summaries.iter().map(|x| Value::opt(x.total.achievement_rate)).collect();
     let with_label = |label: &str, cells: Vec<Value>| {
         let mut v = vec![Value::text(label)];
         v.extend(cells);
@@ -572,7 +575,8 @@ pub fn cost_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable
                 Value::number(Decimal::from(count)),
                 Value::number(hours),
                 Value::number(saved),
-                total_cost.map_or(Value::Empty, |c| ratio(saved, c)),
+                // No figure yet for the tool: no rate, rather than 0倍.
+                total_cost.filter(|_| count > 0).map_or(Value::Empty, |c| ratio(saved, c)),
                 total_cost.map_or(Value::Empty, |c| per_hour(c, hours)),
             ],
         ));
@@ -588,7 +592,7 @@ pub fn cost_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable
             Value::number(Decimal::from(count_sum)),
             Value::number(total_hours_value),
             Value::number(saved_sum),
-            ratio(saved_sum, cost_sum),
+            if count_sum > 0 { ratio(saved_sum, cost_sum) } else { Value::Empty },
             per_hour(cost_sum, total_hours_value),
         ],
     ));
