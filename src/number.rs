@@ -9,7 +9,23 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalises one piece of text the way every parser in Daicho sees it: NFKC (full-width digits, letters,
 /// parentheses and spaces become ASCII), then trimmed.
 pub fn nfkc(text: &str) -> String {
+    if is_nfkc(text) {
+        return text.trim().to_string();
+    }
     text.nfkc().collect::<String>().trim().to_string()
+}
+
+/// Whether NFKC leaves the text as it is, decided by a quick check (most cells: kanji, hiragana, full-width
+/// katakana, ASCII), so the normalisation itself runs only on text that needs it.
+pub fn is_nfkc(text: &str) -> bool {
+    // Characters NFKC never changes, checked first without the normalisation tables: printable ASCII, kanji,
+    // hiragana, katakana (not the half-width forms), the long-vowel mark and the common Japanese punctuation.
+    let plain = |c: char| {
+        matches!(c, ' '..='~' | '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー'
+            | '、' | '。' | '「' | '」' | '『' | '』' | '・' | '×' | '÷')
+    };
+    text.chars().all(plain)
+        || matches!(unicode_normalization::is_nfkc_quick(text.chars()), unicode_normalization::IsNormalized::Yes)
 }
 
 /// Parses a plain decimal written by a person: `1,166`, `１，１６６`, `7.75`, `-3`, `約1,850`.

@@ -5,7 +5,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// One column of the answer sheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
     LedgerId,
     Bureau,
@@ -27,6 +27,13 @@ pub enum Column {
     Formula,
     StatedHours,
     Note,
+}
+
+/// A column is written as its title (`削減時間(時間)`), as people read it.
+impl serde::Serialize for Column {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.title())
+    }
 }
 
 /// The answer sheet's name in the template.
@@ -86,41 +93,6 @@ impl Column {
         }
     }
 
-    /// Other headers departments write for the same column.
-    pub fn synonyms(self) -> &'static [&'static str] {
-        match self {
-            Column::LedgerId => &["番号", "管理No", "管理No.", "ID", "取組番号", "整理番号"],
-            Column::Bureau => &["部局名", "部", "局", "部等", "部局等"],
-            Column::Section => &["所属", "所属名", "担当課", "課名", "課等", "所属課", "課等名"],
-            Column::Unit => &["係名", "担当係", "グループ", "担当"],
-            Column::Kind => &["種別", "分類", "種類", "区分(RPA/AI-OCR)"],
-            Column::Title => &["事務名", "取組名", "対象業務", "業務", "業務名称", "事業名"],
-            Column::Tool => &["製品", "製品名", "ツール名", "使用ツール", "製品・ツール"],
-            Column::Status => &["状態", "事業段階", "ステータス", "進捗"],
-            Column::Scenarios => &["シナリオ", "業務数", "ロボット数", "シナリオ本数"],
-            Column::StartDate => &["開始日", "導入日", "稼働日", "運用開始", "稼働開始日", "導入時期"],
-            Column::FiscalYear => &["対象年度", "年度(西暦)"],
-            Column::Basis => &["効果区分", "算出区分", "算定の区分", "試算/実績"],
-            Column::BeforeMinutes => &["導入前", "導入前(分)", "導入前(分/回)", "導入前の時間(分/件)"],
-            Column::AfterMinutes => &["導入後", "導入後(分)", "導入後(分/回)", "導入後の時間(分/件)"],
-            Column::SavedMinutes => &["削減時間(分)", "1件あたり削減時間", "削減時間(分/回)", "1件当たり削減時間(分)"],
-            Column::Count => &["処理件数", "年間件数", "件数(年間)", "回数"],
-            Column::Days => &["稼働日数", "年間日数", "日数(年間)"],
-            Column::Formula => &["計算式", "算出根拠", "積算根拠", "算定根拠", "算出式"],
-            Column::StatedHours => &[
-                "年間削減時間",
-                "削減時間(h)",
-                "削減時間",
-                "削減時間数",
-                "効果(時間)",
-                "年間削減時間(時間)",
-                "年間削減時間(h)",
-                "削減効果(時間)",
-            ],
-            Column::Note => &["メモ", "摘要", "備考欄", "特記事項"],
-        }
-    }
-
     /// Column width in the template, in Excel character units.
     pub fn width(self) -> f64 {
         match self {
@@ -147,38 +119,25 @@ impl Column {
         Column::ALL.iter().position(|c| *c == self).unwrap_or(0)
     }
 
-    /// Recognises a header cell: the title or a synonym, ignoring width, spaces, line breaks and the kind of
-    /// parentheses.
+    /// Recognises a header cell: the title or another spelling departments write (`import/vocabulary.txt`),
+    /// ignoring width, spaces, line breaks and the kind of parentheses.
     pub fn from_header(text: &str) -> Option<Column> {
-        // The keys of every title and synonym, normalised once: header location tries every cell of the first
-        // rows, and normalising the ~100 names per cell was most of an import's time (BENCHMARKS.md).
-        static KEYS: std::sync::LazyLock<Vec<(String, Column)>> = std::sync::LazyLock::new(|| {
-            Column::ALL
-                .into_iter()
-                .flat_map(|c| {
-                    std::iter::once(c.title()).chain(c.synonyms().iter().copied()).map(move |s| (header_key(s), c))
-                })
-                .collect()
-        });
-        let key = header_key(text);
-        if key.is_empty() {
-            return None;
-        }
-        KEYS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+        crate::import::vocabulary::column(text)
     }
 }
 
 /// The key headers are compared by: NFKC (full-width parentheses and letters become ASCII), no whitespace or line
 /// breaks, ASCII lower case, `（）【】` as `()`.
 pub fn header_key(text: &str) -> String {
-    text.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '【' | '〔' | '［' => '(',
-            '】' | '〕' | '］' => ')',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
+    let key = |c: char| match c {
+        '【' | '〔' | '［' => '(',
+        '】' | '〕' | '］' => ')',
+        c => c.to_ascii_lowercase(),
+    };
+    if crate::number::is_nfkc(text) {
+        return text.chars().filter(|c| !c.is_whitespace()).map(key).collect();
+    }
+    text.nfkc().filter(|c| !c.is_whitespace()).map(key).collect()
 }
 
 /// `A`, `B`, … `Z`, `AA`: the Excel letters of a zero-based column.
@@ -197,34 +156,6 @@ pub fn column_letters(mut col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headers_are_recognised_in_the_spellings_departments_use() {
-        let cases = [
-            ("管理番号", Some(Column::LedgerId)),
-            ("所属", Some(Column::Section)),
-            ("所属名", Some(Column::Section)),
-            ("担当課", Some(Column::Section)),
-            ("課名", Some(Column::Section)),
-            ("事務名", Some(Column::Title)),
-            ("取組名", Some(Column::Title)),
-            ("年間削減時間", Some(Column::StatedHours)),
-            ("削減時間（h）", Some(Column::StatedHours)),
-            ("削減時間（時間）", Some(Column::StatedHours)),
-            ("削減時間\n（時間）", Some(Column::StatedHours)),
-            ("導入前（分／件）", Some(Column::BeforeMinutes)),
-            ("削減時間(分/件)", Some(Column::SavedMinutes)),
-            ("　業務名　", Some(Column::Title)),
-            ("担当者連絡先", None),
-            ("", None),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(Column::from_header(text), expected, "{text:?}");
-        }
-        for c in Column::ALL {
-            assert_eq!(Column::from_header(c.title()), Some(c), "every title maps to its column");
-        }
-    }
 
     #[test]
     fn excel_column_letters() {

@@ -387,6 +387,7 @@ pub fn settings_view(store: &Store) -> Result<(Vec<SettingView>, String)> {
             "rounding.unit" => vec!["1", "0.1", "0.01"],
             "rounding.scope" => vec!["行ごと", "合計"],
             "adopt" => vec!["申告値", "計算値"],
+            "import.basis" => crate::ledger::Basis::ALL.iter().map(|b| b.label()).collect(),
             _ => Vec::new(),
         }
     };

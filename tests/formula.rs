@@ -154,6 +154,8 @@ const INVALID: &[(&str, FormulaErrorKind, usize)] = &[
     ("0件あたり5分", FormulaErrorKind::DivideByZero, 1),
     ("5分×2件あたり", FormulaErrorKind::MissingNumber, 9),
     ("▲", FormulaErrorKind::MissingNumber, 2),
+    // A compound time is one word: after a space, a second figure needs an operator.
+    ("120時間 2分×3,600件", FormulaErrorKind::MissingOperator, 7),
     ("5分×40件=", FormulaErrorKind::MissingStated, 7),
     ("5分×40件=200", FormulaErrorKind::StatedNotTime, 8),
     ("5分+3件", FormulaErrorKind::MixedSum, 3),

@@ -4,11 +4,10 @@
 
 use std::path::Path;
 
-use daicho::fiscal::FiscalYear;
 use daicho::import::plan_file;
 use serde_json::Value;
 
-use crate::support::{TestDir, describe, fixture};
+use crate::support::{TestDir, describe, fixture, fy2024};
 
 /// What each file must give: `Err(start of the one message)` for a file refused as a whole, `Ok(check)` for a file
 /// that is read, with a check of what was read.
@@ -132,7 +131,7 @@ fn every_hostile_file_is_refused_cleanly_or_read_correctly() {
     let store = t.store();
     for (name, expect) in cases {
         let bytes = std::fs::read(dir.join(name)).unwrap();
-        let report = plan_file(&store, name, &bytes, Some(FiscalYear(2024))).unwrap();
+        let report = plan_file(&store, name, &bytes, &fy2024()).unwrap();
         let json = serde_json::to_value(&report).unwrap();
         match expect {
             Err(message) => {

@@ -4,11 +4,10 @@
 
 use std::io::Read;
 
-use daicho::fiscal::FiscalYear;
 use daicho::import::{Outcome, plan_file};
 use serde_json::Value;
 
-use crate::support::{TestDir, fixture};
+use crate::support::{TestDir, fixture, fy2024};
 
 /// Every return fixture, planned against the seed ledger with `--fy 2024`, must give exactly its expected report.
 /// `UPDATE_GOLDEN=1` rewrites the expected files (review the diff before committing).
@@ -28,7 +27,7 @@ fn fixtures_give_their_expected_reports() {
     let mut stale = Vec::new();
     for name in &names {
         let bytes = std::fs::read(dir.join(name)).unwrap();
-        let report = plan_file(&store, name, &bytes, Some(FiscalYear(2024))).unwrap();
+        let report = plan_file(&store, name, &bytes, &fy2024()).unwrap();
         let got = serde_json::to_string_pretty(&report).unwrap() + "\n";
         let expected_path = dir.join(format!("{}.expected.json", name.rsplit_once('.').unwrap().0));
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
@@ -49,7 +48,7 @@ fn fixtures_give_their_expected_reports() {
 
 fn plan(t: &TestDir, name: &str) -> daicho::import::FileReport {
     let bytes = std::fs::read(fixture(name)).unwrap();
-    plan_file(&t.store(), name, &bytes, Some(FiscalYear(2024))).unwrap()
+    plan_file(&t.store(), name, &bytes, &fy2024()).unwrap()
 }
 
 #[test]
@@ -93,7 +92,7 @@ fn every_kind_of_error_is_named_with_its_place_and_the_cell_text() {
     let r = plan(&t, "bad_rows.xlsx");
     let messages: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
     let expected = [
-        "bad_rows.xlsx › 回答 › 2行目 › C列「課」: 組織「総務部/人時課」は登録されていません。近い名前: 人事課（セルの値: 「人時課」）",
+        "bad_rows.xlsx › 回答 › 2行目 › C列「課」: 組織「総務部/人時課」は台帳の組織にありません。近い名前: 人事課（セルの値: 「人時課」）",
         "bad_rows.xlsx › 回答 › 3行目 › E列「区分」: 区分は RPA、AI-OCR、RPA+AI-OCR、その他 のいずれかです（セルの値: 「ロボット」）",
         "bad_rows.xlsx › 回答 › 4行目 › H列「状況」: 状況は 検討中、開発中、試行中、運用中、停止、廃止 のいずれかです（セルの値: 「稼動」）",
         "bad_rows.xlsx › 回答 › 5行目 › R列「算定式」: 算定式の1文字目: 時間の単位（秒・分・時間）を持つ因子がありません（例: 5分×40件）（セルの値: 「5件×250日」）",
@@ -110,7 +109,7 @@ fn every_kind_of_error_is_named_with_its_place_and_the_cell_text() {
     assert_eq!(
         warnings,
         [
-            "bad_rows.xlsx › 回答 › 14行目 › S列「削減時間(時間)」: 申告の削減時間 700時間 が計算値 816.67時間 と一致しません（差 7,000分）。申告値のまま取り込み、検算リストに残します（セルの値: 「700」）"
+            "bad_rows.xlsx › 回答 › 14行目 › S列「削減時間(時間)」: 申告の削減時間 700時間 が計算値 816.67時間 と一致しません（申告のほうが 116.67時間 少ない）。申告値のまま取り込み、検算リストに残します（セルの値: 「700」）"
         ],
         "a stated figure off the formula is a warning, not an error"
     );
@@ -340,7 +339,7 @@ fn outcome_labels_are_japanese() {
 fn files_read_in_parallel_come_back_in_order() {
     let t = TestDir::seeded();
     let store = t.store();
-    let chart = store.org_chart().unwrap();
+    let context = daicho::import::ReadContext::load(&store).unwrap();
     let mut names: Vec<String> = Vec::new();
     for round in 0..3 {
         for name in ["template_filled.xlsx", "missing.xlsx", "legacy.xls", "bad_rows.xlsx", "simple.ods"] {
@@ -349,19 +348,26 @@ fn files_read_in_parallel_come_back_in_order() {
     }
     let read = |i: usize| std::fs::read(fixture(names[i].split_once('/').unwrap().1));
     let mut seen = Vec::new();
-    daicho::import::read_returns(&names, read, &chart, Some(FiscalYear(2024)), Some(3), |n, result| {
-        match result {
-            Ok(read) => {
-                let expected = plan(&t, names[n].split_once('/').unwrap().1);
-                let report = daicho::import::plan_read(&store, read).unwrap();
-                assert_eq!(report.rows.len(), expected.rows.len(), "{}: same rows as read alone", names[n]);
-                assert_eq!(report.errors.len(), expected.errors.len(), "{}: same errors as read alone", names[n]);
+    daicho::import::read_returns(
+        &names,
+        read,
+        &context,
+        |_| fy2024(),
+        Some(3),
+        |n, result| {
+            match result {
+                Ok(read) => {
+                    let expected = plan(&t, names[n].split_once('/').unwrap().1);
+                    let report = daicho::import::plan_read(&store, read).unwrap();
+                    assert_eq!(report.rows.len(), expected.rows.len(), "{}: same rows as read alone", names[n]);
+                    assert_eq!(report.errors.len(), expected.errors.len(), "{}: same errors as read alone", names[n]);
+                }
+                Err(e) => assert!(names[n].ends_with("missing.xlsx"), "{}: {e}", names[n]),
             }
-            Err(e) => assert!(names[n].ends_with("missing.xlsx"), "{}: {e}", names[n]),
-        }
-        seen.push(n);
-        Ok::<_, std::io::Error>(std::ops::ControlFlow::Continue(()))
-    })
+            seen.push(n);
+            Ok::<_, std::io::Error>(std::ops::ControlFlow::Continue(()))
+        },
+    )
     .unwrap();
     assert_eq!(seen, (0..names.len()).collect::<Vec<_>>(), "every file once, in the order given");
 }

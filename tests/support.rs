@@ -134,3 +134,8 @@ impl TestDir {
         t
     }
 }
+
+/// Import options with 令和6年度 for rows without a 年度: what the fixtures were written against.
+pub fn fy2024() -> daicho::import::ImportOptions {
+    daicho::import::ImportOptions { fiscal_year: Some(daicho::fiscal::FiscalYear(2024)), ..Default::default() }
+}

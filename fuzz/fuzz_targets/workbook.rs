@@ -1,9 +1,8 @@
 //! Any bytes as a return: reading never panics or aborts (the guard bounds what the readers build), and whatever
-//! reads goes through header location and row parsing against an empty organisation.
+//! reads goes through the table's layout, the rows, totals and notes against an empty organisation.
 #![no_main]
 
-use daicho::import::{locate, parse_rows, read_workbook};
-use daicho::org::OrgChart;
+use daicho::import::{ImportOptions, ReadContext, read_return};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
@@ -12,8 +11,6 @@ fuzz_target!(|bytes: &[u8]| {
     // other panic is still a finding. (The panics it found in calamine are in tests/fixtures/fuzz/workbook.)
     static QUIET: std::sync::Once = std::sync::Once::new();
     QUIET.call_once(daicho::import::quiet_reader_panics);
-    let Ok(sheets) = read_workbook(bytes) else { return };
-    if let Some(header) = locate(&sheets) {
-        let _ = parse_rows("fuzz.xlsx", &sheets[header.sheet], &header, &OrgChart::default(), None);
-    }
+    static CONTEXT: std::sync::LazyLock<ReadContext> = std::sync::LazyLock::new(ReadContext::empty);
+    let _ = read_return("fuzz.xlsx", bytes, &CONTEXT, &ImportOptions::default());
 });

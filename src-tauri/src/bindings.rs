@@ -25,6 +25,8 @@ mod tests {
             crate::commands::EffectInputForm,
             crate::files::Progress,
             crate::files::ExportRequest,
+            crate::files::FileChoice,
+            crate::files::MapChoice,
             crate::editing::InitiativeEdit,
             crate::editing::EvaluationForm,
             crate::editing::SettingsView,
@@ -53,6 +55,14 @@ mod tests {
             daicho::import::FieldChange,
             daicho::import::Problem,
             daicho::import::RowPlan,
+            daicho::import::Role,
+            daicho::import::Source,
+            daicho::import::ColumnInfo,
+            daicho::import::SkipKind,
+            daicho::import::SkippedRow,
+            daicho::import::BasisSource,
+            daicho::import::BasisUse,
+            daicho::import::YearUse,
             daicho::import::FileReport,
         );
         out.trim_end().to_string() + "\n"

@@ -5,6 +5,7 @@
 //! of opening a dialog; when `DAICHO_TEST_SAVE_DIR` is set, "saving" uses that folder with the suggested name and
 //! does not open a file manager. The end-to-end tests use them because WebDriver cannot click a native dialog.
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -12,7 +13,8 @@ use std::sync::atomic::Ordering;
 use chrono::Local;
 use daicho::export::csv::CsvEncoding;
 use daicho::fiscal::FiscalYear;
-use daicho::import::FileReport;
+use daicho::import::{ColumnMap, FileReport, ImportOptions, ReadContext};
+use daicho::ledger::Basis;
 use daicho::org::NameView;
 use daicho::report::{GroupBy, ReportKind, ReportOptions};
 use serde::{Deserialize, Serialize};
@@ -66,9 +68,42 @@ pub(crate) struct Progress {
     file: String,
 }
 
+/// What the user chose for one file on the import screen: the basis of figures the file names none for, and
+/// column mappings (a column by its letters or header, to a field's title or 無視).
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub(crate) struct FileChoice {
+    basis: Option<String>,
+    maps: Vec<MapChoice>,
+}
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub(crate) struct MapChoice {
+    column: String,
+    target: String,
+}
+
+fn options_of(fiscal_year: Option<i32>, choice: Option<&FileChoice>) -> ApiResult<ImportOptions> {
+    let mut options = ImportOptions { fiscal_year: fiscal_year.map(FiscalYear), ..ImportOptions::default() };
+    if let Some(c) = choice {
+        options.basis = match c.basis.as_deref() {
+            Some(b) => Some(Basis::parse(b).ok_or_else(|| {
+                daicho::Error::Invalid(format!("算定区分は {} のいずれかです（指定: 「{b}」）", Basis::choices()))
+            })?),
+            None => None,
+        };
+        for m in &c.maps {
+            options.maps.push(ColumnMap::new(&m.column, &m.target)?);
+        }
+    }
+    Ok(options)
+}
+
 /// Plans (`commit: false`, the dry run) or imports (`commit: true`) the chosen files, one transaction each; a file
 /// with errors is never committed. Files are read on every core and planned in order; the batch stops between
 /// files when cancelled. The ledger is locked per file, so other screens stay usable during a long batch.
+/// `choices` holds what the user chose per file (by its path): a basis, column mappings.
 #[tauri::command]
 pub async fn import_files(
     app: AppHandle,
@@ -76,6 +111,7 @@ pub async fn import_files(
     paths: Vec<String>,
     fiscal_year: Option<i32>,
     commit: bool,
+    choices: Option<HashMap<String, FileChoice>>,
 ) -> ApiResult<Vec<FileReport>> {
     state.cancel.store(false, Ordering::SeqCst);
     let chosen: Vec<PathBuf> = paths.iter().map(|p| state.chosen(p)).collect::<Result<_, _>>()?;
@@ -86,28 +122,38 @@ pub async fn import_files(
         .map(|(p, path)| p.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned()))
         .collect();
     let total = names.len();
-    let chart = state.store()?.org_chart()?;
+    let choices = choices.unwrap_or_default();
+    let options: Vec<ImportOptions> =
+        paths.iter().map(|p| options_of(fiscal_year, choices.get(p))).collect::<ApiResult<_>>()?;
+    let context = ReadContext::load(&*state.store()?)?;
     let mut reports = Vec::new();
     let mut backed_up = false;
     let read = |i: usize| std::fs::read(&chosen[i]).map_err(|e| io(&chosen[i], e));
-    daicho::import::read_returns(&names, read, &chart, fiscal_year.map(FiscalYear), None, |n, read| {
-        if state.cancel.load(Ordering::SeqCst) {
-            return Ok(ControlFlow::Break(()));
-        }
-        let _ = app.emit("import-progress", Progress { done: n, total, file: paths[n].clone() });
-        let mut store = state.store()?;
-        let mut report = daicho::import::plan_read(&store, read?)?;
-        if commit && report.can_commit() {
-            if !backed_up {
-                // Once per batch, before its first write (db::autobackup): 設定 › 復元 undoes the whole batch.
-                store.backup_before_import()?;
-                backed_up = true;
+    daicho::import::read_returns(
+        &names,
+        read,
+        &context,
+        |n| options[n].clone(),
+        None,
+        |n, read| {
+            if state.cancel.load(Ordering::SeqCst) {
+                return Ok(ControlFlow::Break(()));
             }
-            report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
-        }
-        reports.push(report);
-        Ok(ControlFlow::Continue(()))
-    })?;
+            let _ = app.emit("import-progress", Progress { done: n, total, file: paths[n].clone() });
+            let mut store = state.store()?;
+            let mut report = daicho::import::plan_read(&store, read?)?;
+            if commit && report.can_commit() {
+                if !backed_up {
+                    // Once per batch, before its first write (db::autobackup): 設定 › 復元 undoes the whole batch.
+                    store.backup_before_import()?;
+                    backed_up = true;
+                }
+                report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
+            }
+            reports.push(report);
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
     let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
     Ok(reports)
 }

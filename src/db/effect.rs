@@ -224,7 +224,7 @@ impl Tx<'_> {
                 new.fiscal_year.0,
                 new.basis.label(),
                 evaluated.formula,
-                evaluated.formula_tree,
+                evaluated.tree_json(),
                 structured,
                 evaluated.computed_minutes.map(|m| m.normalize().to_string()),
                 new.stated_hours.map(|h| h.to_string()),

@@ -7,6 +7,7 @@
 
 mod audit;
 pub mod autobackup;
+mod column_maps;
 mod cost;
 mod effect;
 mod imports;
@@ -28,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::org::OrgChart;
 
 pub use audit::{AuditEntry, audit_log};
+pub use column_maps::{StoredColumnMap, column_maps};
 pub use cost::{Cost, costs};
 pub use effect::{EffectRow, effects_in_year, effects_of, with_figures};
 pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, returned_units};

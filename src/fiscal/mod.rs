@@ -105,6 +105,30 @@ impl std::fmt::Display for FiscalYear {
     }
 }
 
+/// The one fiscal year a sentence names with 年度 (「令和5年度 RPA導入効果一覧」, 「2023年度実績」, 「R5年度」); `None`
+/// when it names none or several.
+pub fn find_fiscal_year(text: &str) -> Option<FiscalYear> {
+    let chars: Vec<char> = nfkc(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut found: Option<FiscalYear> = None;
+    for end in 2..=chars.len() {
+        if chars[end - 2..end] != ['年', '度'] {
+            continue;
+        }
+        // The longest text before 年度 that reads as a year: 「令和5」, 「平成31」, 「R5」, 「2023」.
+        let year = (end.saturating_sub(8)..end - 2).find_map(|start| {
+            let candidate: String = chars[start..end].iter().collect();
+            parse_single_year(&candidate)
+        });
+        if let Some(y) = year {
+            match found {
+                Some(f) if f.0 != y => return None,
+                _ => found = Some(FiscalYear(y)),
+            }
+        }
+    }
+    found
+}
+
 fn strip_year_suffix(s: &str) -> &str {
     s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).or_else(|| s.strip_suffix("度")).unwrap_or(s)
 }

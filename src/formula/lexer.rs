@@ -44,6 +44,15 @@ impl Normalised {
         let mut chars = Vec::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len());
         let mut original_len = 0;
+        if crate::number::is_nfkc(text) {
+            // Already normal (most formulas once typed in half-width): each character maps to itself.
+            for (i, c) in text.chars().enumerate() {
+                chars.push(c);
+                origin.push(i);
+                original_len = i + 1;
+            }
+            return Self { chars, origin, original_len };
+        }
         for (i, c) in text.chars().enumerate() {
             original_len = i + 1;
             let mut buf = [0u8; 4];

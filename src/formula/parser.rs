@@ -358,10 +358,14 @@ impl<'a> Parser<'a> {
                     Some(w) => Some(Unit::Count(w.to_string())),
                     None => None,
                 };
-            // A further part is taken only to continue a compound time (`8時間24分`, `2分30秒`).
+            // A further part is taken only to continue a compound time written as one word (`8時間24分`,
+            // `2分30秒`). After a space it is another figure: in `120時間 2分×3,600件` the 120 hours are the stated
+            // result beside the formula, never 120 hours and 2 minutes.
             if !parts.is_empty() {
-                let continues =
-                    matches!(unit, Some(Unit::Time(_))) && parts.iter().all(|p| matches!(p.unit, Unit::Time(_)));
+                let adjacent = self.tokens.get(self.pos).is_some_and(|t| t.start == end);
+                let continues = adjacent
+                    && matches!(unit, Some(Unit::Time(_)))
+                    && parts.iter().all(|p| matches!(p.unit, Unit::Time(_)));
                 if !continues {
                     break;
                 }

@@ -65,8 +65,9 @@ pub fn check_extent(sheet: &str, row: u32, col: u32) -> Result<(), WorkbookError
     Ok(())
 }
 
-/// Runs every check that applies to the file's format. `zip` and `cfb` are what the first bytes said it is.
-pub fn check(bytes: &[u8], zip: bool, cfb: bool) -> Result<(), WorkbookError> {
+/// Runs every check that applies to the file's format. `zip` and `cfb` are what the first bytes said it is. The
+/// scan of an .ods file's content reads every cell, so it also returns the file's merged (spanned) cells.
+pub fn check(bytes: &[u8], zip: bool, cfb: bool) -> Result<super::merges::Merges, WorkbookError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(WorkbookError::TooLarge(format!(
             "ファイルが {} あります（上限 {}）",
@@ -77,13 +78,13 @@ pub fn check(bytes: &[u8], zip: bool, cfb: bool) -> Result<(), WorkbookError> {
     if zip {
         check_zip(bytes)
     } else if cfb {
-        check_xls(bytes)
+        check_xls(bytes).map(|()| super::merges::Merges::new())
     } else {
-        Ok(())
+        Ok(super::merges::Merges::new())
     }
 }
 
-fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
+fn check_zip(bytes: &[u8]) -> Result<super::merges::Merges, WorkbookError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     if archive.len() > MAX_PARTS {
         return Err(WorkbookError::TooLarge(format!(
@@ -124,9 +125,9 @@ fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
     }
     if is_ods {
         let mut content = archive.by_name("content.xml").map_err(corrupt)?;
-        check_ods_content(&mut content)?;
+        return check_ods_content(&mut content);
     }
-    Ok(())
+    Ok(super::merges::Merges::new())
 }
 
 fn check_part(name: &str, size: u64, compressed: u64) -> Result<(), WorkbookError> {
@@ -184,7 +185,8 @@ fn check_shared_strings(head: &[u8]) -> Result<(), WorkbookError> {
 
 /// Scans an OpenDocument `content.xml` for the area its repeated rows and columns expand to: calamine expands
 /// `table:number-rows-repeated` and `table:number-columns-repeated` into real cells.
-fn check_ods_content(content: &mut impl Read) -> Result<(), WorkbookError> {
+fn check_ods_content(content: &mut impl Read) -> Result<super::merges::Merges, WorkbookError> {
+    let mut merges = super::merges::Merges::new();
     use quick_xml::events::Event;
     let mut xml = quick_xml::Reader::from_reader(io::BufReader::new(content));
     let mut buf = Vec::new();
@@ -222,6 +224,15 @@ fn check_ods_content(content: &mut impl Read) -> Result<(), WorkbookError> {
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
                     let span = repeat(e, "table:number-columns-repeated");
+                    // A cell spanning others is a merge (the covered cells follow it, empty).
+                    let (rows, cols) =
+                        (repeat(e, "table:number-rows-spanned"), repeat(e, "table:number-columns-spanned"));
+                    if (rows > 1 || cols > 1)
+                        && let (Ok(r0), Ok(c0)) = (u32::try_from(row), u32::try_from(col))
+                    {
+                        let (r1, c1) = (r0.saturating_add((rows - 1) as u32), c0.saturating_add((cols - 1) as u32));
+                        merges.entry(sheet.clone()).or_default().push((r0, c0, r1, c1));
+                    }
                     // A cell holds something when it has a value type or (not self-closing) text inside.
                     if !empty || attr(e, "office:value-type").is_some() {
                         row_last_col = col.saturating_add(span);
@@ -245,7 +256,7 @@ fn check_ods_content(content: &mut impl Read) -> Result<(), WorkbookError> {
                 }
                 row = row.saturating_add(row_repeat);
             }
-            Event::Eof => return Ok(()),
+            Event::Eof => return Ok(merges),
             _ => {}
         }
     }

@@ -1,14 +1,21 @@
-//! Importing survey returns: workbook bytes → sheets → header → validated rows → a plan of changes against the
-//! ledger → one transaction. Each step is a function of its own, testable without the next.
+//! Importing survey returns: workbook bytes → sheets → the table's layout (header, columns) → the rows read as
+//! lines, totals and notes → a plan of changes against the ledger → one transaction. Each step is a function of its
+//! own, testable without the next.
 //!
 //! Rules: a file with any error imports nothing and reports every problem at once; warnings do not block; the
 //! same file (by content hash) imported twice changes nothing; rows name initiatives by 管理番号, or — without
 //! one — by 課 and 業務名, so a corrected return updates what the first one created instead of duplicating it.
+//! Nothing is guessed in silence: every column of the table is listed as mapped or not, a column of figures is
+//! never dropped, 小計/合計/注記 rows are never lines (a total is checked against its lines), and the basis and
+//! fiscal year the file does not state are reported with where they came from.
 
+mod cell;
 mod guard;
-mod header;
+pub mod layout;
+mod merges;
 pub mod org;
 mod row;
+pub(crate) mod vocabulary;
 mod workbook;
 
 use std::cell::RefCell;
@@ -19,16 +26,98 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use header::{Header, locate};
-pub use row::{Parsed, Problem, ReturnRow, parse_rows};
+pub use layout::{ColumnInfo, ColumnMap, Layout, MapTarget, RememberedMap, Role, Source, locate};
+pub use row::{Problem, ReturnRow, SkipKind, SkippedRow};
+pub use vocabulary::TotalLevel;
 pub use workbook::{Cell, Sheet, WorkbookError, number_text, quiet_reader_panics, read_workbook};
 
-use crate::db::{self, Author, ImportRecord, NewImport, Store};
+use crate::db::{self, Author, ImportRecord, NewImport, Store, StoredColumnMap};
 use crate::error::Result;
 use crate::fiscal::FiscalYear;
+use crate::formula::Conversions;
 use crate::ledger::{Basis, Effect, EffectInput, Initiative, InitiativeFields, Status};
 use crate::org::{NameView, OrgChart, name_key};
 use crate::survey::Column;
+
+/// What the user chose for a file (or a batch): the fiscal year of rows without one, the basis of figures the file
+/// gives none for, and column mappings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportOptions {
+    pub fiscal_year: Option<FiscalYear>,
+    pub basis: Option<Basis>,
+    pub maps: Vec<ColumnMap>,
+}
+
+/// What reading returns needs from the ledger: the organisation, the settings that apply, and the column mappings
+/// remembered per section. Loaded once per batch.
+pub struct ReadContext {
+    pub chart: std::sync::Arc<OrgChart>,
+    pub conversions: Conversions,
+    /// The ledger's basis for returns that name none (the `import.basis` setting).
+    pub setting_basis: Basis,
+    /// Remembered mappings by section.
+    pub remembered: Vec<(i64, RememberedMap)>,
+}
+
+impl ReadContext {
+    pub fn load(store: &Store) -> Result<Self> {
+        let chart = store.org_chart()?;
+        let settings = db::load_settings(store.conn())?;
+        let remembered = db::column_maps(store.conn())?
+            .into_iter()
+            .filter_map(|m| {
+                let target = MapTarget::parse(&m.target)?;
+                let section = chart.path(m.unit_id, FiscalYear(i32::MAX), NameView::Current);
+                Some((m.unit_id, RememberedMap { header_key: m.header_key, target, section }))
+            })
+            .collect();
+        Ok(Self { chart, conversions: settings.conversions(), setting_basis: settings.import_basis, remembered })
+    }
+
+    /// The context of an empty ledger (for the fuzzer and tests that read without a store).
+    pub fn empty() -> Self {
+        Self {
+            chart: std::sync::Arc::new(OrgChart::default()),
+            conversions: Conversions::default(),
+            setting_basis: Basis::Actual,
+            remembered: Vec::new(),
+        }
+    }
+}
+
+/// Where the basis of figures without a 算定区分 cell came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum BasisSource {
+    /// A title row of the file (「令和5年度 … （見込み）」).
+    Title,
+    /// Chosen for this import (`--basis`, or in the app).
+    Option,
+    /// The ledger's setting (`import.basis`): the file says nothing, so the app asks.
+    Setting,
+}
+
+/// The basis lines took because the file gives none of their own, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BasisUse {
+    pub basis: String,
+    pub source: BasisSource,
+    /// A sentence for people: where the basis came from.
+    pub reason: String,
+    /// How many lines took it.
+    pub lines: usize,
+}
+
+/// The fiscal year lines took because they have no 年度 cell, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct YearUse {
+    pub fiscal_year: i32,
+    pub reason: String,
+    pub lines: usize,
+}
 
 /// What a row does to the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,11 +156,13 @@ enum Target {
     New(usize),
 }
 
-/// The plan for one row.
+/// The plan for one line: a row, or one item of a row that gives several.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowPlan {
     pub row: usize,
+    /// The measure of a cell with several, or the basis of a header that splits figures by basis.
+    pub item: Option<String>,
     /// The 管理番号, or `None` for an initiative the import will create.
     pub ledger_id: Option<String>,
     pub title: String,
@@ -96,8 +187,18 @@ pub struct FileReport {
     pub file: String,
     pub sha256: String,
     pub sheet: Option<String>,
-    /// Excel's row number of the header.
+    /// Excel's row number of the header (its last row when it spans several).
     pub header_row: Option<usize>,
+    /// Excel's row number of the header's first row.
+    pub header_first_row: Option<usize>,
+    /// Every column of the table: what it holds, or why it is not imported.
+    pub columns: Vec<ColumnInfo>,
+    /// Rows below (or above) the header that are not lines: totals with their check, notes, repeated headers.
+    pub skipped: Vec<SkippedRow>,
+    /// The basis of lines whose file gives none, and where it came from.
+    pub basis: Option<BasisUse>,
+    /// The fiscal year of lines without a 年度 cell, and where it came from.
+    pub fiscal_year: Option<YearUse>,
     pub rows: Vec<RowPlan>,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
@@ -105,6 +206,9 @@ pub struct FileReport {
     pub already_imported: Option<ImportRecord>,
     /// Set once the plan was committed.
     pub committed: Option<ImportRecord>,
+    /// Column mappings given for this import, remembered for the sections it reports on when it is committed.
+    #[serde(skip)]
+    remember: Vec<StoredColumnMap>,
 }
 
 impl FileReport {
@@ -123,11 +227,17 @@ impl FileReport {
             sha256,
             sheet: None,
             header_row: None,
+            header_first_row: None,
+            columns: Vec::new(),
+            skipped: Vec::new(),
+            basis: None,
+            fiscal_year: None,
             rows: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             already_imported: None,
             committed: None,
+            remember: Vec::new(),
         }
     }
 
@@ -149,9 +259,9 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Reads, validates and compares one file with the ledger. Writes nothing.
-pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<FiscalYear>) -> Result<FileReport> {
-    let chart = store.org_chart()?;
-    plan_read(store, read_return(file, bytes, &chart, default_fy))
+pub fn plan_file(store: &Store, file: &str, bytes: &[u8], options: &ImportOptions) -> Result<FileReport> {
+    let context = ReadContext::load(store)?;
+    plan_read(store, read_return(file, bytes, &context, options))
 }
 
 /// A return read and validated, not yet compared with the ledger: the part of planning that needs only the bytes
@@ -159,96 +269,244 @@ pub fn plan_file(store: &Store, file: &str, bytes: &[u8], default_fy: Option<Fis
 pub struct ReadReturn {
     report: FileReport,
     rows: Vec<ReturnRow>,
+    /// The sections the lines belong to and the mappings given, to remember on commit.
+    remember: Vec<StoredColumnMap>,
 }
 
-/// Reads one file: the workbook, its header, every row parsed and validated against the organisation.
-pub fn read_return(file: &str, bytes: &[u8], chart: &OrgChart, default_fy: Option<FiscalYear>) -> ReadReturn {
+/// Reads one file: the workbook, its table's layout, every row read and validated against the organisation.
+pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &ImportOptions) -> ReadReturn {
     let mut report = FileReport::empty(file.to_string(), content_hash(bytes));
+    let nothing = |report| ReadReturn { report, rows: Vec::new(), remember: Vec::new() };
     let sheets = match read_workbook(bytes) {
         Ok(s) => s,
         Err(e) => {
             report.file_problem(e.to_string());
-            return ReadReturn { report, rows: Vec::new() };
+            return nothing(report);
         }
     };
-    let Some(header) = locate(&sheets) else {
+    let Some(mut layout) = locate(&sheets, &options.maps) else {
         let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
         report.file_problem(format!(
             "回答の表が見つかりません（シート: {}）。見出し行に「管理番号」「業務名」「部局」「課」などの列名がある調査票を指定してください",
             names.join("、")
         ));
-        return ReadReturn { report, rows: Vec::new() };
+        return nothing(report);
     };
-    let sheet = &sheets[header.sheet];
+    let sheet = &sheets[layout.sheet];
+    let chart = &*context.chart;
+    // Mappings remembered for the sections this file reports on, for headers this import did not map; the sections
+    // are looked up only when there is a mapping to apply or to remember.
+    let sections = if context.remembered.is_empty() && options.maps.is_empty() {
+        Vec::new()
+    } else {
+        row::sections_of(sheet, &layout, chart)
+    };
+    if !context.remembered.is_empty() {
+        let maps: Vec<RememberedMap> =
+            context.remembered.iter().filter(|(u, _)| sections.contains(u)).map(|(_, m)| m.clone()).collect();
+        layout::apply_remembered(&mut layout, &maps);
+    }
     report.sheet = Some(sheet.name.clone());
-    report.header_row = Some(header.row + 1);
-    let header_problem = |col: usize, text: &str, message: &str| Problem {
-        file: file.to_string(),
-        sheet: sheet.name.clone(),
-        row: header.row + 1,
-        column: format!("{}列「{}」", crate::survey::column_letters(col as u32), text),
-        message: message.to_string(),
-        original: None,
+    report.header_row = Some(layout.header_row());
+    report.header_first_row = Some(layout.header_first + 1);
+
+    // The basis and fiscal year of lines that give none: the title's, else what the user chose, else the setting.
+    let (basis, basis_source, basis_reason) = match (&layout.title.basis, options.basis) {
+        (Some((b, text)), Some(chosen)) if *b != chosen => {
+            report.warnings.push(file_warning(
+                file,
+                &sheet.name,
+                format!("表題「{text}」は{}ですが、指定された算定区分 {} で取り込みます", b.label(), chosen.label()),
+            ));
+            (chosen, BasisSource::Option, format!("指定された算定区分（表題「{text}」は{}）", b.label()))
+        }
+        (_, Some(chosen)) => (chosen, BasisSource::Option, "取込時に指定された算定区分".to_string()),
+        (Some((b, text)), None) => (*b, BasisSource::Title, format!("表題「{text}」から")),
+        (None, None) => (
+            context.setting_basis,
+            BasisSource::Setting,
+            "回答に算定区分の記載がないため、台帳の設定（取込時の算定区分）を使います".to_string(),
+        ),
     };
-    for (col, text) in &header.unknown {
-        report.warnings.push(header_problem(*col, text, "この見出しは調査票の列ではないため、取り込みません"));
+    let (fiscal_year, year_reason) = match (&layout.title.fiscal_year, options.fiscal_year) {
+        (Some((fy, text)), given) => {
+            if let Some(g) = given.filter(|g| g != fy) {
+                report.warnings.push(file_warning(
+                    file,
+                    &sheet.name,
+                    format!(
+                        "表題「{text}」の{}で読みます（指定の年度は{}）。年度の欄がある行はその年度です",
+                        fy.wareki(),
+                        g.wareki()
+                    ),
+                ));
+            }
+            (Some(*fy), format!("表題「{text}」から"))
+        }
+        (None, Some(g)) => (Some(g), "取込時に指定された年度".to_string()),
+        (None, None) => (None, String::new()),
+    };
+    let body_options = row::BodyOptions { file, chart, fiscal_year, basis, conversions: context.conversions };
+    let body = row::read_body(&body_options, sheet, &layout);
+    let basis_lines = body.rows.iter().filter(|r| r.default_basis && r.effect.is_some()).count();
+    if basis_lines > 0 {
+        report.basis = Some(BasisUse {
+            basis: basis.label().to_string(),
+            source: basis_source,
+            reason: basis_reason,
+            lines: basis_lines,
+        });
     }
-    for (col, text) in &header.duplicates {
-        report.warnings.push(header_problem(*col, text, "同じ項目の列が2つあります。左側の列だけを取り込みます"));
+    let year_lines = body.rows.iter().filter(|r| r.default_year).count();
+    if let (Some(fy), true) = (fiscal_year, year_lines > 0) {
+        report.fiscal_year = Some(YearUse { fiscal_year: fy.0, reason: year_reason, lines: year_lines });
     }
-    let parsed = parse_rows(file, sheet, &header, chart, default_fy);
-    report.errors.extend(parsed.errors);
-    report.warnings.extend(parsed.warnings);
-    ReadReturn { report, rows: parsed.rows }
+    report.errors.extend(body.errors);
+    report.warnings.extend(body.warnings);
+    report.skipped = body.skipped;
+    report.skipped.sort_by_key(|s| s.row);
+    // Mappings given for this import are remembered for each section it reports on.
+    let remember = layout
+        .columns
+        .iter()
+        .filter(|c| c.source == Source::Map)
+        .filter_map(|c| {
+            let target = match c.role {
+                Role::Field(f) => f.title(),
+                Role::Ignored => MapTarget::Ignore.label(),
+                _ => return None,
+            };
+            Some((c.keys.last()?.clone(), c.header.clone(), target))
+        })
+        .flat_map(|(key, header, target)| {
+            sections.iter().map(move |u| StoredColumnMap {
+                unit_id: *u,
+                header_key: key.clone(),
+                header: header.clone(),
+                target: target.to_string(),
+            })
+        })
+        .collect();
+    for c in layout.columns.iter_mut() {
+        c.figures = body.figure_columns.contains(&c.index);
+        if body.numbered_columns.contains(&c.index) {
+            c.role = Role::RowNumber;
+            c.source = Source::Values;
+        }
+    }
+    report.columns = layout.columns;
+    ReadReturn { report, rows: body.rows, remember }
+}
+
+fn file_warning(file: &str, sheet: &str, message: String) -> Problem {
+    Problem { file: file.to_string(), sheet: sheet.to_string(), row: 0, column: String::new(), message, original: None }
 }
 
 /// Reads many files on up to `threads` threads (the machine's cores when `None`) and hands each result to `each` in
-/// the order given. `names` are the files as reports name them; `read(i)` returns the bytes of the `i`th (or why it
-/// could not be read) and runs on the worker threads.
-/// Files are taken a few at a time, so memory holds a handful of workbooks, not the batch; `each` returning
-/// `Break` (a cancel button) stops before the next few are read.
+/// the order given, on the calling thread. `names` are the files as reports name them; `read(i)` returns the bytes of
+/// the `i`th (or why it could not be read) and runs on the worker threads; `options(i)` is what the user chose for it.
+/// The workers read ahead while `each` plans and commits, at most a few files beyond the one `each` has, so memory
+/// holds a handful of workbooks, not the batch; `each` returning `Break` (a cancel button) stops the workers before
+/// they take another file.
 pub fn read_returns<E: Send>(
     names: &[String],
     read: impl Fn(usize) -> std::result::Result<Vec<u8>, E> + Sync,
-    chart: &OrgChart,
-    default_fy: Option<FiscalYear>,
+    context: &ReadContext,
+    options: impl Fn(usize) -> ImportOptions + Sync,
     threads: Option<usize>,
     mut each: impl FnMut(usize, std::result::Result<ReadReturn, E>) -> std::result::Result<ControlFlow<()>, E>,
 ) -> std::result::Result<(), E> {
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let chunk = threads * 4;
-    for (c, names) in names.chunks(chunk).enumerate() {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut slots: Vec<Option<std::result::Result<ReadReturn, E>>> = (0..names.len()).map(|_| None).collect();
-        let results = std::sync::Mutex::new(&mut slots);
-        std::thread::scope(|scope| {
-            for _ in 0..threads.min(names.len()) {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(name) = names.get(i) else { break };
-                        let result = read(c * chunk + i).map(|bytes| read_return(name, &bytes, chart, default_fy));
-                        if let Ok(mut slots) = results.lock() {
-                            slots[i] = Some(result);
-                        }
-                    }
-                });
-            }
-        });
-        for (i, slot) in slots.into_iter().enumerate() {
-            if let Some(result) = slot
-                && each(c * chunk + i, result)?.is_break()
-            {
-                return Ok(());
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, MutexGuard};
+
+    /// Results read but not yet handed on, and how many were handed on.
+    struct Ahead<T> {
+        done: std::collections::BTreeMap<usize, T>,
+        handed: usize,
+    }
+    /// Wakes the consumer when a worker unwinds, so a panic ends the scope instead of leaving it waiting.
+    struct Unwind<'a>(&'a AtomicBool, &'a Condvar);
+    impl Drop for Unwind<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.store(true, Ordering::SeqCst);
+                self.1.notify_all();
             }
         }
     }
-    Ok(())
+    fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let window = threads * 4;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let died = AtomicBool::new(false);
+    let ahead: Mutex<Ahead<std::result::Result<ReadReturn, E>>> =
+        Mutex::new(Ahead { done: std::collections::BTreeMap::new(), handed: 0 });
+    let (ready, room) = (Condvar::new(), Condvar::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(names.len()) {
+            scope.spawn(|| {
+                let _unwind = Unwind(&died, &ready);
+                loop {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(name) = names.get(i) else { break };
+                    {
+                        let mut a = lock(&ahead);
+                        while i >= a.handed + window && !stop.load(Ordering::SeqCst) {
+                            a = room.wait(a).unwrap_or_else(std::sync::PoisonError::into_inner);
+                        }
+                    }
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let result = read(i).map(|bytes| read_return(name, &bytes, context, &options(i)));
+                    lock(&ahead).done.insert(i, result);
+                    ready.notify_all();
+                }
+            });
+        }
+        let mut outcome = Ok(());
+        for i in 0..names.len() {
+            let result = {
+                let mut a = lock(&ahead);
+                loop {
+                    if let Some(r) = a.done.remove(&i) {
+                        a.handed = i + 1;
+                        break Some(r);
+                    }
+                    if died.load(Ordering::SeqCst) {
+                        break None;
+                    }
+                    a = ready.wait(a).unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            };
+            room.notify_all();
+            let Some(result) = result else { break };
+            match each(i, result) {
+                Ok(ControlFlow::Continue(())) => {}
+                Ok(ControlFlow::Break(())) => break,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+        }
+        stop.store(true, Ordering::SeqCst);
+        room.notify_all();
+        outcome
+    })
 }
 
 /// Compares a read return with the ledger: what each row creates, updates or leaves unchanged. Writes nothing.
 pub fn plan_read(store: &Store, read: ReadReturn) -> Result<FileReport> {
-    let ReadReturn { mut report, rows } = read;
+    let ReadReturn { mut report, rows, remember } = read;
+    report.remember = remember;
     if let Some(previous) = db::import_by_hash(store.conn(), &report.sha256)? {
         return Ok(FileReport { already_imported: Some(previous), ..FileReport::empty(report.file, report.sha256) });
     }
@@ -378,6 +636,7 @@ impl<'a> Planner<'a> {
         }
         RowPlan {
             row: row.row,
+            item: row.item.clone(),
             ledger_id: None,
             title: opt_text(&row.title),
             fiscal_year: row.fiscal_year.0,
@@ -438,6 +697,7 @@ impl<'a> Planner<'a> {
         }
         Ok(RowPlan {
             row: row.row,
+            item: row.item.clone(),
             ledger_id: Some(i.ledger_id.clone()),
             title: i.title.clone(),
             fiscal_year: fy.0,
@@ -581,6 +841,9 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             }
             let unit = db::find_initiative(tx.conn(), id)?.unit_id;
             units.push((row.unit_id.unwrap_or(unit), row.fiscal_year));
+        }
+        for m in &report.remember {
+            tx.remember_column_map(m)?;
         }
         let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
         tx.record_import(&NewImport {

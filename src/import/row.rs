@@ -1,18 +1,26 @@
-//! Parsing and validating each row of the answer table with the core's parsers. Every problem of every row is
+//! The rows below the header, as departments fill them: each row is read as what it is — a line (one initiative's
+//! figure, or several when a cell holds several measures or the header splits figures by basis), a 小計 or 合計, a
+//! note, a blank spacer, a header repeated from an earlier printed page — and only lines are imported. Totals are the
+//! department's own arithmetic: each is checked against the lines it covers. Every problem of every row is
 //! collected, never only the first.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::header::Header;
+use super::cell::{Quantity, hours_figure, is_figure_cell, read_items, split_items, split_unit};
+use super::layout::{ColumnInfo, Layout, Role};
+use super::vocabulary::{self, TotalLevel};
 use super::workbook::{Cell, Sheet, number_text};
 use crate::fiscal::{FiscalYear, from_excel_serial, parse_date};
-use crate::formula::{Formula, TimeUnit};
+use crate::formula::{Conversions, Formula};
 use crate::ledger::{Basis, EffectInput, Kind, NewEffect, Status, Structured};
-use crate::number::{nfkc, parse_decimal};
-use crate::org::{OrgChart, name_key};
-use crate::survey::{Column, column_letters};
+use crate::number::{group_thousands, last_place, nfkc, parse_decimal};
+use crate::org::{OrgChart, Resolution, name_key, split_path};
+use crate::survey::Column;
 
 /// A problem with a cell or a row: where, what, and what the cell held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,11 +57,14 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// A validated row.
+/// A validated line: what one row (or one item of a row) says about an initiative and its figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReturnRow {
     /// Excel's row number.
     pub row: usize,
+    /// Which part of the row this line is, when a row gives several: the item of a cell with several measures
+    /// (「窓口での確認時間の削減」), or the basis of a header that splits figures by basis.
+    pub item: Option<String>,
     pub ledger_id: Option<String>,
     /// The unit named by 部局/課/係; `None` when those are empty on a row with a 管理番号 (kept as is).
     pub unit_id: Option<i64>,
@@ -68,110 +79,128 @@ pub struct ReturnRow {
     pub effect: Option<NewEffect>,
     /// 備考: the effect's note when the row has a figure, the initiative's notes otherwise.
     pub note: Option<String>,
+    /// Whether the basis of the figure is the file's default (no 算定区分 cell, no basis in its header).
+    #[serde(skip)]
+    pub default_basis: bool,
+    /// Whether the fiscal year is the file's default (no 年度 cell).
+    #[serde(skip)]
+    pub default_year: bool,
 }
 
-/// What parsing one sheet gives.
+/// What a row that is not a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SkipKind {
+    /// 小計, or a group's 計: covers the lines since the previous total.
+    Subtotal,
+    /// 合計, 総計: covers every line above it.
+    Total,
+    /// A row with figures and no name under a group of lines: a total without a label.
+    UnlabeledTotal,
+    /// A total written above the header (「部局合計 4,274時間」): covers every line of the table.
+    TitleTotal,
+    /// ※, 注, 備考: …, 以上.
+    Note,
+    /// The header again (a table printed across pages and pasted back).
+    RepeatedHeader,
+    /// A row naming only a 部局 or 課 (a group heading); the lines below it without 部局 and 課 belong to it.
+    GroupHeading,
+}
+
+impl SkipKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipKind::Subtotal => "小計",
+            SkipKind::Total => "合計",
+            SkipKind::UnlabeledTotal => "合計（見出しなし）",
+            SkipKind::TitleTotal => "表の上の合計",
+            SkipKind::Note => "注記",
+            SkipKind::RepeatedHeader => "見出しの繰り返し",
+            SkipKind::GroupHeading => "組織の見出し",
+        }
+    }
+}
+
+/// A row that is not imported, and why; for a total, how its figure compares with the lines it covers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SkippedRow {
+    pub row: usize,
+    pub kind: SkipKind,
+    /// The label or the note, shortened.
+    pub text: String,
+    /// The hours written on a total row.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub stated_hours: Option<Decimal>,
+    /// The sum of the lines it covers (what each states, or its formula's result), in hours.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub lines_hours: Option<Decimal>,
+    /// The Excel rows of the first and last line covered.
+    pub covers: Option<(usize, usize)>,
+    pub matches: Option<bool>,
+}
+
+/// What reading the rows gives.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub struct Body {
     pub rows: Vec<ReturnRow>,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    pub skipped: Vec<SkippedRow>,
+    /// Unmapped columns that hold figures in most lines (refused), by index.
+    pub figure_columns: Vec<usize>,
+    /// Columns under no header that hold 1, 2, 3 … (row numbers), by index.
+    pub numbered_columns: Vec<usize>,
 }
 
-struct RowReader<'a> {
-    file: &'a str,
-    sheet: &'a Sheet,
-    header: &'a Header,
-    row: usize,
-    errors: Vec<Problem>,
-    warnings: Vec<Problem>,
+/// What the rows are read with: the organisation, and the defaults for cells the file leaves empty.
+pub struct BodyOptions<'a> {
+    pub file: &'a str,
+    pub chart: &'a OrgChart,
+    /// The fiscal year of rows without a 年度 cell, if known.
+    pub fiscal_year: Option<FiscalYear>,
+    /// The basis of figures without a 算定区分 cell or a basis in their header.
+    pub basis: Basis,
+    pub conversions: Conversions,
 }
 
-impl RowReader<'_> {
-    fn cell(&self, c: Column) -> &Cell {
-        match self.header.col(c) {
-            Some(col) => self.sheet.cell(self.row, col),
-            None => &Cell::Empty,
+/// The lines a total covers: their hours and rows, per figure set.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
+    hours: Decimal,
+    first: usize,
+    last: usize,
+    lines: usize,
+}
+
+impl Run {
+    fn add(&mut self, row: usize, hours: Decimal) {
+        if self.lines == 0 {
+            self.first = row;
         }
-    }
-
-    fn column_label(&self, c: Column) -> String {
-        let col = self.header.col(c).unwrap_or(0);
-        let header = self.sheet.cell(self.header.row, col).display();
-        format!("{}列「{}」", column_letters(col as u32), header.trim())
-    }
-
-    fn problem(&self, c: Option<Column>, message: String) -> Problem {
-        Problem {
-            file: self.file.to_string(),
-            sheet: self.sheet.name.clone(),
-            row: self.row + 1,
-            column: c.map(|c| self.column_label(c)).unwrap_or_default(),
-            message,
-            original: c.map(|c| shorten(&self.cell(c).display())).filter(|t| !t.is_empty()),
-        }
-    }
-
-    /// Refuses the row when a cell holds more text than its column can mean (a pasted document in 業務名).
-    fn check_lengths(&mut self) -> bool {
-        let mut fine = true;
-        for &(_, column) in &self.header.columns {
-            let length = self.cell(column).display().chars().count();
-            let limit = max_chars(column);
-            if length > limit {
-                self.error(Some(column), format!("{length}文字あります。{limit}文字以内にしてください"));
-                fine = false;
-            }
-        }
-        fine
-    }
-
-    fn error(&mut self, c: Option<Column>, message: impl Into<String>) {
-        let p = self.problem(c, message.into());
-        self.errors.push(p);
-    }
-
-    fn warn(&mut self, c: Option<Column>, message: impl Into<String>) {
-        let p = self.problem(c, message.into());
-        self.warnings.push(p);
-    }
-
-    fn text(&self, c: Column) -> Option<String> {
-        let t = self.cell(c).display();
-        let t = t.trim();
-        (!t.is_empty()).then(|| t.to_string())
-    }
-
-    /// A number cell that may hold text with a unit (`30分`, `1,200件`, `約1,850`, `１２`).
-    fn decimal(&mut self, c: Column, what: Quantity) -> Option<Decimal> {
-        let cell = self.cell(c).clone();
-        let (value, unit) = match &cell {
-            Cell::Empty => return None,
-            Cell::Number(n) => (parse_decimal(&number_text(*n)), String::new()),
-            Cell::Text(t) if t.trim().is_empty() => return None,
-            Cell::Text(t) => split_unit(t),
-            Cell::Date(_) | Cell::Bool(_) | Cell::Error(_) => (None, String::new()),
-        };
-        let Some(value) = value else {
-            self.error(Some(c), format!("数値として読めません。{}", what.hint()));
-            return None;
-        };
-        match what.convert(value, &unit) {
-            Ok(v) => Some(v),
-            Err(m) => {
-                self.error(Some(c), m);
-                None
-            }
-        }
+        self.last = row;
+        self.hours += hours;
+        self.lines += 1;
     }
 }
 
-/// The most characters a cell of the column may hold: generous for the free-text columns, a line for the rest.
-fn max_chars(column: Column) -> usize {
-    match column {
-        Column::Note | Column::Formula => 2_000,
-        Column::Title => 200,
-        _ => 100,
+/// How a row reads before it is parsed.
+enum RowKind {
+    Blank,
+    Skipped(SkipKind, String),
+    Total(TotalLevel, String),
+    Line,
+}
+
+/// The text a total or note is shown with.
+fn short(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -185,157 +214,618 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// What a number column counts, for unit conversion and messages.
-#[derive(Clone, Copy)]
-enum Quantity {
-    /// Minutes: `30`, `30分`, `1時間` (→ 60), `90秒` (→ 1.5).
-    Minutes,
-    /// Hours: `1,850`, `1,850時間`, `30分` (→ 0.5).
-    Hours,
-    /// A count with any label word (`1,200件`, `245日`), never a time.
-    Count,
-}
-
-impl Quantity {
-    fn hint(self) -> &'static str {
-        match self {
-            Quantity::Minutes => "分単位の数値を入力してください（例: 30 または 30分）",
-            Quantity::Hours => "時間単位の数値を入力してください（例: 1,850 または 1,850時間）",
-            Quantity::Count => "数を入力してください（例: 1,200 または 1,200件）",
-        }
-    }
-
-    fn convert(self, value: Decimal, unit: &str) -> Result<Decimal, String> {
-        let time = TimeUnit::from_word(unit.trim());
-        let seconds = |u: TimeUnit| value * u.seconds();
-        match (self, time) {
-            (_, None) if unit.trim().is_empty() => Ok(value),
-            (Quantity::Minutes, Some(u)) => Ok((seconds(u) / Decimal::from(60)).normalize()),
-            (Quantity::Hours, Some(u)) => Ok((seconds(u) / Decimal::from(3600)).normalize()),
-            (Quantity::Count, Some(_)) => Err(format!(
-                "件数・日数の欄に時間の単位「{unit}」があります。時間は算定式か分/件の欄に入力してください"
-            )),
-            (Quantity::Count, None) => Ok(value),
-            (_, None) => Err(format!("単位「{unit}」は使えません。{}", self.hint())),
-        }
+/// The most characters a cell of the column may hold: generous for the free-text columns, a line for the rest.
+fn max_chars(column: Column) -> usize {
+    match column {
+        Column::Note | Column::Formula | Column::StatedHours => 2_000,
+        Column::Title => 200,
+        _ => 100,
     }
 }
 
-/// Splits `約1,850時間` into (1850, "時間"); a leading 約 and spaces are dropped.
-fn split_unit(text: &str) -> (Option<Decimal>, String) {
-    let t = nfkc(text);
-    let t = t.strip_prefix('約').unwrap_or(&t).trim();
-    let end = t
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '−' | '▲' | '△')))
-        .map_or(t.len(), |(i, _)| i);
-    let (number, unit) = t.split_at(end);
-    (parse_decimal(number), unit.trim().to_string())
+/// Organisation lookups by the names a row gives and the year.
+type UnitCache = HashMap<(Vec<String>, Option<FiscalYear>), Resolution>;
+
+struct Reader<'a> {
+    opts: &'a BodyOptions<'a>,
+    sheet: &'a Sheet,
+    layout: &'a Layout,
+    row: usize,
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+    /// Organisation names already looked up in this sheet (most rows of a return name the same 課).
+    units: &'a RefCell<UnitCache>,
 }
 
-/// Parses every data row below the header. `default_fy` is used where the 年度 cell is empty.
-pub fn parse_rows(
-    file: &str,
-    sheet: &Sheet,
-    header: &Header,
-    chart: &OrgChart,
-    default_fy: Option<FiscalYear>,
-) -> Parsed {
-    let mut out = Parsed::default();
+impl Reader<'_> {
+    fn cell_at(&self, col: Option<usize>) -> &Cell {
+        match col {
+            Some(c) => self.sheet.cell(self.row, c),
+            None => &Cell::Empty,
+        }
+    }
+
+    fn col(&self, c: Column) -> Option<usize> {
+        self.layout.col(c)
+    }
+
+    fn cell(&self, c: Column) -> &Cell {
+        self.cell_at(self.col(c))
+    }
+
+    fn text_at(&self, col: Option<usize>) -> Option<String> {
+        let t = self.cell_at(col).display();
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    fn text(&self, c: Column) -> Option<String> {
+        self.text_at(self.col(c))
+    }
+
+    fn problem_at(&self, col: Option<usize>, field: Option<Column>, message: String) -> Problem {
+        let column = match (col.and_then(|c| self.layout.info(c)), field) {
+            (Some(info), _) => info.label(),
+            // A field the sheet has no column for is named by its title alone, never by another column's letter.
+            (None, Some(f)) => f.title().to_string(),
+            (None, None) => String::new(),
+        };
+        Problem {
+            file: self.opts.file.to_string(),
+            sheet: self.sheet.name.clone(),
+            row: self.row + 1,
+            column,
+            message,
+            original: col.map(|c| shorten(&self.sheet.cell(self.row, c).display())).filter(|t| !t.is_empty()),
+        }
+    }
+
+    fn error_at(&mut self, col: Option<usize>, field: Option<Column>, message: impl Into<String>) {
+        let p = self.problem_at(col, field, message.into());
+        self.errors.push(p);
+    }
+
+    fn error(&mut self, c: Option<Column>, message: impl Into<String>) {
+        let col = c.and_then(|c| self.col(c));
+        self.error_at(col, c, message);
+    }
+
+    fn warn_at(&mut self, col: Option<usize>, message: impl Into<String>) {
+        let p = self.problem_at(col, None, message.into());
+        self.warnings.push(p);
+    }
+
+    /// A number cell that may hold text with a unit (`30分`, `1,200件`, `約1,850`, `１２`).
+    fn decimal_at(&mut self, col: Option<usize>, field: Column, what: Quantity) -> Option<Decimal> {
+        let cell = self.cell_at(col).clone();
+        let (value, unit) = match &cell {
+            Cell::Empty => return None,
+            Cell::Number(n) => (parse_decimal(&number_text(*n)), String::new()),
+            Cell::Text(t) if t.trim().is_empty() => return None,
+            Cell::Text(t) => split_unit(t),
+            Cell::Date(_) | Cell::Bool(_) | Cell::Error(_) => (None, String::new()),
+        };
+        let Some(value) = value else {
+            self.error_at(col, Some(field), format!("数値として読めません。{}", what.hint()));
+            return None;
+        };
+        match what.convert(value, &unit) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.error_at(col, Some(field), m);
+                None
+            }
+        }
+    }
+
+    /// Refuses the row when a cell holds more text than its column can mean (a pasted document in 業務名).
+    fn check_lengths(&mut self) -> bool {
+        let mut fine = true;
+        for info in &self.layout.columns {
+            let Role::Field(field) = info.role else { continue };
+            // Only text can be long; a number or a date is a few characters.
+            let Cell::Text(text) = self.sheet.cell(self.row, info.index) else { continue };
+            let length = text.chars().count();
+            let limit = max_chars(field);
+            if length > limit {
+                self.error_at(
+                    Some(info.index),
+                    Some(field),
+                    format!("{length}文字あります。{limit}文字以内にしてください"),
+                );
+                fine = false;
+            }
+        }
+        fine
+    }
+}
+
+/// Whether a name is a 部局, 課 or 係 of the organisation (by any of its names).
+fn is_org_name(chart: &OrgChart, name: &str) -> bool {
+    chart.units_named(&name_key(name)).next().is_some()
+}
+
+/// How a row reads before it is parsed: blank, a repeated header, a note, a total, a group heading, or a line.
+fn classify(sheet: &Sheet, layout: &Layout, chart: &OrgChart, row: usize) -> RowKind {
+    let cells = &sheet.rows[row];
+    // What the row holds, leaving out what never makes a row a line: the template's helper formulas (cached 0 on
+    // empty rows), ignored columns, and the numbers of a row-number column (templates number empty rows too).
+    let filled: Vec<(usize, &Cell)> = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .filter(|(i, c)| match layout.info(*i).map(|info| info.role) {
+            Some(Role::Helper | Role::Ignored) => false,
+            Some(Role::RowNumber) => matches!(c, Cell::Text(_)),
+            _ => true,
+        })
+        .collect();
+    if filled.is_empty() {
+        return RowKind::Blank;
+    }
+    let texts: Vec<(usize, String)> = filled
+        .iter()
+        .filter_map(|(i, c)| match c {
+            Cell::Text(t) => Some((*i, t.trim().to_string())),
+            _ => None,
+        })
+        .collect();
+    // The header again: at least two cells hold their own column's header text (pasted, so as written).
+    let header_hits = texts.iter().filter(|(i, t)| layout.info(*i).is_some_and(|info| info.texts.contains(t))).count();
+    if header_hits >= 2 && header_hits * 2 >= filled.len() {
+        return RowKind::Skipped(SkipKind::RepeatedHeader, String::new());
+    }
+    // One text in the row (a merge across the columns repeats it): a note, a total label, or a group heading.
+    let single = texts
+        .first()
+        .map(|(_, t)| t.as_str())
+        .filter(|t| filled.len() == texts.len() && texts.iter().all(|(_, x)| x == t));
+    if let Some(t) = single {
+        if vocabulary::is_note(t) {
+            return RowKind::Skipped(SkipKind::Note, short(t));
+        }
+        if let Some(level) = vocabulary::total_label(t, |n| is_org_name(chart, n)) {
+            return RowKind::Total(level, t.to_string());
+        }
+        if split_path(t).iter().all(|n| is_org_name(chart, n)) {
+            return RowKind::Skipped(SkipKind::GroupHeading, t.to_string());
+        }
+    }
+    // A line has a 管理番号 or a formula; any other row with a total label in a text column is a total.
+    let id = layout.col(Column::LedgerId).is_some_and(|c| !sheet.cell(row, c).is_empty());
+    let formula_cols: Vec<usize> =
+        layout.columns.iter().filter(|c| c.role == Role::Field(Column::Formula)).map(|c| c.index).collect();
+    let formula = formula_cols.iter().any(|c| matches!(sheet.cell(row, *c), Cell::Text(t) if !t.trim().is_empty()));
+    if !id && !formula {
+        for (i, t) in &texts {
+            if formula_cols.contains(i) {
+                continue;
+            }
+            if let Some(level) = vocabulary::total_label(t, |n| is_org_name(chart, n)) {
+                return RowKind::Total(level, t.clone());
+            }
+        }
+        if let Some((_, t)) = texts.first()
+            && vocabulary::is_note(t)
+            && filled.iter().all(|(_, c)| !is_figure_cell(c))
+        {
+            return RowKind::Skipped(SkipKind::Note, short(t));
+        }
+    }
+    RowKind::Line
+}
+
+/// Reads every row below the header.
+pub fn read_body(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout) -> Body {
+    let mut body = Body::default();
+    let bases = layout.figure_bases();
+    let mut since_total: Vec<Run> = vec![Run::default(); bases.len()];
+    let mut since_all: Vec<Run> = vec![Run::default(); bases.len()];
     let mut seen: Vec<((String, i32, Basis), usize)> = Vec::new();
-    for row in header.row + 1..sheet.rows.len() {
-        let mapped_empty = header.columns.iter().all(|(c, _)| sheet.cell(row, *c).is_empty());
-        if mapped_empty {
+    let mut group: Option<String> = None;
+    let mut line_rows: Vec<usize> = Vec::new();
+    let units = RefCell::new(HashMap::new());
+    for row in layout.header_last + 1..sheet.rows.len() {
+        let mut r = Reader { opts, sheet, layout, row, errors: Vec::new(), warnings: Vec::new(), units: &units };
+        match classify(sheet, layout, opts.chart, row) {
+            RowKind::Blank => continue,
+            RowKind::Skipped(kind, text) => {
+                if kind == SkipKind::GroupHeading {
+                    group = Some(text.clone());
+                }
+                body.skipped.push(SkippedRow {
+                    row: row + 1,
+                    kind,
+                    text,
+                    stated_hours: None,
+                    lines_hours: None,
+                    covers: None,
+                    matches: None,
+                });
+                continue;
+            }
+            RowKind::Total(level, label) => {
+                let kind = if level == TotalLevel::Group { SkipKind::Subtotal } else { SkipKind::Total };
+                check_total(&mut r, &mut body, &bases, &since_total, &since_all, kind, Some(level), &label);
+                reset(&mut since_total, &mut since_all, level);
+                body.warnings.append(&mut r.warnings);
+                continue;
+            }
+            RowKind::Line => {}
+        }
+        if unlabeled_total(&r, &bases, &since_total) {
+            let level =
+                check_total(&mut r, &mut body, &bases, &since_total, &since_all, SkipKind::UnlabeledTotal, None, "");
+            reset(&mut since_total, &mut since_all, level);
+            body.warnings.append(&mut r.warnings);
             continue;
         }
-        let mut r = RowReader { file, sheet, header, row, errors: Vec::new(), warnings: Vec::new() };
-        if let Some(parsed) = parse_row(&mut r, chart, default_fy, sheet.date1904) {
+        line_rows.push(row);
+        let lines = read_line(&mut r, group.as_deref(), &bases);
+        for (set, hours, line) in &lines {
             // Duplicates within the file: the same initiative (by 管理番号, or by 課 and 業務名), year and basis.
-            let key = match &parsed.ledger_id {
-                Some(id) => id.clone(),
-                None => format!("{:?}/{}", parsed.unit_id, name_key(parsed.title.as_deref().unwrap_or(""))),
-            };
-            if let Some(basis) = parsed.effect.as_ref().map(|e| e.basis) {
-                let k = (key, parsed.fiscal_year.0, basis);
+            if let Some(basis) = line.effect.as_ref().map(|e| e.basis) {
+                let key = match &line.ledger_id {
+                    Some(id) => id.clone(),
+                    None => format!("{:?}/{}", line.unit_id, name_key(line.title.as_deref().unwrap_or(""))),
+                };
+                let k = (key, line.fiscal_year.0, basis);
                 if let Some((_, first)) = seen.iter().find(|(x, _)| *x == k) {
                     let first = *first;
-                    r.error(None, format!("{}行目と同じ取組・年度・算定区分の行が重複しています", first));
+                    r.error(None, format!("{first}行目と同じ取組・年度・算定区分の行が重複しています"));
                 } else {
                     seen.push((k, row + 1));
                 }
             }
-            if r.errors.is_empty() {
-                out.rows.push(parsed);
+            if let Some(h) = hours {
+                since_total[*set].add(row + 1, *h);
+                since_all[*set].add(row + 1, *h);
             }
         }
-        out.errors.append(&mut r.errors);
-        out.warnings.append(&mut r.warnings);
+        if r.errors.is_empty() {
+            body.rows.extend(lines.into_iter().map(|(_, _, l)| l));
+        }
+        body.errors.append(&mut r.errors);
+        body.warnings.append(&mut r.warnings);
     }
-    out
+    check_title_totals(opts, sheet, layout, &since_all, &mut body);
+    account_for_columns(opts, sheet, layout, &line_rows, &mut body);
+    body
 }
 
-fn parse_row(
-    r: &mut RowReader<'_>,
-    chart: &OrgChart,
-    default_fy: Option<FiscalYear>,
-    date1904: bool,
-) -> Option<ReturnRow> {
-    if !r.check_lengths() {
-        return None;
+fn reset(since_total: &mut [Run], since_all: &mut [Run], level: TotalLevel) {
+    since_total.iter_mut().for_each(|r| *r = Run::default());
+    if level == TotalLevel::All {
+        since_all.iter_mut().for_each(|r| *r = Run::default());
     }
+}
+
+/// A row with a figure of hours and nothing that names a line (no 管理番号, 業務名, formula or per-case input), right
+/// under lines: a total without a label. Which lines it covers is decided by its figure (see [`check_total`]).
+fn unlabeled_total(r: &Reader<'_>, bases: &[Option<Basis>], since_total: &[Run]) -> bool {
+    if since_total.iter().all(|run| run.lines == 0) {
+        return false;
+    }
+    let named = [Column::LedgerId, Column::Title, Column::Formula].iter().any(|c| {
+        r.layout.columns.iter().any(|info| info.role == Role::Field(*c) && !r.sheet.cell(r.row, info.index).is_empty())
+    });
+    let inputs = [Column::BeforeMinutes, Column::AfterMinutes, Column::SavedMinutes]
+        .iter()
+        .any(|c| bases.iter().any(|b| !r.cell_at(r.layout.figure_col(*c, *b)).is_empty()));
+    !named && !inputs && bases.iter().any(|b| is_figure_cell(r.cell_at(r.layout.figure_col(Column::StatedHours, *b))))
+}
+
+/// Checks a total row's figure against the lines it covers: a mismatch is a warning with both figures (the
+/// department's own arithmetic). `level` is `None` for a total without a label: it covers the lines since the
+/// previous total, or every line above, whichever its figure agrees with.
+#[allow(clippy::too_many_arguments)]
+fn check_total(
+    r: &mut Reader<'_>,
+    body: &mut Body,
+    bases: &[Option<Basis>],
+    since_total: &[Run],
+    since_all: &[Run],
+    kind: SkipKind,
+    level: Option<TotalLevel>,
+    label: &str,
+) -> TotalLevel {
+    let mut checked = false;
+    let mut covered = level.unwrap_or(TotalLevel::Group);
+    for (set, basis) in bases.iter().enumerate() {
+        let col = r.layout.figure_col(Column::StatedHours, *basis);
+        let stated = match r.cell_at(col) {
+            Cell::Number(n) => parse_decimal(&number_text(*n)),
+            Cell::Text(t) => hours_figure(t),
+            _ => None,
+        };
+        let Some(stated) = stated else { continue };
+        checked = true;
+        let agrees = |run: &Run| {
+            let diff = (run.hours - stated).abs();
+            run.lines > 0 && (diff.is_zero() || diff < last_place(stated))
+        };
+        let run = match level {
+            Some(TotalLevel::Group) => since_total[set],
+            Some(TotalLevel::All) => since_all[set],
+            None if agrees(&since_total[set]) => since_total[set],
+            None if agrees(&since_all[set]) => {
+                covered = TotalLevel::All;
+                since_all[set]
+            }
+            None => since_total[set],
+        };
+        let matches = agrees(&run);
+        body.skipped.push(SkippedRow {
+            row: r.row + 1,
+            kind,
+            text: short(label),
+            stated_hours: Some(stated),
+            lines_hours: Some(run.hours.normalize()),
+            covers: (run.lines > 0).then_some((run.first, run.last)),
+            matches: Some(matches),
+        });
+        if !matches {
+            let what = if label.is_empty() {
+                "業務名のない数値だけの行（小計・合計の行と見て取り込みません）".to_string()
+            } else {
+                format!("「{}」の行", short(label))
+            };
+            let covered = if run.lines > 0 {
+                format!("{}〜{}行目の{}行の合計 {}時間", run.first, run.last, run.lines, group_thousands(run.hours, 2))
+            } else {
+                "対象の行がありません（0時間）".to_string()
+            };
+            r.warn_at(
+                col,
+                format!(
+                    "{what}: 記載の {}時間 が、{covered} と一致しません（差 {}時間）。この行は取り込まず、各行の値を取り込みます。記載の誤りか、行の漏れがないか提出元に確認してください",
+                    group_thousands(stated, 2),
+                    group_thousands(stated - run.hours, 2)
+                ),
+            );
+        }
+    }
+    if !checked {
+        body.skipped.push(SkippedRow {
+            row: r.row + 1,
+            kind,
+            text: short(label),
+            stated_hours: None,
+            lines_hours: None,
+            covers: None,
+            matches: None,
+        });
+    }
+    covered
+}
+
+/// A total written above the header (「部局合計 4,274時間」): checked against every line of the table.
+fn check_title_totals(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout, since_all: &[Run], body: &mut Body) {
+    let mut lines = Run::default();
+    for run in since_all {
+        if run.lines > 0 {
+            lines.hours += run.hours;
+            lines.first = if lines.lines == 0 { run.first } else { lines.first.min(run.first) };
+            lines.last = lines.last.max(run.last);
+            lines.lines += run.lines;
+        }
+    }
+    for row in 0..layout.header_first {
+        let cells = &sheet.rows[row];
+        let mut label: Option<String> = None;
+        let mut figure: Option<Decimal> = None;
+        for cell in cells {
+            match cell {
+                Cell::Text(t) => {
+                    // 「合計」 in a cell of its own, or 「部局合計 4,274時間」 / 「合計：4,274時間」 in one cell.
+                    let (head, tail) = match t.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+                        Some(at) => (&t[..at], Some(&t[at..])),
+                        None => (t.as_str(), None),
+                    };
+                    let head = head.trim().trim_end_matches([':', '：']).trim();
+                    if label.is_none()
+                        && !head.is_empty()
+                        && vocabulary::total_label(head, |n| is_org_name(opts.chart, n)).is_some()
+                    {
+                        label = Some(head.to_string());
+                        if let Some(h) = tail.and_then(hours_figure) {
+                            figure = Some(h);
+                        }
+                    }
+                }
+                Cell::Number(n) if label.is_some() && figure.is_none() => figure = parse_decimal(&number_text(*n)),
+                _ => {}
+            }
+        }
+        let (Some(label), Some(stated)) = (label, figure) else { continue };
+        let diff = (lines.hours - stated).abs();
+        let matches = lines.lines > 0 && (diff.is_zero() || diff < last_place(stated));
+        body.skipped.push(SkippedRow {
+            row: row + 1,
+            kind: SkipKind::TitleTotal,
+            text: short(&label),
+            stated_hours: Some(stated),
+            lines_hours: Some(lines.hours.normalize()),
+            covers: (lines.lines > 0).then_some((lines.first, lines.last)),
+            matches: Some(matches),
+        });
+        if !matches {
+            body.warnings.push(Problem {
+                file: opts.file.to_string(),
+                sheet: sheet.name.clone(),
+                row: row + 1,
+                column: String::new(),
+                message: format!(
+                    "表の上の「{}」{}時間 が、表の各行の合計 {}時間 と一致しません（差 {}時間）。各行の値を取り込みます。提出元に確認してください",
+                    short(&label),
+                    group_thousands(stated, 2),
+                    group_thousands(lines.hours, 2),
+                    group_thousands(stated - lines.hours, 2)
+                ),
+                original: None,
+            });
+        }
+    }
+}
+
+/// Decides, from the lines, which unmapped columns hold figures; refuses the file for each (a figure column is never
+/// dropped silently) and warns about text columns that are not imported. Columns of 1, 2, 3 … under no header are
+/// row numbers.
+fn account_for_columns(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout, lines: &[usize], body: &mut Body) {
+    for info in &layout.columns {
+        if !matches!(info.role, Role::Unknown | Role::Duplicate(_)) {
+            continue;
+        }
+        let cells: Vec<&Cell> = lines.iter().map(|r| sheet.cell(*r, info.index)).filter(|c| !c.is_empty()).collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let figures = cells.iter().filter(|c| is_figure_cell(c)).count();
+        let numbered = info.header.is_empty()
+            && cells.iter().enumerate().all(|(i, c)| matches!(c, Cell::Number(n) if *n == (i + 1) as f64));
+        let problem = |message: String| Problem {
+            file: opts.file.to_string(),
+            sheet: sheet.name.clone(),
+            row: layout.header_row(),
+            column: info.label(),
+            message,
+            original: None,
+        };
+        if numbered {
+            body.numbered_columns.push(info.index);
+            continue;
+        }
+        if figures * 2 >= cells.len() {
+            body.figure_columns.push(info.index);
+            let name = if info.header.is_empty() { info.letter.clone() } else { info.header.replace('／', " ") };
+            let message = match info.role {
+                Role::Duplicate(f) => format!(
+                    "数値の列ですが、「{}」の列がほかにもあり、どちらを取り込むか決められません（数値の列は黙って捨てません）。この列を取り込まないなら「{name}=無視」、別の項目なら「{name}=項目名」と列の対応を指定してください",
+                    f.title()
+                ),
+                _ => format!(
+                    "数値の列ですが、調査票のどの項目か分かりません（数値の列は黙って捨てません）。取り込むなら「{name}=削減時間(時間)」のように項目を、取り込まないなら「{name}=無視」と列の対応を指定してください"
+                ),
+            };
+            body.errors.push(problem(message));
+        } else if info.header.is_empty() {
+            body.warnings.push(problem("見出しのない列に文字があります。この列は取り込みません".into()));
+        } else if let Role::Duplicate(_) = info.role {
+            body.warnings.push(problem("同じ項目の列が2つあります。左側の列だけを取り込みます".into()));
+        } else {
+            body.warnings.push(problem("この見出しは調査票の列ではないため、取り込みません".into()));
+        }
+    }
+}
+
+/// The figure columns of one basis set, read from the row.
+struct Figures {
+    formula_col: Option<usize>,
+    stated_col: Option<usize>,
+    structured: Structured,
+    stated: Option<Decimal>,
+    /// The text of the formula cell (or of a stated-hours cell that holds more than a figure).
+    text: Option<(usize, String)>,
+}
+
+impl Figures {
+    fn is_empty(&self) -> bool {
+        self.text.is_none() && self.stated.is_none() && self.structured == Structured::default()
+    }
+}
+
+fn read_figures(r: &mut Reader<'_>, basis: Option<Basis>) -> Figures {
+    let col = |c: Column| r.layout.figure_col(c, basis);
+    let (before_col, after_col, saved_col, count_col, days_col) = (
+        col(Column::BeforeMinutes),
+        col(Column::AfterMinutes),
+        col(Column::SavedMinutes),
+        col(Column::Count),
+        col(Column::Days),
+    );
+    let (formula_col, stated_col) = (col(Column::Formula), col(Column::StatedHours));
+    let structured = Structured {
+        before_minutes: r.decimal_at(before_col, Column::BeforeMinutes, Quantity::Minutes),
+        after_minutes: r.decimal_at(after_col, Column::AfterMinutes, Quantity::Minutes),
+        saved_minutes: r.decimal_at(saved_col, Column::SavedMinutes, Quantity::Minutes),
+        count: r.decimal_at(count_col, Column::Count, Quantity::Count),
+        days: r.decimal_at(days_col, Column::Days, Quantity::Count),
+        extra: Vec::new(),
+    };
+    let mut text = r.text_at(formula_col).zip(formula_col).map(|(t, c)| (c, t));
+    // A stated-hours cell (「削減効果」) may hold more than a figure of hours: a formula, or several measures.
+    let more = match r.cell_at(stated_col) {
+        Cell::Text(t) if nfkc(t).chars().any(|c| c.is_ascii_digit()) && hours_figure(t).is_none() => {
+            Some(t.trim().to_string())
+        }
+        _ => None,
+    };
+    let stated = match (more, stated_col) {
+        (Some(t), Some(c)) if text.is_none() => {
+            text = Some((c, t));
+            None
+        }
+        _ => r.decimal_at(stated_col, Column::StatedHours, Quantity::Hours),
+    };
+    Figures { formula_col, stated_col, structured, stated, text }
+}
+
+/// Parses a line row into one line per figure set and item: (figure set, hours for totals, line).
+fn read_line(
+    r: &mut Reader<'_>,
+    group: Option<&str>,
+    bases: &[Option<Basis>],
+) -> Vec<(usize, Option<Decimal>, ReturnRow)> {
+    if !r.check_lengths() {
+        return Vec::new();
+    }
+    let opts = r.opts;
     let ledger_id = r.text(Column::LedgerId).map(|t| nfkc(&t).to_uppercase());
 
-    let fiscal_year = match r.cell(Column::FiscalYear).clone() {
-        Cell::Empty => default_fy,
+    let (fiscal_year, default_year) = match r.cell(Column::FiscalYear).clone() {
+        Cell::Empty => (opts.fiscal_year, true),
         Cell::Number(n) if n.fract() == 0.0 => match FiscalYear::parse(&number_text(n)) {
-            Ok(fy) => Some(fy),
+            Ok(fy) => (Some(fy), false),
             Err(e) => {
                 r.error(Some(Column::FiscalYear), e.to_string());
-                None
+                (None, false)
             }
         },
-        Cell::Date(d) => Some(FiscalYear::of_date(d)),
+        Cell::Date(d) => (Some(FiscalYear::of_date(d)), false),
         other => match FiscalYear::parse(&other.display()) {
-            Ok(fy) => Some(fy),
+            Ok(fy) => (Some(fy), false),
             Err(e) => {
                 r.error(Some(Column::FiscalYear), e.to_string());
-                None
+                (None, false)
             }
         },
     };
-    if fiscal_year.is_none() && r.cell(Column::FiscalYear).is_empty() {
-        r.error(Some(Column::FiscalYear), "年度が空欄です。年度を入力するか、取込時に --fy で指定してください");
+    if fiscal_year.is_none() && default_year {
+        let message = if r.col(Column::FiscalYear).is_some() {
+            "年度が空欄です。年度を入力するか、取込時に年度を指定してください（daicho import --fy、アプリでは「年度の欄が空の行は…とする」）"
+        } else {
+            "年度の列がなく、表題にも年度がありません。取込時に年度を指定してください（daicho import --fy、アプリでは「年度の欄が空の行は…とする」）"
+        };
+        r.error(Some(Column::FiscalYear), message);
     }
 
-    // 部局 / 課 / 係 → a unit of the organisation, as of the fiscal year.
-    let names: Vec<String> =
+    let title = r.text(Column::Title);
+    // 部局 / 課 / 係 → a unit of the organisation, as of the fiscal year; a group heading row above stands in for
+    // empty ones.
+    let mut names: Vec<String> =
         [Column::Bureau, Column::Section, Column::Unit].iter().filter_map(|c| r.text(*c)).collect();
-    let unit_id = if r.text(Column::Bureau).is_none() {
+    if names.is_empty()
+        && let Some(g) = group
+    {
+        names = split_path(g);
+    }
+    let unit_id = if names.is_empty() {
         if ledger_id.is_none() {
-            r.error(Some(Column::Bureau), "部局が空欄です");
+            r.error(Some(Column::Bureau), "部局・課が空欄です。どの所属の取組か分かるよう、部局と課を入力してください");
         }
         None
     } else {
-        let path = names.join("/");
-        // A row with a 管理番号 may name its unit by today's name (an export does, for a unit created after the
-        // year): fall back to any year.
-        let found = chart
-            .resolve(&path, fiscal_year)
-            .or_else(|e| if ledger_id.is_some() { chart.resolve(&path, None) } else { Err(e) });
-        match found {
-            Ok(id) => Some(id),
-            Err(e) => {
-                let col = if r.text(Column::Unit).is_some() {
-                    Column::Unit
-                } else if r.text(Column::Section).is_some() {
-                    Column::Section
-                } else {
-                    Column::Bureau
-                };
-                r.error(Some(col), e.to_string());
-                None
-            }
-        }
+        resolve_unit(r, &names, fiscal_year, ledger_id.is_some())
     };
 
     let kind = r.text(Column::Kind).and_then(|t| {
@@ -352,17 +842,27 @@ fn parse_row(
         }
         s
     });
-    let basis = match r.text(Column::Basis) {
-        None => Basis::Actual,
-        Some(t) => Basis::parse(&t).unwrap_or_else(|| {
+    let row_basis = r.text(Column::Basis).and_then(|t| {
+        let b = Basis::parse(&t);
+        if b.is_none() {
             r.error(Some(Column::Basis), format!("算定区分は {} のいずれかです", Basis::choices()));
-            Basis::Actual
-        }),
-    };
-    let title = r.text(Column::Title);
+        }
+        b
+    });
     if ledger_id.is_none() {
         if title.is_none() {
-            r.error(Some(Column::Title), "新しい取組（管理番号が空欄）には業務名が必要です");
+            let only = r.sheet.rows[r.row].iter().filter(|c| !c.is_empty()).map(Cell::display).next();
+            let alone = r.sheet.rows[r.row].iter().filter(|c| !c.is_empty()).count() == 1;
+            match only {
+                Some(t) if alone => r.error(
+                    None,
+                    format!(
+                        "この行には「{}」だけがあり、取組の行として読めません。注記なら先頭に「※」を付け、不要な行なら削除してください",
+                        short(&t)
+                    ),
+                ),
+                _ => r.error(Some(Column::Title), "新しい取組（管理番号が空欄）には業務名が必要です"),
+            }
         }
         if kind.is_none() && r.text(Column::Kind).is_none() {
             r.error(
@@ -371,7 +871,7 @@ fn parse_row(
             );
         }
     }
-    let scenarios = r.decimal(Column::Scenarios, Quantity::Count).and_then(|d| {
+    let scenarios = r.decimal_at(r.col(Column::Scenarios), Column::Scenarios, Quantity::Count).and_then(|d| {
         if d.fract().is_zero() && d >= Decimal::ZERO {
             i64::try_from(d).ok()
         } else {
@@ -382,7 +882,7 @@ fn parse_row(
     let started_on = match r.cell(Column::StartDate).clone() {
         Cell::Empty => None,
         Cell::Date(d) => Some(d),
-        Cell::Number(n) => match from_excel_serial(n, date1904) {
+        Cell::Number(n) => match from_excel_serial(n, r.sheet.date1904) {
             Ok(d) => Some(d),
             Err(e) => {
                 r.error(Some(Column::StartDate), e.to_string());
@@ -397,104 +897,345 @@ fn parse_row(
             }
         },
     };
-
-    // The figure: a free formula, or structured inputs, and/or the stated hours.
-    let before = r.decimal(Column::BeforeMinutes, Quantity::Minutes);
-    let after = r.decimal(Column::AfterMinutes, Quantity::Minutes);
-    let saved = r.decimal(Column::SavedMinutes, Quantity::Minutes);
-    let count = r.decimal(Column::Count, Quantity::Count);
-    let days = r.decimal(Column::Days, Quantity::Count);
-    let stated_hours = r.decimal(Column::StatedHours, Quantity::Hours);
-    let formula_text = r.text(Column::Formula);
-    let structured = Structured {
-        before_minutes: before,
-        after_minutes: after,
-        saved_minutes: saved,
-        count,
-        days,
-        extra: Vec::new(),
-    };
-    let has_structured = structured != Structured::default();
-    if has_structured && saved.is_none() && (before.is_none() || after.is_none()) {
-        let missing = if before.is_none() { Column::BeforeMinutes } else { Column::AfterMinutes };
-        r.error(Some(missing), "削減時間(分/件)、または導入前と導入後の両方を入力してください");
-    }
-    let formula = formula_text.as_ref().and_then(|t| match Formula::parse(t) {
-        Ok(f) => Some(f),
-        Err(e) => {
-            r.error(Some(Column::Formula), format!("算定式の{e}"));
-            None
-        }
-    });
     let note = r.text(Column::Note);
-    let input = match (&formula_text, has_structured) {
-        (Some(t), true) => {
-            let from_inputs = structured.formula_text().and_then(|s| Formula::parse(&s).ok()).map(|f| f.minutes());
-            if let (Some(f), Some(m)) = (&formula, from_inputs)
-                && f.minutes() != m
-            {
-                r.error(
-                    Some(Column::Formula),
+
+    let (row, tool) = (r.row + 1, r.text(Column::Tool));
+    let line =
+        |item: Option<String>, title: Option<String>, effect: Option<NewEffect>, default_basis: bool| ReturnRow {
+            row,
+            item,
+            ledger_id: ledger_id.clone(),
+            unit_id,
+            kind,
+            title,
+            tool: tool.clone(),
+            status,
+            scenarios,
+            started_on,
+            fiscal_year: fiscal_year.unwrap_or(FiscalYear(0)),
+            effect,
+            note: note.clone(),
+            default_basis,
+            default_year,
+        };
+    let mut lines: Vec<(usize, Option<Decimal>, ReturnRow)> = Vec::new();
+    for (set, set_basis) in bases.iter().enumerate() {
+        let figures = read_figures(r, *set_basis);
+        if figures.is_empty() {
+            continue;
+        }
+        // The basis: the header's, else the row's 算定区分, else the file's default.
+        let (basis, default_basis) = match (set_basis, row_basis) {
+            (Some(b), _) => (*b, false),
+            (None, Some(b)) => (b, false),
+            (None, None) => (opts.basis, true),
+        };
+        let item_label = |label: Option<String>| match (label, set_basis) {
+            (Some(l), _) => Some(l),
+            (None, Some(b)) if bases.len() > 1 => Some(b.label().to_string()),
+            _ => None,
+        };
+        for Figure { label: item, input, stated, parsed } in figure_inputs(r, &figures, ledger_id.is_some()) {
+            let Some(fy) = fiscal_year else { continue };
+            let effect = NewEffect { fiscal_year: fy, basis, input, stated_hours: stated, note: note.clone() };
+            let Some((effect, minutes)) = check_effect(r, effect, parsed, &figures) else { continue };
+            // What the line counts for in a total: its stated figure, else its formula's result.
+            let hours = effect.stated_hours.or(minutes.map(|m| m / Decimal::from(60)));
+            let line_title = match (&item, &title) {
+                (Some(label), Some(t)) => Some(format!("{t}（{label}）")),
+                (Some(label), None) => Some(label.clone()),
+                (None, t) => t.clone(),
+            };
+            lines.push((set, hours, line(item_label(item), line_title, Some(effect), default_basis)));
+        }
+    }
+    if lines.is_empty() && fiscal_year.is_some() {
+        lines.push((0, None, line(None, title.clone(), None, false)));
+    }
+    if !r.errors.is_empty() {
+        return Vec::new();
+    }
+    lines
+}
+
+/// The unit a row's 部局/課/係 name. A row with a 管理番号 may name its unit by today's name (an export does, for a
+/// unit created after the year): then any year is tried.
+fn resolve_unit(r: &mut Reader<'_>, names: &[String], fy: Option<FiscalYear>, has_id: bool) -> Option<i64> {
+    let chart = r.opts.chart;
+    let col = if r.text(Column::Unit).is_some() {
+        Column::Unit
+    } else if r.text(Column::Section).is_some() {
+        Column::Section
+    } else {
+        Column::Bureau
+    };
+    let find = |fy: Option<FiscalYear>| {
+        let key = (names.to_vec(), fy);
+        if let Some(found) = r.units.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = chart.find_path(names, fy);
+        r.units.borrow_mut().insert(key, found.clone());
+        found
+    };
+    let mut found = find(fy);
+    if has_id && !matches!(found, Resolution::Found(_)) {
+        found = find(None);
+    }
+    let path = names.join("/");
+    match found {
+        Resolution::Found(id) => return Some(id),
+        Resolution::Ambiguous(paths) => r.error(
+            Some(col),
+            format!("「{path}」に当たる組織が複数あります（{}）。部局と課の両方を入力してください", paths.join("、")),
+        ),
+        // A sentence or a long text is not a name that was mistyped: never suggest registering it.
+        _ if names.iter().any(|n| n.chars().count() > 20 || n.contains(['。', '、', '※', '：', ':'])) => r.error(
+            Some(col),
+            "組織名として読めません。部局・課の欄には組織の名前を入れてください（注記や合計の行なら、行の先頭に「※」「合計」と書いてください）",
+        ),
+        Resolution::NotFound { suggestions } if !suggestions.is_empty() => r.error(
+            Some(col),
+            format!("組織「{path}」は台帳の組織にありません。近い名前: {}", suggestions.join("、")),
+        ),
+        Resolution::NotFound { .. } => r.error(
+            Some(col),
+            format!(
+                "組織「{path}」は台帳の組織にありません。名前を確かめ、新しい組織なら組織の一覧に登録してから取り込んでください"
+            ),
+        ),
+    }
+    None
+}
+
+/// The figures a set gives, one per item: (item name, input, stated hours).
+/// One figure a row gives: the measure's name (for a cell with several), its input and stated hours, and its
+/// formula parsed (once).
+struct Figure {
+    label: Option<String>,
+    input: EffectInput,
+    stated: Option<Decimal>,
+    parsed: Option<Formula>,
+}
+
+fn figure_inputs(r: &mut Reader<'_>, f: &Figures, has_id: bool) -> Vec<Figure> {
+    let has_structured = f.structured != Structured::default();
+    if has_structured
+        && f.structured.saved_minutes.is_none()
+        && (f.structured.before_minutes.is_none() || f.structured.after_minutes.is_none())
+    {
+        let missing = if f.structured.before_minutes.is_none() { Column::BeforeMinutes } else { Column::AfterMinutes };
+        r.error(Some(missing), "削減時間(分/件)、または導入前と導入後の両方を入力してください");
+        return Vec::new();
+    }
+    let Some((col, text)) = &f.text else {
+        let input =
+            if has_structured { EffectInput::Structured(f.structured.clone()) } else { EffectInput::StatedOnly };
+        return vec![Figure { label: None, input, stated: f.stated, parsed: None }];
+    };
+    let field = if Some(*col) == f.stated_col { Column::StatedHours } else { Column::Formula };
+    let items = match read_items(text, &r.opts.conversions) {
+        Ok(items) => items,
+        Err(m) => {
+            let message = match Formula::parse_with(text, &r.opts.conversions) {
+                Err(e) if split_items(text).len() == 1 && m.contains("算定式として読めません") => {
+                    format!("算定式の{e}")
+                }
+                _ => format!("{m}。1つの算定式にするか、項目ごとに「◆名前 時間 算定式」の形で書いてください"),
+            };
+            r.error_at(Some(*col), Some(field), message);
+            return Vec::new();
+        }
+    };
+    if items.len() > 1 {
+        if has_id {
+            r.error_at(
+                Some(*col),
+                Some(field),
+                format!(
+                    "{}つの項目がありますが、管理番号のある行には1つの数値しか登録できません。項目ごとに行を分けるか、管理番号を空欄にして新しい取組として取り込んでください",
+                    items.len()
+                ),
+            );
+            return Vec::new();
+        }
+        if has_structured {
+            r.error_at(
+                Some(*col),
+                Some(field),
+                "項目が複数ある行に、導入前・導入後などの入力もあります。どちらか一方にしてください",
+            );
+            return Vec::new();
+        }
+        // The row's own stated hours are the items' total: checked, not imported.
+        if let Some(total) = f.stated {
+            let sum: Decimal = items
+                .iter()
+                .filter_map(|i| {
+                    i.stated_hours.or_else(|| {
+                        let formula = Formula::parse_with(i.formula.as_deref()?, &r.opts.conversions).ok()?;
+                        Some(formula.hours())
+                    })
+                })
+                .sum();
+            let diff = (sum - total).abs();
+            if !(diff.is_zero() || diff < last_place(total)) {
+                r.warn_at(
+                    f.stated_col,
                     format!(
-                        "算定式（{}分）と導入前・導入後などの入力（{}分）が一致しません。どちらか一方にしてください",
-                        crate::number::group_thousands(f.minutes(), 2),
-                        crate::number::group_thousands(m, 2)
+                        "{}つの項目の合計 {}時間 が、この欄の {}時間 と一致しません（差 {}時間）。項目ごとの値を取り込みます",
+                        items.len(),
+                        group_thousands(sum, 2),
+                        group_thousands(total, 2),
+                        group_thousands(total - sum, 2)
                     ),
                 );
             }
-            Some(EffectInput::Formula(t.clone()))
         }
-        (Some(t), false) => Some(EffectInput::Formula(t.clone())),
-        (None, true) => Some(EffectInput::Structured(structured)),
-        (None, false) if stated_hours.is_some() => Some(EffectInput::StatedOnly),
-        (None, false) => None,
+        return items
+            .into_iter()
+            .enumerate()
+            .map(|(n, i)| Figure {
+                label: Some(i.label.unwrap_or_else(|| format!("項目{}", n + 1))),
+                input: i.formula.map_or(EffectInput::StatedOnly, EffectInput::Formula),
+                stated: i.stated_hours,
+                parsed: i.parsed,
+            })
+            .collect();
+    }
+    let Some(item) = items.into_iter().next() else { return Vec::new() };
+    let stated = match (f.stated, item.stated_hours) {
+        (Some(column), Some(in_cell)) if column != in_cell => {
+            r.warn_at(
+                f.stated_col,
+                format!(
+                    "{} の {}時間 と、この欄の {}時間 が違います。この欄の値を申告値とします",
+                    r.layout.info(*col).map(ColumnInfo::label).unwrap_or_default(),
+                    group_thousands(in_cell, 2),
+                    group_thousands(column, 2)
+                ),
+            );
+            Some(column)
+        }
+        (column, in_cell) => column.or(in_cell),
     };
-    let effect = match (input, fiscal_year) {
-        (Some(input), Some(fy)) => {
-            let e = NewEffect { fiscal_year: fy, basis, input, stated_hours, note: note.clone() };
-            match e.evaluate(&Default::default()) {
-                Ok(evaluated) => {
-                    if let (Some(stated), Some(computed)) = (stated_hours, evaluated.computed_minutes) {
-                        let sixty = Decimal::from(60);
-                        let check = crate::formula::compare(
-                            computed,
-                            stated * sixty,
-                            crate::number::last_place(stated) * sixty,
-                        );
-                        if !check.matches {
-                            r.warn(
-                                Some(Column::StatedHours),
-                                format!(
-                                    "申告の削減時間 {}時間 が計算値 {}時間 と一致しません（差 {}分）。申告値のまま取り込み、検算リストに残します",
-                                    crate::number::group_thousands(stated, 2),
-                                    crate::number::group_thousands(computed / sixty, 2),
-                                    crate::number::group_thousands(check.difference_minutes, 2)
-                                ),
-                            );
-                        }
-                    }
-                    Some(e)
+    // A single measure's name stays with its formula, as a label (`窓口での確認 2分×3,600件`).
+    let (formula, parsed) = match (item.label, item.formula) {
+        (Some(label), Some(formula)) => {
+            let text = format!("{label} {formula}");
+            let parsed = Formula::parse_with(&text, &r.opts.conversions).ok();
+            (Some(text), parsed)
+        }
+        (_, formula) => (formula, item.parsed),
+    };
+    let input = match formula {
+        Some(formula) => {
+            if has_structured {
+                let from_inputs = f
+                    .structured
+                    .formula_text()
+                    .and_then(|s| Formula::parse_with(&s, &r.opts.conversions).ok())
+                    .map(|f| f.minutes());
+                let typed = parsed.as_ref().map(Formula::minutes);
+                if let (Some(t), Some(m)) = (typed, from_inputs)
+                    && t != m
+                {
+                    r.error_at(
+                        Some(*col),
+                        Some(field),
+                        format!(
+                            "算定式（{}分）と導入前・導入後などの入力（{}分）が一致しません。どちらか一方にしてください",
+                            group_thousands(t, 2),
+                            group_thousands(m, 2)
+                        ),
+                    );
                 }
-                Err(_) => None, // the formula's own error is already reported
+            }
+            EffectInput::Formula(formula)
+        }
+        None if has_structured => EffectInput::Structured(f.structured.clone()),
+        None => EffectInput::StatedOnly,
+    };
+    vec![Figure { label: None, input, stated, parsed }]
+}
+
+/// Evaluates a line's figure: a formula the engine refuses is an error on its cell, a stated figure off the formula
+/// is a warning. The formula is kept with the person-time factors pinned (see `Formula::pinned_text`).
+fn check_effect(
+    r: &mut Reader<'_>,
+    mut effect: NewEffect,
+    parsed: Option<Formula>,
+    f: &Figures,
+) -> Option<(NewEffect, Option<Decimal>)> {
+    // A formula parsed while the cell was read is not parsed again.
+    let evaluated = match (&effect.input, parsed) {
+        (EffectInput::Formula(text), Some(formula)) => Ok(crate::ledger::Evaluated {
+            formula: Some(formula.pinned_text(text)),
+            computed_minutes: Some(formula.minutes()),
+            parsed: Some(formula),
+        }),
+        _ => effect.evaluate(&r.opts.conversions),
+    };
+    let evaluated = match evaluated {
+        Ok(e) => e,
+        Err(e) => {
+            let (col, field) = match &f.text {
+                Some((c, _)) if Some(*c) == f.stated_col => (Some(*c), Column::StatedHours),
+                _ => (f.formula_col, Column::Formula),
+            };
+            let message = match e {
+                crate::ledger::EffectError::Formula { error, .. } => format!("算定式の{error}"),
+                other => other.to_string(),
+            };
+            r.error_at(col, Some(field), message);
+            return None;
+        }
+    };
+    if let (EffectInput::Formula(_), Some(pinned)) = (&effect.input, evaluated.formula.clone()) {
+        effect.input = EffectInput::Formula(pinned);
+    }
+    if let (Some(stated), Some(computed)) = (effect.stated_hours, evaluated.computed_minutes) {
+        let sixty = Decimal::from(60);
+        let check = crate::formula::compare(computed, stated * sixty, last_place(stated) * sixty);
+        if !check.matches {
+            r.warn_at(
+                f.stated_col,
+                format!(
+                    "申告の削減時間 {}時間 が計算値 {}時間 と一致しません（申告のほうが {}時間 {}）。申告値のまま取り込み、検算リストに残します",
+                    group_thousands(stated, 2),
+                    group_thousands(computed / sixty, 2),
+                    group_thousands(check.difference_minutes.abs() / sixty, 2),
+                    if check.difference_minutes < Decimal::ZERO { "多い" } else { "少ない" }
+                ),
+            );
+        }
+    }
+    Some((effect, evaluated.computed_minutes))
+}
+
+/// The sections (課, or 部局 where a line names no 課) the lines of a sheet belong to, read quickly before the rows
+/// are parsed: remembered column mappings are kept per section.
+pub fn sections_of(sheet: &Sheet, layout: &Layout, chart: &OrgChart) -> Vec<i64> {
+    let cols: Vec<usize> =
+        [Column::Bureau, Column::Section, Column::Unit].iter().filter_map(|c| layout.col(*c)).collect();
+    let mut out = Vec::new();
+    let mut tried: Vec<Vec<String>> = Vec::new();
+    for row in layout.header_last + 1..sheet.rows.len() {
+        let names: Vec<String> =
+            cols.iter().map(|c| sheet.cell(row, *c).display().trim().to_string()).filter(|t| !t.is_empty()).collect();
+        if names.is_empty() || tried.contains(&names) {
+            continue;
+        }
+        if let Resolution::Found(id) = chart.find_path(&names, None) {
+            let section = chart
+                .ancestor_at(id, crate::org::Level::Section)
+                .or_else(|| chart.ancestor_at(id, crate::org::Level::Bureau))
+                .map_or(id, |u| u.id);
+            if !out.contains(&section) {
+                out.push(section);
             }
         }
-        _ => None,
-    };
-    if !r.errors.is_empty() {
-        return None;
+        tried.push(names);
     }
-    Some(ReturnRow {
-        row: r.row + 1,
-        ledger_id,
-        unit_id,
-        kind,
-        title,
-        tool: r.text(Column::Tool),
-        status,
-        scenarios,
-        started_on,
-        fiscal_year: fiscal_year?,
-        effect,
-        note,
-    })
+    out
 }

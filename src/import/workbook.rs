@@ -109,10 +109,10 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     if cfb && contains_utf16(bytes, "EncryptedPackage") {
         return Err(WorkbookError::Password);
     }
-    guard::check(bytes, zip, cfb)?;
+    let ods_merges = guard::check(bytes, zip, cfb)?;
     // The readers are third-party parsers of hostile input: a panic in one is a broken file, not a crash.
     IN_READER.with(|r| r.set(true));
-    let result = std::panic::catch_unwind(|| read_checked(bytes, zip));
+    let result = std::panic::catch_unwind(|| read_checked(bytes, zip, ods_merges));
     IN_READER.with(|r| r.set(false));
     result.unwrap_or_else(|panic| {
         let detail = panic
@@ -141,7 +141,7 @@ pub fn quiet_reader_panics() {
     }));
 }
 
-fn read_checked(bytes: &[u8], zip: bool) -> Result<Vec<Sheet>, WorkbookError> {
+fn read_checked(bytes: &[u8], zip: bool, ods_merges: super::merges::Merges) -> Result<Vec<Sheet>, WorkbookError> {
     let mut workbook = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(e) => return Err(classify(&e.to_string(), zip)),
@@ -152,16 +152,31 @@ fn read_checked(bytes: &[u8], zip: bool) -> Result<Vec<Sheet>, WorkbookError> {
         Sheets::Xlsb(_) | Sheets::Ods(_) => false,
     };
     let names = workbook.sheet_names().to_vec();
+    // Merged areas: an .xlsx sheet's found by a search of its part, an .ods sheet's by the guard's scan, an .xls
+    // sheet's by calamine (from records it has read anyway).
+    let mut merges = match &workbook {
+        Sheets::Xlsx(_) => super::merges::xlsx(bytes),
+        _ => ods_merges,
+    };
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let Some(mut rows) = read_rows(&mut workbook, &name, zip)? else { continue };
-        for area in merged_areas(&mut workbook, &name) {
-            let (r0, c0) = (area.start.0 as usize, area.start.1 as usize);
+        let areas = match &mut workbook {
+            Sheets::Xls(x) => x
+                .merge_cells_by_sheet_name(&name)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+                .collect(),
+            _ => merges.remove(&name).unwrap_or_default(),
+        };
+        for (r0, c0, r1, c1) in areas {
+            let (r0, c0) = (r0 as usize, c0 as usize);
             let top_left = rows.get(r0).and_then(|r| r.get(c0)).cloned().unwrap_or(Cell::Empty);
             // Clamped to the cells that exist: a merge over A1:XFD1048576 must not loop over 17 billion cells.
-            let r1 = (area.end.0 as usize).min(rows.len().saturating_sub(1));
+            let r1 = (r1 as usize).min(rows.len().saturating_sub(1));
             for row in rows.iter_mut().take(r1 + 1).skip(r0) {
-                let c1 = (area.end.1 as usize).min(row.len().saturating_sub(1));
+                let c1 = (c1 as usize).min(row.len().saturating_sub(1));
                 for cell in row.iter_mut().take(c1 + 1).skip(c0) {
                     *cell = top_left.clone();
                 }
@@ -223,14 +238,6 @@ fn classify(message: &str, zip: bool) -> WorkbookError {
         if zip { WorkbookError::Corrupt(message.to_string()) } else { WorkbookError::NotSpreadsheet }
     } else {
         WorkbookError::Corrupt(message.to_string())
-    }
-}
-
-fn merged_areas<RS: std::io::Read + std::io::Seek>(workbook: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
-    match workbook {
-        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
     }
 }
 

@@ -97,12 +97,18 @@ pub enum EffectError {
 /// The evaluated form of a [`NewEffect`], ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluated {
-    /// The formula to store: as typed, or the text the structured inputs stand for.
+    /// The formula to store: as typed (with person-time factors pinned), or the text the structured inputs stand for.
     pub formula: Option<String>,
-    pub formula_tree: Option<String>,
+    /// The parsed formula, for its tree ([`Self::tree_json`]) and its stated-result checks.
+    pub parsed: Option<Formula>,
     pub computed_minutes: Option<Decimal>,
-    /// The `=` claim inside a typed formula, in minutes.
-    pub formula_stated_minutes: Option<Decimal>,
+}
+
+impl Evaluated {
+    /// The formula's tree as stored beside it (JSON), made only when a figure is written.
+    pub fn tree_json(&self) -> Option<String> {
+        self.parsed.as_ref().and_then(|f| serde_json::to_string(f.expr()).ok())
+    }
 }
 
 impl NewEffect {
@@ -116,22 +122,15 @@ impl NewEffect {
                 if self.stated_hours.is_none() {
                     return Err(EffectError::NothingGiven);
                 }
-                return Ok(Evaluated {
-                    formula: None,
-                    formula_tree: None,
-                    computed_minutes: None,
-                    formula_stated_minutes: None,
-                });
+                return Ok(Evaluated { formula: None, parsed: None, computed_minutes: None });
             }
         };
         let f = Formula::parse_with(&text, conversions)
             .map_err(|error| EffectError::Formula { text: text.clone(), error })?;
-        let tree = serde_json::to_string(f.expr()).ok();
         Ok(Evaluated {
             formula: Some(if typed { f.pinned_text(&text) } else { f.expression_text() }),
-            formula_tree: tree,
             computed_minutes: Some(f.minutes()),
-            formula_stated_minutes: f.stated_minutes(),
+            parsed: Some(f),
         })
     }
 }

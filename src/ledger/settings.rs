@@ -139,6 +139,13 @@ pub struct Settings {
     pub hours_per_day: Decimal,
     /// The organisation's name printed on reports (e.g. `〇〇市`).
     pub organisation_name: String,
+    /// The basis of figures in a return that names none (no 算定区分 column, none in its title or headers).
+    #[serde(default = "actual")]
+    pub import_basis: super::Basis,
+}
+
+fn actual() -> super::Basis {
+    super::Basis::Actual
 }
 
 impl Default for Settings {
@@ -150,6 +157,7 @@ impl Default for Settings {
             yen_per_hour: Decimal::from(3000),
             hours_per_day: Decimal::new(775, 2),
             organisation_name: String::new(),
+            import_basis: super::Basis::Actual,
         }
     }
 }
@@ -164,6 +172,10 @@ pub const SETTING_KEYS: &[(&str, &str)] = &[
     ("yen_per_hour", "1時間あたりの人件費（円、既定 3000）"),
     ("hours_per_day", "1日あたりの勤務時間（既定 7.75）"),
     ("organisation_name", "帳票に印字する団体名（例: 〇〇市）"),
+    (
+        "import.basis",
+        "算定区分の記載がない回答を取り込むときの算定区分: 実績 / 試行 / 試算（取込時に --basis で指定することもできます）",
+    ),
 ];
 
 impl Settings {
@@ -186,6 +198,7 @@ impl Settings {
             "yen_per_hour" => self.yen_per_hour.to_string(),
             "hours_per_day" => self.hours_per_day.to_string(),
             "organisation_name" => self.organisation_name.clone(),
+            "import.basis" => self.import_basis.label().to_string(),
             _ => return None,
         })
     }
@@ -226,6 +239,11 @@ impl Settings {
             "yen_per_hour" => self.yen_per_hour = positive(value)?,
             "hours_per_day" => self.hours_per_day = positive(value)?,
             "organisation_name" => self.organisation_name = value.trim().to_string(),
+            "import.basis" => {
+                self.import_basis = super::Basis::parse(value).ok_or_else(|| {
+                    format!("import.basis は {} のいずれかです（指定: 「{value}」）", super::Basis::choices())
+                })?;
+            }
             _ => {
                 let keys: Vec<&str> = SETTING_KEYS.iter().map(|(k, _)| *k).collect();
                 return Err(format!("設定項目「{key}」はありません。使える項目: {}", keys.join(", ")));

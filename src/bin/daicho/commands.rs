@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::table::{Align, Table};
 use crate::{Cli, Command, CostCommand, EffectCommand, ExportCommand, OrgCommand, SettingsCommand, TargetCommand};
-use crate::{basis, date, decimal, emit, emit_json, fiscal_year, kind, status};
+use crate::{basis, column_map, date, decimal, emit, emit_json, fiscal_year, kind, status};
 
 #[derive(Args)]
 pub struct AddArgs {
@@ -149,9 +149,16 @@ pub struct ImportArgs {
     /// 確認だけして書き込まない（何が変わるかを表示します）
     #[arg(long)]
     dry_run: bool,
-    /// 年度の欄が空の行に使う年度
+    /// 年度の欄が空の行に使う年度（表題に年度があればそちらを使います）
     #[arg(long, value_parser = fiscal_year)]
     fy: Option<FiscalYear>,
+    /// 算定区分の記載がない回答の算定区分（試算・試行・実績）。省略時は表題の記載、なければ台帳の設定 import.basis
+    #[arg(long, value_parser = basis)]
+    basis: Option<Basis>,
+    /// 列の対応「見出し=項目」（例: --map "年間削減時間（見込）=削減時間(時間)" --map "G=無視"）。複数指定できます。
+    /// 取り込んだ課の次の回答では、同じ見出しに同じ対応を使います
+    #[arg(long = "map", value_name = "見出し=項目", value_parser = column_map)]
+    maps: Vec<daicho::import::ColumnMap>,
     /// 取込の履歴を表示する
     #[arg(long, conflicts_with_all = ["files", "dry_run"])]
     history: bool,
@@ -1070,31 +1077,39 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
     let mut backed_up = false;
     // Files are read and checked on every core; each is then planned against the ledger and committed in order.
     let names: Vec<String> = a.files.iter().map(|p| p.display().to_string()).collect();
-    let chart = store.org_chart()?;
+    let context = daicho::import::ReadContext::load(&store)?;
+    let options = daicho::import::ImportOptions { fiscal_year: a.fy, basis: a.basis, maps: a.maps.clone() };
     let read = |i: usize| std::fs::read(&a.files[i]).map_err(|source| Error::Io { path: a.files[i].clone(), source });
-    daicho::import::read_returns(&names, read, &chart, a.fy, None, |n, read| {
-        let name = &names[n];
-        if total > 1 && !a.json {
-            eprintln!("[{}/{total}] {name}", n + 1);
-        }
-        let mut report = daicho::import::plan_read(&store, read?)?;
-        if !report.errors.is_empty() {
-            failed += 1;
-        } else if !a.dry_run && report.already_imported.is_none() {
-            if !backed_up {
-                // Once per batch, before its first write: `daicho restore` undoes the whole batch.
-                store.backup_before_import()?;
-                eprintln!("取り込む前の台帳を backups フォルダにバックアップしました");
-                backed_up = true;
+    daicho::import::read_returns(
+        &names,
+        read,
+        &context,
+        |_| options.clone(),
+        None,
+        |n, read| {
+            let name = &names[n];
+            if total > 1 && !a.json {
+                eprintln!("[{}/{total}] {name}", n + 1);
             }
-            report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
-        }
-        if !a.json {
-            emit(&import_text(&report, a.dry_run));
-        }
-        reports.push(report);
-        Ok(std::ops::ControlFlow::Continue(()))
-    })?;
+            let mut report = daicho::import::plan_read(&store, read?)?;
+            if !report.errors.is_empty() {
+                failed += 1;
+            } else if !a.dry_run && report.already_imported.is_none() {
+                if !backed_up {
+                    // Once per batch, before its first write: `daicho restore` undoes the whole batch.
+                    store.backup_before_import()?;
+                    eprintln!("取り込む前の台帳を backups フォルダにバックアップしました");
+                    backed_up = true;
+                }
+                report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
+            }
+            if !a.json {
+                emit(&import_text(&report, a.dry_run));
+            }
+            reports.push(report);
+            Ok(std::ops::ControlFlow::Continue(()))
+        },
+    )?;
     if a.json {
         emit_json(&reports)?;
     } else if total > 1 {
@@ -1108,12 +1123,70 @@ fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
 }
 
 fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
-    use daicho::import::Outcome;
+    use daicho::import::{Outcome, Role, Source};
     let mut out = format!("== {}", r.file);
-    if let (Some(sheet), Some(row)) = (&r.sheet, r.header_row) {
-        out.push_str(&format!("（シート「{sheet}」、見出し {row}行目）"));
+    if let (Some(sheet), Some(first), Some(last)) = (&r.sheet, r.header_first_row, r.header_row) {
+        let rows = if first == last { format!("{last}行目") } else { format!("{first}〜{last}行目") };
+        out.push_str(&format!("（シート「{sheet}」、見出し {rows}）"));
     }
     out.push('\n');
+    // What each column is read as: in a dry run every column, otherwise only what was not taken as written.
+    let listed: Vec<&daicho::import::ColumnInfo> = r
+        .columns
+        .iter()
+        .filter(|c| !c.header.is_empty() || c.role != Role::Unknown)
+        .filter(|c| dry_run || c.source != Source::Header || !matches!(c.role, Role::Field(_)))
+        .collect();
+    if !listed.is_empty() && r.already_imported.is_none() {
+        // Columns whose header is the field's own title are listed on one line; every other column on its own.
+        let (plain, other): (Vec<_>, Vec<_>) = listed.into_iter().partition(|c| {
+            c.source == Source::Header && c.basis.is_none() && matches!(c.role, Role::Field(f) if f.title() == c.header)
+        });
+        out.push_str("列の対応:\n");
+        if !plain.is_empty() {
+            let names: Vec<String> = plain.iter().map(|c| format!("{}「{}」", c.letter, c.header)).collect();
+            out.push_str(&format!("  見出しのとおり: {}\n", names.join("、")));
+        }
+        for c in other {
+            let what = match c.role {
+                Role::Field(f) => match c.basis {
+                    Some(b) => format!("→ {}（{}）", f.title(), b.label()),
+                    None => format!("→ {}", f.title()),
+                },
+                Role::RowNumber => "行番号（取り込みません）".into(),
+                Role::Helper => "自動計算の列（取り込みません）".into(),
+                Role::Ignored => "取り込みません".into(),
+                Role::Duplicate(f) => format!("{}の2列目（取り込みません）", f.title()),
+                Role::Unknown => "調査票の列ではありません（取り込みません）".into(),
+            };
+            let why = match &c.source {
+                Source::Header => String::new(),
+                Source::Values => "（1, 2, 3 … の列）".into(),
+                Source::Map => "（--map の指定）".into(),
+                Source::Remembered(section) => format!("（{section}の前回の回答での指定）"),
+            };
+            out.push_str(&format!("  {}  {what}{why}\n", c.label()));
+        }
+    }
+    if let Some(b) = &r.basis {
+        out.push_str(&format!("算定区分: {}（{}、{} 行）\n", b.basis, b.reason, b.lines));
+    }
+    if let Some(y) = &r.fiscal_year {
+        out.push_str(&format!("年度: {}（{}、{} 行）\n", FiscalYear(y.fiscal_year).wareki(), y.reason, y.lines));
+    }
+    for s in &r.skipped {
+        let text = if s.text.is_empty() { String::new() } else { format!("「{}」", s.text) };
+        let check = match (s.stated_hours, s.lines_hours, s.matches) {
+            (Some(st), Some(lines), Some(true)) => {
+                format!("  記載 {}時間 ＝ 対象行の合計 {}時間", group_thousands(st, 2), group_thousands(lines, 2))
+            }
+            (Some(st), Some(lines), Some(false)) => {
+                format!("  記載 {}時間 ≠ 対象行の合計 {}時間", group_thousands(st, 2), group_thousands(lines, 2))
+            }
+            _ => String::new(),
+        };
+        out.push_str(&format!("取り込まない行: {}行目 {}{text}{check}\n", s.row, s.kind.label()));
+    }
     let counts = format!(
         "新規 {}、更新 {}、変更なし {}、警告 {}",
         r.count(Outcome::Created),
@@ -1145,13 +1218,17 @@ fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
     for w in &r.warnings {
         out.push_str(&format!("  警告: {w}\n"));
     }
+    if r.errors.iter().any(|e| e.message.contains("列の対応を指定")) {
+        out.push_str("  列の対応は --map \"見出し=項目\" で指定できます（例: --map \"年間削減時間=削減時間(時間)\" --map \"G=無視\"）\n");
+    }
     if r.errors.is_empty() {
         for row in r.rows.iter().filter(|x| x.outcome != Outcome::Unchanged) {
             let id = row.ledger_id.as_ref().map_or(String::new(), |id| format!("{id}  "));
             out.push_str(&format!(
-                "  {}  {}行目  {id}{}  {}{}\n",
+                "  {}  {}行目{}  {id}{}  {}{}\n",
                 row.outcome.label(),
                 row.row,
+                row.item.as_ref().map_or(String::new(), |i| format!("（{i}）")),
                 row.title,
                 FiscalYear(row.fiscal_year).wareki(),
                 row.basis.as_ref().map_or(String::new(), |b| format!("・{b}"))

@@ -330,6 +330,10 @@ pub(crate) fn status(s: &str) -> Result<Status, String> {
     Status::parse(s).ok_or_else(|| format!("状況は {} のいずれかです", Status::choices()))
 }
 
+pub(crate) fn column_map(s: &str) -> Result<daicho::import::ColumnMap, String> {
+    daicho::import::ColumnMap::parse(s).map_err(|e| e.to_string())
+}
+
 pub(crate) fn basis(s: &str) -> Result<Basis, String> {
     Basis::parse(s).ok_or_else(|| format!("算定区分は {} のいずれかです", Basis::choices()))
 }

@@ -37,6 +37,10 @@ scope: string | null, prefill: boolean,
  */
 format: string, };
 
+export type FileChoice = { basis: string | null, maps: Array<MapChoice>, };
+
+export type MapChoice = { column: string, target: string, };
+
 export type InitiativeEdit = { ledger_id: string, kind: string, title: string, tool: string | null, vendor: string | null, status: string, 
 /**
  * The date the status changed, when it did (`2024/4/1`, `令和6年4月1日`…); today when empty.
@@ -165,15 +169,100 @@ original: string | null, };
 
 export type RowPlan = { row: number, 
 /**
+ * The measure of a cell with several, or the basis of a header that splits figures by basis.
+ */
+item: string | null, 
+/**
  * The 管理番号, or `None` for an initiative the import will create.
  */
 ledger_id: string | null, title: string, fiscal_year: number, basis: string | null, outcome: Outcome, changes: Array<FieldChange>, };
 
+export type Role = { "kind": "field", "field": string } | { "kind": "row_number" } | { "kind": "helper" } | { "kind": "ignored" } | { "kind": "duplicate", "field": string } | { "kind": "unknown" };
+
+export type Source = { "kind": "header" } | { "kind": "values" } | { "kind": "map" } | { "kind": "remembered", "detail": string };
+
+export type ColumnInfo = { 
+/**
+ * Zero-based column index.
+ */
+index: number, 
+/**
+ * `G`.
+ */
+letter: string, 
+/**
+ * The header as written, parent and child joined by ／ (「削減効果／時間」); empty when there is none.
+ */
+header: string, role: Role, 
+/**
+ * The basis the header gives the column's figures (「削減時間（見込み）」, or a parent 「実績」).
+ */
+basis: string | null, source: Source, 
+/**
+ * An unmapped column that holds figures in most lines: the file is refused until it is mapped (a column of
+ * figures is never dropped silently).
+ */
+figures: boolean, };
+
+export type SkipKind = "subtotal" | "total" | "unlabeled_total" | "title_total" | "note" | "repeated_header" | "group_heading";
+
+export type SkippedRow = { row: number, kind: SkipKind, 
+/**
+ * The label or the note, shortened.
+ */
+text: string, 
+/**
+ * The hours written on a total row.
+ */
+stated_hours: string | null, 
+/**
+ * The sum of the lines it covers (what each states, or its formula's result), in hours.
+ */
+lines_hours: string | null, 
+/**
+ * The Excel rows of the first and last line covered.
+ */
+covers: [number, number] | null, matches: boolean | null, };
+
+export type BasisSource = "title" | "option" | "setting";
+
+export type BasisUse = { basis: string, source: BasisSource, 
+/**
+ * A sentence for people: where the basis came from.
+ */
+reason: string, 
+/**
+ * How many lines took it.
+ */
+lines: number, };
+
+export type YearUse = { fiscal_year: number, reason: string, lines: number, };
+
 export type FileReport = { file: string, sha256: string, sheet: string | null, 
 /**
- * Excel's row number of the header.
+ * Excel's row number of the header (its last row when it spans several).
  */
-header_row: number | null, rows: Array<RowPlan>, errors: Array<Problem>, warnings: Array<Problem>, 
+header_row: number | null, 
+/**
+ * Excel's row number of the header's first row.
+ */
+header_first_row: number | null, 
+/**
+ * Every column of the table: what it holds, or why it is not imported.
+ */
+columns: Array<ColumnInfo>, 
+/**
+ * Rows below (or above) the header that are not lines: totals with their check, notes, repeated headers.
+ */
+skipped: Array<SkippedRow>, 
+/**
+ * The basis of lines whose file gives none, and where it came from.
+ */
+basis: BasisUse | null, 
+/**
+ * The fiscal year of lines without a 年度 cell, and where it came from.
+ */
+fiscal_year: YearUse | null, rows: Array<RowPlan>, errors: Array<Problem>, warnings: Array<Problem>, 
 /**
  * Set when a file with the same content was imported before: nothing to do.
  */
