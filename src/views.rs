@@ -323,6 +323,8 @@ pub struct Choices {
     pub kinds: Vec<&'static str>,
     pub statuses: Vec<&'static str>,
     pub bases: Vec<&'static str>,
+    /// The answer sheet's fields, for mapping a return's columns, and the word for "not imported".
+    pub fields: Vec<&'static str>,
 }
 
 pub fn choices() -> Choices {
@@ -330,6 +332,11 @@ pub fn choices() -> Choices {
         kinds: Kind::ALL.iter().map(|k| k.label()).collect(),
         statuses: crate::ledger::Status::ALL.iter().map(|s| s.label()).collect(),
         bases: crate::ledger::Basis::ALL.iter().map(|b| b.label()).collect(),
+        fields: crate::survey::Column::ALL
+            .iter()
+            .map(|c| c.title())
+            .chain(std::iter::once(crate::import::MapTarget::Ignore.label()))
+            .collect(),
     }
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod durability;
 mod fiscal;
 mod formula;
+mod freeform;
 mod hostile;
 mod import;
 mod ledger;

@@ -124,8 +124,13 @@ pub fn fixture(name: &str) -> PathBuf {
 impl TestDir {
     /// A ledger with the seed every import fixture was written against (tests/fixtures/seed.txt).
     pub fn seeded() -> Self {
+        Self::seeded_from("seed.txt")
+    }
+
+    /// A ledger built by a seed file of `daicho` commands under tests/fixtures.
+    pub fn seeded_from(seed: &str) -> Self {
         let t = TestDir::new();
-        let seed = std::fs::read_to_string(fixture("seed.txt")).unwrap();
+        let seed = std::fs::read_to_string(fixture(seed)).unwrap();
         for line in seed.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
             let args = words(line);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();

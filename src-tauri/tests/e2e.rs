@@ -225,7 +225,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let errors = wait_text(&client, "[data-testid=file-report]", |t| t.contains("エラー")).await;
     assert!(errors.contains("エラー 11 件: このファイルは取り込みません"), "{errors}");
     assert!(
-        errors.contains("bad_rows.xlsx › 回答 › 2行目 › C列「課」: 組織「総務部/人時課」は登録されていません"),
+        errors.contains("bad_rows.xlsx › 回答 › 2行目 › C列「課」: 組織「総務部/人時課」は台帳の組織にありません"),
         "{errors}"
     );
     let commit = text_of(&client, "[data-testid=commit-import]").await;
@@ -249,9 +249,44 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let imported = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
     assert_eq!(imported, before + 2, "the two new initiatives of the return are in the ledger");
 
+    // 6a. A department's own table (a published table's shape, written by openpyxl): a title, a two-row header, a
+    // cell with two measures, a 合計 and a note; no 算定区分 anywhere, so the app asks before it imports anything.
+    std::fs::remove_file(pick_dir.join("formula_cached.xlsx")).unwrap();
+    std::fs::copy(fixture("freeform/koriyama_style.xlsx"), pick_dir.join("koriyama_style.xlsx")).unwrap();
+    click(&client, "[data-testid=pick-files]").await;
+    let asked = wait_text(&client, "[data-testid=file-report]", |t| t.contains("koriyama_style.xlsx")).await;
+    assert!(asked.contains("算定区分を選んでください"), "the basis is asked, never guessed: {asked}");
+    let commit = text_of(&client, "[data-testid=commit-import]").await;
+    assert!(commit.contains("エラーのない 0 ファイル"), "nothing can be imported before the answer: {commit}");
+    shot(&client, "5a-import-ask-basis").await;
+    let select = client.find(Locator::Css("[data-testid=choose-basis]")).await.unwrap();
+    select.select_by_value("実績").await.unwrap();
+    let planned = wait_text(&client, "[data-testid=file-report]", |t| t.contains("新規 7")).await;
+    assert!(planned.contains("算定区分: 実績（取込時に指定された算定区分、7 行）"), "{planned}");
+    client.execute("document.querySelector('[data-testid=file-layout]').open = true", vec![]).await.unwrap();
+    let layout = wait_text(&client, "[data-testid=file-layout]", |t| t.contains("合計")).await;
+    assert!(
+        layout.contains("削減効果／削減時間(h)")
+            && layout.contains("11行目 合計「合計」: 記載 4,442時間 ＝ 対象行の合計 4,442時間"),
+        "every column and the checked 合計 are listed: {layout}"
+    );
+    shot(&client, "5b-import-freeform").await;
+    let year_total = || -> rust_decimal::Decimal {
+        daicho::db::effects_in_year(store.conn(), Some(daicho::fiscal::FiscalYear(2023)))
+            .unwrap()
+            .iter()
+            .map(|e| e.effect.adopted_minutes(daicho::ledger::Adopt::Stated))
+            .sum()
+    };
+    let before_freeform = year_total();
+    click(&client, "[data-testid=commit-import]").await;
+    wait_text(&client, "[data-testid=file-report]", |t| t.contains("取り込みました")).await;
+    let added = year_total() - before_freeform;
+    assert_eq!(added, rust_decimal::Decimal::from(4442 * 60), "exactly the file's lines: 4,442 h, its 合計 not added");
+
     // 6b. A return whose text is markup and script: imported as text, shown as text, never run. The import preview,
     // the ledger list and the detail view all show the 業務名; none may create an element from it.
-    std::fs::remove_file(pick_dir.join("formula_cached.xlsx")).unwrap();
+    std::fs::remove_file(pick_dir.join("koriyama_style.xlsx")).unwrap();
     std::fs::copy(fixture("hostile/xss.xlsx"), pick_dir.join("xss.xlsx")).unwrap();
     let breached =
         "return [window.__xss, document.querySelectorAll('img[src=x], svg[onload], iframe, script:not([src])').length]";

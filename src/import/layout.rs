@@ -49,7 +49,7 @@ pub enum Role {
 pub enum Source {
     /// The header, by the spellings Daicho knows.
     Header,
-    /// The values: consecutive numbers 1, 2, 3 … under no header.
+    /// What the column holds: 1, 2, 3 … under no header (row numbers), or formulas under a header for hours.
     Values,
     /// A mapping given for this import.
     Map,
@@ -427,16 +427,19 @@ fn header_of(sheet: &Sheet, maps: &[ColumnMap]) -> Option<(usize, usize, Vec<Col
     let cells = header_keys(sheet);
     let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut memo = std::collections::HashMap::new();
-    // Ranked by fields named, then fewer rows, then the higher position.
-    type Rank = (usize, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>);
+    // How many cells of each row are header words by themselves.
+    let words: Vec<usize> = cells
+        .iter()
+        .map(|row| row.iter().flatten().filter(|(key, _)| vocabulary::header_word(key).is_some()).count())
+        .collect();
+    // Ranked by fields named, then header words in the rows (a parent row over its children counts, a title row
+    // does not), then fewer rows, then the higher position.
+    type Rank = (usize, usize, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>);
     let mut best: Option<(Rank, usize, usize)> = None;
     for start in 0..sheet.rows.len().min(SCAN_ROWS) {
         // A header's first row names something itself (a field, 番号, a parent such as 削減効果); rows of data that
         // happen to hold only text (dates and years written as text) name nothing and are passed over at once.
-        let names_something = cells
-            .get(start)
-            .is_some_and(|row| row.iter().flatten().any(|(key, _)| vocabulary::header_word(key).is_some()));
-        if !names_something {
+        if words.get(start).is_none_or(|w| *w == 0) {
             continue;
         }
         for depth in 1..=MAX_HEADER_ROWS {
@@ -457,7 +460,8 @@ fn header_of(sheet: &Sheet, maps: &[ColumnMap]) -> Option<(usize, usize, Vec<Col
             if fields.len() < MIN_KNOWN || !anchored {
                 continue;
             }
-            let rank = (fields.len(), std::cmp::Reverse(depth), std::cmp::Reverse(start));
+            let named: usize = (start..=last).map(|r| words.get(r).copied().unwrap_or(0)).sum();
+            let rank = (fields.len(), named, std::cmp::Reverse(depth), std::cmp::Reverse(start));
             if best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
                 best = Some((rank, start, last));
             }
@@ -521,6 +525,56 @@ pub fn locate(sheets: &[Sheet], maps: &[ColumnMap]) -> Option<Layout> {
         }
     }
     None
+}
+
+/// Decides by content what a header leaves ambiguous: two columns headed as the stated hours (「削減効果」 and
+/// 「削減時間（h）」) where the table has no formula column — the one holding formulas or several measures is the
+/// formula column. Only headers the user did not map are changed.
+pub fn refine_by_content(layout: &mut Layout, sheet: &Sheet) {
+    let bases: Vec<Option<Basis>> = layout.figure_bases();
+    for basis in bases {
+        if layout.figure_col(Column::Formula, basis).is_some() {
+            continue;
+        }
+        let stated: Vec<usize> = layout
+            .columns
+            .iter()
+            .filter(|c| {
+                c.source == Source::Header
+                    && c.basis == basis
+                    && matches!(c.role, Role::Field(Column::StatedHours) | Role::Duplicate(Column::StatedHours))
+            })
+            .map(|c| c.index)
+            .collect();
+        if stated.len() != 2 {
+            continue;
+        }
+        let written = |col: usize| {
+            let cells: Vec<&Cell> = (layout.header_last + 1..sheet.rows.len())
+                .map(|r| sheet.cell(r, col))
+                .filter(|c| !c.is_empty())
+                .collect();
+            let formulas = cells.iter().filter(|c| matches!(c, Cell::Text(t) if looks_like_formula(t))).count();
+            !cells.is_empty() && formulas * 2 >= cells.len()
+        };
+        let (a, b) = (stated[0], stated[1]);
+        let text = match (written(a), written(b)) {
+            (true, false) => a,
+            (false, true) => b,
+            _ => continue,
+        };
+        for c in layout.columns.iter_mut().filter(|c| c.index == a || c.index == b) {
+            c.role = Role::Field(if c.index == text { Column::Formula } else { Column::StatedHours });
+            if c.index == text {
+                c.source = Source::Values;
+            }
+        }
+    }
+}
+
+/// Text that holds a calculation or several measures rather than a figure alone.
+fn looks_like_formula(text: &str) -> bool {
+    text.contains(['×', '✕', '*', '＊', '÷', '=', '＝', '◆', '・', '●', '■']) && text.chars().any(|c| c.is_numeric())
 }
 
 /// Applies remembered mappings (for the sections the file reports on) to columns no mapping of this import named.

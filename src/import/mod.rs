@@ -293,6 +293,7 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
         return nothing(report);
     };
     let sheet = &sheets[layout.sheet];
+    layout::refine_by_content(&mut layout, sheet);
     let chart = &*context.chart;
     // Mappings remembered for the sections this file reports on, for headers this import did not map; the sections
     // are looked up only when there is a mapping to apply or to remember.

@@ -387,8 +387,12 @@ fn classify(sheet: &Sheet, layout: &Layout, chart: &OrgChart, row: usize) -> Row
         if let Some(level) = vocabulary::total_label(t, |n| is_org_name(chart, n)) {
             return RowKind::Total(level, t.to_string());
         }
-        if split_path(t).iter().all(|n| is_org_name(chart, n)) {
-            return RowKind::Skipped(SkipKind::GroupHeading, t.to_string());
+        // 「総務部」「【総務部／総務課】」「■ 保育課」: the organisation the lines below belong to.
+        let heading = t.trim_matches(|c: char| c.is_whitespace() || "【】[]［］〔〕()（）<>＜＞■□◆◇●○★☆".contains(c));
+        let names: Vec<&str> =
+            heading.split(|c: char| c.is_whitespace() || "/／>＞".contains(c)).filter(|n| !n.is_empty()).collect();
+        if !names.is_empty() && names.iter().all(|n| is_org_name(chart, n)) {
+            return RowKind::Skipped(SkipKind::GroupHeading, names.join("／"));
         }
     }
     // A line has a 管理番号 or a formula; any other row with a total label in a text column is a total.
@@ -453,7 +457,7 @@ pub fn read_body(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout) -> Body
             }
             RowKind::Line => {}
         }
-        if unlabeled_total(&r, &bases, &since_total) {
+        if unlabeled_total(&r, &bases, &since_all) {
             let level =
                 check_total(&mut r, &mut body, &bases, &since_total, &since_all, SkipKind::UnlabeledTotal, None, "");
             reset(&mut since_total, &mut since_all, level);
@@ -502,8 +506,8 @@ fn reset(since_total: &mut [Run], since_all: &mut [Run], level: TotalLevel) {
 
 /// A row with a figure of hours and nothing that names a line (no 管理番号, 業務名, formula or per-case input), right
 /// under lines: a total without a label. Which lines it covers is decided by its figure (see [`check_total`]).
-fn unlabeled_total(r: &Reader<'_>, bases: &[Option<Basis>], since_total: &[Run]) -> bool {
-    if since_total.iter().all(|run| run.lines == 0) {
+fn unlabeled_total(r: &Reader<'_>, bases: &[Option<Basis>], since_all: &[Run]) -> bool {
+    if since_all.iter().all(|run| run.lines == 0) {
         return false;
     }
     let named = [Column::LedgerId, Column::Title, Column::Formula].iter().any(|c| {
@@ -635,6 +639,10 @@ fn check_title_totals(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout, si
                 }
                 Cell::Number(n) if label.is_some() && figure.is_none() => figure = parse_decimal(&number_text(*n)),
                 _ => {}
+            }
+            // A figure typed as text in a cell after the label (「4,274時間」).
+            if let (Some(_), None, Cell::Text(t)) = (&label, figure, cell) {
+                figure = hours_figure(t);
             }
         }
         let (Some(label), Some(stated)) = (label, figure) else { continue };

@@ -1157,11 +1157,13 @@ fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
                 Role::Helper => "自動計算の列（取り込みません）".into(),
                 Role::Ignored => "取り込みません".into(),
                 Role::Duplicate(f) => format!("{}の2列目（取り込みません）", f.title()),
+                Role::Unknown if c.figures => "数値の列ですが、どの項目か分かりません（列の対応の指定が必要）".into(),
                 Role::Unknown => "調査票の列ではありません（取り込みません）".into(),
             };
             let why = match &c.source {
                 Source::Header => String::new(),
-                Source::Values => "（1, 2, 3 … の列）".into(),
+                Source::Values if c.role == Role::RowNumber => "（1, 2, 3 … の列）".into(),
+                Source::Values => "（中身から判断）".into(),
                 Source::Map => "（--map の指定）".into(),
                 Source::Remembered(section) => format!("（{section}の前回の回答での指定）"),
             };

@@ -11,6 +11,7 @@ import type {
   OrgNode,
   SettingsView,
   ExportRequest,
+  FileChoice,
   FileReport,
   ImportRecord,
   Progress,
@@ -41,8 +42,8 @@ export const api = {
   /** Opens the file dialog (on the Rust side) and returns the chosen paths. */
   pickReturns: () => invoke<string[]>("pick_returns"),
   /** The dry run (`commit: false`) or the import of chosen files. */
-  importFiles: (paths: string[], fiscalYear: number | null, commit: boolean) =>
-    invoke<FileReport[]>("import_files", { paths, fiscalYear, commit }),
+  importFiles: (paths: string[], fiscalYear: number | null, commit: boolean, choices: Record<string, FileChoice>) =>
+    invoke<FileReport[]>("import_files", { paths, fiscalYear, commit, choices }),
   cancelImport: () => invoke<void>("cancel_import"),
   importHistory: () => invoke<ImportRecord[]>("import_history"),
   returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),

@@ -91,7 +91,11 @@ before: unknown, after: unknown, };
 
 export type ImportRecord = { id: number, file_name: string, sha256: string, at: string, actor: string, created: number, updated: number, unchanged: number, warnings: Array<string>, };
 
-export type Choices = { kinds: Array<string>, statuses: Array<string>, bases: Array<string>, };
+export type Choices = { kinds: Array<string>, statuses: Array<string>, bases: Array<string>, 
+/**
+ * The answer sheet's fields, for mapping a return's columns, and the word for "not imported".
+ */
+fields: Array<string>, };
 
 export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau: string, section: string, tool: string, status: string, scenarios: number | null, 
 /**

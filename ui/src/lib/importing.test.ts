@@ -1,15 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { committable, problemText, summaryLine } from "./importing";
-import type { FileReport } from "./types";
+import { columnRole, committable, needsBasis, problemText, skippedText, summaryLine, unmappedColumns } from "./importing";
+import type { ColumnInfo, FileReport } from "./types";
 
 const report = (over: Partial<FileReport>): FileReport => ({
   file: "総務課.xlsx",
   sha256: "x",
   sheet: "回答",
   header_row: 1,
+  header_first_row: 1,
+  columns: [],
+  skipped: [],
+  basis: null,
+  fiscal_year: null,
   rows: [
-    { row: 2, ledger_id: null, title: "a", fiscal_year: 2024, basis: "実績", outcome: "created", changes: [] },
-    { row: 3, ledger_id: "R5-0001", title: "b", fiscal_year: 2024, basis: "実績", outcome: "unchanged", changes: [] },
+    { row: 2, item: null, ledger_id: null, title: "a", fiscal_year: 2024, basis: "実績", outcome: "created", changes: [] },
+    { row: 3, item: null, ledger_id: "R5-0001", title: "b", fiscal_year: 2024, basis: "実績", outcome: "unchanged", changes: [] },
   ],
   errors: [],
   warnings: [],
@@ -18,23 +23,51 @@ const report = (over: Partial<FileReport>): FileReport => ({
   ...over,
 });
 
-const problem = { file: "f.xlsx", sheet: "回答", row: 7, column: "C列「課」", message: "組織「x」は登録されていません", original: "x" };
+const problem = { file: "f.xlsx", sheet: "回答", row: 7, column: "C列「課」", message: "組織「x」は台帳の組織にありません", original: "x" };
+const column = (over: Partial<ColumnInfo>): ColumnInfo => ({
+  index: 6,
+  letter: "G",
+  header: "効果見込額",
+  role: { kind: "unknown" },
+  basis: null,
+  source: { kind: "header" },
+  figures: false,
+  ...over,
+});
 
 describe("import screen logic", () => {
-  it("summarises a clean file, a refused one and a repeat", () => {
+  it("summarises a clean file, a refused one, a repeat and one that needs a basis", () => {
     expect(summaryLine(report({}))).toBe("新規 1、更新 0、変更なし 1、警告 0");
     expect(summaryLine(report({ errors: [problem] }))).toBe("エラー 1 件: このファイルは取り込みません");
     const previous = { id: 1, file_name: "f", sha256: "x", at: "2024-06-01T09:00:00+09:00", actor: "a", created: 1, updated: 0, unchanged: 0, warnings: [] };
     expect(summaryLine(report({ already_imported: previous }))).toBe("同じ内容のファイルを 2024-06-01 09:00 に取り込み済みです（変更なし）");
+    const asked = report({ basis: { basis: "実績", source: "setting", reason: "記載なし", lines: 2 } });
+    expect(summaryLine(asked)).toBe("算定区分を選んでください（回答に記載がありません）");
   });
-  it("commits only files without errors that change something", () => {
+  it("commits only files without errors or questions that change something", () => {
     const clean = report({});
     const bad = report({ file: "bad.xlsx", errors: [problem] });
     const same = report({ file: "same.xlsx", rows: [] });
-    expect(committable([clean, bad, same]).map((r) => r.file)).toEqual(["総務課.xlsx"]);
+    const asked = report({ file: "asked.xlsx", basis: { basis: "実績", source: "setting", reason: "", lines: 1 } });
+    const titled = report({ file: "titled.xlsx", basis: { basis: "試算", source: "title", reason: "", lines: 1 } });
+    expect(committable([clean, bad, same, asked, titled]).map((r) => r.file)).toEqual(["総務課.xlsx", "titled.xlsx"]);
+    expect([asked, titled].map(needsBasis)).toEqual([true, false]);
+  });
+  it("says what each column is read as, and which need a mapping", () => {
+    expect(columnRole(column({ role: { kind: "field", field: "削減時間(時間)" }, basis: "試算" }))).toBe("→ 削減時間(時間)（試算）");
+    expect(columnRole(column({ role: { kind: "row_number" } }))).toBe("行番号（取り込みません）");
+    expect(columnRole(column({ role: { kind: "ignored" }, source: { kind: "remembered", detail: "上下水道局／営業課" } }))).toBe("取り込みません（上下水道局／営業課の前回の指定）");
+    expect(columnRole(column({ figures: true }))).toBe("数値の列: どの項目か選んでください");
+    const r = report({ columns: [column({ figures: true }), column({ index: 1, letter: "B" })] });
+    expect(unmappedColumns(r).map((c) => c.letter)).toEqual(["G"]);
+  });
+  it("writes a skipped row with its check", () => {
+    const s = { row: 12, kind: "subtotal" as const, text: "小計", stated_hours: "550", lines_hours: "500", covers: [2, 3] as [number, number], matches: false };
+    expect(skippedText(s)).toBe("12行目 小計「小計」: 記載 550時間 ≠ 対象行の合計 500時間");
+    expect(skippedText({ ...s, kind: "note", text: "※見込み", stated_hours: null, lines_hours: null, matches: null })).toBe("12行目 注記「※見込み」");
   });
   it("writes a problem as file › sheet › row › column", () => {
-    expect(problemText(problem)).toBe("f.xlsx › 回答 › 7行目 › C列「課」: 組織「x」は登録されていません（セルの値: 「x」）");
-    expect(problemText({ ...problem, sheet: "", row: 0, column: "", original: null })).toBe("f.xlsx: 組織「x」は登録されていません");
+    expect(problemText(problem)).toBe("f.xlsx › 回答 › 7行目 › C列「課」: 組織「x」は台帳の組織にありません（セルの値: 「x」）");
+    expect(problemText({ ...problem, sheet: "", row: 0, column: "", original: null })).toBe("f.xlsx: 組織「x」は台帳の組織にありません");
   });
 });

@@ -1,5 +1,6 @@
-// The import screen's logic: what a report says in one line, and which files may be committed.
-import type { FileReport } from "./types";
+// The import screen's logic: what a report says in one line, which files may be committed, what the app must ask
+// before it can import a file, and how each column and each skipped row reads.
+import type { ColumnInfo, FileReport, SkippedRow } from "./types";
 
 export function counts(r: FileReport) {
   const by = (o: string) => r.rows.filter((x) => x.outcome === o).length;
@@ -11,12 +12,60 @@ export function summaryLine(r: FileReport): string {
   if (r.already_imported) return `同じ内容のファイルを ${r.already_imported.at.slice(0, 16).replace("T", " ")} に取り込み済みです（変更なし）`;
   const c = counts(r);
   if (c.errors) return `エラー ${c.errors} 件: このファイルは取り込みません`;
+  if (needsBasis(r)) return "算定区分を選んでください（回答に記載がありません）";
   return `新規 ${c.created}、更新 ${c.updated}、変更なし ${c.unchanged}、警告 ${c.warnings}`;
 }
 
-/** Files worth committing: no errors, not imported before, and something to change. */
+/** The file names no basis of its own (no 算定区分 column, none in its title or headers): the user must choose. */
+export const needsBasis = (r: FileReport) => r.basis !== null && r.basis.source === "setting";
+
+/** Columns of figures the importer could not place: the user maps each (or says to ignore it). */
+export const unmappedColumns = (r: FileReport): ColumnInfo[] => r.columns.filter((c) => c.figures);
+
+/** Files worth committing: no errors, not imported before, nothing left to ask, and something to change. */
 export const committable = (reports: FileReport[]) =>
-  reports.filter((r) => r.errors.length === 0 && !r.already_imported && r.rows.some((x) => x.outcome !== "unchanged"));
+  reports.filter((r) => r.errors.length === 0 && !r.already_imported && !needsBasis(r) && r.rows.some((x) => x.outcome !== "unchanged"));
+
+/** What a column is read as: `→ 削減時間(時間)（試算）`, or why it is not imported. */
+export function columnRole(c: ColumnInfo): string {
+  const why = c.source.kind === "map" ? "（指定）" : c.source.kind === "remembered" ? `（${c.source.detail}の前回の指定）` : c.source.kind === "values" && c.role.kind === "field" ? "（中身から判断）" : "";
+  switch (c.role.kind) {
+    case "field":
+      return `→ ${c.role.field}${c.basis ? `（${c.basis}）` : ""}${why}`;
+    case "row_number":
+      return "行番号（取り込みません）";
+    case "helper":
+      return "自動計算の列（取り込みません）";
+    case "ignored":
+      return `取り込みません${why}`;
+    case "duplicate":
+      return `${c.role.field}の2列目（取り込みません）`;
+    case "unknown":
+      return c.figures ? "数値の列: どの項目か選んでください" : "調査票の列ではありません（取り込みません）";
+  }
+}
+
+const kinds: Record<SkippedRow["kind"], string> = {
+  subtotal: "小計",
+  total: "合計",
+  unlabeled_total: "合計（見出しなし）",
+  title_total: "表の上の合計",
+  note: "注記",
+  repeated_header: "見出しの繰り返し",
+  group_heading: "組織の見出し",
+};
+
+const hours = (h: string) => Number(h).toLocaleString("ja-JP", { maximumFractionDigits: 2 });
+
+/** `12行目 小計「小計」: 記載 1,234時間 ＝ 対象行の合計 1,234時間`. */
+export function skippedText(s: SkippedRow): string {
+  const label = s.text ? `「${s.text}」` : "";
+  const check =
+    s.stated_hours !== null && s.lines_hours !== null
+      ? `: 記載 ${hours(s.stated_hours)}時間 ${s.matches ? "＝" : "≠"} 対象行の合計 ${hours(s.lines_hours)}時間`
+      : "";
+  return `${s.row}行目 ${kinds[s.kind]}${label}${check}`;
+}
 
 /** A problem as the user reads it: `file › sheet › 7行目 › C列「課」: message（セルの値: 「…」）`. */
 export function problemText(p: { file: string; sheet: string; row: number; column: string; message: string; original: string | null }): string {

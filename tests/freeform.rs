@@ -1,0 +1,314 @@
+//! Returns in the departments' own tables (tests/fixtures/freeform, written by openpyxl and LibreOffice, never by
+//! Daicho): each imports exactly the sum of its data lines, computed by the script that wrote it (NAME.truth.json),
+//! and no 小計, 合計 or note becomes a line. A property test appends totals to clean returns of any shape.
+
+use std::collections::BTreeMap;
+
+use daicho::import::{ColumnMap, FileReport, ImportOptions, plan_file};
+use daicho::ledger::{Adopt, Basis};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::{TestDir, author, fixture};
+
+const SEED: &str = "freeform/seed.txt";
+
+fn d(v: &Value) -> Decimal {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+fn options(truth: &Value) -> ImportOptions {
+    let o = &truth["options"];
+    ImportOptions {
+        fiscal_year: o["fy"].as_i64().map(|y| daicho::fiscal::FiscalYear(y as i32)),
+        basis: o["basis"].as_str().and_then(Basis::parse),
+        maps: o["maps"].as_array().unwrap().iter().map(|m| ColumnMap::parse(m.as_str().unwrap()).unwrap()).collect(),
+    }
+}
+
+fn fixtures() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixture("freeform"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".xlsx") || n.ends_with(".xls") || n.ends_with(".ods"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').unwrap().0
+}
+
+/// The hours of every committed figure by basis, under the default adoption rule (what the department stated,
+/// else what its formula gives), exact.
+fn imported_minutes(t: &TestDir) -> BTreeMap<String, Decimal> {
+    let store = t.store();
+    let mut out = BTreeMap::new();
+    for row in daicho::db::effects_in_year(store.conn(), None).unwrap() {
+        *out.entry(row.effect.basis.label().to_string()).or_insert(Decimal::ZERO) +=
+            row.effect.adopted_minutes(Adopt::Stated);
+    }
+    out
+}
+
+/// The set the issue asks for: at least 12 shapes, from at least two writers, LibreOffice among them.
+#[test]
+fn the_fixture_set_covers_the_shapes_and_writers() {
+    let names = fixtures();
+    assert!(names.len() >= 12, "at least 12 free-form returns: {names:?}");
+    let writers: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let truth: Value = serde_json::from_str(
+                &std::fs::read_to_string(fixture(&format!("freeform/{}.truth.json", stem(n)))).unwrap(),
+            )
+            .unwrap();
+            truth["writer"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert!(writers.iter().any(|w| w == "openpyxl"), "{writers:?}");
+    assert!(writers.iter().filter(|w| w.starts_with("LibreOffice")).count() >= 4, "{writers:?}");
+    for ext in [".xlsx", ".xls", ".ods"] {
+        assert!(names.iter().any(|n| n.ends_with(ext)), "a {ext} file among {names:?}");
+    }
+}
+
+/// Every free-form return: its plan equals the expected file (`UPDATE_GOLDEN=1` rewrites them), it has exactly the
+/// data lines its writer put in, its totals and notes are recognised and never lines, totals that do not add up
+/// are one warning each, and once committed the ledger holds exactly the hours of its lines, basis by basis.
+#[test]
+fn each_return_imports_exactly_the_sum_of_its_lines() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for name in fixtures() {
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture(&format!("freeform/{}.truth.json", stem(&name)))).unwrap(),
+        )
+        .unwrap();
+        let t = TestDir::seeded_from(SEED);
+        let bytes = std::fs::read(fixture(&format!("freeform/{name}"))).unwrap();
+        let opts = options(&truth);
+        if let Some(column) = truth["refused_without_maps"].as_str() {
+            let bare = ImportOptions { maps: Vec::new(), ..opts.clone() };
+            let refused = plan_file(&t.store(), &name, &bytes, &bare).unwrap();
+            let messages: Vec<String> = refused.errors.iter().map(|e| e.to_string()).collect();
+            assert_eq!(refused.errors.len(), 1, "{name}: refused for one column of figures: {messages:?}");
+            assert!(
+                refused.errors[0].column == column && refused.errors[0].message.contains("無視"),
+                "{name}: the error names {column} and how to map it: {messages:?}"
+            );
+        }
+        let report = plan_file(&t.store(), &name, &bytes, &opts).unwrap();
+        let got = serde_json::to_string_pretty(&report).unwrap() + "\n";
+        let expected_path = fixture(&format!("freeform/{}.expected.json", stem(&name)));
+        if got != std::fs::read_to_string(&expected_path).unwrap_or_default() {
+            if update {
+                std::fs::write(&expected_path, &got).unwrap();
+            } else {
+                stale.push(name.clone());
+            }
+        }
+        check_plan(&name, &report, &truth);
+        daicho::import::commit(&mut t.store(), &author(), &report).unwrap();
+        let imported = imported_minutes(&t);
+        let expected: BTreeMap<String, Decimal> =
+            truth["by_basis"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), d(v))).collect();
+        assert_eq!(imported, expected, "{name}: the ledger holds exactly the minutes of the file's lines, by basis");
+        let total: Decimal = imported.values().sum();
+        assert_eq!(total, d(&truth["minutes"]), "{name}: the total is the sum of the data lines, to the minute");
+    }
+    assert!(stale.is_empty(), "plans differ from their expected files (UPDATE_GOLDEN=1 to rewrite): {stale:?}");
+}
+
+fn check_plan(name: &str, report: &FileReport, truth: &Value) {
+    let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{name}: a clean return: {errors:?}");
+    assert_eq!(report.rows.len() as u64, truth["lines"].as_u64().unwrap(), "{name}: one plan line per data line");
+    for row in &report.rows {
+        for word in ["小計", "合計", "総計", "※", "注1", "以上", "（単位"] {
+            assert!(
+                !row.title.contains(word),
+                "{name}: 「{}」 (row {}) is a total or a note, never a line",
+                row.title,
+                row.row
+            );
+        }
+    }
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for s in &report.skipped {
+        let kind = serde_json::to_value(s.kind).unwrap().as_str().unwrap().to_string();
+        *kinds.entry(kind).or_default() += 1;
+    }
+    let expected: BTreeMap<String, u64> =
+        truth["skipped"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap())).collect();
+    assert_eq!(kinds, expected, "{name}: the rows that are not lines, by kind");
+    let total_warnings =
+        report.warnings.iter().filter(|w| w.message.contains("合計") && w.message.contains("一致しません")).count();
+    assert_eq!(total_warnings as u64, truth["total_warnings"].as_u64().unwrap(), "{name}: {:?}", report.warnings);
+    assert!(
+        report.warnings.iter().all(|w| !w.message.contains("申告の削減時間")),
+        "{name}: every stated figure agrees with its formula: {:?}",
+        report.warnings
+    );
+}
+
+/// A mapping given for a section's return is remembered: the section's next return in the same shape imports
+/// without it, and the dry run says where the mapping came from.
+#[test]
+fn a_mapping_is_remembered_for_the_section() {
+    let t = TestDir::seeded_from(SEED);
+    let first = fixture("freeform/unknown_figure_column.xlsx");
+    let refused = t.fails(&["import", "--fy", "2024", first.to_str().unwrap()], 2);
+    let out = String::from_utf8(t.run(&["import", "--fy", "2024", first.to_str().unwrap()]).stdout).unwrap();
+    assert!(out.contains("G列「効果見込額」: 数値の列ですが") && out.contains("--map"), "{out}{refused}");
+    let done = t.ok(&["import", "--fy", "2024", "--map", "効果見込額=無視", first.to_str().unwrap()]);
+    assert!(done.contains("取り込みました: 新規 2"), "{done}");
+    // Next year's return from the same section, in the same shape.
+    let next = t.path().join("営業課_R7.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["部局", "課", "業務名", "区分", "算定式", "削減時間(時間)", "効果見込額"].iter().enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["上下水道局", "営業課", "検針データの取込", "RPA", "2分×25,000件"].iter().enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    ws.write_number(1, 5, 833.3).unwrap();
+    ws.write_number(1, 6, 2_500_000.0).unwrap();
+    wb.save(&next).unwrap();
+    let out = t.ok(&["import", "--dry-run", "--fy", "2025", next.to_str().unwrap()]);
+    assert!(
+        out.contains("G列「効果見込額」  取り込みません（上下水道局／営業課の前回の回答での指定）"),
+        "the remembered mapping applies and is named: {out}"
+    );
+    assert!(out.contains("新規 0、更新 1"), "{out}");
+    let log = t.json(&["log", "--json"]);
+    assert!(log.as_array().unwrap().iter().any(|e| e["entity"] == "column_map"), "remembering is audited");
+}
+
+// ---- The property: totals appended to any clean return ----------------------------------------------------------
+
+const UNITS: [(&str, &str); 6] = [
+    ("総務部", "人事課"),
+    ("市民部", "税務課"),
+    ("こども部", "保育課"),
+    ("福祉部", "介護保険課"),
+    ("上下水道局", "営業課"),
+    ("議会事務局", "議事課"),
+];
+
+#[derive(Debug, Clone)]
+struct GenLine {
+    unit: usize,
+    minutes_per_case: u32,
+    cases: u32,
+    stated: bool,
+}
+
+impl GenLine {
+    fn hours(&self) -> Decimal {
+        let exact = Decimal::from(self.minutes_per_case * self.cases) / Decimal::from(60);
+        if self.stated { exact.round_dp(1) } else { exact }
+    }
+}
+
+/// How a total row is written: its label (or none) and the column it stands in.
+#[derive(Debug, Clone, Copy)]
+enum TotalStyle {
+    Label(&'static str, u16),
+    Unlabeled,
+}
+
+fn total_style() -> impl Strategy<Value = TotalStyle> {
+    prop_oneof![
+        Just(TotalStyle::Label("合計", 0)),
+        Just(TotalStyle::Label("小計", 1)),
+        Just(TotalStyle::Label("計", 2)),
+        Just(TotalStyle::Label("総計", 0)),
+        Just(TotalStyle::Label("合　計", 2)),
+        Just(TotalStyle::Label("【小計】", 1)),
+        Just(TotalStyle::Unlabeled),
+    ]
+}
+
+fn write_return(path: &std::path::Path, lines: &[GenLine], total: Option<(TotalStyle, Decimal)>) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["部局", "課", "業務名", "区分", "算定式", "削減時間(時間)"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (bureau, section) = UNITS[l.unit];
+        ws.write_string(r, 0, bureau).unwrap();
+        ws.write_string(r, 1, section).unwrap();
+        ws.write_string(r, 2, format!("定型業務{}", i + 1)).unwrap();
+        ws.write_string(r, 3, "RPA").unwrap();
+        ws.write_string(r, 4, format!("{}分×{}件", l.minutes_per_case, l.cases)).unwrap();
+        if l.stated {
+            ws.write_number(r, 5, l.hours().to_string().parse::<f64>().unwrap()).unwrap();
+        }
+    }
+    if let Some((style, figure)) = total {
+        let r = lines.len() as u32 + 1;
+        if let TotalStyle::Label(label, col) = style {
+            ws.write_string(r, col, label).unwrap();
+        }
+        ws.write_number(r, 5, figure.to_string().parse::<f64>().unwrap()).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+fn plan_of(t: &TestDir, path: &std::path::Path) -> FileReport {
+    let bytes = std::fs::read(path).unwrap();
+    let opts = ImportOptions { fiscal_year: Some(daicho::fiscal::FiscalYear(2024)), ..Default::default() };
+    plan_file(&t.store(), "回答.xlsx", &bytes, &opts).unwrap()
+}
+
+fn comparable(r: &FileReport) -> (String, String, Vec<String>) {
+    (
+        serde_json::to_string(&r.rows).unwrap(),
+        serde_json::to_string(&r.errors).unwrap(),
+        r.warnings.iter().map(|w| w.to_string()).collect(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Appending a correct 小計/合計 row (labelled in any column, or only a figure) to a clean return changes nothing
+    /// that is imported; appending a wrong one adds exactly one warning and still imports the same lines.
+    #[test]
+    fn a_total_row_never_changes_what_is_imported(
+        lines in prop::collection::vec(
+            (0usize..UNITS.len(), 1u32..60, 1u32..5000, any::<bool>())
+                .prop_map(|(unit, minutes_per_case, cases, stated)| GenLine { unit, minutes_per_case, cases, stated }),
+            1..8,
+        ),
+        style in total_style(),
+        off_by in 1u32..500,
+    ) {
+        let t = TestDir::seeded_from(SEED);
+        let sum: Decimal = lines.iter().map(GenLine::hours).sum();
+        let right = sum.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let wrong = right + Decimal::from(off_by);
+        let (base, with_right, with_wrong) =
+            (t.path().join("base.xlsx"), t.path().join("right.xlsx"), t.path().join("wrong.xlsx"));
+        write_return(&base, &lines, None);
+        write_return(&with_right, &lines, Some((style, right)));
+        write_return(&with_wrong, &lines, Some((style, wrong)));
+        let (b, r, w) = (plan_of(&t, &base), plan_of(&t, &with_right), plan_of(&t, &with_wrong));
+        prop_assert!(b.errors.is_empty(), "a clean return: {:?}", b.errors);
+        prop_assert_eq!(comparable(&r), comparable(&b), "a correct total changes nothing ({:?})", style);
+        prop_assert_eq!(r.skipped.len(), 1, "the total is recognised: {:?}", r.skipped);
+        let (rows_w, errors_w, warnings_w) = comparable(&w);
+        let (rows_b, errors_b, warnings_b) = comparable(&b);
+        prop_assert_eq!(rows_w, rows_b, "a wrong total imports the same lines");
+        prop_assert_eq!(errors_w, errors_b);
+        prop_assert_eq!(warnings_w.len(), warnings_b.len() + 1, "exactly one more warning: {:?}", warnings_w);
+    }
+}
