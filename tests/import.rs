@@ -371,3 +371,59 @@ fn files_read_in_parallel_come_back_in_order() {
     .unwrap();
     assert_eq!(seen, (0..names.len()).collect::<Vec<_>>(), "every file once, in the order given");
 }
+
+/// What a department reads when a row is not a line, or when the table lacks a column: a total or a note is named as
+/// such and never suggested as an organisation to register; a column the sheet lacks is named without another
+/// column's letter; a 番号 column is row numbers, never 管理番号.
+#[test]
+fn messages_name_what_the_row_or_column_is() {
+    let t = TestDir::seeded();
+    let path = t.path().join("総務課.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows: [&[&str]; 6] = [
+        &["番号", "部局", "課", "区分", "業務名", "算定式", "削減時間(時間)"],
+        &["1", "総務部", "総務課", "RPA", "文書収受の登録", "6分×2,450件", "245"],
+        &["2", "総務部", "人事課", "RPA", "給与明細の配信", "3分×1,200件", "60"],
+        &["", "合計", "", "", "", "", "305"],
+        &["※時間は見込み（R6年度は試行の年換算）"],
+        &["3", "総務部", "庶務のとりまとめ担当（兼務職員を含む、週3日勤務）", "RPA", "郵便の仕分け", "5分×100件", ""],
+    ];
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(n) => ws.write_number(r as u32, c as u16, n).unwrap(),
+                Err(_) if v.is_empty() => continue,
+                Err(_) => ws.write_string(r as u32, c as u16, *v).unwrap(),
+            };
+        }
+    }
+    wb.save(&path).unwrap();
+    let report = plan_file(&t.store(), "総務課.xlsx", &std::fs::read(&path).unwrap(), &Default::default()).unwrap();
+    let messages: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        messages.iter().all(|m| !m.contains("org add") && !m.contains("組織「合計") && !m.contains("組織「※")),
+        "no total or note is offered as an organisation to register: {messages:?}"
+    );
+    let year: Vec<&String> = messages.iter().filter(|m| m.contains("年度の列がなく")).collect();
+    assert_eq!(year.len(), 3, "each line lacks a year: {messages:?}");
+    assert!(
+        year.iter().all(|m| m.contains("› 年度: ")),
+        "the missing column is named as 年度, not as column A: {year:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("6行目 › C列「課」: 組織名として読めません")),
+        "a sentence in 課 is not offered as a new organisation: {messages:?}"
+    );
+    assert!(messages.iter().all(|m| !m.contains("管理番号")), "番号 is never 管理番号: {messages:?}");
+    let skipped: Vec<(usize, String)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.row, serde_json::to_value(s.kind).unwrap().as_str().unwrap().into()))
+        .collect();
+    assert_eq!(skipped, [(4, "total".to_string()), (5, "note".to_string())], "the 合計 and the note are named as such");
+    assert_eq!(report.skipped[0].matches, None, "lines with errors leave the 合計 unchecked, never a false warning");
+    let with_year = plan_file(&t.store(), "総務課.xlsx", &std::fs::read(&path).unwrap(), &fy2024()).unwrap();
+    assert_eq!(with_year.errors.len(), 1, "only the row with a sentence for its 課: {:?}", with_year.errors);
+    assert_eq!(with_year.skipped[0].matches, Some(true), "the 合計 is checked: 245 + 60 = 305");
+}

@@ -174,6 +174,8 @@ struct Run {
     first: usize,
     last: usize,
     lines: usize,
+    /// A line it covers could not be read: its sum is unknown, so it is not checked.
+    broken: bool,
 }
 
 impl Run {
@@ -488,6 +490,8 @@ pub fn read_body(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout) -> Body
         }
         if r.errors.is_empty() {
             body.rows.extend(lines.into_iter().map(|(_, _, l)| l));
+        } else {
+            since_total.iter_mut().chain(since_all.iter_mut()).for_each(|run| run.broken = true);
         }
         body.errors.append(&mut r.errors);
         body.warnings.append(&mut r.warnings);
@@ -558,6 +562,19 @@ fn check_total(
             }
             None => since_total[set],
         };
+        if run.broken {
+            // A line it covers has errors (reported on that line): its sum is not known, so nothing is checked.
+            body.skipped.push(SkippedRow {
+                row: r.row + 1,
+                kind,
+                text: short(label),
+                stated_hours: Some(stated),
+                lines_hours: None,
+                covers: None,
+                matches: None,
+            });
+            continue;
+        }
         let matches = agrees(&run);
         body.skipped.push(SkippedRow {
             row: r.row + 1,
@@ -646,6 +663,9 @@ fn check_title_totals(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout, si
             }
         }
         let (Some(label), Some(stated)) = (label, figure) else { continue };
+        if since_all.iter().any(|run| run.broken) {
+            continue;
+        }
         let diff = (lines.hours - stated).abs();
         let matches = lines.lines > 0 && (diff.is_zero() || diff < last_place(stated));
         body.skipped.push(SkippedRow {
