@@ -111,7 +111,9 @@ const VALID: &[(&str, &str, &str)] = &[
     ("10分×3,600件÷60", "36000", "10分×3,600件÷60（時間換算）"),
     ("10分×3,600件/60", "36000", "10分×3,600件÷60（時間換算）"),
     ("(10分×3,600件)÷60", "36000", "（10分×3,600件）÷60（時間換算）"),
-    ("30秒×7,200件÷60", "3600", "30秒×7,200件÷60（時間換算）"),
+    ("30秒×7,200件÷60", "3600", "30秒×7,200件÷60（分換算）"),
+    ("30秒×7,200件÷60÷60", "3600", "30秒×7,200件÷60（分換算）÷60（時間換算）"),
+    ("5分×(100件÷60)", "500", "5分×（100件÷60（時間換算））"),
     ("(30分-5分)×20件÷60", "500", "（30分－5分）×20件÷60（時間換算）"),
     ("10分×3,600件÷60(時間換算)", "36000", "10分×3,600件÷60（時間換算）"),
     ("3,600分÷60人", "60", "3,600分÷60人"),
@@ -134,6 +136,8 @@ const VALID: &[(&str, &str, &str)] = &[
     ("0.5人年×2年", "115200", "0.5人年（1人年＝1,920時間）×2年"),
     ("2人日(1人日=8時間)×10回", "9600", "2人日（1人日＝8時間）×10回"),
     ("2人日（1人日＝8時間）（窓口）×10回", "9600", "2人日（1人日＝8時間）（窓口）×10回"),
+    ("2人日(1人日=8h)×10回", "9600", "2人日（1人日＝8時間）×10回"),
+    ("2.5人日/件×12件", "13950", "2.5人日/件（1人日＝7.75時間）×12件"),
 ];
 
 /// Refused formulas: (input, error, 1-based character position the message must point at).
@@ -150,10 +154,14 @@ const INVALID: &[(&str, FormulaErrorKind, usize)] = &[
     ("5分 40件", FormulaErrorKind::MissingOperator, 4),
     ("2時間×30件÷60", FormulaErrorKind::SixtyOnHours, 9),
     ("2人日×30件÷60", FormulaErrorKind::SixtyOnHours, 9),
+    ("10分×3,600件÷60÷60", FormulaErrorKind::SixtyTooMany, 15),
+    ("2人日(1日=8時間)×10回", FormulaErrorKind::PersonFactor, 1),
     ("1時間あたり10件×5分", FormulaErrorKind::DivideByTime, 1),
     ("0件あたり5分", FormulaErrorKind::DivideByZero, 1),
     ("5分×2件あたり", FormulaErrorKind::MissingNumber, 9),
     ("▲", FormulaErrorKind::MissingNumber, 2),
+    // Nesting deep enough to exhaust a stack is refused, never followed.
+    ("▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲▲5分", FormulaErrorKind::TooDeep, 65),
     // A compound time is one word: after a space, a second figure needs an operator.
     ("120時間 2分×3,600件", FormulaErrorKind::MissingOperator, 7),
     ("5分×40件=", FormulaErrorKind::MissingStated, 7),
@@ -253,6 +261,24 @@ fn stated_results_are_checked_at_the_precision_they_were_written() {
     assert!(Formula::parse("5分×40件").unwrap().check().is_none(), "no claim, nothing to check");
 }
 
+/// A hostile text of thousands of nested factors is refused with a position, without exhausting the stack.
+#[test]
+fn deep_nesting_is_refused_not_recursed() {
+    for text in ["▲".repeat(100_000) + "5分", "(".repeat(100_000) + "5分", "1件".repeat(50_000) + "あたり5分"]
+    {
+        let e = Formula::parse(&text).unwrap_err();
+        assert!(
+            matches!(
+                e.kind,
+                FormulaErrorKind::TooDeep | FormulaErrorKind::UnbalancedOpen | FormulaErrorKind::MissingOperator
+            ),
+            "{:?} at {}",
+            e.kind,
+            e.position
+        );
+    }
+}
+
 /// The stored text of a person-time formula carries its factor right after the unit word, and nothing else moves.
 #[test]
 fn person_time_is_pinned_into_the_stored_text() {
@@ -268,7 +294,7 @@ fn person_time_is_pinned_into_the_stored_text() {
     for (typed, stored, minutes) in cases {
         let f = Formula::parse_with(typed, &ledger).unwrap();
         assert_eq!(f.minutes(), d(minutes), "{typed:?} under 7.5 h a day and 1,860 h a year");
-        assert_eq!(f.pinned_text(typed), stored, "{typed:?}: the factor goes right after the unit word");
+        assert_eq!(f.pinned_text(), stored, "{typed:?}: the factor goes right after the unit word");
     }
 }
 
@@ -370,12 +396,12 @@ proptest! {
         let text = format!("{n}{word}×{count}回");
         let ledger = Conversions { hours_per_day: day, hours_per_person_year: year };
         let f = Formula::parse_with(&text, &ledger).unwrap();
-        let pinned = f.pinned_text(&text);
+        let pinned = f.pinned_text();
         prop_assert!(pinned.contains('＝'), "the factor is written into {}", pinned);
         for later in [Conversions::default(), Conversions { hours_per_day: d("8"), hours_per_person_year: d("2000") }] {
             let again = Formula::parse_with(&pinned, &later).unwrap();
             prop_assert_eq!(again.minutes(), f.minutes(), "{} under {:?}", pinned, later);
-            prop_assert_eq!(again.pinned_text(&pinned), pinned.clone(), "pinning is done once");
+            prop_assert_eq!(again.pinned_text(), pinned.clone(), "pinning is done once");
         }
     }
 }

@@ -163,6 +163,21 @@ fn a_mapping_is_remembered_for_the_section() {
     let refused = t.fails(&["import", "--fy", "2024", first.to_str().unwrap()], 2);
     let out = String::from_utf8(t.run(&["import", "--fy", "2024", first.to_str().unwrap()]).stdout).unwrap();
     assert!(out.contains("G列「効果見込額」: 数値の列ですが") && out.contains("--map"), "{out}{refused}");
+    let typo = t.ok(&[
+        "import",
+        "--dry-run",
+        "--fy",
+        "2024",
+        "--map",
+        "効果見込額=無視",
+        "--map",
+        "効果額=無視",
+        first.to_str().unwrap(),
+    ]);
+    assert!(
+        typo.contains("列の対応「効果額=無視」に当たる列がありません"),
+        "a mapping that names no column is said: {typo}"
+    );
     let done = t.ok(&["import", "--fy", "2024", "--map", "効果見込額=無視", first.to_str().unwrap()]);
     assert!(done.contains("取り込みました: 新規 2"), "{done}");
     // Next year's return from the same section, in the same shape.
@@ -236,13 +251,31 @@ fn total_style() -> impl Strategy<Value = TotalStyle> {
 }
 
 fn write_return(path: &std::path::Path, lines: &[GenLine], total: Option<(TotalStyle, Decimal)>) {
+    write_return_split(path, lines, None, total);
+}
+
+/// A return with its lines, a correct 小計 after the first `split` lines and after the rest (when given), and the
+/// total under test at the end.
+fn write_return_split(
+    path: &std::path::Path,
+    lines: &[GenLine],
+    split: Option<usize>,
+    total: Option<(TotalStyle, Decimal)>,
+) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in ["部局", "課", "業務名", "区分", "算定式", "削減時間(時間)"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
+    let mut r = 0u32;
+    let subtotal = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, part: &[GenLine]| {
+        let sum: Decimal = part.iter().map(GenLine::hours).sum();
+        let figure = sum.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        ws.write_string(r, 1, "小計").unwrap();
+        ws.write_number(r, 5, figure.to_string().parse::<f64>().unwrap()).unwrap();
+    };
     for (i, l) in lines.iter().enumerate() {
-        let r = i as u32 + 1;
+        r += 1;
         let (bureau, section) = UNITS[l.unit];
         ws.write_string(r, 0, bureau).unwrap();
         ws.write_string(r, 1, section).unwrap();
@@ -252,9 +285,18 @@ fn write_return(path: &std::path::Path, lines: &[GenLine], total: Option<(TotalS
         if l.stated {
             ws.write_number(r, 5, l.hours().to_string().parse::<f64>().unwrap()).unwrap();
         }
+        if let Some(k) = split {
+            if i + 1 == k {
+                r += 1;
+                subtotal(ws, r, &lines[..k]);
+            } else if i + 1 == lines.len() {
+                r += 1;
+                subtotal(ws, r, &lines[k..]);
+            }
+        }
     }
     if let Some((style, figure)) = total {
-        let r = lines.len() as u32 + 1;
+        let r = r + 1;
         if let TotalStyle::Label(label, col) = style {
             ws.write_string(r, col, label).unwrap();
         }
@@ -275,6 +317,18 @@ fn comparable(r: &FileReport) -> (String, String, Vec<String>) {
         serde_json::to_string(&r.errors).unwrap(),
         r.warnings.iter().map(|w| w.to_string()).collect(),
     )
+}
+
+/// What is imported, whatever rows the totals take: each line's plan without its row number.
+fn imported(r: &FileReport) -> Vec<serde_json::Value> {
+    r.rows
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap();
+            v.as_object_mut().unwrap().remove("row");
+            v
+        })
+        .collect()
 }
 
 proptest! {
@@ -311,4 +365,269 @@ proptest! {
         prop_assert_eq!(errors_w, errors_b);
         prop_assert_eq!(warnings_w.len(), warnings_b.len() + 1, "exactly one more warning: {:?}", warnings_w);
     }
+
+    /// The same with the lines in two groups, each under a correct 小計: the total under test (labelled or only a
+    /// figure) still changes nothing when it is right and gives exactly one warning when it is wrong, whichever
+    /// lines it covers.
+    #[test]
+    fn totals_under_groups_never_change_what_is_imported(
+        lines in prop::collection::vec(
+            (0usize..UNITS.len(), 1u32..60, 1u32..5000, any::<bool>())
+                .prop_map(|(unit, minutes_per_case, cases, stated)| GenLine { unit, minutes_per_case, cases, stated }),
+            2..8,
+        ),
+        split_at in 1usize..7,
+        style in total_style(),
+        off_by in 1u32..500,
+    ) {
+        let k = split_at.min(lines.len() - 1);
+        let t = TestDir::seeded_from(SEED);
+        let sum: Decimal = lines.iter().map(GenLine::hours).sum();
+        let right = sum.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let (base, grouped, wrong) =
+            (t.path().join("base.xlsx"), t.path().join("grouped.xlsx"), t.path().join("wrong.xlsx"));
+        write_return(&base, &lines, None);
+        // 小計 and 小計 then the total under test: as a 合計 it covers everything. A 小計 or a figure-only row right
+        // after the second 小計 covers both groups (nested totals).
+        write_return_split(&grouped, &lines, Some(k), Some((style, right)));
+        write_return_split(&wrong, &lines, Some(k), Some((style, right + Decimal::from(off_by))));
+        let (b, g, w) = (plan_of(&t, &base), plan_of(&t, &grouped), plan_of(&t, &wrong));
+        prop_assert!(b.errors.is_empty(), "a clean return: {:?}", b.errors);
+        prop_assert_eq!(imported(&g), imported(&b), "correct totals change nothing imported ({:?})", style);
+        prop_assert_eq!(g.warnings.len(), b.warnings.len(), "and add no warning: {:?}", g.warnings);
+        prop_assert_eq!(g.skipped.len(), 3, "every total is recognised: {:?}", g.skipped);
+        prop_assert_eq!(imported(&w), imported(&b), "a wrong total imports the same lines");
+        prop_assert_eq!(w.warnings.len(), b.warnings.len() + 1, "exactly one more warning: {:?}", w.warnings);
+    }
+}
+
+// ---- Shapes that must not fool the reader ------------------------------------------------------------------------
+
+/// One hand-drawn table: its rows (numbers written as numbers), merged areas (`"B2:B3"`), and what must come of it.
+struct Shape {
+    what: &'static str,
+    rows: &'static [&'static [&'static str]],
+    merges: &'static [&'static str],
+    /// Hours imported, by the default adoption rule; `None` when the file must be refused.
+    hours: Option<&'static str>,
+    /// Text every error (when refused) or some warning must contain; `""` for none expected.
+    says: &'static str,
+    /// No warning at all (besides what `says` names).
+    quiet: bool,
+}
+
+const HEAD: &[&str] = &["部局", "課", "業務名", "区分", "算定式", "削減時間(時間)", "備考"];
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        what: "a 備考 that ends in a total word is a remark, not a total",
+        rows: &[HEAD, &["総務部", "人事課", "休暇簿の集計", "RPA", "", "30", "4月からの累計"]],
+        merges: &[],
+        hours: Some("30"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "a total above the header and a 合計 at the bottom both check",
+        rows: &[
+            &["人事課 合計", "", "50時間"],
+            HEAD,
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "10分×120件", "20", ""],
+            &["総務部", "人事課", "年末調整の点検", "RPA", "", "30", ""],
+            &["合計", "", "", "", "", "50", ""],
+        ],
+        merges: &[],
+        hours: Some("50"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "課計, 課計, then 部計, then 合計",
+        rows: &[
+            HEAD,
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "", "20", ""],
+            &["人事課 計", "", "", "", "", "20", ""],
+            &["総務部", "総務課", "文書収受の登録", "RPA", "", "30", ""],
+            &["総務課 計", "", "", "", "", "30", ""],
+            &["総務部 計", "", "", "", "", "50", ""],
+            &["市民部", "税務課", "納税証明の発行", "RPA", "", "5", ""],
+            &["市民部 計", "", "", "", "", "5", ""],
+            &["合計", "", "", "", "", "55", ""],
+        ],
+        merges: &[],
+        hours: Some("55"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "a 合計 at the top of the table, before its lines",
+        rows: &[
+            HEAD,
+            &["合計", "", "", "", "", "50", ""],
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "", "20", ""],
+            &["総務部", "人事課", "年末調整の点検", "RPA", "", "30", ""],
+        ],
+        merges: &[],
+        hours: Some("50"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "a figure merged down over two lines is refused",
+        rows: &[
+            HEAD,
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "", "40", ""],
+            &["総務部", "人事課", "年末調整の点検", "RPA", "", "", ""],
+        ],
+        merges: &["F2:F3"],
+        hours: None,
+        says: "2〜3行目に結合されていて",
+        quiet: false,
+    },
+    Shape {
+        what: "a line written over two rows (merged down, the second row adding nothing) is one line",
+        rows: &[
+            HEAD,
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "10分×120件", "20", ""],
+            &["", "", "", "", "", "", ""],
+            &["総務部", "人事課", "年末調整の点検", "RPA", "", "30", ""],
+        ],
+        merges: &["A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "F2:F3"],
+        hours: Some("50"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "an ID column of 1, 2, 3 is row numbers, never 管理番号",
+        rows: &[
+            &["ID", "部局", "課", "業務名", "区分", "算定式", "削減時間(時間)"],
+            &["1", "総務部", "人事課", "扶養手当の認定", "RPA", "", "20"],
+            &["2", "総務部", "人事課", "年末調整の点検", "RPA", "", "30"],
+        ],
+        merges: &[],
+        hours: Some("50"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "a row of units under the header belongs to it",
+        rows: &[
+            &["部局", "課", "業務名", "区分", "導入前", "導入後", "件数"],
+            &["", "", "", "", "（分）", "（分）", "（件）"],
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "30", "10", "120"],
+        ],
+        merges: &[],
+        hours: Some("40"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "a unit under a name that is not the field's own unit leaves the column unknown (hours never read as minutes)",
+        rows: &[
+            &["部局", "課", "業務名", "区分", "導入前", "導入後", "件数"],
+            &["", "", "", "", "（時間）", "（時間）", "（件）"],
+            &["総務部", "人事課", "扶養手当の認定", "RPA", "0.5", "0.2", "120"],
+        ],
+        merges: &[],
+        hours: None,
+        says: "数値の列ですが",
+        quiet: false,
+    },
+    Shape {
+        what: "the figure written before a cell's measures is their total, checked",
+        rows: &[
+            HEAD,
+            &[
+                "総務部",
+                "人事課",
+                "給与事務",
+                "RPA",
+                "計 40時間 ◆入力 30時間 10分×180件 ◆照合 10時間 5分×120件",
+                "",
+                "",
+            ],
+        ],
+        merges: &[],
+        hours: Some("40"),
+        says: "",
+        quiet: true,
+    },
+    Shape {
+        what: "a result written inside a formula that does not hold is a warning",
+        rows: &[HEAD, &["総務部", "人事課", "扶養手当の認定", "RPA", "10分×120件=30時間", "", ""]],
+        merges: &[],
+        hours: Some("20"),
+        says: "算定式に書かれた結果 30時間 が計算値 20時間 と一致しません",
+        quiet: false,
+    },
+];
+
+fn write_shape(path: &std::path::Path, shape: &Shape) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, cells) in shape.rows.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(n) => ws.write_number(r as u32, c as u16, n).unwrap(),
+                Err(_) if v.is_empty() => continue,
+                Err(_) => ws.write_string(r as u32, c as u16, *v).unwrap(),
+            };
+        }
+    }
+    for m in shape.merges {
+        let (a, b) = m.split_once(':').unwrap();
+        let cell = |s: &str| {
+            let col = (s.as_bytes()[0] - b'A') as u16;
+            let row: u32 = s[1..].parse::<u32>().unwrap() - 1;
+            (row, col)
+        };
+        let ((r0, c0), (r1, c1)) = (cell(a), cell(b));
+        let value = shape.rows[r0 as usize].get(c0 as usize).copied().unwrap_or("");
+        ws.merge_range(r0, c0, r1, c1, value, &rust_xlsxwriter::Format::new()).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn shapes_that_must_not_fool_the_reader() {
+    let mut failures = Vec::new();
+    for shape in SHAPES {
+        let t = TestDir::seeded_from(SEED);
+        let path = t.path().join("回答.xlsx");
+        write_shape(&path, shape);
+        let opts = ImportOptions { fiscal_year: Some(daicho::fiscal::FiscalYear(2024)), ..Default::default() };
+        let report = plan_file(&t.store(), "回答.xlsx", &std::fs::read(&path).unwrap(), &opts).unwrap();
+        let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+        let warnings: Vec<String> = report.warnings.iter().map(|e| e.to_string()).collect();
+        match shape.hours {
+            None => {
+                if !errors.iter().any(|e| e.contains(shape.says)) {
+                    failures.push(format!("{}: refused for «{}», got {errors:?}", shape.what, shape.says));
+                }
+            }
+            Some(hours) => {
+                if !errors.is_empty() {
+                    failures.push(format!("{}: no errors expected, got {errors:?}", shape.what));
+                    continue;
+                }
+                daicho::import::commit(&mut t.store(), &author(), &report).unwrap();
+                let minutes: Decimal = imported_minutes(&t).values().sum();
+                let expected = hours.parse::<Decimal>().unwrap() * Decimal::from(60);
+                if minutes != expected {
+                    failures.push(format!(
+                        "{}: {} hours imported, {hours} expected",
+                        shape.what,
+                        minutes / Decimal::from(60)
+                    ));
+                }
+                if !shape.says.is_empty() && !warnings.iter().any(|w| w.contains(shape.says)) {
+                    failures.push(format!("{}: a warning «{}» expected, got {warnings:?}", shape.what, shape.says));
+                }
+                if shape.quiet && !warnings.is_empty() {
+                    failures.push(format!("{}: no warning expected, got {warnings:?}", shape.what));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} shapes:\n{}", failures.len(), SHAPES.len(), failures.join("\n"));
 }

@@ -125,11 +125,13 @@ fn is_hour_conversion(e: &Expr) -> bool {
 }
 
 /// What kind of time a product is written in.
-#[derive(PartialEq)]
+#[derive(PartialEq, Clone, Copy)]
 enum Written {
     None,
-    /// Minutes or seconds: a `÷60` turns them into hours.
+    /// Minutes: one `÷60` turns them into hours.
     Minutes,
+    /// Seconds: a `÷60` turns them into minutes, a second one into hours.
+    Seconds,
     /// Hours or person-time: a `÷60` would be a 60× error.
     Hours,
 }
@@ -141,7 +143,8 @@ fn written_time(e: &Expr) -> Written {
             for p in parts {
                 match p.unit {
                     Unit::Time(TimeUnit::Hour) | Unit::Person { .. } => return Written::Hours,
-                    Unit::Time(_) => written = Written::Minutes,
+                    Unit::Time(TimeUnit::Minute) => written = Written::Minutes,
+                    Unit::Time(TimeUnit::Second) if written == Written::None => written = Written::Seconds,
                     _ => {}
                 }
             }
@@ -150,13 +153,15 @@ fn written_time(e: &Expr) -> Written {
     written
 }
 
-/// Labels every `÷60` of a product written in minutes as the writer's conversion to hours (so the canonical text
-/// says so and evaluation keeps minutes), and refuses a `÷60` on a product written in hours.
+/// Labels every `÷60` of a product written in minutes or seconds as the writer's unit conversion (so the canonical
+/// text says so and evaluation keeps the value), and refuses a `÷60` on a product written in hours, or more of them
+/// than the units allow (one for minutes, two for seconds).
 pub(crate) fn mark_hour_conversions(e: &mut Expr) -> Result<()> {
     match e {
         Expr::Binary { op: Op::Mul | Op::Div, .. } => {
             let written = written_time(e);
-            mark_product(e, &written)
+            let mut seen = 0;
+            mark_product(e, written, &mut seen)
         }
         Expr::Binary { lhs, rhs, .. } => {
             mark_hour_conversions(lhs)?;
@@ -173,29 +178,40 @@ pub(crate) fn mark_hour_conversions(e: &mut Expr) -> Result<()> {
     }
 }
 
-/// The factors of one product (`a×b÷c`, nested to the left), each divisor checked; factors that are themselves
-/// sums or groups are marked on their own.
-fn mark_product(e: &mut Expr, written: &Written) -> Result<()> {
+/// The factors of one product (`a×b÷c`, nested to the left, and the products inside its parenthesised factors:
+/// `5分×(100件÷60)` is the same conversion as `5分×100件÷60`), each `÷60` checked and counted in `seen`; a factor
+/// that is a sum is a product of its own.
+fn mark_product(e: &mut Expr, written: Written, seen: &mut usize) -> Result<()> {
     match e {
         Expr::Binary { op: op @ (Op::Mul | Op::Div), lhs, rhs, .. } => {
+            mark_product(lhs, written, seen)?;
             if *op == Op::Div && is_sixty(rhs) {
-                match written {
+                let allowed = match written {
                     Written::Hours => {
                         return Err(FormulaError { kind: FormulaErrorKind::SixtyOnHours, position: rhs.start() });
                     }
-                    Written::Minutes => {
-                        if let Expr::Quantity { labels_after, .. } = rhs.as_mut()
-                            && !labels_after.iter().any(|l| l.contains("換算"))
-                        {
-                            labels_after.retain(|l| !matches!(l.as_str(), "分" | "時間" | "分/時間"));
-                            labels_after.push(HOUR_CONVERSION.to_string());
-                        }
+                    Written::Minutes => 1,
+                    Written::Seconds => 2,
+                    Written::None => 0,
+                };
+                if allowed > 0 {
+                    *seen += 1;
+                    if *seen > allowed {
+                        return Err(FormulaError { kind: FormulaErrorKind::SixtyTooMany, position: rhs.start() });
                     }
-                    Written::None => {}
+                    let label = if written == Written::Seconds && *seen == 1 { "分換算" } else { HOUR_CONVERSION };
+                    if let Expr::Quantity { labels_after, .. } = rhs.as_mut()
+                        && !labels_after.iter().any(|l| l.contains("換算"))
+                    {
+                        labels_after.retain(|l| !matches!(l.as_str(), "分" | "時間" | "分/時間"));
+                        labels_after.push(label.to_string());
+                    }
                 }
             }
-            mark_product(lhs, written)?;
-            mark_product(rhs, written)
+            mark_product(rhs, written, seen)
+        }
+        Expr::Group { inner, .. } if matches!(**inner, Expr::Binary { op: Op::Mul | Op::Div, .. }) => {
+            mark_product(inner, written, seen)
         }
         other => mark_hour_conversions(other),
     }

@@ -73,6 +73,16 @@ pub enum FormulaErrorKind {
         "「÷60」は分を時間に直す換算ですが、この式の時間はすでに時間（または人日など）で書かれています。÷60を消すか、分で書いてください"
     )]
     SixtyOnHours,
+    #[error(
+        "「÷60」が多すぎます（分なら1回、秒なら2回までが単位の換算です）。換算でない割り算なら「÷60人」のように単位を付けてください"
+    )]
+    SixtyTooMany,
+    #[error(
+        "人日・人月・人工の換算は「2人日（1人日＝8時間）」の形で書いてください（書かなければ台帳の設定を使います）"
+    )]
+    PersonFactor,
+    #[error("式の入れ子が深すぎます（括弧や▲が多すぎます）")]
+    TooDeep,
     #[error("読み取れない記述があります")]
     Unexpected,
 }
@@ -96,6 +106,9 @@ impl FormulaErrorKind {
             Self::StatedNotTime => "stated_not_time",
             Self::NumberTooLarge => "number_too_large",
             Self::SixtyOnHours => "sixty_on_hours",
+            Self::SixtyTooMany => "sixty_too_many",
+            Self::PersonFactor => "person_factor",
+            Self::TooDeep => "too_deep",
             Self::Unexpected => "unexpected",
         }
     }
@@ -104,6 +117,8 @@ impl FormulaErrorKind {
 /// A parsed, evaluated formula.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
+    /// The text as given, for [`Self::pinned_text`].
+    text: String,
     expr: Expr,
     /// Every result written after `=` or `≒`, in order, with its minutes.
     stated: Vec<(Expr, Decimal)>,
@@ -155,7 +170,7 @@ impl Formula {
             }
             stated.push((s, to_minutes(v.amount)));
         }
-        Ok(Self { expr, stated, minutes: to_minutes(value.amount), pins: parser.pins })
+        Ok(Self { text: text.to_string(), expr, stated, minutes: to_minutes(value.amount), pins: parser.pins })
     }
 
     /// Exact minutes.
@@ -195,18 +210,18 @@ impl Formula {
         checks.iter().find(|c| !c.matches).or(checks.last()).copied()
     }
 
-    /// `text` (the text this formula was parsed from) with the factor of every person-time quantity written beside
+    /// The text this formula was parsed from, trimmed, with the factor of every person-time quantity written beside
     /// it, so the text gives the same minutes under any later conversions: `2.5人日×12か月` →
     /// `2.5人日（1人日＝7.75時間）×12か月`. The text itself when there is nothing to pin.
-    pub fn pinned_text(&self, text: &str) -> String {
+    pub fn pinned_text(&self) -> String {
         if self.pins.is_empty() {
-            return text.trim().to_string();
+            return self.text.trim().to_string();
         }
         // Positions count the characters of the text as parsed, before any trimming.
-        let chars: Vec<char> = text.chars().collect();
+        let chars: Vec<char> = self.text.chars().collect();
         let mut pins = self.pins.clone();
         pins.sort_by_key(|(at, _)| *at);
-        let mut out = String::with_capacity(text.len() + 32 * pins.len());
+        let mut out = String::with_capacity(self.text.len() + 32 * pins.len());
         let mut next = 0;
         for (at, insert) in pins {
             let at = at.clamp(next, chars.len());

@@ -31,7 +31,13 @@ pub(crate) struct Parser<'a> {
     /// Person-time factors taken from the conversions, to be written into the stored text: (position in the
     /// original text right after the unit word, the text to insert there).
     pub pins: Vec<(usize, String)>,
+    /// How deep the factors being read are nested (parentheses, ▲, rates), bounded so that no text can exhaust the
+    /// stack.
+    depth: usize,
 }
+
+/// The deepest nesting of factors read (parentheses within parentheses, ▲▲…, 1件1件…あたり).
+const MAX_DEPTH: usize = 64;
 
 /// The words that make the counts before them a rate (`1件あたり`).
 const RATE_WORDS: [&str; 5] = ["あたり", "当たり", "当り", "につき", "毎"];
@@ -54,7 +60,8 @@ fn read_pin(label: &str, word: &str) -> Option<Decimal> {
     if left != word {
         return None;
     }
-    let hours = crate::number::parse_decimal(right.strip_suffix("時間")?)?;
+    let number = right.strip_suffix("時間").or_else(|| right.strip_suffix('h')).or_else(|| right.strip_suffix('H'))?;
+    let hours = crate::number::parse_decimal(number)?;
     (hours > Decimal::ZERO).then_some(hours)
 }
 
@@ -62,7 +69,7 @@ type Result<T> = std::result::Result<T, FormulaError>;
 
 impl<'a> Parser<'a> {
     pub fn new(tokens: &'a [Token], norm: &'a Normalised, conversions: Conversions) -> Self {
-        Self { tokens, norm, pos: 0, conversions, unit_end: None, pins: Vec::new() }
+        Self { tokens, norm, pos: 0, conversions, unit_end: None, pins: Vec::new(), depth: 0 }
     }
 
     fn peek(&self) -> Option<&'a Token> {
@@ -172,6 +179,16 @@ impl<'a> Parser<'a> {
     }
 
     fn factor(&mut self) -> Result<Expr> {
+        if self.depth >= MAX_DEPTH {
+            return self.error(FormulaErrorKind::TooDeep, self.here());
+        }
+        self.depth += 1;
+        let factor = self.factor_within();
+        self.depth -= 1;
+        factor
+    }
+
+    fn factor_within(&mut self) -> Result<Expr> {
         let start = self.here();
         // ▲5分: a minus sign before a factor.
         if let Some(TokenKind::Sign) = self.peek_kind() {
@@ -274,26 +291,31 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        self.pin_person_time(&mut expr);
+        self.pin_person_time(&mut expr)?;
         let expr = self.rate(expr, start)?;
         Ok(if negate { Expr::Neg { inner: Box::new(expr), start, marker: true } } else { expr })
     }
 
     /// A person-time quantity takes its hours from a pin label written beside it (`2人日(1人日=8時間)`, which is
     /// how canonical text carries it), else from the conversions, and then the pin is recorded for the stored text.
-    fn pin_person_time(&mut self, expr: &mut Expr) {
-        let Expr::Quantity { parts, labels_after, end, .. } = expr else { return };
-        let Some(Part { unit: Unit::Person { word, hours, .. }, .. }) = parts.first_mut() else { return };
+    fn pin_person_time(&mut self, expr: &mut Expr) -> Result<()> {
+        let Expr::Quantity { parts, labels_after, start, .. } = expr else { return Ok(()) };
+        let Some(Part { unit: Unit::Person { word, hours, .. }, .. }) = parts.first_mut() else { return Ok(()) };
         if let Some(i) = labels_after.iter().position(|l| read_pin(l, word).is_some()) {
             if let Some(h) = read_pin(&labels_after[i], word) {
                 *hours = h;
             }
             labels_after.remove(i);
-            return;
+            return Ok(());
         }
-        // Right after the unit word, before any label: where the canonical text puts the pin.
-        let at = self.unit_end.unwrap_or(*end);
+        // A factor written any other way (`(1日=8時間)`) would be a label while the setting is used: refused.
+        if labels_after.iter().any(|l| l.contains(['=', '＝'])) {
+            return Err(FormulaError { kind: FormulaErrorKind::PersonFactor, position: *start });
+        }
+        // Right after the unit word (and any `/件`), before any label: where the canonical text puts the pin.
+        let at = self.unit_end.unwrap_or(*start);
         self.pins.push((at, format!("（{}）", pin_label(word, *hours))));
+        Ok(())
     }
 
     /// `1件あたり5分`: when the factor just read is a count ending in a rate word, the next factor is the rated
@@ -389,6 +411,7 @@ impl<'a> Parser<'a> {
             {
                 per = Some(format!("/{w}"));
                 end = *w_end;
+                self.unit_end = Some(end);
                 self.pos += 2;
             }
             parts.push(Part { number: *number, unit, per });

@@ -13,19 +13,19 @@ fn part(p: &Part, out: &mut String) {
     out.push_str(&group_thousands(p.number, INPUT_PLACES));
     match &p.unit {
         Unit::Time(u) => out.push_str(u.canonical()),
-        // The factor is part of the canonical text, so it reads back to the same minutes under any settings.
-        Unit::Person { word, hours, .. } => {
-            out.push_str(word);
-            out.push('（');
-            out.push_str(&super::parser::pin_label(word, *hours));
-            out.push('）');
-        }
-        Unit::Count(w) => out.push_str(w),
+        Unit::Person { word, .. } | Unit::Count(word) => out.push_str(word),
         Unit::Percent => out.push('％'),
         Unit::Bare => {}
     }
     if let Some(per) = &p.per {
         out.push_str(per);
+    }
+    // The factor is part of the canonical text (after any `/件`), so it reads back to the same minutes under any
+    // settings.
+    if let Unit::Person { word, hours, .. } = &p.unit {
+        out.push('（');
+        out.push_str(&super::parser::pin_label(word, *hours));
+        out.push('）');
     }
 }
 

@@ -91,17 +91,17 @@ fn is_item_mark(c: char) -> bool {
 }
 
 /// Splits a cell at its item marks (a mark at the start or after a space or line break).
-pub(crate) fn split_items(text: &str) -> Vec<String> {
-    let mut items = Vec::new();
+/// Splits a cell at its item marks (a mark at the start or after a space or line break): the text before the first
+/// mark, if any, and the items. A cell without marks is one item.
+pub(crate) fn split_items(text: &str) -> (Option<String>, Vec<String>) {
+    let mut parts: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut prev_space = true;
     let mut marks = 0;
     for c in text.chars() {
         if is_item_mark(c) && prev_space {
+            parts.push(current.trim().to_string());
             marks += 1;
-            if !current.trim().is_empty() {
-                items.push(current.trim().to_string());
-            }
             current.clear();
             prev_space = true;
             continue;
@@ -109,10 +109,12 @@ pub(crate) fn split_items(text: &str) -> Vec<String> {
         prev_space = c.is_whitespace();
         current.push(c);
     }
-    if !current.trim().is_empty() {
-        items.push(current.trim().to_string());
+    parts.push(current.trim().to_string());
+    if marks == 0 {
+        return (None, vec![text.trim().to_string()]);
     }
-    if marks == 0 { vec![text.trim().to_string()] } else { items }
+    let preamble = Some(parts.remove(0)).filter(|p| !p.is_empty());
+    (preamble, parts.into_iter().filter(|p| !p.is_empty()).collect())
 }
 
 /// Reads one measure: `窓口での確認時間の削減 120時間 2分×3,600件=7,200分` → its name, its stated 120 hours and its
@@ -163,17 +165,64 @@ fn read_item(text: &str, conversions: &Conversions) -> Result<Item, String> {
     }
 }
 
+/// What an effect cell holds: its measures, and the figure written before the first mark (「計 197.5時間 ◆…」), which
+/// is their total, to check.
+#[derive(Debug)]
+pub(crate) struct ItemCell {
+    pub items: Vec<Item>,
+    pub total: Option<Decimal>,
+}
+
+/// Why an effect cell cannot be read.
+#[derive(Debug)]
+pub(crate) enum ItemError {
+    /// A plain formula the engine refuses, with its own position.
+    Formula(crate::formula::FormulaError),
+    /// A cell of several measures, or a measure with a name and a figure, that cannot be read: why.
+    Measure(String),
+}
+
 /// The items of an effect cell: one for a plain formula (read as it is), several for a cell with several measures.
-pub(crate) fn read_items(text: &str, conversions: &Conversions) -> Result<Vec<Item>, String> {
-    let parts = split_items(text);
-    if let [one] = parts.as_slice() {
+pub(crate) fn read_items(text: &str, conversions: &Conversions) -> Result<ItemCell, ItemError> {
+    let (preamble, parts) = split_items(text);
+    if let ([one], None) = (parts.as_slice(), &preamble) {
         // A plain formula is read as it is, labels and all (`選考業務1,300時間`, `約1,600時間`); only what the
         // engine refuses is tried as a measure with a name and a stated figure.
-        if let Ok(f) = Formula::parse_with(one, conversions) {
-            return Ok(vec![Item { label: None, formula: Some(one.clone()), stated_hours: None, parsed: Some(f) }]);
-        }
+        return match Formula::parse_with(one, conversions) {
+            Ok(f) => Ok(ItemCell {
+                items: vec![Item { label: None, formula: Some(one.clone()), stated_hours: None, parsed: Some(f) }],
+                total: None,
+            }),
+            Err(e) => match read_item(one, conversions) {
+                Ok(item) if item.label.is_some() || item.stated_hours.is_some() => {
+                    Ok(ItemCell { items: vec![item], total: None })
+                }
+                _ => Err(ItemError::Formula(e)),
+            },
+        };
     }
-    parts.iter().map(|p| read_item(p, conversions)).collect()
+    // Before the first mark, only their total may stand (「計 197.5時間」「合計：197.5時間」「197.5時間」).
+    let total = match &preamble {
+        None => None,
+        Some(p) => {
+            let figure = p.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)).and_then(|at| {
+                let head = p[..at].trim().trim_end_matches([':', '：']).trim();
+                let named = head.is_empty() || super::vocabulary::total_label(head, |_| false).is_some();
+                named.then(|| hours_figure(&p[at..])).flatten()
+            });
+            match figure {
+                Some(h) => Some(h),
+                None => {
+                    return Err(ItemError::Measure(format!(
+                        "最初の項目の印（◆・など）の前に「{p}」があります。項目の合計なら「計 197.5時間」の形にするか、削除してください"
+                    )));
+                }
+            }
+        }
+    };
+    let items =
+        parts.iter().map(|p| read_item(p, conversions)).collect::<Result<Vec<_>, _>>().map_err(ItemError::Measure)?;
+    Ok(ItemCell { items, total })
 }
 
 #[cfg(test)]
@@ -191,7 +240,8 @@ mod tests {
             "◆窓口での確認時間の削減 120時間 2分×3,600件=7,200分 ◆審査時間の削減 77.5時間 2人×7.75時間×5日=77.5時間",
             &c,
         )
-        .unwrap();
+        .unwrap()
+        .items;
         let items: Vec<(Option<String>, Option<String>, Option<Decimal>)> =
             items.into_iter().map(|i| (i.label, i.formula, i.stated_hours)).collect();
         assert_eq!(
@@ -201,15 +251,23 @@ mod tests {
                 (Some("審査時間の削減".into()), Some("2人×7.75時間×5日=77.5時間".into()), Some(d("77.5"))),
             ]
         );
-        let plain = read_items("選考業務1,300時間", &c).unwrap();
+        let plain = read_items("選考業務1,300時間", &c).unwrap().items;
         assert_eq!(plain[0].formula.as_deref(), Some("選考業務1,300時間"), "a plain formula is read as it is");
-        let approx = read_items("約1,600時間", &c).unwrap();
+        let approx = read_items("約1,600時間", &c).unwrap().items;
         assert_eq!(approx[0].formula.as_deref(), Some("約1,600時間"), "a figure in the formula column is a formula");
-        let stated = read_items("◆窓口 120時間 ◆審査 30時間", &c).unwrap();
+        let stated = read_items("◆窓口 120時間 ◆審査 30時間", &c).unwrap().items;
         assert_eq!((stated[0].formula.clone(), stated[1].stated_hours), (None, Some(d("30"))), "stated figures alone");
-        let one = read_items("120時間 2分×3,600件", &c).unwrap();
+        let one = read_items("120時間 2分×3,600件", &c).unwrap().items;
         assert_eq!((one[0].formula.as_deref(), one[0].stated_hours), (Some("2分×3,600件"), Some(d("120"))));
         assert!(read_items("◆窓口 ◆審査 5分", &c).is_err(), "a measure without a figure is refused");
-        assert_eq!(split_items("AI・OCRの導入 5分×40件").len(), 1, "a ・ inside a word is not an item mark");
+        assert_eq!(split_items("AI・OCRの導入 5分×40件").1.len(), 1, "a ・ inside a word is not an item mark");
+        let with_total =
+            read_items("計 197.5時間 ◆窓口 120時間 2分×3,600件 ◆審査 77.5時間 2人×7.75時間×5日", &c).unwrap();
+        assert_eq!(
+            (with_total.total, with_total.items.len()),
+            (Some(d("197.5")), 2),
+            "the figure before the marks is their total"
+        );
+        assert!(read_items("窓口の対応 ◆入力 10時間 ◆照合 5時間", &c).is_err(), "a name before the marks is refused");
     }
 }

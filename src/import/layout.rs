@@ -166,14 +166,23 @@ impl ColumnMap {
         Ok(ColumnMap { column: column.to_string(), target })
     }
 
-    /// Whether this mapping names a column: by its letters, or by its header (whole, or any level of it).
+    /// Whether this mapping names a column: by its header (whole, or any level of it), or else by its letters (`G`;
+    /// a header 「ID」 is a header before it is a column's letters).
     fn names(&self, letter: &str, keys: &[String]) -> bool {
-        let letters = self.column.trim();
-        if !letters.is_empty() && letters.chars().all(|ch| ch.is_ascii_uppercase()) && letters.len() <= 3 {
-            return letter == letters;
-        }
         let key = header_key(&self.column);
-        keys.contains(&key)
+        if keys.contains(&key) {
+            return true;
+        }
+        let letters = self.column.trim();
+        !letters.is_empty()
+            && letters.len() <= 3
+            && letters.chars().all(|ch| ch.is_ascii_uppercase())
+            && letter == letters
+    }
+
+    /// Whether this mapping names any of the columns.
+    pub fn names_any(&self, columns: &[ColumnInfo]) -> bool {
+        columns.iter().any(|c| self.names(&c.letter, &c.keys))
     }
 }
 
@@ -208,7 +217,7 @@ pub struct TitleInfo {
 }
 
 impl Layout {
-    /// The column of a field with the given basis (`None`: the column without a basis of its own).
+    /// The first column of a field (for a figure field split by basis, see [`Self::figure_col`]).
     pub fn col(&self, field: Column) -> Option<usize> {
         self.columns.iter().find(|c| c.role == Role::Field(field)).map(|c| c.index)
     }
@@ -277,10 +286,20 @@ fn levels(cells: &HeaderCells, rows: std::ops::Range<usize>, col: usize) -> Vec<
     out
 }
 
+/// What a column's header levels name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Resolved {
+    word: Option<HeaderWord>,
+    basis: Option<Basis>,
+    /// The name came from more than one level (a parent and its child, or a parent basis): the upper rows are part
+    /// of the header, not a title above it.
+    joined: bool,
+}
+
 /// What a column's header levels name, and the basis they give it: the longest run of levels ending at the lowest
 /// that names a field («削減効果» + «時間»), else shorter runs, with a basis word taken out where it is a whole level
 /// (a parent 「見込み」) or in parentheses or at an end of a name (「年間削減時間（見込）」).
-fn resolve(keys: &[&str]) -> (Option<HeaderWord>, Option<Basis>) {
+fn resolve(keys: &[&str]) -> Resolved {
     let mut basis = None;
     let names: Vec<&str> = keys
         .iter()
@@ -293,18 +312,60 @@ fn resolve(keys: &[&str]) -> (Option<HeaderWord>, Option<Basis>) {
         })
         .copied()
         .collect();
+    let parent_basis = basis.is_some();
     for i in 0..names.len() {
         let key: String = names[i..].concat();
+        let joined = i + 1 < names.len() || parent_basis;
         if let Some(w) = vocabulary::header_word(&key) {
-            return (Some(w), basis);
+            return Resolved { word: Some(w), basis, joined };
         }
         if let Some((rest, b)) = vocabulary::strip_basis(&key)
             && let Some(w) = vocabulary::header_word(&rest)
         {
-            return (Some(w), Some(b));
+            return Resolved { word: Some(w), basis: Some(b), joined };
         }
     }
-    (None, basis)
+    // A unit under a name (a row of units: 「導入前」 over 「（分）」) names the field only when it is the field's own
+    // unit: 「導入前」 over 「（時間）」 stays unknown, never minutes read as hours.
+    if let [rest @ .., last] = names.as_slice()
+        && let Some(unit) = unit_label(last)
+        && !rest.is_empty()
+    {
+        let found = resolve(rest);
+        if let Some(HeaderWord::Field(field)) = found.word
+            && unit_fits(field, unit)
+        {
+            return Resolved { joined: true, ..found };
+        }
+    }
+    Resolved { word: None, basis, joined: false }
+}
+
+/// The unit a header level consists of (「（分）」「単位：件」「h」), normalised, if it is only a unit.
+fn unit_label(text: &str) -> Option<&'static str> {
+    let t = text
+        .trim_matches(|c: char| c.is_whitespace() || "()[]【】〔〕".contains(c))
+        .trim_start_matches("単位")
+        .trim_start_matches([':', '：'])
+        .trim();
+    Some(match t {
+        "分" | "分/件" | "分/回" | "min" => "分",
+        "時間" | "h" | "時間/年" | "hr" => "時間",
+        "件" | "回" | "件/年" | "回/年" | "枚" | "人" => "件",
+        "日" | "日/年" => "日",
+        _ => return None,
+    })
+}
+
+/// Whether a unit is the one a field's figures are counted in.
+fn unit_fits(field: Column, unit: &str) -> bool {
+    match field {
+        Column::BeforeMinutes | Column::AfterMinutes | Column::SavedMinutes => unit == "分",
+        Column::StatedHours => unit == "時間",
+        Column::Count => unit == "件" || unit == "日",
+        Column::Days => unit == "日",
+        _ => false,
+    }
 }
 
 /// The keys a mapping can name a column by: each level, and all levels together.
@@ -316,14 +377,15 @@ fn map_keys(levels: &[&(String, String)]) -> Vec<String> {
     keys
 }
 
-/// The role a header window gives a column, with the mappings applied: (role, basis, decided by a mapping).
+/// The role a header window gives a column, with the mappings applied: (role, basis, decided by a mapping, named by
+/// several header rows together).
 fn role_of(
     cells: &HeaderCells,
     rows: std::ops::Range<usize>,
     col: usize,
     maps: &[ColumnMap],
-    memo: &mut std::collections::HashMap<String, (Option<HeaderWord>, Option<Basis>)>,
-) -> (Role, Option<Basis>, bool) {
+    memo: &mut std::collections::HashMap<String, Resolved>,
+) -> (Role, Option<Basis>, bool, bool) {
     let lv = levels(cells, rows, col);
     if !maps.is_empty() {
         let letter = column_letters(col as u32);
@@ -333,27 +395,28 @@ fn role_of(
                 MapTarget::Field(c) => Role::Field(c),
                 MapTarget::Ignore => Role::Ignored,
             };
-            return (role, None, true);
+            return (role, None, true, false);
         }
     }
     // The same levels recur in the windows tried (a header row alone, with the row above, …).
     let keys: Vec<&str> = lv.iter().map(|(k, _)| k.as_str()).collect();
-    let joined = keys.join("\u{1}");
-    let (word, basis) = match memo.get(&joined) {
+    let joined_key = keys.join("\u{1}");
+    let found = match memo.get(&joined_key) {
         Some(found) => *found,
         None => {
             let found = resolve(&keys);
-            memo.insert(joined, found);
+            memo.insert(joined_key, found);
             found
         }
     };
-    let role = match word {
+    let role = match found.word {
         Some(HeaderWord::Field(c)) => Role::Field(c),
         Some(HeaderWord::RowNumber) => Role::RowNumber,
         Some(HeaderWord::Helper) => Role::Helper,
         None => Role::Unknown,
     };
-    (role, if matches!(role, Role::Field(c) if is_figure(c)) { basis } else { None }, false)
+    let basis = if matches!(role, Role::Field(c) if is_figure(c)) { found.basis } else { None };
+    (role, basis, false, found.joined)
 }
 
 /// The columns of the chosen header, with everything a report shows of them.
@@ -361,7 +424,7 @@ fn columns_of(cells: &HeaderCells, rows: std::ops::Range<usize>, width: usize, m
     let mut memo = std::collections::HashMap::new();
     let mut columns: Vec<ColumnInfo> = (0..width)
         .map(|col| {
-            let (role, basis, mapped) = role_of(cells, rows.clone(), col, maps, &mut memo);
+            let (role, basis, mapped, _) = role_of(cells, rows.clone(), col, maps, &mut memo);
             let lv = levels(cells, rows.clone(), col);
             ColumnInfo {
                 index: col,
@@ -414,6 +477,19 @@ fn header_keys(sheet: &Sheet) -> HeaderCells {
         .collect()
 }
 
+/// Whether a row holds only units for the header above it: 「（分）」「(時間)」「単位：件」「h」.
+fn units_row(sheet: &Sheet, row: usize) -> bool {
+    let texts: Vec<String> = sheet.rows[row]
+        .iter()
+        .filter_map(|c| match c {
+            Cell::Text(t) if !t.trim().is_empty() => Some(crate::number::nfkc(t)),
+            Cell::Empty => None,
+            _ => Some(String::from("0")),
+        })
+        .collect();
+    !texts.is_empty() && texts.iter().all(|t| unit_label(t).is_some() || matches!(t.as_str(), "円" | "%"))
+}
+
 /// Whether a row can be part of a header: it has text and no numbers or dates (those are data).
 fn header_like(sheet: &Sheet, row: usize) -> bool {
     let cells = &sheet.rows[row];
@@ -432,8 +508,8 @@ fn header_of(sheet: &Sheet, maps: &[ColumnMap]) -> Option<(usize, usize, Vec<Col
         .iter()
         .map(|row| row.iter().flatten().filter(|(key, _)| vocabulary::header_word(key).is_some()).count())
         .collect();
-    // Ranked by fields named, then header words in the rows (a parent row over its children counts, a title row
-    // does not), then fewer rows, then the higher position.
+    // Ranked by fields named, then columns named by several rows together (a parent over its children; a title row
+    // above the header names nothing with it), then fewer rows, then the higher position.
     type Rank = (usize, usize, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>);
     let mut best: Option<(Rank, usize, usize)> = None;
     for start in 0..sheet.rows.len().min(SCAN_ROWS) {
@@ -449,24 +525,33 @@ fn header_of(sheet: &Sheet, maps: &[ColumnMap]) -> Option<(usize, usize, Vec<Col
             }
             // Fields named once each (a second column for a field with the same basis is a duplicate).
             let mut fields: Vec<(Column, Option<Basis>)> = Vec::new();
+            let mut joined = 0;
             for col in 0..width {
-                if let (Role::Field(c), basis, _) = role_of(&cells, start..last + 1, col, maps, &mut memo)
+                let (role, basis, _, together) = role_of(&cells, start..last + 1, col, maps, &mut memo);
+                if let Role::Field(c) = role
                     && !fields.contains(&(c, basis))
                 {
                     fields.push((c, basis));
+                    joined += usize::from(together);
                 }
             }
             let anchored = fields.iter().any(|(c, _)| matches!(c, Column::Title | Column::LedgerId));
             if fields.len() < MIN_KNOWN || !anchored {
                 continue;
             }
-            let named: usize = (start..=last).map(|r| words.get(r).copied().unwrap_or(0)).sum();
-            let rank = (fields.len(), named, std::cmp::Reverse(depth), std::cmp::Reverse(start));
+            let rank = (fields.len(), joined, std::cmp::Reverse(depth), std::cmp::Reverse(start));
             if best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
                 best = Some((rank, start, last));
             }
         }
     }
+    // A row of units under the header (「（分）」「（時間）」「単位：件」) belongs to it.
+    let best = best.map(|(rank, first, mut last)| {
+        while last + 1 < sheet.rows.len() && last + 1 - first < MAX_HEADER_ROWS + 1 && units_row(sheet, last + 1) {
+            last += 1;
+        }
+        (rank, first, last)
+    });
     best.map(|(_, first, last)| (first, last, columns_of(&cells, first..last + 1, width, maps)))
 }
 
@@ -572,14 +657,39 @@ pub fn refine_by_content(layout: &mut Layout, sheet: &Sheet) {
     }
 }
 
+/// A 管理番号 column holding only whole numbers (1, 2, 3 … under 「ID」 or 「整理番号」) is row numbers: a 管理番号 is
+/// never a bare number (`R5-0012`).
+pub fn refine_ledger_ids(layout: &mut Layout, sheet: &Sheet) {
+    let Some(col) = layout.col(Column::LedgerId) else { return };
+    let cells: Vec<&Cell> =
+        (layout.header_last + 1..sheet.rows.len()).map(|r| sheet.cell(r, col)).filter(|c| !c.is_empty()).collect();
+    let numbers = |c: &&Cell| match c {
+        Cell::Number(n) => n.fract() == 0.0,
+        Cell::Text(t) => crate::number::nfkc(t).chars().all(|ch| ch.is_ascii_digit()),
+        _ => false,
+    };
+    if !cells.is_empty() && cells.iter().all(numbers) {
+        for c in layout.columns.iter_mut().filter(|c| c.index == col && c.source != Source::Map) {
+            c.role = Role::RowNumber;
+            c.source = Source::Values;
+        }
+    }
+}
+
 /// Text that holds a calculation or several measures rather than a figure alone.
 fn looks_like_formula(text: &str) -> bool {
     text.contains(['×', '✕', '*', '＊', '÷', '=', '＝', '◆', '・', '●', '■']) && text.chars().any(|c| c.is_numeric())
 }
 
-/// Applies remembered mappings (for the sections the file reports on) to columns no mapping of this import named.
+/// Applies remembered mappings (for the sections the file reports on) to columns neither the header nor a mapping of
+/// this import placed.
 pub fn apply_remembered(layout: &mut Layout, remembered: &[RememberedMap]) {
-    for c in layout.columns.iter_mut().filter(|c| c.source != Source::Map) {
+    // Only columns this import could not place: a header recognised as a field this year stays that field.
+    for c in layout
+        .columns
+        .iter_mut()
+        .filter(|c| c.source != Source::Map && matches!(c.role, Role::Unknown | Role::Duplicate(_)))
+    {
         let Some(whole) = c.keys.last() else { continue };
         let hits: Vec<&RememberedMap> = remembered.iter().filter(|m| m.header_key == *whole).collect();
         // Sections that disagree about a header leave it to the user.
@@ -601,10 +711,9 @@ mod tests {
     use super::*;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            name: "Sheet1".into(),
-            rows: rows
-                .iter()
+        Sheet::new(
+            "Sheet1".into(),
+            rows.iter()
                 .map(|r| {
                     r.iter()
                         .map(|c| match c.parse::<f64>() {
@@ -615,8 +724,9 @@ mod tests {
                         .collect()
                 })
                 .collect(),
-            date1904: false,
-        }
+            false,
+            Vec::new(),
+        )
     }
 
     fn roles(l: &Layout) -> Vec<(String, Role, Option<Basis>)> {

@@ -15,6 +15,7 @@ pub mod layout;
 mod merges;
 pub mod org;
 mod row;
+mod totals;
 pub(crate) mod vocabulary;
 mod workbook;
 
@@ -294,6 +295,7 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
     };
     let sheet = &sheets[layout.sheet];
     layout::refine_by_content(&mut layout, sheet);
+    layout::refine_ledger_ids(&mut layout, sheet);
     let chart = &*context.chart;
     // Mappings remembered for the sections this file reports on, for headers this import did not map; the sections
     // are looked up only when there is a mapping to apply or to remember.
@@ -307,22 +309,37 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
             context.remembered.iter().filter(|(u, _)| sections.contains(u)).map(|(_, m)| m.clone()).collect();
         layout::apply_remembered(&mut layout, &maps);
     }
+    for m in options.maps.iter().filter(|m| !m.names_any(&layout.columns)) {
+        report.warnings.push(file_warning(
+            file,
+            &sheet.name,
+            format!(
+                "列の対応「{}={}」に当たる列がありません（見出しか列の記号を確かめてください）",
+                m.column,
+                m.target.label()
+            ),
+        ));
+    }
     report.sheet = Some(sheet.name.clone());
     report.header_row = Some(layout.header_row());
     report.header_first_row = Some(layout.header_first + 1);
 
     // The basis and fiscal year of lines that give none: the title's, else what the user chose, else the setting.
+    // The basis and the fiscal year of rows that give none: what the file's title says, else what the user chose
+    // (like --fy, --basis is for what the file leaves open), else the ledger's setting; a choice the title
+    // contradicts is named in a warning.
     let (basis, basis_source, basis_reason) = match (&layout.title.basis, options.basis) {
-        (Some((b, text)), Some(chosen)) if *b != chosen => {
-            report.warnings.push(file_warning(
-                file,
-                &sheet.name,
-                format!("表題「{text}」は{}ですが、指定された算定区分 {} で取り込みます", b.label(), chosen.label()),
-            ));
-            (chosen, BasisSource::Option, format!("指定された算定区分（表題「{text}」は{}）", b.label()))
+        (Some((b, text)), chosen) => {
+            if let Some(c) = chosen.filter(|c| c != b) {
+                report.warnings.push(file_warning(
+                    file,
+                    &sheet.name,
+                    format!("表題「{text}」のとおり{}で読みます（指定の算定区分は{}）", b.label(), c.label()),
+                ));
+            }
+            (*b, BasisSource::Title, format!("表題「{text}」から"))
         }
-        (_, Some(chosen)) => (chosen, BasisSource::Option, "取込時に指定された算定区分".to_string()),
-        (Some((b, text)), None) => (*b, BasisSource::Title, format!("表題「{text}」から")),
+        (None, Some(chosen)) => (chosen, BasisSource::Option, "取込時に指定された算定区分".to_string()),
         (None, None) => (
             context.setting_basis,
             BasisSource::Setting,

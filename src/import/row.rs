@@ -11,8 +11,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::cell::{Quantity, hours_figure, is_figure_cell, read_items, split_items, split_unit};
+use super::cell::{ItemError, Quantity, hours_figure, is_figure_cell, read_items, split_unit};
 use super::layout::{ColumnInfo, Layout, Role};
+use super::totals::{Tracker, WrittenTotal, agrees};
 use super::vocabulary::{self, TotalLevel};
 use super::workbook::{Cell, Sheet, number_text};
 use crate::fiscal::{FiscalYear, from_excel_serial, parse_date};
@@ -143,6 +144,13 @@ pub struct SkippedRow {
     pub matches: Option<bool>,
 }
 
+impl SkippedRow {
+    /// A row that is not imported and has nothing to check (a note, a repeated header, a heading).
+    pub(crate) fn plain(row: usize, kind: SkipKind, text: String) -> Self {
+        SkippedRow { row, kind, text, stated_hours: None, lines_hours: None, covers: None, matches: None }
+    }
+}
+
 /// What reading the rows gives.
 #[derive(Debug, Default)]
 pub struct Body {
@@ -165,28 +173,6 @@ pub struct BodyOptions<'a> {
     /// The basis of figures without a 算定区分 cell or a basis in their header.
     pub basis: Basis,
     pub conversions: Conversions,
-}
-
-/// The lines a total covers: their hours and rows, per figure set.
-#[derive(Debug, Clone, Copy, Default)]
-struct Run {
-    hours: Decimal,
-    first: usize,
-    last: usize,
-    lines: usize,
-    /// A line it covers could not be read: its sum is unknown, so it is not checked.
-    broken: bool,
-}
-
-impl Run {
-    fn add(&mut self, row: usize, hours: Decimal) {
-        if self.lines == 0 {
-            self.first = row;
-        }
-        self.last = row;
-        self.hours += hours;
-        self.lines += 1;
-    }
 }
 
 /// How a row reads before it is parsed.
@@ -362,7 +348,9 @@ fn classify(sheet: &Sheet, layout: &Layout, chart: &OrgChart, row: usize) -> Row
             _ => true,
         })
         .collect();
-    if filled.is_empty() {
+    // A row holding only what merged cells above carry down (a line written over two rows) adds nothing.
+    let continued = |i: usize| sheet.merged_down(row, i).is_some_and(|(r0, _)| r0 < row);
+    if filled.iter().all(|(i, _)| continued(*i)) {
         return RowKind::Blank;
     }
     let texts: Vec<(usize, String)> = filled
@@ -397,17 +385,29 @@ fn classify(sheet: &Sheet, layout: &Layout, chart: &OrgChart, row: usize) -> Row
             return RowKind::Skipped(SkipKind::GroupHeading, names.join("／"));
         }
     }
-    // A line has a 管理番号 or a formula; any other row with a total label in a text column is a total.
+    // A line has a 管理番号, a formula (text with a figure in it: 「－」 is none), or a 業務名 that is not itself a
+    // total label. Any other row with a total label where a name stands (部局, 課, 係, 業務名, 区分, 番号, or a column
+    // that is not a survey field) is a total; a label elsewhere (備考 「4月からの累計」) is not.
     let id = layout.col(Column::LedgerId).is_some_and(|c| !sheet.cell(row, c).is_empty());
-    let formula_cols: Vec<usize> =
-        layout.columns.iter().filter(|c| c.role == Role::Field(Column::Formula)).map(|c| c.index).collect();
-    let formula = formula_cols.iter().any(|c| matches!(sheet.cell(row, *c), Cell::Text(t) if !t.trim().is_empty()));
-    if !id && !formula {
+    let formula = layout
+        .columns
+        .iter()
+        .filter(|c| c.role == Role::Field(Column::Formula))
+        .any(|c| matches!(sheet.cell(row, c.index), Cell::Text(t) if t.chars().any(|ch| ch.is_numeric())));
+    let is_label = |t: &str| vocabulary::total_label(t, |n| is_org_name(chart, n));
+    let title = layout.col(Column::Title).map(|c| sheet.cell(row, c)).filter(|c| !c.is_empty());
+    let named = title.is_some_and(|c| is_label(&c.display()).is_none());
+    if !id && !formula && !named {
         for (i, t) in &texts {
-            if formula_cols.contains(i) {
-                continue;
-            }
-            if let Some(level) = vocabulary::total_label(t, |n| is_org_name(chart, n)) {
+            let name_column = matches!(
+                layout.info(*i).map(|info| info.role),
+                Some(
+                    Role::Field(Column::Bureau | Column::Section | Column::Unit | Column::Title | Column::Kind)
+                        | Role::RowNumber
+                        | Role::Unknown
+                ) | None
+            );
+            if name_column && let Some(level) = is_label(t) {
                 return RowKind::Total(level, t.clone());
             }
         }
@@ -425,275 +425,168 @@ fn classify(sheet: &Sheet, layout: &Layout, chart: &OrgChart, row: usize) -> Row
 pub fn read_body(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout) -> Body {
     let mut body = Body::default();
     let bases = layout.figure_bases();
-    let mut since_total: Vec<Run> = vec![Run::default(); bases.len()];
-    let mut since_all: Vec<Run> = vec![Run::default(); bases.len()];
+    let mut totals = Tracker::new(bases.len());
     let mut seen: Vec<((String, i32, Basis), usize)> = Vec::new();
     let mut group: Option<String> = None;
     let mut line_rows: Vec<usize> = Vec::new();
     let units = RefCell::new(HashMap::new());
     for row in layout.header_last + 1..sheet.rows.len() {
         let mut r = Reader { opts, sheet, layout, row, errors: Vec::new(), warnings: Vec::new(), units: &units };
-        match classify(sheet, layout, opts.chart, row) {
+        let (kind, level, label) = match classify(sheet, layout, opts.chart, row) {
             RowKind::Blank => continue,
             RowKind::Skipped(kind, text) => {
                 if kind == SkipKind::GroupHeading {
                     group = Some(text.clone());
                 }
-                body.skipped.push(SkippedRow {
-                    row: row + 1,
-                    kind,
-                    text,
-                    stated_hours: None,
-                    lines_hours: None,
-                    covers: None,
-                    matches: None,
-                });
+                body.skipped.push(SkippedRow::plain(row + 1, kind, text));
                 continue;
             }
             RowKind::Total(level, label) => {
                 let kind = if level == TotalLevel::Group { SkipKind::Subtotal } else { SkipKind::Total };
-                check_total(&mut r, &mut body, &bases, &since_total, &since_all, kind, Some(level), &label);
-                reset(&mut since_total, &mut since_all, level);
-                body.warnings.append(&mut r.warnings);
+                (kind, Some(level), label)
+            }
+            RowKind::Line if totals.has_lines() && unlabeled_total(&r, &bases) => {
+                (SkipKind::UnlabeledTotal, None, String::new())
+            }
+            RowKind::Line => {
+                line_rows.push(row);
+                read_line_into(&mut r, group.as_deref(), &bases, &mut totals, &mut seen, &mut body);
                 continue;
             }
-            RowKind::Line => {}
-        }
-        if unlabeled_total(&r, &bases, &since_all) {
-            let level =
-                check_total(&mut r, &mut body, &bases, &since_total, &since_all, SkipKind::UnlabeledTotal, None, "");
-            reset(&mut since_total, &mut since_all, level);
-            body.warnings.append(&mut r.warnings);
-            continue;
-        }
-        line_rows.push(row);
-        let lines = read_line(&mut r, group.as_deref(), &bases);
-        for (set, hours, line) in &lines {
-            // Duplicates within the file: the same initiative (by 管理番号, or by 課 and 業務名), year and basis.
-            if let Some(basis) = line.effect.as_ref().map(|e| e.basis) {
-                let key = match &line.ledger_id {
-                    Some(id) => id.clone(),
-                    None => format!("{:?}/{}", line.unit_id, name_key(line.title.as_deref().unwrap_or(""))),
-                };
-                let k = (key, line.fiscal_year.0, basis);
-                if let Some((_, first)) = seen.iter().find(|(x, _)| *x == k) {
-                    let first = *first;
-                    r.error(None, format!("{first}行目と同じ取組・年度・算定区分の行が重複しています"));
-                } else {
-                    seen.push((k, row + 1));
-                }
+        };
+        let written =
+            WrittenTotal { row: row + 1, kind, level, label: short(&label), figures: total_figures(&r, &bases) };
+        for checked in totals.total(written) {
+            if let Some((col, message)) = checked.warning {
+                r.warn_at(col, message);
             }
-            if let Some(h) = hours {
-                since_total[*set].add(row + 1, *h);
-                since_all[*set].add(row + 1, *h);
-            }
+            body.skipped.push(checked.skipped);
         }
-        if r.errors.is_empty() {
-            body.rows.extend(lines.into_iter().map(|(_, _, l)| l));
-        } else {
-            since_total.iter_mut().chain(since_all.iter_mut()).for_each(|run| run.broken = true);
-        }
-        body.errors.append(&mut r.errors);
         body.warnings.append(&mut r.warnings);
     }
-    check_title_totals(opts, sheet, layout, &since_all, &mut body);
+    let above = title_totals(opts, sheet, layout);
+    for checked in totals.finish(above) {
+        if let Some((_, message)) = checked.warning {
+            body.warnings.push(Problem {
+                file: opts.file.to_string(),
+                sheet: sheet.name.clone(),
+                row: checked.skipped.row,
+                column: String::new(),
+                message,
+                original: None,
+            });
+        }
+        body.skipped.push(checked.skipped);
+    }
     account_for_columns(opts, sheet, layout, &line_rows, &mut body);
     body
 }
 
-fn reset(since_total: &mut [Run], since_all: &mut [Run], level: TotalLevel) {
-    since_total.iter_mut().for_each(|r| *r = Run::default());
-    if level == TotalLevel::All {
-        since_all.iter_mut().for_each(|r| *r = Run::default());
+/// Reads a line row, checks it for duplicates within the file, and counts its lines for the totals.
+fn read_line_into(
+    r: &mut Reader<'_>,
+    group: Option<&str>,
+    bases: &[Option<Basis>],
+    totals: &mut Tracker,
+    seen: &mut Vec<((String, i32, Basis), usize)>,
+    body: &mut Body,
+) {
+    let row = r.row;
+    let lines = read_line(r, group, bases);
+    for (set, hours, line) in &lines {
+        // Duplicates within the file: the same initiative (by 管理番号, or by 課 and 業務名), year and basis.
+        if let Some(basis) = line.effect.as_ref().map(|e| e.basis) {
+            let key = match &line.ledger_id {
+                Some(id) => id.clone(),
+                None => format!("{:?}/{}", line.unit_id, name_key(line.title.as_deref().unwrap_or(""))),
+            };
+            let k = (key, line.fiscal_year.0, basis);
+            if let Some((_, first)) = seen.iter().find(|(x, _)| *x == k) {
+                let first = *first;
+                r.error(None, format!("{first}行目と同じ取組・年度・算定区分の行が重複しています"));
+            } else {
+                seen.push((k, row + 1));
+            }
+        }
+        if let Some(h) = hours {
+            totals.line(*set, row + 1, *h);
+        }
     }
+    if r.errors.is_empty() {
+        body.rows.extend(lines.into_iter().map(|(_, _, l)| l));
+    } else {
+        totals.broken();
+    }
+    body.errors.append(&mut r.errors);
+    body.warnings.append(&mut r.warnings);
 }
 
-/// A row with a figure of hours and nothing that names a line (no 管理番号, 業務名, formula or per-case input), right
-/// under lines: a total without a label. Which lines it covers is decided by its figure (see [`check_total`]).
-fn unlabeled_total(r: &Reader<'_>, bases: &[Option<Basis>], since_all: &[Run]) -> bool {
-    if since_all.iter().all(|run| run.lines == 0) {
-        return false;
-    }
+/// A row with a figure of hours and nothing that names a line (no 管理番号, 業務名, formula or per-case input): a
+/// total without a label. Which lines it covers is decided by its figure (see `totals.rs`).
+fn unlabeled_total(r: &Reader<'_>, bases: &[Option<Basis>]) -> bool {
     let named = [Column::LedgerId, Column::Title, Column::Formula].iter().any(|c| {
         r.layout.columns.iter().any(|info| info.role == Role::Field(*c) && !r.sheet.cell(r.row, info.index).is_empty())
     });
     let inputs = [Column::BeforeMinutes, Column::AfterMinutes, Column::SavedMinutes]
         .iter()
         .any(|c| bases.iter().any(|b| !r.cell_at(r.layout.figure_col(*c, *b)).is_empty()));
-    !named && !inputs && bases.iter().any(|b| is_figure_cell(r.cell_at(r.layout.figure_col(Column::StatedHours, *b))))
+    !named && !inputs && !total_figures(r, bases).is_empty()
 }
 
-/// Checks a total row's figure against the lines it covers: a mismatch is a warning with both figures (the
-/// department's own arithmetic). `level` is `None` for a total without a label: it covers the lines since the
-/// previous total, or every line above, whichever its figure agrees with.
-#[allow(clippy::too_many_arguments)]
-fn check_total(
-    r: &mut Reader<'_>,
-    body: &mut Body,
-    bases: &[Option<Basis>],
-    since_total: &[Run],
-    since_all: &[Run],
-    kind: SkipKind,
-    level: Option<TotalLevel>,
-    label: &str,
-) -> TotalLevel {
-    let mut checked = false;
-    let mut covered = level.unwrap_or(TotalLevel::Group);
-    for (set, basis) in bases.iter().enumerate() {
-        let col = r.layout.figure_col(Column::StatedHours, *basis);
-        let stated = match r.cell_at(col) {
-            Cell::Number(n) => parse_decimal(&number_text(*n)),
-            Cell::Text(t) => hours_figure(t),
-            _ => None,
-        };
-        let Some(stated) = stated else { continue };
-        checked = true;
-        let agrees = |run: &Run| {
-            let diff = (run.hours - stated).abs();
-            run.lines > 0 && (diff.is_zero() || diff < last_place(stated))
-        };
-        let run = match level {
-            Some(TotalLevel::Group) => since_total[set],
-            Some(TotalLevel::All) => since_all[set],
-            None if agrees(&since_total[set]) => since_total[set],
-            None if agrees(&since_all[set]) => {
-                covered = TotalLevel::All;
-                since_all[set]
-            }
-            None => since_total[set],
-        };
-        if run.broken {
-            // A line it covers has errors (reported on that line): its sum is not known, so nothing is checked.
-            body.skipped.push(SkippedRow {
-                row: r.row + 1,
-                kind,
-                text: short(label),
-                stated_hours: Some(stated),
-                lines_hours: None,
-                covers: None,
-                matches: None,
-            });
-            continue;
-        }
-        let matches = agrees(&run);
-        body.skipped.push(SkippedRow {
-            row: r.row + 1,
-            kind,
-            text: short(label),
-            stated_hours: Some(stated),
-            lines_hours: Some(run.hours.normalize()),
-            covers: (run.lines > 0).then_some((run.first, run.last)),
-            matches: Some(matches),
-        });
-        if !matches {
-            let what = if label.is_empty() {
-                "業務名のない数値だけの行（小計・合計の行と見て取り込みません）".to_string()
-            } else {
-                format!("「{}」の行", short(label))
-            };
-            let covered = if run.lines > 0 {
-                format!("{}〜{}行目の{}行の合計 {}時間", run.first, run.last, run.lines, group_thousands(run.hours, 2))
-            } else {
-                "対象の行がありません（0時間）".to_string()
-            };
-            r.warn_at(
-                col,
-                format!(
-                    "{what}: 記載の {}時間 が、{covered} と一致しません（差 {}時間）。この行は取り込まず、各行の値を取り込みます。記載の誤りか、行の漏れがないか提出元に確認してください",
-                    group_thousands(stated, 2),
-                    group_thousands(stated - run.hours, 2)
-                ),
-            );
-        }
-    }
-    if !checked {
-        body.skipped.push(SkippedRow {
-            row: r.row + 1,
-            kind,
-            text: short(label),
-            stated_hours: None,
-            lines_hours: None,
-            covers: None,
-            matches: None,
-        });
-    }
-    covered
+/// The figures of hours a total row writes, in each figure set that has a column for them.
+fn total_figures(r: &Reader<'_>, bases: &[Option<Basis>]) -> Vec<(usize, Option<usize>, Decimal)> {
+    bases
+        .iter()
+        .enumerate()
+        .filter_map(|(set, basis)| {
+            let col = r.layout.figure_col(Column::StatedHours, *basis);
+            let stated = match r.cell_at(col) {
+                Cell::Number(n) => parse_decimal(&number_text(*n)),
+                Cell::Text(t) => hours_figure(t),
+                _ => None,
+            }?;
+            Some((set, col, stated))
+        })
+        .collect()
 }
 
-/// A total written above the header (「部局合計 4,274時間」): checked against every line of the table.
-fn check_title_totals(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout, since_all: &[Run], body: &mut Body) {
-    let mut lines = Run::default();
-    for run in since_all {
-        if run.lines > 0 {
-            lines.hours += run.hours;
-            lines.first = if lines.lines == 0 { run.first } else { lines.first.min(run.first) };
-            lines.last = lines.last.max(run.last);
-            lines.lines += run.lines;
-        }
-    }
+/// Totals written above the header (「部局合計 4,274時間」, or 「合計」 beside a figure): checked against every line.
+fn title_totals(opts: &BodyOptions<'_>, sheet: &Sheet, layout: &Layout) -> Vec<WrittenTotal> {
+    let mut out = Vec::new();
     for row in 0..layout.header_first {
-        let cells = &sheet.rows[row];
         let mut label: Option<String> = None;
         let mut figure: Option<Decimal> = None;
-        for cell in cells {
+        for cell in &sheet.rows[row] {
             match cell {
-                Cell::Text(t) => {
+                Cell::Text(t) if label.is_none() => {
                     // 「合計」 in a cell of its own, or 「部局合計 4,274時間」 / 「合計：4,274時間」 in one cell.
                     let (head, tail) = match t.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
                         Some(at) => (&t[..at], Some(&t[at..])),
                         None => (t.as_str(), None),
                     };
                     let head = head.trim().trim_end_matches([':', '：']).trim();
-                    if label.is_none()
-                        && !head.is_empty()
-                        && vocabulary::total_label(head, |n| is_org_name(opts.chart, n)).is_some()
-                    {
+                    if !head.is_empty() && vocabulary::total_label(head, |n| is_org_name(opts.chart, n)).is_some() {
                         label = Some(head.to_string());
-                        if let Some(h) = tail.and_then(hours_figure) {
-                            figure = Some(h);
-                        }
+                        figure = tail.and_then(hours_figure);
                     }
                 }
+                // A figure after the label, as a number or as text (「4,274時間」).
                 Cell::Number(n) if label.is_some() && figure.is_none() => figure = parse_decimal(&number_text(*n)),
+                Cell::Text(t) if label.is_some() && figure.is_none() => figure = hours_figure(t),
                 _ => {}
             }
-            // A figure typed as text in a cell after the label (「4,274時間」).
-            if let (Some(_), None, Cell::Text(t)) = (&label, figure, cell) {
-                figure = hours_figure(t);
-            }
         }
-        let (Some(label), Some(stated)) = (label, figure) else { continue };
-        if since_all.iter().any(|run| run.broken) {
-            continue;
-        }
-        let diff = (lines.hours - stated).abs();
-        let matches = lines.lines > 0 && (diff.is_zero() || diff < last_place(stated));
-        body.skipped.push(SkippedRow {
-            row: row + 1,
-            kind: SkipKind::TitleTotal,
-            text: short(&label),
-            stated_hours: Some(stated),
-            lines_hours: Some(lines.hours.normalize()),
-            covers: (lines.lines > 0).then_some((lines.first, lines.last)),
-            matches: Some(matches),
-        });
-        if !matches {
-            body.warnings.push(Problem {
-                file: opts.file.to_string(),
-                sheet: sheet.name.clone(),
+        if let (Some(label), Some(stated)) = (label, figure) {
+            out.push(WrittenTotal {
                 row: row + 1,
-                column: String::new(),
-                message: format!(
-                    "表の上の「{}」{}時間 が、表の各行の合計 {}時間 と一致しません（差 {}時間）。各行の値を取り込みます。提出元に確認してください",
-                    short(&label),
-                    group_thousands(stated, 2),
-                    group_thousands(lines.hours, 2),
-                    group_thousands(stated - lines.hours, 2)
-                ),
-                original: None,
+                kind: SkipKind::TitleTotal,
+                level: Some(TotalLevel::All),
+                label: short(&label),
+                figures: vec![(0, None, stated)],
             });
         }
     }
+    out
 }
 
 /// Decides, from the lines, which unmapped columns hold figures; refuses the file for each (a figure column is never
@@ -772,6 +665,25 @@ fn read_figures(r: &mut Reader<'_>, basis: Option<Basis>) -> Figures {
         col(Column::Days),
     );
     let (formula_col, stated_col) = (col(Column::Formula), col(Column::StatedHours));
+    // A figure merged down over several lines would count once for each of them: it belongs to the first only.
+    for c in [before_col, after_col, saved_col, count_col, days_col, formula_col, stated_col].into_iter().flatten() {
+        if let Some((r0, r1)) = r.sheet.merged_down(r.row, c)
+            && r0 < r.row
+            && !r.sheet.cell(r.row, c).is_empty()
+        {
+            let field = r.layout.info(c).and_then(ColumnInfo::field);
+            r.error_at(
+                Some(c),
+                field,
+                format!(
+                    "数値のセルが{}〜{}行目に結合されていて、{}行目の数値がこの行にもかかります。1つの数値を複数の取組に数えることはできません。行ごとに数値を入れてください",
+                    r0 + 1,
+                    r1 + 1,
+                    r0 + 1
+                ),
+            );
+        }
+    }
     let structured = Structured {
         before_minutes: r.decimal_at(before_col, Column::BeforeMinutes, Quantity::Minutes),
         after_minutes: r.decimal_at(after_col, Column::AfterMinutes, Quantity::Minutes),
@@ -1036,7 +948,6 @@ fn resolve_unit(r: &mut Reader<'_>, names: &[String], fy: Option<FiscalYear>, ha
     None
 }
 
-/// The figures a set gives, one per item: (item name, input, stated hours).
 /// One figure a row gives: the measure's name (for a cell with several), its input and stated hours, and its
 /// formula parsed (once).
 struct Figure {
@@ -1046,6 +957,7 @@ struct Figure {
     parsed: Option<Formula>,
 }
 
+/// The figures a set of figure columns gives for the row: one, or one per measure of a cell with several.
 fn figure_inputs(r: &mut Reader<'_>, f: &Figures, has_id: bool) -> Vec<Figure> {
     let has_structured = f.structured != Structured::default();
     if has_structured
@@ -1062,14 +974,14 @@ fn figure_inputs(r: &mut Reader<'_>, f: &Figures, has_id: bool) -> Vec<Figure> {
         return vec![Figure { label: None, input, stated: f.stated, parsed: None }];
     };
     let field = if Some(*col) == f.stated_col { Column::StatedHours } else { Column::Formula };
-    let items = match read_items(text, &r.opts.conversions) {
-        Ok(items) => items,
-        Err(m) => {
-            let message = match Formula::parse_with(text, &r.opts.conversions) {
-                Err(e) if split_items(text).len() == 1 && m.contains("算定式として読めません") => {
-                    format!("算定式の{e}")
+    let (items, cell_total) = match read_items(text, &r.opts.conversions) {
+        Ok(cell) => (cell.items, cell.total),
+        Err(e) => {
+            let message = match e {
+                ItemError::Formula(e) => format!("算定式の{e}"),
+                ItemError::Measure(m) => {
+                    format!("{m}。1つの算定式にするか、項目ごとに「◆名前 時間 算定式」の形で書いてください")
                 }
-                _ => format!("{m}。1つの算定式にするか、項目ごとに「◆名前 時間 算定式」の形で書いてください"),
             };
             r.error_at(Some(*col), Some(field), message);
             return Vec::new();
@@ -1095,23 +1007,17 @@ fn figure_inputs(r: &mut Reader<'_>, f: &Figures, has_id: bool) -> Vec<Figure> {
             );
             return Vec::new();
         }
-        // The row's own stated hours are the items' total: checked, not imported.
-        if let Some(total) = f.stated {
-            let sum: Decimal = items
-                .iter()
-                .filter_map(|i| {
-                    i.stated_hours.or_else(|| {
-                        let formula = Formula::parse_with(i.formula.as_deref()?, &r.opts.conversions).ok()?;
-                        Some(formula.hours())
-                    })
-                })
-                .sum();
-            let diff = (sum - total).abs();
-            if !(diff.is_zero() || diff < last_place(total)) {
+        // The row's own stated hours, and a figure written before the marks, are the items' total: checked, not
+        // imported.
+        let sum: Decimal =
+            items.iter().filter_map(|i| i.stated_hours.or_else(|| i.parsed.as_ref().map(Formula::hours))).sum();
+        for (total, where_) in [(f.stated, "この欄"), (cell_total, "項目の前")] {
+            let Some(total) = total else { continue };
+            if !agrees(total, sum) {
                 r.warn_at(
-                    f.stated_col,
+                    f.stated_col.filter(|_| where_ == "この欄").or(Some(*col)),
                     format!(
-                        "{}つの項目の合計 {}時間 が、この欄の {}時間 と一致しません（差 {}時間）。項目ごとの値を取り込みます",
+                        "{}つの項目の合計 {}時間 が、{where_}の {}時間 と一致しません（差 {}時間）。項目ごとの値を取り込みます",
                         items.len(),
                         group_thousands(sum, 2),
                         group_thousands(total, 2),
@@ -1197,8 +1103,8 @@ fn check_effect(
 ) -> Option<(NewEffect, Option<Decimal>)> {
     // A formula parsed while the cell was read is not parsed again.
     let evaluated = match (&effect.input, parsed) {
-        (EffectInput::Formula(text), Some(formula)) => Ok(crate::ledger::Evaluated {
-            formula: Some(formula.pinned_text(text)),
+        (EffectInput::Formula(_), Some(formula)) => Ok(crate::ledger::Evaluated {
+            formula: Some(formula.pinned_text()),
             computed_minutes: Some(formula.minutes()),
             parsed: Some(formula),
         }),
@@ -1221,6 +1127,19 @@ fn check_effect(
     };
     if let (EffectInput::Formula(_), Some(pinned)) = (&effect.input, evaluated.formula.clone()) {
         effect.input = EffectInput::Formula(pinned);
+    }
+    // A result written inside the formula (`=7,200分=120時間`) is a claim too: each is checked.
+    if let Some(claim) = evaluated.parsed.as_ref().and_then(|p| p.checks().into_iter().find(|c| !c.matches)) {
+        let sixty = Decimal::from(60);
+        r.warn_at(
+            f.text.as_ref().map(|(c, _)| *c).or(f.formula_col),
+            format!(
+                "算定式に書かれた結果 {}時間 が計算値 {}時間 と一致しません（差 {}時間）。算定式の計算値を使い、検算リストに残します",
+                group_thousands(claim.stated_minutes / sixty, 2),
+                group_thousands(evaluated.computed_minutes.unwrap_or_default() / sixty, 2),
+                group_thousands(claim.difference_minutes.abs() / sixty, 2)
+            ),
+        );
     }
     if let (Some(stated), Some(computed)) = (effect.stated_hours, evaluated.computed_minutes) {
         let sixty = Decimal::from(60);

@@ -31,7 +31,8 @@ pub enum TotalLevel {
 
 struct Vocabulary {
     headers: HashMap<String, HeaderWord>,
-    totals: HashMap<String, TotalLevel>,
+    /// Longest first, so a label is matched by the most specific word (総合計 before 合計).
+    totals: Vec<(String, TotalLevel)>,
     note_starts: Vec<String>,
     note_whole: Vec<String>,
     /// Longest first, so 試行実績 is found before 実績.
@@ -82,13 +83,12 @@ static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
             headers.insert(header_key(s), HeaderWord::Helper);
         }
     }
-    let mut totals = HashMap::new();
+    let mut totals: Vec<(String, TotalLevel)> = Vec::new();
     for (level, spellings) in section("totals") {
         let level = if level == "小計" { TotalLevel::Group } else { TotalLevel::All };
-        for s in spellings {
-            totals.insert(header_key(s), level);
-        }
+        totals.extend(spellings.into_iter().map(|s| (header_key(s), level)));
     }
+    totals.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     let notes = section("notes");
     let list = |name: &str| -> Vec<String> {
         notes.iter().filter(|(n, _)| *n == name).flat_map(|(_, s)| s.iter().map(|w| nfkc(w))).collect()
@@ -183,11 +183,12 @@ pub(crate) fn total_label(text: &str, is_group: impl Fn(&str) -> bool) -> Option
     if key.is_empty() || key.chars().count() > 24 {
         return None;
     }
-    if let Some(level) = VOCABULARY.totals.get(&key) {
+    if let Some((_, level)) = VOCABULARY.totals.iter().find(|(w, _)| *w == key) {
         return Some(*level);
     }
-    // 「総務部小計」「総務部 合計」「全体合計」: a name and a total word.
-    for (word, level) in &VOCABULARY.totals {
+    // 「総務部小計」「総務部 合計」「全体合計」: a name and a total word is that group's total, unless the name is the
+    // whole organisation.
+    for (word, _) in &VOCABULARY.totals {
         if word.chars().count() < 2 {
             continue;
         }
@@ -195,7 +196,7 @@ pub(crate) fn total_label(text: &str, is_group: impl Fn(&str) -> bool) -> Option
             && !prefix.is_empty()
         {
             let whole = ["全体", "全庁", "全", "総", "市全体", "全部局", "全課"].contains(&prefix);
-            return Some(if whole { TotalLevel::All } else { (*level).min(TotalLevel::Group) });
+            return Some(if whole { TotalLevel::All } else { TotalLevel::Group });
         }
     }
     // 「総務部計」: 計 after a name is a total only when the name is a group (「統計」「設計」「会計」 are not).

@@ -9,6 +9,9 @@ use calamine::{Data, Reader, Sheets};
 use super::guard;
 use chrono::NaiveDate;
 
+/// The most merged areas a sheet may have (a survey return has a few dozen).
+const MAX_MERGES: usize = 100_000;
+
 /// A cell's value as read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -56,11 +59,37 @@ pub struct Sheet {
     /// The workbook counts dates from 1904-01-01 (Excel for Mac's old default, still an option in every Excel): a
     /// date typed as a plain number must be read with this epoch.
     pub date1904: bool,
+    /// The merged areas (zero-based, inclusive), whose top-left value fills every cell of the area in `rows`.
+    pub merges: Vec<super::merges::Area>,
+    /// Merges spanning several rows, by column: (first row, last row), sorted.
+    down: std::collections::HashMap<usize, Vec<(usize, usize)>>,
 }
 
 impl Sheet {
     pub fn cell(&self, row: usize, col: usize) -> &Cell {
         self.rows.get(row).and_then(|r| r.get(col)).unwrap_or(&Cell::Empty)
+    }
+
+    /// The rows (zero-based, first and last) a merged cell at `(row, col)` spans downwards, when it spans several.
+    pub fn merged_down(&self, row: usize, col: usize) -> Option<(usize, usize)> {
+        let spans = self.down.get(&col)?;
+        let i = spans.partition_point(|(r0, _)| *r0 <= row).checked_sub(1)?;
+        let (r0, r1) = spans[i];
+        (row <= r1).then_some((r0, r1))
+    }
+
+    /// A sheet of cells whose merged areas are already filled in.
+    pub fn new(name: String, rows: Vec<Vec<Cell>>, date1904: bool, merges: Vec<super::merges::Area>) -> Self {
+        let mut down: std::collections::HashMap<usize, Vec<(usize, usize)>> = std::collections::HashMap::new();
+        // Only the cells that exist are indexed, so the index is never larger than the cells the merges filled.
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        for &(r0, c0, r1, c1) in merges.iter().filter(|(r0, _, r1, _)| r1 > r0 && (*r0 as usize) < rows.len()) {
+            for col in (c0 as usize)..=(c1 as usize).min(width.saturating_sub(1)) {
+                down.entry(col).or_default().push((r0 as usize, r1 as usize));
+            }
+        }
+        down.values_mut().for_each(|spans| spans.sort_unstable());
+        Sheet { name, rows, date1904, merges, down }
     }
 }
 
@@ -170,19 +199,34 @@ fn read_checked(bytes: &[u8], zip: bool, ods_merges: super::merges::Merges) -> R
                 .collect(),
             _ => merges.remove(&name).unwrap_or_default(),
         };
-        for (r0, c0, r1, c1) in areas {
+        if areas.len() > MAX_MERGES {
+            return Err(WorkbookError::TooLarge(format!(
+                "シート「{name}」に結合セルが {} 個あります（上限 {MAX_MERGES}）",
+                areas.len()
+            )));
+        }
+        // Filling is bounded like the grid itself: merges over one another cannot multiply the work.
+        let mut filled: u64 = 0;
+        for &(r0, c0, r1, c1) in &areas {
             let (r0, c0) = (r0 as usize, c0 as usize);
             let top_left = rows.get(r0).and_then(|r| r.get(c0)).cloned().unwrap_or(Cell::Empty);
             // Clamped to the cells that exist: a merge over A1:XFD1048576 must not loop over 17 billion cells.
             let r1 = (r1 as usize).min(rows.len().saturating_sub(1));
             for row in rows.iter_mut().take(r1 + 1).skip(r0) {
                 let c1 = (c1 as usize).min(row.len().saturating_sub(1));
+                filled += (c1 + 1).saturating_sub(c0) as u64;
+                if filled > guard::MAX_CELLS {
+                    return Err(WorkbookError::TooLarge(format!(
+                        "シート「{name}」の結合セルが合わせて {} セルを超えます",
+                        guard::MAX_CELLS
+                    )));
+                }
                 for cell in row.iter_mut().take(c1 + 1).skip(c0) {
                     *cell = top_left.clone();
                 }
             }
         }
-        sheets.push(Sheet { name, rows, date1904 });
+        sheets.push(Sheet::new(name, rows, date1904, areas));
     }
     Ok(sheets)
 }

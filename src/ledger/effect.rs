@@ -128,7 +128,7 @@ impl NewEffect {
         let f = Formula::parse_with(&text, conversions)
             .map_err(|error| EffectError::Formula { text: text.clone(), error })?;
         Ok(Evaluated {
-            formula: Some(if typed { f.pinned_text(&text) } else { f.expression_text() }),
+            formula: Some(if typed { f.pinned_text() } else { f.expression_text() }),
             computed_minutes: Some(f.minutes()),
             parsed: Some(f),
         })

@@ -1134,7 +1134,7 @@ fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
     let listed: Vec<&daicho::import::ColumnInfo> = r
         .columns
         .iter()
-        .filter(|c| !c.header.is_empty() || c.role != Role::Unknown)
+        .filter(|c| !c.header.is_empty() || c.role != Role::Unknown || c.figures)
         .filter(|c| dry_run || c.source != Source::Header || !matches!(c.role, Role::Field(_)))
         .collect();
     if !listed.is_empty() && r.already_imported.is_none() {
@@ -1220,7 +1220,7 @@ fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
     for w in &r.warnings {
         out.push_str(&format!("  警告: {w}\n"));
     }
-    if r.errors.iter().any(|e| e.message.contains("列の対応を指定")) {
+    if r.columns.iter().any(|c| c.figures) {
         out.push_str("  列の対応は --map \"見出し=項目\" で指定できます（例: --map \"年間削減時間=削減時間(時間)\" --map \"G=無視\"）\n");
     }
     if r.errors.is_empty() {
