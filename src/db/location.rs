@@ -12,14 +12,31 @@ const SYNCED: &[&str] =
 
 const ADVICE: &str = "このPCのローカルフォルダ（既定の保存先: ローカルのアプリデータフォルダ）に置き、共有はバックアップや Excel の出力で行ってください";
 
-/// A Japanese warning when `path` is on a network share or in a synced or roaming folder; `mounts` is the text of
-/// `/proc/mounts` (empty elsewhere). Pure, so every case is tested without such a folder.
-pub fn location_warning(path: &Path, mounts: &str) -> Option<String> {
+/// A path as `/`-separated text without Windows' verbatim prefix: `\\?\C:\x` is `C:/x` (a local drive), and
+/// `\\?\UNC\server\share` is `//server/share` (a network share).
+fn plain(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
+    if let Some(rest) = text.strip_prefix("//?/UNC/").or_else(|| text.strip_prefix("//./UNC/")) {
+        return format!("//{rest}");
+    }
+    text.strip_prefix("//?/").or_else(|| text.strip_prefix("//./")).map_or(text.clone(), str::to_string)
+}
+
+/// A Japanese warning when `path` is on a network share or in a synced or roaming folder. `resolved` is where the
+/// OS says the folder really is (on Windows a mapped drive resolves to `\\?\UNC\server\share`); `mounts` is the
+/// text of `/proc/mounts` (empty elsewhere). Pure, so every case is tested without such a folder.
+pub fn location_warning(path: &Path, resolved: Option<&Path>, mounts: &str) -> Option<String> {
+    let text = plain(path);
     let shown = path.display();
     if text.starts_with("//") {
         return Some(format!(
             "台帳ファイル {shown} はネットワーク共有（UNC パス）にあります。ネットワーク上では SQLite のロックが働かず台帳が壊れることがあります。{ADVICE}"
+        ));
+    }
+    if let Some(share) = resolved.map(plain).filter(|r| r.starts_with("//")) {
+        let share = share.replace('/', "\\");
+        return Some(format!(
+            "台帳ファイル {shown} はネットワークドライブ（{share}）にあります。ネットワーク上では SQLite のロックが働かず台帳が壊れることがあります。{ADVICE}"
         ));
     }
     let lower = text.to_lowercase();
@@ -52,11 +69,13 @@ pub fn location_warning(path: &Path, mounts: &str) -> Option<String> {
     }
 }
 
-/// The warning for the real file system of this machine.
+/// The warning for the real file system of this machine. The folder is resolved by the OS (the nearest folder of
+/// the path that exists): on Windows that turns a drive letter mapped to a share into its UNC path.
 pub fn warning_for(path: &Path) -> Option<String> {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let resolved = absolute.ancestors().skip(1).find_map(|dir| std::fs::canonicalize(dir).ok());
     let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
-    location_warning(&absolute, &mounts)
+    location_warning(&absolute, resolved.as_deref(), &mounts)
 }
 
 #[cfg(test)]
@@ -76,10 +95,12 @@ mod tests {
             (r"C:\Users\tanaka\AppData\Roaming\Daicho\daicho.sqlite3", Some("Roaming")),
             (r"C:\Users\tanaka\AppData\Local\Daicho\daicho.sqlite3", None),
             (r"C:\Users\tanaka\OneDrive - 〇〇市\台帳\daicho.sqlite3", Some("onedrive - 〇〇市")),
+            (r"\\?\C:\Users\tanaka\AppData\Local\Daicho\daicho.sqlite3", None),
+            (r"\\?\UNC\fileserver\業務改善\daicho.sqlite3", Some("UNC")),
             ("/Users/tanaka/Dropbox/daicho.sqlite3", Some("dropbox")),
         ];
         for (path, expected) in cases {
-            let got = location_warning(Path::new(path), mounts);
+            let got = location_warning(Path::new(path), None, mounts);
             match expected {
                 None => assert_eq!(got, None, "{path} is a local folder"),
                 Some(word) => {
@@ -88,5 +109,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A drive letter mapped to a share is local to its path but not to the OS, which resolves it to the share.
+    #[test]
+    fn warns_for_a_drive_mapped_to_a_share() {
+        let path = Path::new(r"N:\業務改善\daicho.sqlite3");
+        let share = Path::new(r"\\?\UNC\fileserver\kaizen\業務改善");
+        let message = location_warning(path, Some(share), "").expect("a mapped network drive is warned about");
+        assert!(message.contains(r"ネットワークドライブ（\\fileserver\kaizen\業務改善）"), "{message}");
+        let local = Path::new(r"\\?\C:\Users\tanaka\AppData\Local\Daicho");
+        assert_eq!(
+            location_warning(Path::new(r"C:\Users\tanaka\AppData\Local\Daicho\daicho.sqlite3"), Some(local), ""),
+            None
+        );
     }
 }

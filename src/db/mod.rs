@@ -81,10 +81,18 @@ impl Author {
     }
 }
 
-/// The default database path: `daicho.sqlite3` in the OS *local* app-data folder (`%LOCALAPPDATA%\Daicho` on
-/// Windows, never the roaming profile; `~/.local/share/daicho` on Linux; `~/Library/Application Support/Daicho`
-/// on macOS).
+/// The environment variable that puts the default ledger (and its backups) in another folder than the OS app-data
+/// folder: for tests on every OS (the `dirs` crate asks Windows itself, so `LOCALAPPDATA` cannot redirect it there),
+/// and for a team that keeps Daicho on a USB stick.
+pub const DATA_DIR_VAR: &str = "DAICHO_DATA_DIR";
+
+/// The default database path: `daicho.sqlite3` in `DAICHO_DATA_DIR` when it is set, else in the OS *local* app-data
+/// folder (`%LOCALAPPDATA%\Daicho` on Windows, never the roaming profile; `~/.local/share/daicho` on Linux;
+/// `~/Library/Application Support/Daicho` on macOS).
 pub fn default_path() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_VAR).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir).join(DB_FILE_NAME));
+    }
     let base = dirs::data_local_dir().ok_or_else(|| {
         Error::Internal("ローカルのアプリデータフォルダが見つかりません。--db でファイルを指定してください".into())
     })?;
@@ -247,8 +255,8 @@ impl Store {
     }
 
     /// Replaces the ledger with a backup after checking it: it must open as a Daicho database with a schema this
-    /// version knows and pass the integrity check. The current file is kept beside it as `….before-restore`.
-    /// Returns the path of that kept copy.
+    /// version knows and pass the integrity check. The current file is kept beside it as `….before-restore` (then
+    /// `….before-restore-2`, … : an earlier copy is never overwritten). Returns the path of that kept copy.
     pub fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
         {
             let candidate = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -268,8 +276,14 @@ impl Store {
                 return Err(Error::Invalid(format!("{} は壊れています（integrity_check: {ok}）", backup.display())));
             }
         }
-        let kept = self.path.with_extension("sqlite3.before-restore");
-        let _ = std::fs::remove_file(&kept);
+        // A copy kept by an earlier restore is never overwritten: the next free name is taken.
+        let kept = (1..)
+            .map(|n| match n {
+                1 => self.path.with_extension("sqlite3.before-restore"),
+                n => self.path.with_extension(format!("sqlite3.before-restore-{n}")),
+            })
+            .find(|p| !p.exists())
+            .ok_or_else(|| Error::Internal("復元前の台帳を残す名前がありません".into()))?;
         self.backup_to(&kept)?;
         // Replace through a copy beside the target and a rename, then reopen (which migrates an older backup).
         let staging = self.path.with_extension("sqlite3.restoring");

@@ -1362,12 +1362,33 @@ fn report(store: Store, a: ReportArgs) -> Result<()> {
             let sheets: Vec<&str> = tables.iter().map(|t| t.sheet.as_str()).collect();
             emit(&format!("帳票を書き出しました: {}（シート: {}）", path.display(), sheets.join("、")));
         }
-        (None, _) => {
-            use std::io::Write;
-            let _ = std::io::stdout().lock().write_all(&bytes);
+        (None, Some(encoding)) if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            // A terminal shows text, whatever the CSV's encoding (a Windows console refuses Shift_JIS bytes, a Linux
+            // terminal shows them garbled); redirected or with -o, the bytes are the file's own encoding.
+            let text = match encoding {
+                CsvEncoding::Cp932 => encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned(),
+                CsvEncoding::Utf8Bom => {
+                    String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned()
+                }
+            };
+            emit(&text);
         }
+        (None, _) => write_stdout(&bytes)?,
     }
     Ok(())
+}
+
+/// Writes bytes to standard output; a failure (other than a reader that stopped early, as `| head` does) is an
+/// error, never a silent empty output.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Internal(format!("標準出力に書き込めません（{e}）。-o でファイルに書き出してください")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A report as a terminal table.
