@@ -69,13 +69,36 @@ fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment
     assert!(!t.path().join("home").exists(), "with --db or DAICHO_DB nothing is written to the app-data folder");
 }
 
+/// Without `--db` the ledger is in the local app-data folder; `DAICHO_DATA_DIR` moves it (every test uses it, so no
+/// test ever touches the real ledger on any OS).
 #[test]
-fn without_db_the_file_goes_to_the_local_app_data_folder() {
+fn without_db_the_file_goes_to_the_data_folder() {
     let t = TestDir::new();
     let out = t.command().args(["org", "add", "総務部"]).output().unwrap();
     assert!(out.status.success(), "{}", describe(&out));
-    let expected = t.path().join("home/.local/share/daicho/daicho.sqlite3");
-    assert!(expected.exists(), "on Linux the local data dir is $XDG_DATA_HOME/daicho: {}", expected.display());
+    assert!(t.data_dir().join("daicho.sqlite3").exists(), "DAICHO_DATA_DIR holds the default ledger");
+    assert!(!t.db().exists(), "and nothing else was written");
+}
+
+/// The OS folder itself, where it can be looked at without touching a real ledger: on Linux through XDG_DATA_HOME
+/// (inside the test directory); on Windows, the path the library computes (`%LOCALAPPDATA%\Daicho`), with nothing
+/// created.
+#[test]
+fn the_default_folder_is_the_local_app_data_folder() {
+    #[cfg(target_os = "linux")]
+    {
+        let t = TestDir::new();
+        let out = t.command().env_remove(daicho::db::DATA_DIR_VAR).args(["org", "add", "総務部"]).output().unwrap();
+        assert!(out.status.success(), "{}", describe(&out));
+        let expected = t.path().join("home/.local/share/daicho/daicho.sqlite3");
+        assert!(expected.exists(), "on Linux the local data dir is $XDG_DATA_HOME/daicho: {}", expected.display());
+    }
+    #[cfg(windows)]
+    {
+        let path = daicho::db::default_path().unwrap();
+        let local = std::env::var_os("LOCALAPPDATA").map(std::path::PathBuf::from).unwrap();
+        assert_eq!(path, local.join("Daicho").join("daicho.sqlite3"), "never the roaming profile");
+    }
 }
 
 #[test]
@@ -289,6 +312,18 @@ fn backup_and_restore_from_the_command_line() {
     assert!(out.contains("から台帳を戻しました") && out.contains("before-restore"), "{out}");
     let tree = t.ok(&["org", "list"]);
     assert!(tree.contains("総務部") && !tree.contains("財務部"), "the ledger is as it was at the backup: {tree}");
+    // A second restore keeps its own copy: the one the first kept (with 財務部) is never overwritten.
+    t.ok(&["org", "add", "市民部"]);
+    let out = t.ok(&["restore", backup.to_str().unwrap()]);
+    assert!(out.contains("before-restore-2"), "{out}");
+    let first = t.path().join("daicho.sqlite3.before-restore");
+    let kept =
+        String::from_utf8(t.command().args(["--db", first.to_str().unwrap(), "org", "list"]).output().unwrap().stdout)
+            .unwrap();
+    assert!(
+        kept.contains("財務部") && !kept.contains("市民部"),
+        "the first kept copy is as the first restore left it: {kept}"
+    );
     let junk = t.path().join("junk.sqlite3");
     std::fs::write(&junk, b"not a ledger").unwrap();
     let err = t.fails(&["restore", junk.to_str().unwrap()], 2);
@@ -317,4 +352,48 @@ fn an_import_batch_is_backed_up_first_and_restoring_the_copy_undoes_it() {
     assert!(copy.file_name().unwrap().to_str().unwrap().ends_with("-before-import.sqlite3"), "{copy:?}");
     t.ok(&["restore", copy.to_str().unwrap()]);
     assert_eq!(t.ok(&["list", "--json"]), before, "restoring the copy gives the ledger as it was before the batch");
+}
+
+/// A team's folders have Japanese names: the ledger, the reports, the template, the CSV and the backup all go
+/// there and come back.
+#[test]
+fn japanese_folder_names_work_for_every_file() {
+    let t = TestDir::new();
+    let folder = t.path().join("業務改善係").join("令和6年度");
+    std::fs::create_dir_all(&folder).unwrap();
+    let db = folder.join("台帳.sqlite3");
+    let run = |args: &[&str]| {
+        let out = t.command().arg("--db").arg(&db).args(args).output().unwrap();
+        assert!(out.status.success(), "daicho {args:?}:\n{}", describe(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let path = |name: &str| folder.join(name).to_str().unwrap().to_string();
+    run(&["demo"]);
+    assert!(run(&["report", "all", "--fy", "2023", "-o", &path("集計.xlsx")]).contains("帳票を書き出しました"));
+    assert!(run(&["report", "summary", "--fy", "2023", "-o", &path("部局別.csv")]).contains("Shift_JIS"));
+    assert!(run(&["template", "--fy", "2024", "-o", &path("調査票.xlsx")]).contains("調査票を書き出しました"));
+    assert!(run(&["backup", "-o", &path("控え.sqlite3")]).contains("バックアップを作りました"));
+    std::fs::copy(fixture("formula_cached.xlsx"), folder.join("回答_総務課.xlsx")).unwrap();
+    assert!(run(&["import", "--dry-run", &path("回答_総務課.xlsx")]).contains("新規 2"));
+    for name in ["集計.xlsx", "部局別.csv", "調査票.xlsx", "控え.sqlite3"] {
+        assert!(folder.join(name).metadata().unwrap().len() > 0, "{name} was written into the Japanese folder");
+    }
+}
+
+/// On Windows a ledger on a share is warned about, by UNC path; a local path written in the `\\?\` form is not.
+#[cfg(windows)]
+#[test]
+fn windows_paths_are_warned_about_only_on_a_share() {
+    let t = TestDir::new();
+    let out = t.command().args(["--db", r"\\fileserver\業務改善\daicho.sqlite3", "org", "list"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ネットワーク共有（UNC パス）"), "{stderr}");
+    let verbatim = format!(r"\\?\{}", t.db().display());
+    let out = t.command().args(["--db", &verbatim, "org", "add", "総務部"]).output().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("ネットワーク"),
+        "a local path is local: {}",
+        describe(&out)
+    );
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::Value as Json;
 use std::str::FromStr;
 
-use crate::support::{TestDir, fixture};
+use crate::support::{TestDir, describe, fixture};
 
 const REPORTS: [&str; 6] = ["summary", "trend", "before-after", "check", "cumulative", "cost"];
 
@@ -255,6 +255,24 @@ fn report_csv_files_and_encodings_from_the_command_line() {
     assert_eq!(&std::fs::read(&utf8).unwrap()[..3], &[0xEF, 0xBB, 0xBF]);
     let err = t.fails(&["report", "all", "--fy", "2023", "--csv"], 2);
     assert!(err.contains("CSV は帳票1つずつ"), "{err}");
+    let piped = t.run(&["report", "summary", "--fy", "2023", "--csv"]);
+    assert!(piped.status.success(), "{}", describe(&piped));
+    assert_eq!(piped.stdout, bytes, "redirected, the CSV is the file's own Shift_JIS bytes (what `> x.csv` saves)");
+}
+
+/// To a terminal the CSV is shown as text: a Windows console refuses Shift_JIS bytes (the report came out empty with
+/// exit 0) and a Linux terminal shows them garbled. Run in a pseudo-terminal with util-linux `script`. Unix only.
+#[cfg(unix)]
+#[test]
+fn report_csv_to_a_terminal_is_readable_text() {
+    let t = demo();
+    let command =
+        format!("'{}' --db '{}' report summary --fy 2023 --csv", env!("CARGO_BIN_EXE_daicho"), t.db().display());
+    let out = t.command_named("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8(out.stdout).expect("the terminal gets UTF-8 text, not Shift_JIS bytes");
+    assert!(text.contains("部局,RPA件数,RPA削減時間(h),"), "{text}");
+    assert!(text.contains("合計,88,3723.9,"), "the same figures as the file: {text}");
 }
 
 /// The cumulative report per initiative and per 部局 are two views of the same figures: every fiscal year's total

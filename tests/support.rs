@@ -24,6 +24,11 @@ impl TestDir {
         self.path().join("daicho.sqlite3")
     }
 
+    /// Where a command without `--db` keeps its ledger in this test.
+    pub fn data_dir(&self) -> PathBuf {
+        self.path().join("home/data")
+    }
+
     pub fn store(&self) -> Store {
         Store::open(&self.db()).unwrap()
     }
@@ -33,8 +38,15 @@ impl TestDir {
         self.environment(Command::new(env!("CARGO_BIN_EXE_daicho")))
     }
 
+    /// Another program (`script`) with the same environment as [`TestDir::command`]. Unix only, as its callers.
+    #[cfg(unix)]
+    pub fn command_named(&self, program: &str) -> Command {
+        self.environment(Command::new(program))
+    }
+
     /// The same `daicho`, started through `sh` with its address space capped at `kib` KiB (`ulimit -v`): an
-    /// allocation beyond the cap fails and aborts the process, so a test sees any unbounded grid or buffer.
+    /// allocation beyond the cap fails and aborts the process, so a test sees any unbounded grid or buffer. Unix only.
+    #[cfg(unix)]
     pub fn capped_command(&self, kib: u64) -> Command {
         let mut c = Command::new("sh");
         c.arg("-c").arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\"")).arg(env!("CARGO_BIN_EXE_daicho"));
@@ -44,6 +56,8 @@ impl TestDir {
     fn environment(&self, mut c: Command) -> Command {
         let home = self.path().join("home");
         c.env_remove("DAICHO_DB")
+            // The default ledger goes here on every OS (on Windows the app-data folder cannot be redirected).
+            .env(daicho::db::DATA_DIR_VAR, self.data_dir())
             .env("HOME", &home)
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("LOCALAPPDATA", home.join("AppData/Local"))
@@ -127,8 +141,34 @@ impl TestDir {
         Self::seeded_from("seed.txt")
     }
 
-    /// A ledger built by a seed file of `daicho` commands under tests/fixtures.
+    /// A ledger built by a seed file of `daicho` commands under tests/fixtures. Each seed is run once per test
+    /// process (through the CLI) and copied into every test directory that asks for it: property tests ask for
+    /// hundreds, and starting thousands of processes is slow everywhere and fails under Wine.
     pub fn seeded_from(seed: &str) -> Self {
+        // The templates live in cargo's folder for integration-test data, one per seed and test process; those of
+        // earlier runs are removed when the first is made.
+        static TEMPLATES: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+        let mut templates = TEMPLATES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("seeds");
+        if templates.is_empty() {
+            let _ = std::fs::remove_dir_all(&folder);
+        }
+        if !templates.iter().any(|(s, _)| s == seed) {
+            std::fs::create_dir_all(&folder).unwrap();
+            let path = folder.join(format!("{}-{}.sqlite3", std::process::id(), templates.len()));
+            Self::seeded_by_commands(seed).store().backup_to(&path).unwrap();
+            templates.push((seed.to_string(), path));
+        }
+        let (_, template) = templates.iter().find(|(s, _)| s == seed).unwrap();
+        let t = TestDir::new();
+        std::fs::copy(template, t.db()).unwrap();
+        // Opened once, as the CLI left the original: the copy is in rollback mode until a store sets WAL, which
+        // rewrites the header (tests compare the file's bytes before and after a refused import).
+        drop(t.store());
+        t
+    }
+
+    fn seeded_by_commands(seed: &str) -> Self {
         let t = TestDir::new();
         let seed = std::fs::read_to_string(fixture(seed)).unwrap();
         for line in seed.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
@@ -143,4 +183,18 @@ impl TestDir {
 /// Import options with 令和6年度 for rows without a 年度: what the fixtures were written against.
 pub fn fy2024() -> daicho::import::ImportOptions {
     daicho::import::ImportOptions { fiscal_year: Some(daicho::fiscal::FiscalYear(2024)), ..Default::default() }
+}
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
