@@ -11,6 +11,10 @@ packages=(
     webkit2gtk-driver        # WebKitWebDriver, which tauri-driver drives
     fonts-noto-cjk           # Japanese text renders as boxes without it
     nodejs npm               # builds the UI (skipped when Node.js is already on PATH)
+    gcc-mingw-w64-x86-64     # links Daicho for Windows (x86_64-pc-windows-gnu)
+    wine wine64              # runs the Windows tests and installers (scripts/windows-test.sh)
+    nsis                     # makensis: the per-user Windows installer, offline
+    wixl                     # the per-machine MSI, offline
 )
 
 missing=()
@@ -31,6 +35,10 @@ fi
 for tool in cargo rustfmt cargo-clippy node npm; do
     command -v "$tool" >/dev/null || { echo "missing $tool: install Rust with rustup (components rustfmt, clippy) and Node.js" >&2; exit 1; }
 done
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    echo "installing the Rust target x86_64-pc-windows-gnu"
+    rustup target add x86_64-pc-windows-gnu
+fi
 if ! command -v tauri-driver >/dev/null; then
     echo "installing tauri-driver (WebDriver for the Tauri app, from crates.io)"
     cargo install tauri-driver --locked
