@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::db::Tx;
+use crate::db::Write;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{
@@ -207,8 +207,8 @@ fn stated_hours(rng: &mut Rng, minutes: Decimal) -> Option<Decimal> {
 }
 
 /// Fills an empty ledger with the sample city. Refuses a ledger that already holds initiatives.
-pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
-    let existing: i64 = tx.conn().query_row("SELECT count(*) FROM initiatives", [], |r| r.get(0))?;
+pub fn populate(tx: &mut dyn Write) -> Result<DemoStats> {
+    let existing = tx.initiative_count()?;
     if existing > 0 {
         return Err(Error::Conflict(format!(
             "台帳にはすでに {existing} 件の取組があります。サンプルデータは空の台帳にだけ入れられます（--db で新しいファイルを指定してください）"
@@ -308,6 +308,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 let status_at_start = if year == 2024 { Status::Trial } else { Status::Operating };
                 let fields = InitiativeFields {
                     ledger_id: None,
+                    numbered_in: None,
                     kind,
                     title,
                     unit_id: unit,
@@ -341,7 +342,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
         for p in &planned {
             if let Some((end, status)) = p.ends {
                 if fy == end {
-                    let i = crate::db::find_initiative(tx.conn(), p.id)?;
+                    let i = tx.initiative(p.id)?;
                     let fields = InitiativeFields { status, ..i.fields() };
                     tx.update_initiative(p.id, &fields, Some(fy.first_day()))?;
                 }
@@ -371,11 +372,11 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
                 if p.slower && basis == Basis::Actual {
                     new.note = Some("ロボットの待ち時間により手作業より遅くなった（見直し中）".into());
                 }
-                if new.stated_hours.is_none() {
-                    let computed = new.evaluate(&Default::default())?.computed_minutes.unwrap_or_default();
-                    new.stated_hours = stated_hours(&mut rng, computed);
+                let mut evaluated = new.evaluate(&Default::default())?;
+                if evaluated.stated_hours.is_none() {
+                    evaluated.stated_hours = stated_hours(&mut rng, evaluated.computed_minutes().unwrap_or_default());
                 }
-                tx.set_effect(p.id, &new)?;
+                tx.set_effect(p.id, &evaluated)?;
                 stats.effects += 1;
             }
             if fy.0 == 2023 && rng.chance(30) {
@@ -421,7 +422,7 @@ pub fn populate(tx: &mut Tx<'_>) -> Result<DemoStats> {
     ];
     for fy in 2020..=2024 {
         for (tool, licence, maintenance) in costs {
-            tx.set_cost(&crate::db::Cost {
+            tx.set_cost(&crate::ledger::Cost {
                 tool: tool.into(),
                 fiscal_year: FiscalYear(fy),
                 licence_yen: Decimal::from(licence),

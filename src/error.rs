@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::db::StorageErrorKind;
 use crate::fiscal::FiscalError;
 use crate::formula::FormulaError;
 use crate::ledger::EffectError;
@@ -25,8 +26,9 @@ pub enum Error {
     Conflict(String),
     #[error("ファイル {path} を扱えません: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("データベースのエラー: {0}")]
-    Db(#[from] rusqlite::Error),
+    /// What the storage refused or could not do (see [`crate::db::StorageError`]).
+    #[error("{0}")]
+    Storage(#[from] crate::db::StorageError),
     #[error(
         "SQLite {found} は古すぎます（3.51.3 以上が必要です: それより前の版には WAL のリセットでデータベースが壊れる不具合があります）"
     )]
@@ -46,7 +48,9 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// A closed set of machine codes for callers (the CLI's exit status, the desktop app's error handling).
+    /// A closed set of machine codes for callers (the CLI's exit status, the desktop app's error handling):
+    /// `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable` (the ledger is busy or cannot be
+    /// reached; trying again may work), `internal`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Formula(_) | Error::Fiscal(_) | Error::Effect(_) | Error::Invalid(_) => "validation",
@@ -54,7 +58,13 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::Io { .. } => "io",
             Error::SqliteTooOld { .. } | Error::SchemaTooNew { .. } | Error::MigrationEdited { .. } => "incompatible",
-            Error::Db(_) | Error::Internal(_) => "internal",
+            Error::Storage(e) => match e.kind {
+                StorageErrorKind::Conflict => "conflict",
+                StorageErrorKind::NotFound => "not_found",
+                StorageErrorKind::Unavailable => "unavailable",
+                StorageErrorKind::Other => "internal",
+            },
+            Error::Internal(_) => "internal",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! save. This library holds the whole domain — formula engine, fiscal years, organisation, ledger, storage and
 //! summaries — and never depends on a user interface; the `daicho` CLI and the desktop shell are thin callers.
 
+pub mod actions;
 pub mod db;
 pub mod demo;
 pub mod error;

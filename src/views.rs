@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::{self, AuditEntry, Store};
+use crate::db::Read;
 use crate::error::Result;
 use crate::fiscal::FiscalYear;
-use crate::formula::{Formula, FormulaError};
-use crate::ledger::{Evaluation, Initiative, Kind, StatusChange};
+use crate::formula::{Formula, FormulaError, StatedCheck};
+use crate::ledger::{AuditEntry, AuditQuery, Effect, Evaluation, Initiative, Kind, StatusChange, UnitReturn};
 use crate::number::round_half_up;
 use crate::org::{Level, NameView};
-use crate::report::{GroupBy, SummaryOptions, summarize};
+use crate::report::{GroupBy, ReportKind, SummaryOptions, summarize};
 
 /// One row of the ledger screen.
 #[derive(Debug, Clone, Serialize)]
@@ -39,18 +39,18 @@ pub struct LedgerRow {
 }
 
 /// The ledger for a fiscal year: every initiative, with its hours of that year.
-pub fn ledger_rows(store: &Store, fy: FiscalYear) -> Result<Vec<LedgerRow>> {
-    let conn = store.conn();
-    let chart = db::load_org_chart(conn)?;
-    let settings = db::load_settings(conn)?;
-    let effects = db::effects_in_year(conn, Some(fy))?;
+pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> {
+    let chart = ledger.org_chart()?;
+    let settings = ledger.settings()?;
+    let effects = ledger.effects_in_year(Some(fy))?;
     let opts = SummaryOptions { fiscal_year: fy, by: GroupBy::Initiative, basis: None, view: NameView::AsReported };
     let summary = summarize(&effects, &chart, &settings, &[], &opts);
     let lines: HashMap<&str, _> = summary.lines.iter().map(|l| (l.ledger_id.as_str(), l)).collect();
     let name_at = |unit: i64, level: Level| {
         chart.ancestor_at(unit, level).map(|u| chart.display_name(u.id, fy, NameView::Current)).unwrap_or_default()
     };
-    Ok(db::list_initiatives(conn, &Default::default())?
+    Ok(ledger
+        .initiatives(&Default::default())?
         .into_iter()
         .map(|i| {
             let line = lines.get(i.ledger_id.as_str());
@@ -128,26 +128,22 @@ pub struct Dashboard {
 }
 
 /// The fiscal years that have any figure, newest last.
-pub fn years(store: &Store) -> Result<Vec<i32>> {
-    let mut years: Vec<i32> = db::effects_in_year(store.conn(), None)?.iter().map(|r| r.effect.fiscal_year.0).collect();
-    years.sort_unstable();
-    years.dedup();
-    Ok(years)
+pub fn years(ledger: &dyn Read) -> Result<Vec<i32>> {
+    Ok(ledger.years_with_figures()?.into_iter().map(|y| y.0).collect())
 }
 
-pub fn dashboard(store: &Store, fy: FiscalYear) -> Result<Dashboard> {
-    let conn = store.conn();
-    let chart = db::load_org_chart(conn)?;
-    let settings = db::load_settings(conn)?;
-    let effects = db::effects_in_year(conn, None)?;
-    let targets = db::targets(conn, None)?;
+pub fn dashboard(ledger: &dyn Read, fy: FiscalYear) -> Result<Dashboard> {
+    let chart = ledger.org_chart()?;
+    let settings = ledger.settings()?;
+    let effects = ledger.effects_in_year(None)?;
+    let targets = ledger.targets(None)?;
     let run = |fy: FiscalYear, by: GroupBy| {
         let opts = SummaryOptions { fiscal_year: fy, by, basis: None, view: NameView::AsReported };
         summarize(&effects, &chart, &settings, &targets, &opts)
     };
     let by_bureau = run(fy, GroupBy::Bureau);
     let by_kind = run(fy, GroupBy::Kind);
-    let all_years = years(store)?;
+    let all_years = years(ledger)?;
     let shown: Vec<i32> = all_years.iter().copied().filter(|y| *y <= fy.0).collect();
     let trend = shown[shown.len().saturating_sub(5)..]
         .iter()
@@ -161,7 +157,7 @@ pub fn dashboard(store: &Store, fy: FiscalYear) -> Result<Dashboard> {
             }
         })
         .collect();
-    let mut rows = ledger_rows(store, fy)?;
+    let mut rows = ledger_rows(ledger, fy)?;
     rows.retain(|r| r.hours.is_some());
     rows.sort_by_key(|r| std::cmp::Reverse(r.hours));
     rows.truncate(10);
@@ -213,8 +209,7 @@ pub fn check_formula(
     match Formula::parse_with(text, conversions) {
         Ok(f) => {
             let stated = stated_hours.map(|h| {
-                let sixty = Decimal::from(60);
-                let c = crate::formula::compare(f.minutes(), h * sixty, crate::number::last_place(h) * sixty);
+                let c = StatedCheck::of_hours(f.minutes(), h);
                 if c.matches {
                     "申告値と一致（記載の桁数の範囲内）".to_string()
                 } else {
@@ -243,24 +238,20 @@ pub fn check_formula(
     }
 }
 
-/// One effect as the detail screen shows it.
+/// One effect as the detail screen shows it: the recorded effect, with its year in 和暦, its hours, its check and the
+/// unit it was reported under.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EffectView {
-    pub fiscal_year: i32,
+    #[serde(flatten)]
+    pub effect: Effect,
     pub fiscal_year_label: String,
-    pub basis: String,
-    pub formula: Option<String>,
-    pub canonical: Option<String>,
     #[serde(with = "rust_decimal::serde::float_option")]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub computed_hours: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
-    pub stated_hours: Option<Decimal>,
+    /// `一致` or the difference (`差 -120分`).
     pub check: Option<String>,
     pub reported_under: String,
-    pub note: Option<String>,
 }
 
 /// The detail screen of one initiative.
@@ -275,44 +266,33 @@ pub struct InitiativeDetail {
     pub audit: Vec<AuditEntry>,
 }
 
-pub fn initiative_detail(store: &Store, ledger_id: &str) -> Result<InitiativeDetail> {
-    let conn = store.conn();
-    let i = db::initiative_by_ledger_id(conn, ledger_id)?;
-    let chart = db::load_org_chart(conn)?;
-    let effects = db::effects_of(conn, i.id)?
+pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<InitiativeDetail> {
+    let i = ledger.initiative_by_ledger_id(ledger_id)?;
+    let chart = ledger.org_chart()?;
+    let effects = ledger
+        .effects_of(i.id)?
         .into_iter()
         .map(|e| EffectView {
-            fiscal_year: e.fiscal_year.0,
             fiscal_year_label: e.fiscal_year.wareki(),
-            basis: e.basis.label().into(),
-            canonical: e.formula.as_deref().and_then(|f| Formula::parse(f).ok()).map(|f| f.canonical()),
             computed_hours: e.computed_minutes.map(|m| round_half_up(m / Decimal::from(60), 2)),
-            stated_hours: e.stated_hours,
-            check: e.stated_check().map(|c| {
-                if c.matches {
-                    "一致".to_string()
-                } else {
-                    format!("差 {}分", crate::number::group_thousands(c.difference_minutes, 2))
-                }
-            }),
+            check: e.stated_check().map(|c| c.short()),
             reported_under: chart.path(e.unit_id, e.fiscal_year, NameView::AsReported),
-            formula: e.formula,
-            note: e.note,
+            effect: e,
         })
         .collect();
     Ok(InitiativeDetail {
-        unit: chart.path(i.unit_id, FiscalYear(i32::MAX), NameView::Current),
-        status_history: db::status_history(conn, i.id)?,
-        evaluations: db::evaluations(conn, i.id)?,
-        audit: db::audit_log(conn, Some("initiative"), Some(&i.ledger_id), 50)?,
+        unit: chart.current_path(i.unit_id),
+        status_history: ledger.status_history(i.id)?,
+        evaluations: ledger.evaluations(i.id)?,
+        audit: ledger.audit_log(AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 50 })?,
         effects,
         initiative: i,
     })
 }
 
 /// The units a new initiative can belong to in a fiscal year, as `部局／課` paths.
-pub fn unit_paths(store: &Store, fy: FiscalYear) -> Result<Vec<String>> {
-    let chart = db::load_org_chart(store.conn())?;
+pub fn unit_paths(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<String>> {
+    let chart = ledger.org_chart()?;
     Ok(chart.units().filter(|u| u.is_valid_in(fy)).map(|u| chart.path(u.id, fy, NameView::AsReported)).collect())
 }
 
@@ -325,6 +305,16 @@ pub struct Choices {
     pub bases: Vec<&'static str>,
     /// The answer sheet's fields, for mapping a return's columns, and the word for "not imported".
     pub fields: Vec<&'static str>,
+    /// The reports the export screen offers (`all` first), by the name the app sends back.
+    pub reports: Vec<ReportChoice>,
+}
+
+/// A report as the export screen lists it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReportChoice {
+    pub slug: &'static str,
+    pub label: &'static str,
 }
 
 pub fn choices() -> Choices {
@@ -336,6 +326,9 @@ pub fn choices() -> Choices {
             .iter()
             .map(|c| c.title())
             .chain(std::iter::once(crate::import::MapTarget::Ignore.label()))
+            .collect(),
+        reports: std::iter::once(ReportChoice { slug: ReportKind::ALL_SLUG, label: ReportKind::ALL_LABEL })
+            .chain(ReportKind::ALL.iter().map(|k| ReportChoice { slug: k.slug(), label: k.label() }))
             .collect(),
     }
 }
@@ -352,9 +345,9 @@ pub struct ReturnStatus {
 
 /// Every section valid in the fiscal year, in organisation order (by 部局, then code), with its latest return: a
 /// section has returned when an imported file reported for it or for one of its 係.
-pub fn returns_status(store: &Store, fy: FiscalYear) -> Result<Vec<ReturnStatus>> {
-    let chart = db::load_org_chart(store.conn())?;
-    let returned = db::returned_units(store.conn(), fy)?;
+pub fn returns_status(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<ReturnStatus>> {
+    let chart = ledger.org_chart()?;
+    let returned: Vec<UnitReturn> = ledger.returned_units(fy)?;
     let mut sections: Vec<_> = chart.units().filter(|u| u.level == Level::Section && u.is_valid_in(fy)).collect();
     sections.sort_by_key(|u| (u.parent_id, u.code.clone().unwrap_or_default(), u.id));
     Ok(sections
@@ -362,13 +355,13 @@ pub fn returns_status(store: &Store, fy: FiscalYear) -> Result<Vec<ReturnStatus>
         .map(|u| {
             let hit = returned
                 .iter()
-                .filter(|(id, _, _)| chart.ancestor_at(*id, Level::Section).is_some_and(|s| s.id == u.id))
-                .max_by(|a, b| a.1.cmp(&b.1));
+                .filter(|r| chart.ancestor_at(r.unit_id, Level::Section).is_some_and(|s| s.id == u.id))
+                .max_by(|a, b| a.at.cmp(&b.at));
             ReturnStatus {
                 section: chart.path(u.id, fy, NameView::AsReported),
                 returned: hit.is_some(),
-                at: hit.map(|h| h.1.chars().take(16).collect::<String>().replace('T', " ")),
-                file: hit.map(|h| h.2.clone()),
+                at: hit.map(|h| h.at.chars().take(16).collect::<String>().replace('T', " ")),
+                file: hit.map(|h| h.file_name.clone()),
             }
         })
         .collect())
@@ -386,8 +379,8 @@ pub struct SettingView {
 }
 
 /// Every setting, and the rounding rule in words.
-pub fn settings_view(store: &Store) -> Result<(Vec<SettingView>, String)> {
-    let s = db::load_settings(store.conn())?;
+pub fn settings_view(ledger: &dyn Read) -> Result<(Vec<SettingView>, String)> {
+    let s = ledger.settings()?;
     let choices = |key: &str| -> Vec<&'static str> {
         match key {
             "rounding.mode" => vec!["切り上げ", "四捨五入", "切り捨て"],
@@ -421,22 +414,30 @@ pub struct OrgNode {
     pub merged_into: Option<String>,
 }
 
-/// The organisation as a tree (depth-first, in registration order), with each unit's names as of `fy`, showing
-/// only units that exist that year.
-pub fn org_tree(store: &Store, fy: FiscalYear) -> Result<Vec<OrgNode>> {
-    let chart = db::load_org_chart(store.conn())?;
+/// The organisation as a tree (depth-first, in registration order). With a fiscal year: the units that exist that
+/// year, with their names of that year; without one: every unit, with today's names.
+pub fn org_tree(ledger: &dyn Read, fy: Option<FiscalYear>) -> Result<Vec<OrgNode>> {
+    let chart = ledger.org_chart()?;
     let mut out = Vec::new();
-    fn walk(chart: &crate::org::OrgChart, parent: Option<i64>, depth: usize, fy: FiscalYear, out: &mut Vec<OrgNode>) {
-        for u in chart.children(parent).filter(|u| u.is_valid_in(fy)) {
-            let history = u.name_history();
+    fn walk(
+        chart: &crate::org::OrgChart,
+        parent: Option<i64>,
+        depth: usize,
+        fy: Option<FiscalYear>,
+        out: &mut Vec<OrgNode>,
+    ) {
+        for u in chart.children(parent).filter(|u| fy.is_none_or(|f| u.is_valid_in(f))) {
             out.push(OrgNode {
                 depth,
                 level: u.level.ja().into(),
-                name: u.name_in(fy).into(),
-                path: chart.path(u.id, fy, NameView::AsReported),
+                name: fy.map_or_else(|| u.current_name(), |f| u.name_in(f)).into(),
+                path: match fy {
+                    Some(f) => chart.path(u.id, f, NameView::AsReported),
+                    None => chart.current_path(u.id),
+                },
                 code: u.code.clone(),
                 period: u.period().unwrap_or_default(),
-                history,
+                history: u.name_history(),
                 aliases: u.aliases.clone(),
                 merged_into: u.merged_into.as_ref().map(|m| {
                     format!(

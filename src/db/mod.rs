@@ -1,92 +1,375 @@
-//! Storage: one SQLite file, opened, checked and migrated here. All SQL of the library lives in this module,
-//! behind plain functions and domain types, so another backend can be added without touching the domain.
+//! Storage: the seam between the ledger's domain and where it is kept.
 //!
-//! Reads are free functions over a `&Connection`. Writes go through [`Store::write`], which hands a [`Tx`] to a
-//! closure and commits only if it returns `Ok`: a command's changes and their audit rows land together or not at
-//! all.
+//! - [`Read`] — every read the library and the shells make, implemented by a store and by a transaction alike, so
+//!   a use case reads the same way before and inside a write.
+//! - [`Write`] — the writes, on a transaction only: [`Store::write`] hands one to a closure and commits only if the
+//!   closure returns `Ok`, so a command's changes and their audit rows land together or not at all.
+//! - [`Store`] — an open ledger of any backend, with the file operations a backend may offer (backups, restore,
+//!   the integrity check). Domain records go in and out ([`crate::ledger`], [`crate::org`]); errors are the
+//!   library's own ([`StorageError`] for what the storage refused or could not do).
+//!
+//! The one backend today is an SQLite file ([`sqlite`], with its SQL, migrations, automatic backups and the warning
+//! about network folders). A second backend is a sibling module that implements [`Backend`], [`Read`] and [`Write`]
+//! with its own SQL and migrations; nothing outside `src/db` names a backend's types.
 
-mod audit;
-pub mod autobackup;
-mod column_maps;
-mod cost;
-mod effect;
-mod imports;
-mod initiative;
-mod location;
-mod migrate;
-mod org;
-mod settings;
-mod target;
+mod sqlite;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use chrono::{DateTime, FixedOffset};
-use rusqlite::Connection;
-use serde::Serialize;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::org::OrgChart;
-
-pub use audit::{AuditEntry, audit_log};
-pub use column_maps::{StoredColumnMap, column_maps};
-pub use cost::{Cost, costs};
-pub use effect::{EffectRow, effects_in_year, effects_of, with_figures};
-pub use imports::{ImportRecord, NewImport, import_by_hash, import_history, returned_units};
-pub use initiative::{
-    InitiativeFilter, evaluations, find_initiative, initiative_by_ledger_id, initiatives_of_unit, list_initiatives,
-    status_history,
+use crate::fiscal::FiscalYear;
+use crate::ledger::{
+    AuditEntry, AuditQuery, Author, Basis, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure, ImportRecord,
+    Initiative, InitiativeFields, InitiativeFilter, NewImport, Settings, StatusChange, StoredColumnMap, Target,
+    UnitReturn,
 };
-pub use location::{location_warning, warning_for as location_warning_for};
-pub use org::load_org_chart;
-pub use settings::load_settings;
-pub use target::targets;
+use crate::org::{Level, OrgChart};
 
-/// The oldest SQLite accepted: earlier versions can corrupt a WAL database when it is reset.
-pub const MIN_SQLITE: i32 = 3_051_003;
+pub use sqlite::{MIN_SQLITE, backups_folder, location_warning, location_warning_for};
+
+/// What the storage refused or could not do, in the library's terms (never a driver's error type).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StorageError {
+    pub kind: StorageErrorKind,
+    /// A Japanese sentence for the user, with the storage's own words where they help.
+    pub message: String,
+}
+
+/// The kinds of storage failure a caller can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageErrorKind {
+    /// A change clashes with what is stored (a unique key, a rule of the schema).
+    Conflict,
+    /// A record the storage was asked for is not there.
+    NotFound,
+    /// The storage cannot be used now: busy with another program's write past the wait, locked, unreachable, or
+    /// its file cannot be opened. Trying again later may work.
+    Unavailable,
+    /// Anything else: a fault of the storage or of Daicho.
+    Other,
+}
+
+impl StorageError {
+    pub fn new(kind: StorageErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+}
+
+/// Which parts of its initiative a streamed [`Figure`] carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FigureParts {
+    /// 管理番号 and 業務名.
+    pub names: bool,
+    /// The tool.
+    pub tool: bool,
+}
+
+/// Every read of the ledger. Implemented by a [`Store`] and by the transaction of [`Store::write`] (which sees its
+/// own uncommitted changes).
+pub trait Read {
+    /// The organisation: every unit with its names, aliases and merges.
+    fn org_chart(&self) -> Result<Arc<OrgChart>>;
+    /// The settings, with defaults for what was never set.
+    fn settings(&self) -> Result<Settings>;
+
+    /// An initiative by its row id.
+    fn initiative(&self, id: i64) -> Result<Initiative>;
+    /// An initiative by its 管理番号 (`R5-0012`), ignoring width and case.
+    fn initiative_by_ledger_id(&self, ledger_id: &str) -> Result<Initiative>;
+    /// The initiatives matching the filter, in 管理番号 order.
+    fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<Initiative>>;
+    /// The initiatives a unit owns, in 管理番号 order.
+    fn initiatives_of_unit(&self, unit_id: i64) -> Result<Vec<Initiative>>;
+    /// How many initiatives the ledger holds.
+    fn initiative_count(&self) -> Result<usize>;
+    fn status_history(&self, initiative_id: i64) -> Result<Vec<StatusChange>>;
+    fn evaluations(&self, initiative_id: i64) -> Result<Vec<Evaluation>>;
+
+    /// The effects of one initiative, by fiscal year and basis (試算, 試行, 実績).
+    fn effects_of(&self, initiative_id: i64) -> Result<Vec<Effect>>;
+    /// Every effect of a fiscal year (or of all years), with its initiative, by year and 管理番号.
+    fn effects_in_year(&self, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>>;
+    /// The fiscal years that have any figure, oldest first.
+    fn years_with_figures(&self) -> Result<Vec<FiscalYear>>;
+    /// Streams the year's figures, in initiative order, with the parts of their initiatives a summary reads, to
+    /// `each`: a summary over a million figures reads them without loading whole rows. A storage error stops the
+    /// stream and is returned.
+    fn with_figures(
+        &self,
+        fy: FiscalYear,
+        parts: FigureParts,
+        each: &mut dyn FnMut(&mut dyn Iterator<Item = Figure>),
+    ) -> Result<()>;
+
+    /// Targets of one fiscal year or all, the organisation-wide one first.
+    fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>>;
+    /// Tool costs of one fiscal year or all, by year and tool.
+    fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>>;
+    /// The audit log, newest first.
+    fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>>;
+
+    /// The committed import of a file with this content, if any.
+    fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>>;
+    /// Every committed import, newest first.
+    fn import_history(&self) -> Result<Vec<ImportRecord>>;
+    /// For each unit a committed import reported for `fy`: its latest return.
+    fn returned_units(&self, fy: FiscalYear) -> Result<Vec<UnitReturn>>;
+    /// Every column mapping remembered for a section.
+    fn column_maps(&self) -> Result<Vec<StoredColumnMap>>;
+}
+
+/// The writes, inside one transaction ([`Store::write`]). Each records its audit row (who, when, what, before,
+/// after) in the same transaction.
+pub trait Write: Read {
+    /// Who makes the changes of this transaction, and when.
+    fn author(&self) -> &Author;
+
+    /// Adds a unit. `parent` must be a bureau for a section and a section for a 係.
+    fn add_unit(
+        &mut self,
+        level: Level,
+        parent: Option<i64>,
+        name: &str,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<i64>;
+    /// Declares another spelling of a unit's name.
+    fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()>;
+    /// Renames a unit from a fiscal year on; figures of earlier years keep showing the old name.
+    fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()>;
+    /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
+    /// move to the successor, and their past figures stay where they were reported.
+    fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()>;
+    /// Sets a unit's code and the fiscal years it exists (`None` leaves a field as it is).
+    fn update_unit(
+        &mut self,
+        unit_id: i64,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<()>;
+
+    /// The next free 管理番号 of a fiscal year: `R6-0001`, `R6-0002`, …
+    fn next_ledger_id(&mut self, fy: FiscalYear) -> Result<String>;
+    /// Adds an initiative, numbering it from the fiscal year of its start date (or of the author's date) when no
+    /// 管理番号 is given, and records its first status.
+    fn add_initiative(&mut self, fields: &InitiativeFields) -> Result<Initiative>;
+    /// Replaces an initiative's fields (its 管理番号 stays). A status change is added to the history, dated
+    /// `status_on` or the author's date.
+    fn update_initiative(
+        &mut self,
+        id: i64,
+        fields: &InitiativeFields,
+        status_on: Option<chrono::NaiveDate>,
+    ) -> Result<Initiative>;
+    /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
+    fn delete_initiative(&mut self, id: i64) -> Result<()>;
+    /// Records or replaces the evaluation of one fiscal year.
+    fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()>;
+
+    /// Records the evaluated effect of a fiscal year and basis, replacing an earlier one. The figure is attached to
+    /// the unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported
+    /// under.
+    fn set_effect(&mut self, initiative_id: i64, effect: &Evaluated) -> Result<Effect>;
+    /// Deletes the effect of a fiscal year and basis.
+    fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()>;
+
+    /// Sets the target of a fiscal year, for the whole organisation (`bureau_id = None`) or one 部局.
+    fn set_target(&mut self, target: &Target) -> Result<()>;
+    /// Records the cost of a tool for a fiscal year, replacing an earlier figure.
+    fn set_cost(&mut self, cost: &Cost) -> Result<()>;
+    /// Sets one setting, validated against its accepted values; returns the settings after.
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings>;
+
+    /// Remembers (or replaces) a section's mapping of one header.
+    fn remember_column_map(&mut self, map: &StoredColumnMap) -> Result<()>;
+    /// Records a committed import with the changes it made.
+    fn record_import(&mut self, import: &NewImport<'_>) -> Result<ImportRecord>;
+}
+
+/// What a storage backend offers beyond reading and writing: where it is, its schema, and its copies.
+pub(crate) trait Backend: Read + Send {
+    /// Runs `f` in one transaction and commits if it returns `Ok`; on `Err` nothing is written.
+    fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()>;
+    /// The ledger's file.
+    fn path(&self) -> &Path;
+    /// The schema version applied.
+    fn schema_version(&self) -> Result<i64>;
+    /// The storage's own consistency checks: the problems found, empty when sound.
+    fn integrity_problems(&self) -> Result<Vec<String>>;
+    /// Writes a consistent copy of the ledger to `target`, which must not exist yet.
+    fn backup_to(&self, target: &Path) -> Result<()>;
+    /// Takes the automatic copy kept before an import batch; returns its path.
+    fn backup_before_import(&self) -> Result<PathBuf>;
+    /// The folder of the automatic copies.
+    fn backups_folder(&self) -> PathBuf;
+    /// Replaces the ledger with a checked backup, keeping the current one; returns where it was kept.
+    fn restore_from(&mut self, backup: &Path) -> Result<PathBuf>;
+    /// A warning when the ledger is where it may be corrupted (a network share, a synced folder).
+    fn location_warning(&self) -> Option<String>;
+}
+
+/// An open, migrated ledger.
+pub struct Store {
+    backend: Box<dyn Backend>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite ledger at `path`: checks the SQLite version, sets the pragmas and
+    /// applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self { backend: Box::new(sqlite::SqliteStore::open(path)?) })
+    }
+
+    /// Runs `f` in one transaction and commits if it returns `Ok`; on `Err` nothing is written.
+    pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut value = None;
+        self.backend.transaction(author, &mut |tx| {
+            let f = f.take().ok_or_else(|| Error::Internal("書き込みの処理が2度呼ばれました".into()))?;
+            value = Some(f(tx)?);
+            Ok(())
+        })?;
+        value.ok_or_else(|| Error::Internal("書き込みの結果がありません".into()))
+    }
+
+    /// The ledger's file.
+    pub fn path(&self) -> &Path {
+        self.backend.path()
+    }
+
+    /// The schema version applied.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.backend.schema_version()
+    }
+
+    /// The storage's own consistency checks (for SQLite `PRAGMA integrity_check` and `foreign_key_check`): the
+    /// problems found, empty when sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        self.backend.integrity_problems()
+    }
+
+    /// Writes a consistent copy of the ledger to `target` (safe while the app is open), replacing nothing: the
+    /// target must not exist yet.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        self.backend.backup_to(target)
+    }
+
+    /// The automatic copy taken before an import batch commits anything (kept in [`Store::backups_folder`], the
+    /// newest ten). Returns its path.
+    pub fn backup_before_import(&self) -> Result<PathBuf> {
+        self.backend.backup_before_import()
+    }
+
+    /// The folder of the automatic copies taken before imports and migrations.
+    pub fn backups_folder(&self) -> PathBuf {
+        self.backend.backups_folder()
+    }
+
+    /// Replaces the ledger with a backup after checking it: it must open as a Daicho ledger with a schema this
+    /// version knows and pass the integrity check. The current ledger is kept beside it (an earlier kept copy is
+    /// never overwritten). Returns the path of that kept copy.
+    pub fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
+        self.backend.restore_from(backup)
+    }
+
+    /// A warning when the ledger file is on a network share or in a synced or roaming folder.
+    pub fn location_warning(&self) -> Option<String> {
+        self.backend.location_warning()
+    }
+}
+
+impl Read for Store {
+    fn org_chart(&self) -> Result<Arc<OrgChart>> {
+        self.backend.org_chart()
+    }
+    fn settings(&self) -> Result<Settings> {
+        self.backend.settings()
+    }
+    fn initiative(&self, id: i64) -> Result<Initiative> {
+        self.backend.initiative(id)
+    }
+    fn initiative_by_ledger_id(&self, ledger_id: &str) -> Result<Initiative> {
+        self.backend.initiative_by_ledger_id(ledger_id)
+    }
+    fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
+        self.backend.initiatives(filter)
+    }
+    fn initiatives_of_unit(&self, unit_id: i64) -> Result<Vec<Initiative>> {
+        self.backend.initiatives_of_unit(unit_id)
+    }
+    fn initiative_count(&self) -> Result<usize> {
+        self.backend.initiative_count()
+    }
+    fn status_history(&self, initiative_id: i64) -> Result<Vec<StatusChange>> {
+        self.backend.status_history(initiative_id)
+    }
+    fn evaluations(&self, initiative_id: i64) -> Result<Vec<Evaluation>> {
+        self.backend.evaluations(initiative_id)
+    }
+    fn effects_of(&self, initiative_id: i64) -> Result<Vec<Effect>> {
+        self.backend.effects_of(initiative_id)
+    }
+    fn effects_in_year(&self, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
+        self.backend.effects_in_year(fy)
+    }
+    fn years_with_figures(&self) -> Result<Vec<FiscalYear>> {
+        self.backend.years_with_figures()
+    }
+    fn with_figures(
+        &self,
+        fy: FiscalYear,
+        parts: FigureParts,
+        each: &mut dyn FnMut(&mut dyn Iterator<Item = Figure>),
+    ) -> Result<()> {
+        self.backend.with_figures(fy, parts, each)
+    }
+    fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
+        self.backend.targets(fy)
+    }
+    fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
+        self.backend.costs(fy)
+    }
+    fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
+        self.backend.audit_log(query)
+    }
+    fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
+        self.backend.import_by_hash(sha256)
+    }
+    fn import_history(&self) -> Result<Vec<ImportRecord>> {
+        self.backend.import_history()
+    }
+    fn returned_units(&self, fy: FiscalYear) -> Result<Vec<UnitReturn>> {
+        self.backend.returned_units(fy)
+    }
+    fn column_maps(&self) -> Result<Vec<StoredColumnMap>> {
+        self.backend.column_maps()
+    }
+}
 
 /// The schema version this build migrates to.
 pub fn latest_schema_version() -> i64 {
-    migrate::latest_version()
+    sqlite::latest_schema_version()
 }
 
-/// Creates a database at an earlier schema version, as an older Daicho left it. For the migration tests only.
+/// Creates a ledger at an earlier schema version, as an older Daicho left it. For the migration tests only.
 #[doc(hidden)]
 pub fn create_at_schema_version(path: &Path, version: i64) -> Result<()> {
-    let mut conn = Connection::open(path)?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrate::migrate_to(&mut conn, path, version)
+    sqlite::create_at_schema_version(path, version)
 }
 
-/// The file name of the database in the app-data folder.
+/// The file name of the ledger in the app-data folder.
 pub const DB_FILE_NAME: &str = "daicho.sqlite3";
-
-/// Who makes a change, and when. Passed in, never read from the clock inside the library.
-#[derive(Debug, Clone, Serialize)]
-pub struct Author {
-    pub user: String,
-    pub at: DateTime<FixedOffset>,
-}
-
-impl Author {
-    /// The OS user at the given time: `USERNAME` (Windows) or `USER`/`LOGNAME` when set, else the account name
-    /// the OS reports (services and scheduled tasks often run without those variables).
-    pub fn os_user(at: DateTime<FixedOffset>) -> Self {
-        let user = ["USERNAME", "USER", "LOGNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-            .or_else(|| whoami::username().ok().filter(|v| !v.trim().is_empty()))
-            .unwrap_or_else(|| "unknown".to_string());
-        Self { user, at }
-    }
-}
 
 /// The environment variable that puts the default ledger (and its backups) in another folder than the OS app-data
 /// folder: for tests on every OS (the `dirs` crate asks Windows itself, so `LOCALAPPDATA` cannot redirect it there),
 /// and for a team that keeps Daicho on a USB stick.
 pub const DATA_DIR_VAR: &str = "DAICHO_DATA_DIR";
 
-/// The default database path: `daicho.sqlite3` in `DAICHO_DATA_DIR` when it is set, else in the OS *local* app-data
+/// The default ledger path: `daicho.sqlite3` in `DAICHO_DATA_DIR` when it is set, else in the OS *local* app-data
 /// folder (`%LOCALAPPDATA%\Daicho` on Windows, never the roaming profile; `~/.local/share/daicho` on Linux;
 /// `~/Library/Application Support/Daicho` on macOS).
 pub fn default_path() -> Result<PathBuf> {
@@ -98,221 +381,4 @@ pub fn default_path() -> Result<PathBuf> {
     })?;
     let folder = if cfg!(target_os = "linux") { "daicho" } else { "Daicho" };
     Ok(base.join(folder).join(DB_FILE_NAME))
-}
-
-/// An open, migrated ledger database.
-pub struct Store {
-    conn: Connection,
-    path: PathBuf,
-    /// Committed writes through this store that changed the organisation, so the cached chart knows it is stale.
-    org_writes: std::cell::Cell<u64>,
-    /// The organisation as last loaded, with the `PRAGMA data_version` (other connections' commits) and the
-    /// `org_writes` it was loaded at: an import plans and commits hundreds of files against it.
-    chart: std::cell::RefCell<Option<(i64, u64, std::sync::Arc<OrgChart>)>>,
-}
-
-impl Store {
-    /// Opens (creating if needed) the database at `path`, checks the SQLite version, sets the pragmas and
-    /// applies pending migrations.
-    pub fn open(path: &Path) -> Result<Self> {
-        check_sqlite_version(rusqlite::version_number(), rusqlite::version())?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
-        }
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        // Every statement of the write paths is cached (an import runs each once per row); there are about 40.
-        conn.set_prepared_statement_cache_capacity(64);
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate::migrate(&mut conn, path)?;
-        Ok(Self { conn, path: path.to_path_buf(), org_writes: Default::default(), chart: Default::default() })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The connection, for the read functions of this module.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
-    /// The organisation, loaded once and reused until this store or another connection writes.
-    pub fn org_chart(&self) -> Result<std::sync::Arc<OrgChart>> {
-        let version: i64 = self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
-        let writes = self.org_writes.get();
-        if let Some((v, w, chart)) = &*self.chart.borrow()
-            && (*v, *w) == (version, writes)
-        {
-            return Ok(chart.clone());
-        }
-        let chart = std::sync::Arc::new(load_org_chart(&self.conn)?);
-        *self.chart.borrow_mut() = Some((version, writes, chart.clone()));
-        Ok(chart)
-    }
-
-    /// Runs `f` in one immediate transaction and commits if it returns `Ok`; on `Err` nothing is written.
-    pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Tx { tx, author: author.clone(), org_changed: false, conversions: None };
-        let value = f(&mut w)?;
-        let org_changed = w.org_changed;
-        w.tx.commit()?;
-        if org_changed {
-            self.org_writes.set(self.org_writes.get() + 1);
-        }
-        Ok(value)
-    }
-
-    /// The schema version applied.
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
-    }
-
-    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: the problems found, empty when sound.
-    pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let row = row?;
-            if row != "ok" {
-                problems.push(row);
-            }
-        }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let rows = stmt
-            .query_map([], |r| Ok(format!("外部キー違反: {} の行 {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            problems.push(row?);
-        }
-        Ok(problems)
-    }
-}
-
-/// A write transaction with the author of its changes. Every write method records an audit row in the same
-/// transaction.
-pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
-    author: Author,
-    /// Set by every write to the organisation tables (`org.rs`), so the store drops its cached chart.
-    org_changed: bool,
-    /// The settings' person-time conversions, read once per transaction (an import sets thousands of effects);
-    /// dropped by a settings write.
-    conversions: Option<crate::formula::Conversions>,
-}
-
-impl Tx<'_> {
-    pub fn conn(&self) -> &Connection {
-        &self.tx
-    }
-
-    /// The hours 人日, 人月 and 人工 stand for in formulas written in this transaction.
-    fn conversions(&mut self) -> Result<crate::formula::Conversions> {
-        if let Some(c) = self.conversions {
-            return Ok(c);
-        }
-        let c = load_settings(&self.tx)?.conversions();
-        self.conversions = Some(c);
-        Ok(c)
-    }
-}
-
-pub(crate) fn check_sqlite_version(number: i32, text: &str) -> Result<()> {
-    if number < MIN_SQLITE {
-        return Err(Error::SqliteTooOld { found: text.to_string() });
-    }
-    Ok(())
-}
-
-/// Maps a constraint failure to the domain error it stands for.
-pub(crate) fn constraint(e: rusqlite::Error, conflict: impl FnOnce() -> String) -> Error {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Error::Conflict(conflict())
-        }
-        _ => Error::Db(e),
-    }
-}
-
-impl Store {
-    /// Writes a consistent copy of the ledger to `target` (`VACUUM INTO`: safe while the app is open), replacing
-    /// nothing: the target must not exist yet.
-    pub fn backup_to(&self, target: &Path) -> Result<()> {
-        if target.exists() {
-            return Err(Error::Conflict(format!("{} はすでにあります。別の名前を指定してください", target.display())));
-        }
-        let path =
-            target.to_str().ok_or_else(|| Error::Invalid(format!("保存先の名前が読めません: {}", target.display())))?;
-        self.conn.execute("VACUUM INTO ?1", [path])?;
-        Ok(())
-    }
-
-    /// The automatic copy taken before an import batch commits anything (see [`autobackup`]). Returns its path.
-    pub fn backup_before_import(&self) -> Result<PathBuf> {
-        autobackup::take(&self.conn, &self.path, autobackup::Reason::Import)
-    }
-
-    /// Replaces the ledger with a backup after checking it: it must open as a Daicho database with a schema this
-    /// version knows and pass the integrity check. The current file is kept beside it as `….before-restore` (then
-    /// `….before-restore-2`, … : an earlier copy is never overwritten). Returns the path of that kept copy.
-    pub fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
-        {
-            let candidate = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(|_| Error::Invalid(format!("{} は台帳のバックアップとして開けません", backup.display())))?;
-            let version: i64 = candidate
-                .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
-                .map_err(|_| Error::Invalid(format!("{} は Daicho の台帳ではありません", backup.display())))?;
-            if version > migrate::latest_version() {
-                return Err(Error::SchemaTooNew {
-                    path: backup.into(),
-                    found: version,
-                    known: migrate::latest_version(),
-                });
-            }
-            let ok: String = candidate.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            if ok != "ok" {
-                return Err(Error::Invalid(format!("{} は壊れています（integrity_check: {ok}）", backup.display())));
-            }
-        }
-        // A copy kept by an earlier restore is never overwritten: the next free name is taken.
-        let kept = (1..)
-            .map(|n| match n {
-                1 => self.path.with_extension("sqlite3.before-restore"),
-                n => self.path.with_extension(format!("sqlite3.before-restore-{n}")),
-            })
-            .find(|p| !p.exists())
-            .ok_or_else(|| Error::Internal("復元前の台帳を残す名前がありません".into()))?;
-        self.backup_to(&kept)?;
-        // Replace through a copy beside the target and a rename, then reopen (which migrates an older backup).
-        let staging = self.path.with_extension("sqlite3.restoring");
-        std::fs::copy(backup, &staging).map_err(|source| Error::Io { path: staging.clone(), source })?;
-        let path = self.path.clone();
-        let placeholder = Connection::open_in_memory()?;
-        drop(std::mem::replace(&mut self.conn, placeholder));
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        std::fs::rename(&staging, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        *self = Store::open(&path)?;
-        Ok(kept)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_older_than_3_51_3_is_refused() {
-        let cases = [(3_051_002, "3.51.2", false), (3_051_003, "3.51.3", true), (3_054_001, "3.54.1", true)];
-        for (number, text, accepted) in cases {
-            let result = check_sqlite_version(number, text);
-            assert_eq!(result.is_ok(), accepted, "SQLite {text}");
-            if let Err(e) = result {
-                assert!(e.to_string().contains("3.51.3"), "the message names the minimum: {e}");
-            }
-        }
-    }
 }

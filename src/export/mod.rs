@@ -54,34 +54,34 @@ fn xlsx(e: rust_xlsxwriter::XlsxError) -> Error {
 /// instructions, every initiative of the scope including 廃止), for a fiscal year and an optional 部局/課 scope.
 /// Returns the workbook's bytes and its number of rows.
 pub fn survey_file(
-    store: &crate::db::Store,
+    ledger: &dyn crate::db::Read,
     fy: crate::fiscal::FiscalYear,
     scope: Option<&str>,
     instructions: bool,
     prefill: bool,
 ) -> Result<(Vec<u8>, usize)> {
-    let chart = crate::db::load_org_chart(store.conn())?;
+    let chart = ledger.org_chart()?;
     let scope = match scope.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(chart.resolve(s, Some(fy))?),
         None => None,
     };
-    let settings = crate::db::load_settings(store.conn())?;
+    let settings = ledger.settings()?;
     let opts = SurveyOptions { fiscal_year: fy, scope, instructions, organisation_name: settings.organisation_name };
-    let rows = if prefill { survey_rows(store, &opts, !instructions)? } else { Vec::new() };
-    Ok((write_survey(store, &opts, &rows)?, rows.len()))
+    let rows = if prefill { survey_rows(ledger, &opts, !instructions)? } else { Vec::new() };
+    Ok((write_survey(ledger, &opts, &rows)?, rows.len()))
 }
 
 /// Builds reports from the ledger and writes them: one workbook with a sheet each, or, with `csv`, the CSV of a
 /// single report. Returns the bytes and the tables (for messages and JSON).
 pub fn report_file(
-    store: &crate::db::Store,
+    ledger: &dyn crate::db::Read,
     kinds: &[crate::report::ReportKind],
     opts: &crate::report::ReportOptions,
     csv: Option<csv::CsvEncoding>,
     exported_on: chrono::NaiveDate,
 ) -> Result<(Vec<u8>, Vec<crate::report::ReportTable>)> {
-    let tables = report_tables(store, kinds, opts)?;
-    let settings = crate::db::load_settings(store.conn())?;
+    let tables = report_tables(ledger, kinds, opts)?;
+    let settings = ledger.settings()?;
     let bytes = match csv {
         Some(encoding) => match tables.as_slice() {
             [one] => csv::write_csv(one, encoding)?,
@@ -105,16 +105,15 @@ pub fn report_file(
 
 /// The report tables of the ledger.
 pub fn report_tables(
-    store: &crate::db::Store,
+    ledger: &dyn crate::db::Read,
     kinds: &[crate::report::ReportKind],
     opts: &crate::report::ReportOptions,
 ) -> Result<Vec<crate::report::ReportTable>> {
-    let conn = store.conn();
-    let chart = crate::db::load_org_chart(conn)?;
-    let settings = crate::db::load_settings(conn)?;
-    let effects = crate::db::effects_in_year(conn, None)?;
-    let targets = crate::db::targets(conn, None)?;
-    let costs = crate::db::costs(conn, None)?;
+    let chart = ledger.org_chart()?;
+    let settings = ledger.settings()?;
+    let effects = ledger.effects_in_year(None)?;
+    let targets = ledger.targets(None)?;
+    let costs = ledger.costs(None)?;
     let input = crate::report::ReportInput {
         chart: &chart,
         settings: &settings,

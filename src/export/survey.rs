@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use super::xlsx;
-use crate::db::{self, Store};
+use crate::db::Read;
 use crate::error::Result;
 use crate::fiscal::FiscalYear;
 use crate::ledger::{Basis, Kind, Status};
@@ -72,12 +72,11 @@ fn in_scope(chart: &OrgChart, unit: i64, scope: Option<i64>) -> bool {
 /// The ledger's rows for a fiscal year: one per effect of the year (試算, 試行, 実績), and one without figures
 /// for an initiative with no effect that year. `include_abolished` keeps 廃止 initiatives (the export does; the
 /// template for departments does not).
-pub fn survey_rows(store: &Store, opts: &SurveyOptions, include_abolished: bool) -> Result<Vec<SurveyRow>> {
-    let conn = store.conn();
-    let chart = db::load_org_chart(conn)?;
+pub fn survey_rows(ledger: &dyn Read, opts: &SurveyOptions, include_abolished: bool) -> Result<Vec<SurveyRow>> {
+    let chart = ledger.org_chart()?;
     let fy = opts.fiscal_year;
     let mut out = Vec::new();
-    for i in db::list_initiatives(conn, &Default::default())? {
+    for i in ledger.initiatives(&Default::default())? {
         if !in_scope(&chart, i.unit_id, opts.scope) || (!include_abolished && i.status == Status::Abolished) {
             continue;
         }
@@ -100,7 +99,7 @@ pub fn survey_rows(store: &Store, opts: &SurveyOptions, include_abolished: bool)
             fiscal_year: fy.wareki(),
             ..SurveyRow::default()
         };
-        let effects: Vec<_> = db::effects_of(conn, i.id)?.into_iter().filter(|e| e.fiscal_year == fy).collect();
+        let effects: Vec<_> = ledger.effects_of(i.id)?.into_iter().filter(|e| e.fiscal_year == fy).collect();
         if effects.is_empty() {
             out.push(SurveyRow { note: i.notes.clone().unwrap_or_default(), ..base });
             continue;
@@ -161,8 +160,8 @@ fn num(d: Option<Decimal>) -> Option<f64> {
 }
 
 /// Writes the workbook and returns its bytes.
-pub fn write_survey(store: &Store, opts: &SurveyOptions, rows: &[SurveyRow]) -> Result<Vec<u8>> {
-    let chart = db::load_org_chart(store.conn())?;
+pub fn write_survey(ledger: &dyn Read, opts: &SurveyOptions, rows: &[SurveyRow]) -> Result<Vec<u8>> {
+    let chart = ledger.org_chart()?;
     let f = formats();
     let mut wb = Workbook::new();
     if opts.instructions {
@@ -171,7 +170,7 @@ pub fn write_survey(store: &Store, opts: &SurveyOptions, rows: &[SurveyRow]) -> 
     }
     let ws = wb.add_worksheet().set_name(ANSWER_SHEET).map_err(xlsx)?;
     write_answer_sheet(ws, rows, &f)?;
-    let lists = lists(store, &chart, opts)?;
+    let lists = lists(ledger, &chart, opts)?;
     let ws = wb.add_worksheet().set_name(LIST_SHEET).map_err(xlsx)?;
     for (c, (title, values)) in lists.iter().enumerate() {
         ws.write_string(0, c as u16, *title).map_err(xlsx)?;
@@ -190,7 +189,7 @@ pub fn write_survey(store: &Store, opts: &SurveyOptions, rows: &[SurveyRow]) -> 
 type Lists = Vec<(&'static str, Vec<String>)>;
 
 /// The drop-down lists: 部局 and 課 valid in the fiscal year (within the scope), known tools.
-fn lists(store: &Store, chart: &OrgChart, opts: &SurveyOptions) -> Result<Lists> {
+fn lists(ledger: &dyn Read, chart: &OrgChart, opts: &SurveyOptions) -> Result<Lists> {
     let fy = opts.fiscal_year;
     let mut bureaus = Vec::new();
     let mut sections = Vec::new();
@@ -208,7 +207,8 @@ fn lists(store: &Store, chart: &OrgChart, opts: &SurveyOptions) -> Result<Lists>
     {
         bureaus.push(b.name_in(fy).to_string());
     }
-    let mut tools: Vec<String> = db::list_initiatives(store.conn(), &Default::default())?
+    let mut tools: Vec<String> = ledger
+        .initiatives(&Default::default())?
         .into_iter()
         .filter_map(|i| i.tool)
         .filter(|t| !t.trim().is_empty())

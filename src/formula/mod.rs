@@ -269,6 +269,34 @@ fn to_minutes(seconds: Decimal) -> Decimal {
     (seconds / Decimal::from(60)).normalize()
 }
 
+impl StatedCheck {
+    /// A department's stated hours against the computed minutes, at the precision the hours were written: `817`
+    /// agrees with anything within an hour, `816.7` within six minutes (one unit in the last place written).
+    /// Every check of a stated figure (an effect, a line of a return, a total row, the formula box) is this one.
+    pub fn of_hours(computed_minutes: Decimal, stated_hours: Decimal) -> Self {
+        let sixty = Decimal::from(60);
+        compare(computed_minutes, stated_hours * sixty, last_place(stated_hours) * sixty)
+    }
+
+    /// In a table cell: `一致`, or the difference in minutes (`差 -120分`).
+    pub fn short(&self) -> String {
+        if self.matches {
+            "一致".to_string()
+        } else {
+            format!("差 {}分", group_thousands(self.difference_minutes, 2))
+        }
+    }
+
+    /// In a sentence: `一致（記載の桁数の範囲内）`, or `不一致: 計算値との差 -120分`.
+    pub fn describe(&self) -> String {
+        if self.matches {
+            "一致（記載の桁数の範囲内）".to_string()
+        } else {
+            format!("不一致: 計算値との差 {}分", group_thousands(self.difference_minutes, 2))
+        }
+    }
+}
+
 /// Compares exact minutes with a stated figure under a tolerance (see [`StatedCheck::tolerance_minutes`]).
 pub fn compare(computed_minutes: Decimal, stated_minutes: Decimal, tolerance_minutes: Decimal) -> StatedCheck {
     let difference_minutes = computed_minutes - stated_minutes;

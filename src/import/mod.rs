@@ -32,11 +32,13 @@ pub use row::{Problem, ReturnRow, SkipKind, SkippedRow};
 pub use vocabulary::TotalLevel;
 pub use workbook::{Cell, Sheet, WorkbookError, number_text, quiet_reader_panics, read_workbook};
 
-use crate::db::{self, Author, ImportRecord, NewImport, Store, StoredColumnMap};
+use crate::db::{Read, Store};
 use crate::error::Result;
 use crate::fiscal::FiscalYear;
 use crate::formula::Conversions;
-use crate::ledger::{Basis, Effect, EffectInput, Initiative, InitiativeFields, Status};
+use crate::ledger::{
+    Author, Basis, Effect, Evaluated, ImportRecord, Initiative, InitiativeFields, NewImport, Status, StoredColumnMap,
+};
 use crate::org::{NameView, OrgChart, name_key};
 use crate::survey::Column;
 
@@ -61,14 +63,15 @@ pub struct ReadContext {
 }
 
 impl ReadContext {
-    pub fn load(store: &Store) -> Result<Self> {
-        let chart = store.org_chart()?;
-        let settings = db::load_settings(store.conn())?;
-        let remembered = db::column_maps(store.conn())?
+    pub fn load(ledger: &dyn Read) -> Result<Self> {
+        let chart = ledger.org_chart()?;
+        let settings = ledger.settings()?;
+        let remembered = ledger
+            .column_maps()?
             .into_iter()
             .filter_map(|m| {
                 let target = MapTarget::parse(&m.target)?;
-                let section = chart.path(m.unit_id, FiscalYear(i32::MAX), NameView::Current);
+                let section = chart.current_path(m.unit_id);
                 Some((m.unit_id, RememberedMap { header_key: m.header_key, target, section }))
             })
             .collect();
@@ -149,9 +152,9 @@ pub struct FieldChange {
     pub after: String,
 }
 
-/// Which initiative a row is about.
+/// Which initiative a row is about (the subject of its changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
+enum Subject {
     Existing(i64),
     /// The n-th new initiative of the file.
     New(usize),
@@ -172,7 +175,7 @@ pub struct RowPlan {
     pub outcome: Outcome,
     pub changes: Vec<FieldChange>,
     #[serde(skip)]
-    target: Option<Target>,
+    subject: Option<Subject>,
     #[serde(skip)]
     parsed: Option<ReturnRow>,
     #[serde(skip)]
@@ -522,17 +525,17 @@ pub fn read_returns<E: Send>(
 }
 
 /// Compares a read return with the ledger: what each row creates, updates or leaves unchanged. Writes nothing.
-pub fn plan_read(store: &Store, read: ReadReturn) -> Result<FileReport> {
+pub fn plan_read(ledger: &dyn Read, read: ReadReturn) -> Result<FileReport> {
     let ReadReturn { mut report, rows, remember } = read;
     report.remember = remember;
-    if let Some(previous) = db::import_by_hash(store.conn(), &report.sha256)? {
+    if let Some(previous) = ledger.import_by_hash(&report.sha256)? {
         return Ok(FileReport { already_imported: Some(previous), ..FileReport::empty(report.file, report.sha256) });
     }
     if report.sheet.is_none() {
         return Ok(report);
     }
-    let chart = store.org_chart()?;
-    let planner = Planner::load(store, &chart)?;
+    let chart = ledger.org_chart()?;
+    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default() };
     planner.plan(&mut report, rows)?;
     // Row order, whichever step found the problem.
     report.errors.sort_by_key(|p| p.row);
@@ -543,7 +546,7 @@ pub fn plan_read(store: &Store, read: ReadReturn) -> Result<FileReport> {
 /// The ledger as the planner needs it: looked up row by row through the indexes (by 管理番号, by 課), so planning
 /// a file costs the same in a ledger of 100 initiatives as in one of 100,000.
 struct Planner<'a> {
-    store: &'a Store,
+    ledger: &'a dyn Read,
     chart: &'a OrgChart,
     /// The initiatives of each 課 a row named, loaded once per file.
     in_unit: RefCell<HashMap<i64, Vec<Initiative>>>,
@@ -558,12 +561,8 @@ fn decimal_text(d: Option<Decimal>) -> String {
 }
 
 impl<'a> Planner<'a> {
-    fn load(store: &'a Store, chart: &'a OrgChart) -> Result<Self> {
-        Ok(Self { store, chart, in_unit: RefCell::default() })
-    }
-
     fn by_ledger_id(&self, ledger_id: &str) -> Result<Option<Initiative>> {
-        match db::initiative_by_ledger_id(self.store.conn(), ledger_id) {
+        match self.ledger.initiative_by_ledger_id(ledger_id) {
             Ok(i) => Ok(Some(i)),
             Err(crate::Error::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
@@ -574,9 +573,7 @@ impl<'a> Planner<'a> {
         let mut cache = self.in_unit.borrow_mut();
         let list = match cache.entry(unit_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(db::initiatives_of_unit(self.store.conn(), unit_id)?)
-            }
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(self.ledger.initiatives_of_unit(unit_id)?),
         };
         Ok(list.iter().find(|i| name_key(&i.title) == title_key).cloned())
     }
@@ -661,7 +658,7 @@ impl<'a> Planner<'a> {
             basis: row.effect.as_ref().map(|e| e.basis.label().to_string()),
             outcome: Outcome::Created,
             changes,
-            target: Some(Target::New(n)),
+            subject: Some(Subject::New(n)),
             initiative_changed: true,
             effect_changed: row.effect.is_some(),
             parsed: Some(row),
@@ -699,7 +696,9 @@ impl<'a> Planner<'a> {
         let initiative_changed = !changes.is_empty();
         let mut effect_changed = false;
         if let Some(new) = &row.effect {
-            let existing = db::effects_of(self.store.conn(), i.id)?
+            let existing = self
+                .ledger
+                .effects_of(i.id)?
                 .into_iter()
                 .find(|e| e.fiscal_year == new.fiscal_year && e.basis == new.basis);
             let before_count = changes.len();
@@ -722,7 +721,7 @@ impl<'a> Planner<'a> {
             basis: row.effect.as_ref().map(|e| e.basis.label().to_string()),
             outcome: if changes.is_empty() { Outcome::Unchanged } else { Outcome::Updated },
             changes,
-            target: Some(Target::Existing(i.id)),
+            subject: Some(Subject::Existing(i.id)),
             initiative_changed,
             effect_changed,
             parsed: Some(row),
@@ -734,18 +733,10 @@ fn effect_label(fy: FiscalYear, basis: Basis) -> String {
     format!("効果（{}・{}）", fy.wareki(), basis.label())
 }
 
-/// A new effect in a few words: its formula and stated hours.
-fn effect_text(e: &crate::ledger::NewEffect) -> String {
-    let formula = match &e.input {
-        EffectInput::Formula(t) => t.clone(),
-        // Structured inputs read as the canonical formula they stand for: `（30分－5分）×2,450件`.
-        EffectInput::Structured(s) => s
-            .formula_text()
-            .and_then(|t| crate::formula::Formula::parse(&t).ok())
-            .map(|f| f.expression_text())
-            .unwrap_or_default(),
-        EffectInput::StatedOnly => String::new(),
-    };
+/// A new effect in a few words: its formula (structured inputs read as the canonical formula they stand for:
+/// `（30分－5分）×2,450件`) and stated hours.
+fn effect_text(e: &Evaluated) -> String {
+    let formula = e.formula.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     match e.stated_hours {
         Some(h) if formula.is_empty() => format!("{}時間", h.normalize()),
         Some(h) => format!("{formula}（申告 {}時間）", h.normalize()),
@@ -753,11 +744,11 @@ fn effect_text(e: &crate::ledger::NewEffect) -> String {
     }
 }
 
-fn effect_diff(old: &Effect, new: &crate::ledger::NewEffect, changes: &mut Vec<FieldChange>) {
-    let (formula, structured) = match &new.input {
-        EffectInput::Formula(t) => (Some(t.trim().to_string()), None),
-        EffectInput::Structured(s) => (None, Some(s.clone())),
-        EffectInput::StatedOnly => (None, None),
+fn effect_diff(old: &Effect, new: &Evaluated, changes: &mut Vec<FieldChange>) {
+    // A formula as typed; structured inputs are compared field by field instead.
+    let formula = match (&new.structured, &new.formula) {
+        (None, Some(f)) => Some(f.text.trim().to_string()),
+        _ => None,
     };
     let mut diff = |field: &str, before: String, after: String| {
         if before != after {
@@ -767,7 +758,7 @@ fn effect_diff(old: &Effect, new: &crate::ledger::NewEffect, changes: &mut Vec<F
     let old_typed = if old.structured.is_some() { None } else { old.formula.clone() };
     diff(Column::Formula.title(), opt_text(&old_typed), opt_text(&formula));
     let s_old = old.structured.clone().unwrap_or_default();
-    let s_new = structured.unwrap_or_default();
+    let s_new = new.structured.clone().unwrap_or_default();
     let pairs: [(Column, Option<Decimal>, Option<Decimal>); 5] = [
         (Column::BeforeMinutes, s_old.before_minutes, s_new.before_minutes),
         (Column::AfterMinutes, s_old.after_minutes, s_new.after_minutes),
@@ -806,36 +797,22 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
     store.write(author, |tx| {
         let mut created: Vec<i64> = Vec::new();
         let mut units: Vec<(i64, FiscalYear)> = Vec::new();
-        let mut next_ids: HashMap<FiscalYear, u32> = HashMap::new();
         for plan in &report.rows {
-            let (Some(target), Some(row)) = (plan.target, plan.parsed.as_ref()) else {
+            let (Some(subject), Some(row)) = (plan.subject, plan.parsed.as_ref()) else {
                 continue;
             };
-            let id = match target {
-                Target::Existing(id) => {
-                    if plan.initiative_changed {
-                        let i = db::find_initiative(tx.conn(), id)?;
-                        let fields = merged_fields(&i, row);
-                        tx.update_initiative(id, &fields, None)?;
-                    }
-                    id
+            let initiative = match subject {
+                Subject::Existing(id) if plan.initiative_changed => {
+                    let i = tx.initiative(id)?;
+                    tx.update_initiative(id, &merged_fields(&i, row), None)?
                 }
-                Target::New(n) if n < created.len() => created[n],
-                Target::New(_) => {
-                    // The year's next 管理番号 is read once per file and counted on from there.
-                    let ledger_id = match next_ids.get_mut(&row.fiscal_year) {
-                        Some(n) => {
-                            *n += 1;
-                            crate::ledger::format_ledger_id(&row.fiscal_year.short(), *n)
-                        }
-                        None => {
-                            let id = tx.next_ledger_id(row.fiscal_year)?;
-                            next_ids.insert(row.fiscal_year, crate::ledger::ledger_id_number(&id).unwrap_or(1));
-                            id
-                        }
-                    };
+                Subject::Existing(id) => tx.initiative(id)?,
+                Subject::New(n) if n < created.len() => tx.initiative(created[n])?,
+                Subject::New(_) => {
+                    // Numbered in the line's own fiscal year.
                     let fields = InitiativeFields {
-                        ledger_id: Some(ledger_id),
+                        ledger_id: None,
+                        numbered_in: Some(row.fiscal_year),
                         kind: row.kind.unwrap_or(crate::ledger::Kind::Other),
                         title: opt_text(&row.title),
                         unit_id: row.unit_id.unwrap_or(0),
@@ -849,16 +826,15 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
                     };
                     let i = tx.add_initiative(&fields)?;
                     created.push(i.id);
-                    i.id
+                    i
                 }
             };
             if plan.effect_changed
                 && let Some(e) = &row.effect
             {
-                tx.set_effect(id, e)?;
+                tx.set_effect(initiative.id, e)?;
             }
-            let unit = db::find_initiative(tx.conn(), id)?.unit_id;
-            units.push((row.unit_id.unwrap_or(unit), row.fiscal_year));
+            units.push((row.unit_id.unwrap_or(initiative.unit_id), row.fiscal_year));
         }
         for m in &report.remember {
             tx.remember_column_map(m)?;
@@ -880,6 +856,7 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
 fn merged_fields(i: &Initiative, row: &ReturnRow) -> InitiativeFields {
     InitiativeFields {
         ledger_id: Some(i.ledger_id.clone()),
+        numbered_in: None,
         kind: row.kind.unwrap_or(i.kind),
         title: row.title.clone().unwrap_or_else(|| i.title.clone()),
         unit_id: row.unit_id.unwrap_or(i.unit_id),

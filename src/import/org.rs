@@ -7,9 +7,10 @@ use serde::Serialize;
 use super::row::Problem;
 use super::workbook::{Cell, Sheet, number_text, read_workbook};
 use super::{FieldChange, Outcome, content_hash};
-use crate::db::{self, Author, Store};
+use crate::db::{Read, Store};
 use crate::error::Result;
 use crate::fiscal::FiscalYear;
+use crate::ledger::Author;
 use crate::org::{Level, OrgChart, Resolution, name_key};
 use crate::survey::{column_letters, header_key};
 
@@ -127,7 +128,7 @@ fn locate(sheets: &[Sheet]) -> Option<OrgHeader> {
 }
 
 /// Reads and checks an organisation sheet against the ledger's organisation. Writes nothing.
-pub fn plan_org(store: &Store, file: &str, bytes: &[u8]) -> Result<OrgReport> {
+pub fn plan_org(ledger: &dyn Read, file: &str, bytes: &[u8]) -> Result<OrgReport> {
     let mut report = OrgReport {
         file: file.into(),
         sha256: content_hash(bytes),
@@ -159,7 +160,7 @@ pub fn plan_org(store: &Store, file: &str, bytes: &[u8]) -> Result<OrgReport> {
     };
     let sheet = &sheets[si];
     report.sheet = Some(sheet.name.clone());
-    let chart = db::load_org_chart(store.conn())?;
+    let chart = ledger.org_chart()?;
     let col = |c: OrgColumn| cols.iter().find(|(_, x)| *x == c).map(|(i, _)| *i);
     let mut pending: Vec<Vec<String>> = Vec::new();
     for r in header_row + 1..sheet.rows.len() {
@@ -300,32 +301,14 @@ pub fn commit_org(store: &mut Store, author: &Author, report: &OrgReport) -> Res
     }
     store.write(author, |tx| {
         for plan in report.rows.iter().filter(|p| p.outcome != Outcome::Unchanged) {
-            let chart = db::load_org_chart(tx.conn())?;
+            let chart = tx.org_chart()?;
             let row = &plan.parsed;
-            let mut parent = None;
-            let mut level = Level::Bureau;
-            for (i, name) in row.names.iter().enumerate() {
-                let last = i + 1 == row.names.len();
-                let id = match chart.find(level, name, parent, None) {
-                    Resolution::Found(id) => id,
-                    _ => {
-                        let (code, from, to) =
-                            if last { (row.code.as_deref(), row.from, row.to) } else { (None, None, None) };
-                        tx.add_unit(level, parent, name, code, from, to)?
-                    }
-                };
-                if last {
-                    tx.update_unit(id, row.code.as_deref(), row.from, row.to)?;
-                    let known: Vec<String> =
-                        chart.get(id).map(|u| u.all_names().map(name_key).collect()).unwrap_or_default();
-                    for a in
-                        row.aliases.iter().filter(|a| !known.contains(&name_key(a)) && name_key(a) != name_key(name))
-                    {
-                        tx.add_alias(id, a)?;
-                    }
-                }
-                parent = Some(id);
-                level = level.child().unwrap_or(Level::Unit);
+            let (id, _) = crate::actions::add_path(tx, &chart, &row.names, row.code.as_deref(), row.from, row.to)?;
+            let name = row.names.last().map(String::as_str).unwrap_or_default();
+            tx.update_unit(id, row.code.as_deref(), row.from, row.to)?;
+            let known: Vec<String> = chart.get(id).map(|u| u.all_names().map(name_key).collect()).unwrap_or_default();
+            for a in row.aliases.iter().filter(|a| !known.contains(&name_key(a)) && name_key(a) != name_key(name)) {
+                tx.add_alias(id, a)?;
             }
         }
         Ok(())

@@ -18,8 +18,8 @@ use super::vocabulary::{self, TotalLevel};
 use super::workbook::{Cell, Sheet, number_text};
 use crate::fiscal::{FiscalYear, from_excel_serial, parse_date};
 use crate::formula::{Conversions, Formula};
-use crate::ledger::{Basis, EffectInput, Kind, NewEffect, Status, Structured};
-use crate::number::{group_thousands, last_place, nfkc, parse_decimal};
+use crate::ledger::{Basis, EffectInput, Evaluated, Kind, NewEffect, Status, Structured};
+use crate::number::{group_thousands, nfkc, parse_decimal};
 use crate::org::{OrgChart, Resolution, name_key, split_path};
 use crate::survey::Column;
 
@@ -77,7 +77,7 @@ pub struct ReturnRow {
     pub started_on: Option<NaiveDate>,
     pub fiscal_year: FiscalYear,
     /// The year's figure, when the row gives one.
-    pub effect: Option<NewEffect>,
+    pub effect: Option<Evaluated>,
     /// 備考: the effect's note when the row has a figure, the initiative's notes otherwise.
     pub note: Option<String>,
     /// Whether the basis of the figure is the file's default (no 算定区分 cell, no basis in its header).
@@ -771,21 +771,21 @@ fn read_line(
     let kind = r.text(Column::Kind).and_then(|t| {
         let k = Kind::parse(&t);
         if k.is_none() {
-            r.error(Some(Column::Kind), format!("区分は {} のいずれかです", Kind::choices()));
+            r.error(Some(Column::Kind), Kind::refusal());
         }
         k
     });
     let status = r.text(Column::Status).and_then(|t| {
         let s = Status::parse(&t);
         if s.is_none() {
-            r.error(Some(Column::Status), format!("状況は {} のいずれかです", Status::choices()));
+            r.error(Some(Column::Status), Status::refusal());
         }
         s
     });
     let row_basis = r.text(Column::Basis).and_then(|t| {
         let b = Basis::parse(&t);
         if b.is_none() {
-            r.error(Some(Column::Basis), format!("算定区分は {} のいずれかです", Basis::choices()));
+            r.error(Some(Column::Basis), Basis::refusal());
         }
         b
     });
@@ -841,7 +841,7 @@ fn read_line(
 
     let (row, tool) = (r.row + 1, r.text(Column::Tool));
     let line =
-        |item: Option<String>, title: Option<String>, effect: Option<NewEffect>, default_basis: bool| ReturnRow {
+        |item: Option<String>, title: Option<String>, effect: Option<Evaluated>, default_basis: bool| ReturnRow {
             row,
             item,
             ledger_id: ledger_id.clone(),
@@ -878,9 +878,9 @@ fn read_line(
         for Figure { label: item, input, stated, parsed } in figure_inputs(r, &figures, ledger_id.is_some()) {
             let Some(fy) = fiscal_year else { continue };
             let effect = NewEffect { fiscal_year: fy, basis, input, stated_hours: stated, note: note.clone() };
-            let Some((effect, minutes)) = check_effect(r, effect, parsed, &figures) else { continue };
+            let Some(effect) = check_effect(r, effect, parsed, &figures) else { continue };
             // What the line counts for in a total: its stated figure, else its formula's result.
-            let hours = effect.stated_hours.or(minutes.map(|m| m / Decimal::from(60)));
+            let hours = effect.stated_hours.or(effect.computed_minutes().map(|m| m / Decimal::from(60)));
             let line_title = match (&item, &title) {
                 (Some(label), Some(t)) => Some(format!("{t}（{label}）")),
                 (Some(label), None) => Some(label.clone()),
@@ -1095,19 +1095,10 @@ fn figure_inputs(r: &mut Reader<'_>, f: &Figures, has_id: bool) -> Vec<Figure> {
 
 /// Evaluates a line's figure: a formula the engine refuses is an error on its cell, a stated figure off the formula
 /// is a warning. The formula is kept with the person-time factors pinned (see `Formula::pinned_text`).
-fn check_effect(
-    r: &mut Reader<'_>,
-    mut effect: NewEffect,
-    parsed: Option<Formula>,
-    f: &Figures,
-) -> Option<(NewEffect, Option<Decimal>)> {
+fn check_effect(r: &mut Reader<'_>, effect: NewEffect, parsed: Option<Formula>, f: &Figures) -> Option<Evaluated> {
     // A formula parsed while the cell was read is not parsed again.
-    let evaluated = match (&effect.input, parsed) {
-        (EffectInput::Formula(_), Some(formula)) => Ok(crate::ledger::Evaluated {
-            formula: Some(formula.pinned_text()),
-            computed_minutes: Some(formula.minutes()),
-            parsed: Some(formula),
-        }),
+    let evaluated = match (&effect.input, &parsed) {
+        (EffectInput::Formula(_), Some(formula)) => Ok(effect.with_parsed(formula)),
         _ => effect.evaluate(&r.opts.conversions),
     };
     let evaluated = match evaluated {
@@ -1125,39 +1116,35 @@ fn check_effect(
             return None;
         }
     };
-    if let (EffectInput::Formula(_), Some(pinned)) = (&effect.input, evaluated.formula.clone()) {
-        effect.input = EffectInput::Formula(pinned);
-    }
+    let sixty = Decimal::from(60);
     // A result written inside the formula (`=7,200分=120時間`) is a claim too: each is checked.
-    if let Some(claim) = evaluated.parsed.as_ref().and_then(|p| p.checks().into_iter().find(|c| !c.matches)) {
-        let sixty = Decimal::from(60);
+    if let Some(claim) = parsed.as_ref().and_then(|p| p.checks().into_iter().find(|c| !c.matches)) {
         r.warn_at(
             f.text.as_ref().map(|(c, _)| *c).or(f.formula_col),
             format!(
                 "算定式に書かれた結果 {}時間 が計算値 {}時間 と一致しません（差 {}時間）。算定式の計算値を使い、検算リストに残します",
                 group_thousands(claim.stated_minutes / sixty, 2),
-                group_thousands(evaluated.computed_minutes.unwrap_or_default() / sixty, 2),
+                group_thousands(evaluated.computed_minutes().unwrap_or_default() / sixty, 2),
                 group_thousands(claim.difference_minutes.abs() / sixty, 2)
             ),
         );
     }
-    if let (Some(stated), Some(computed)) = (effect.stated_hours, evaluated.computed_minutes) {
-        let sixty = Decimal::from(60);
-        let check = crate::formula::compare(computed, stated * sixty, last_place(stated) * sixty);
-        if !check.matches {
-            r.warn_at(
-                f.stated_col,
-                format!(
-                    "申告の削減時間 {}時間 が計算値 {}時間 と一致しません（申告のほうが {}時間 {}）。申告値のまま取り込み、検算リストに残します",
-                    group_thousands(stated, 2),
-                    group_thousands(computed / sixty, 2),
-                    group_thousands(check.difference_minutes.abs() / sixty, 2),
-                    if check.difference_minutes < Decimal::ZERO { "多い" } else { "少ない" }
-                ),
-            );
-        }
+    if let (Some(check), Some(stated), Some(computed)) =
+        (evaluated.stated_check(), evaluated.stated_hours, evaluated.computed_minutes())
+        && !check.matches
+    {
+        r.warn_at(
+            f.stated_col,
+            format!(
+                "申告の削減時間 {}時間 が計算値 {}時間 と一致しません（申告のほうが {}時間 {}）。申告値のまま取り込み、検算リストに残します",
+                group_thousands(stated, 2),
+                group_thousands(computed / sixty, 2),
+                group_thousands(check.difference_minutes.abs() / sixty, 2),
+                if check.difference_minutes < Decimal::ZERO { "多い" } else { "少ない" }
+            ),
+        );
     }
-    Some((effect, evaluated.computed_minutes))
+    Some(evaluated)
 }
 
 /// The sections (課, or 部局 where a line names no 課) the lines of a sheet belong to, read quickly before the rows

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use super::{Adopt, Basis};
 use crate::fiscal::FiscalYear;
 use crate::formula::{Conversions, Formula, FormulaError, StatedCheck, compare};
-use crate::number::last_place;
 
 /// The structured inputs of the survey sheet: minutes per case saved (or before − after), × cases × days ×
 /// any further factors.
@@ -94,20 +93,70 @@ pub enum EffectError {
     NothingGiven,
 }
 
-/// The evaluated form of a [`NewEffect`], ready to store.
-#[derive(Debug, Clone, PartialEq)]
+/// A result written inside a formula (after `＝`): its minutes and the tolerance it was written to (see
+/// [`StatedCheck::tolerance_minutes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Claim {
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub minutes: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub tolerance_minutes: Decimal,
+}
+
+/// What a formula was evaluated to, once: the text to store, its canonical form with the result, the exact minutes
+/// and the result written inside it. Stored with the effect, so nothing parses a recorded formula again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormulaResult {
+    /// The formula to store: as typed (with person-time factors pinned), or the text structured inputs stand for.
+    pub text: String,
+    /// `5分×40か所×245日＝49,000分（816.7時間）`.
+    pub canonical: String,
+    pub minutes: Decimal,
+    /// The result written after `＝` that the check reports (the first that disagrees, else the last).
+    pub claim: Option<Claim>,
+}
+
+impl FormulaResult {
+    /// The result of a parsed formula; `pinned` keeps the text as typed (with its person-time factors written out),
+    /// otherwise the expression is stored in canonical text.
+    pub fn of(formula: &Formula, pinned: bool) -> Self {
+        Self {
+            text: if pinned { formula.pinned_text() } else { formula.expression_text() },
+            canonical: formula.canonical(),
+            minutes: formula.minutes(),
+            claim: formula.check().map(|c| Claim { minutes: c.stated_minutes, tolerance_minutes: c.tolerance_minutes }),
+        }
+    }
+
+    /// The result written inside the formula against the computed minutes.
+    pub fn claim_check(&self) -> Option<StatedCheck> {
+        self.claim.map(|c| compare(self.minutes, c.minutes, c.tolerance_minutes))
+    }
+}
+
+/// An effect evaluated once, ready to store and to show: the input as given, and its formula's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluated {
-    /// The formula to store: as typed (with person-time factors pinned), or the text the structured inputs stand for.
-    pub formula: Option<String>,
-    /// The parsed formula, for its tree ([`Self::tree_json`]) and its stated-result checks.
-    pub parsed: Option<Formula>,
-    pub computed_minutes: Option<Decimal>,
+    pub fiscal_year: FiscalYear,
+    pub basis: Basis,
+    /// The structured inputs when the figure was given that way (kept so a form can show them again).
+    pub structured: Option<Structured>,
+    pub formula: Option<FormulaResult>,
+    pub stated_hours: Option<Decimal>,
+    pub note: Option<String>,
 }
 
 impl Evaluated {
-    /// The formula's tree as stored beside it (JSON), made only when a figure is written.
-    pub fn tree_json(&self) -> Option<String> {
-        self.parsed.as_ref().and_then(|f| serde_json::to_string(f.expr()).ok())
+    pub fn computed_minutes(&self) -> Option<Decimal> {
+        self.formula.as_ref().map(|f| f.minutes)
+    }
+
+    /// The stated hours against the computed minutes ([`StatedCheck::of_hours`]).
+    pub fn stated_check(&self) -> Option<StatedCheck> {
+        Some(StatedCheck::of_hours(self.computed_minutes()?, self.stated_hours?))
     }
 }
 
@@ -115,28 +164,47 @@ impl NewEffect {
     /// Evaluates the figure. Person-time (人日, 人月, 人工) is turned into hours with `conversions` (the ledger's
     /// settings), and the formula to store carries that factor (see [`Formula::pinned_text`]).
     pub fn evaluate(&self, conversions: &Conversions) -> Result<Evaluated, EffectError> {
-        let (text, typed) = match &self.input {
-            EffectInput::Formula(t) => (t.clone(), true),
-            EffectInput::Structured(s) => (s.formula_text().ok_or(EffectError::IncompleteStructured)?, false),
-            EffectInput::StatedOnly => {
-                if self.stated_hours.is_none() {
-                    return Err(EffectError::NothingGiven);
-                }
-                return Ok(Evaluated { formula: None, parsed: None, computed_minutes: None });
+        let formula = match &self.input {
+            EffectInput::StatedOnly if self.stated_hours.is_none() => return Err(EffectError::NothingGiven),
+            EffectInput::StatedOnly => None,
+            EffectInput::Formula(text) => Some(Self::parse(text, conversions, true)?),
+            EffectInput::Structured(s) => {
+                Some(Self::parse(&s.formula_text().ok_or(EffectError::IncompleteStructured)?, conversions, false)?)
             }
         };
-        let f = Formula::parse_with(&text, conversions)
-            .map_err(|error| EffectError::Formula { text: text.clone(), error })?;
-        Ok(Evaluated {
-            formula: Some(if typed { f.pinned_text() } else { f.expression_text() }),
-            computed_minutes: Some(f.minutes()),
-            parsed: Some(f),
-        })
+        Ok(self.evaluated(formula))
+    }
+
+    /// The evaluated effect from a formula already parsed from this effect's input (an imported cell is parsed
+    /// while it is read, and not again).
+    pub fn with_parsed(&self, formula: &Formula) -> Evaluated {
+        self.evaluated(Some(FormulaResult::of(formula, matches!(self.input, EffectInput::Formula(_)))))
+    }
+
+    fn parse(text: &str, conversions: &Conversions, pinned: bool) -> Result<FormulaResult, EffectError> {
+        let f = Formula::parse_with(text, conversions)
+            .map_err(|error| EffectError::Formula { text: text.to_string(), error })?;
+        Ok(FormulaResult::of(&f, pinned))
+    }
+
+    fn evaluated(&self, formula: Option<FormulaResult>) -> Evaluated {
+        Evaluated {
+            fiscal_year: self.fiscal_year,
+            basis: self.basis,
+            structured: match &self.input {
+                EffectInput::Structured(s) => Some(s.clone()),
+                _ => None,
+            },
+            formula,
+            stated_hours: self.stated_hours,
+            note: self.note.clone(),
+        }
     }
 }
 
 /// A recorded effect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Effect {
     pub id: i64,
     pub initiative_id: i64,
@@ -146,10 +214,17 @@ pub struct Effect {
     pub basis: Basis,
     /// The formula as typed, or rendered from the structured inputs.
     pub formula: Option<String>,
+    /// The formula in canonical text with its result, as evaluated when it was recorded.
+    pub canonical: Option<String>,
+    /// The result written inside the formula (after `＝`), if any.
+    pub claim: Option<Claim>,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub structured: Option<Structured>,
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub computed_minutes: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub stated_hours: Option<Decimal>,
     pub note: Option<String>,
 }
@@ -160,14 +235,27 @@ impl Effect {
         adopted_minutes(self.computed_minutes, self.stated_hours, adopt)
     }
 
-    /// The stated hours against the computed minutes, at the precision the hours were written (see
-    /// [`StatedCheck`]). `None` unless both exist.
+    /// The stated hours against the computed minutes ([`StatedCheck::of_hours`]).
     pub fn stated_check(&self) -> Option<StatedCheck> {
-        let stated = self.stated_hours?;
-        let computed = self.computed_minutes?;
-        let sixty = Decimal::from(60);
-        Some(compare(computed, stated * sixty, last_place(stated) * sixty))
+        Some(StatedCheck::of_hours(self.computed_minutes?, self.stated_hours?))
     }
+
+    /// The result written inside the formula against the computed minutes.
+    pub fn claim_check(&self) -> Option<StatedCheck> {
+        self.claim.map(|c| compare(self.computed_minutes.unwrap_or_default(), c.minutes, c.tolerance_minutes))
+    }
+}
+
+/// An effect with what a summary needs of its initiative.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectRow {
+    pub effect: Effect,
+    pub ledger_id: String,
+    pub title: String,
+    pub kind: super::Kind,
+    pub tool: Option<String>,
+    pub status: super::Status,
+    pub scenario_count: Option<i64>,
 }
 
 /// The minutes that count under the adoption rule, from a figure's computed minutes and stated hours. Falls back

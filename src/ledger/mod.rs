@@ -2,6 +2,7 @@
 //! evaluations (評価) and the settings that govern rounding and conversions.
 
 mod effect;
+mod records;
 mod settings;
 
 use chrono::NaiveDate;
@@ -10,12 +11,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::fiscal::FiscalYear;
 
-pub use effect::{Effect, EffectError, EffectInput, Evaluated, Figure, NewEffect, Structured, adopted_minutes};
+pub use effect::{
+    Claim, Effect, EffectError, EffectInput, EffectRow, Evaluated, Figure, FormulaResult, NewEffect, Structured,
+    adopted_minutes,
+};
+pub use records::{
+    AuditEntry, AuditQuery, Author, Cost, ImportRecord, InitiativeFilter, NewImport, StoredColumnMap, UnitReturn,
+};
 pub use settings::{Adopt, Rounding, RoundingMode, RoundingScope, SETTING_KEYS, Settings};
 
 /// Defines a closed set of Japanese labels stored as text, with parsing that also accepts a few synonyms.
 macro_rules! label_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $label:literal $(| $syn:literal)*),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($what:literal) { $($(#[$vmeta:meta])* $variant:ident = $label:literal $(| $syn:literal)*),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -50,6 +57,17 @@ macro_rules! label_enum {
             pub fn choices() -> String {
                 Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、")
             }
+
+            /// The one message for a value that is none of the labels: `区分は RPA、AI-OCR、RPA+AI-OCR、その他 のいずれかです`
+            /// (the CLI, the app and the importer each add where the value was).
+            pub fn refusal() -> String {
+                format!("{}は {} のいずれかです", $what, Self::choices())
+            }
+
+            /// Reads the label or a synonym, refusing anything else with [`Self::refusal`].
+            pub fn from_label(text: &str) -> crate::Result<Self> {
+                Self::parse(text).ok_or_else(|| crate::Error::Invalid(Self::refusal()))
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -62,7 +80,7 @@ macro_rules! label_enum {
 
 label_enum! {
     /// 区分: what kind of initiative.
-    Kind {
+    Kind ("区分") {
         Rpa = "RPA",
         AiOcr = "AI-OCR" | "AIOCR" | "AI OCR" | "OCR",
         RpaAiOcr = "RPA+AI-OCR" | "AI-OCR+RPA" | "RPA・AI-OCR" | "AI-OCR・RPA" | "RPA+AIOCR",
@@ -72,7 +90,7 @@ label_enum! {
 
 label_enum! {
     /// 状況 (事業段階): where an initiative stands in its lifecycle.
-    Status {
+    Status ("状況") {
         Considering = "検討中" | "構想中",
         Developing = "開発中" | "整備中",
         Trial = "試行中" | "実証実験" | "実証実験中",
@@ -84,7 +102,7 @@ label_enum! {
 
 label_enum! {
     /// 算定区分: how an effect figure was obtained.
-    Basis {
+    Basis ("算定区分") {
         /// 試算: an estimate before or at launch.
         Estimate = "試算" | "見込" | "見込み",
         /// 試行: measured in a trial, often extrapolated to a year (年換算).
@@ -96,7 +114,7 @@ label_enum! {
 
 label_enum! {
     /// 評価: the yearly grade some cities give each system.
-    Grade {
+    Grade ("評価") {
         /// 計画通り
         A = "A",
         /// おおむね達成
@@ -143,8 +161,12 @@ pub struct Initiative {
 /// The fields of a new or edited initiative (everything but the row id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InitiativeFields {
-    /// Given, or `None` to number it `R5-0001`… from the fiscal year of `started_on` (or the current one).
+    /// Given, or `None` to number it `R5-0001`… in [`Self::numbered_in`].
     pub ledger_id: Option<String>,
+    /// The fiscal year a new initiative without a 管理番号 is numbered in: this, else the year of `started_on`, else
+    /// the author's (an imported line is numbered in its own year).
+    #[serde(default)]
+    pub numbered_in: Option<FiscalYear>,
     pub kind: Kind,
     pub title: String,
     pub unit_id: i64,
@@ -162,6 +184,7 @@ impl Initiative {
     pub fn fields(&self) -> InitiativeFields {
         InitiativeFields {
             ledger_id: Some(self.ledger_id.clone()),
+            numbered_in: None,
             kind: self.kind,
             title: self.title.clone(),
             unit_id: self.unit_id,
@@ -203,13 +226,6 @@ pub struct Target {
     pub bureau_id: Option<i64>,
     #[serde(with = "rust_decimal::serde::str")]
     pub hours: Decimal,
-}
-
-/// Next ledger id for a prefix such as `R5`: one more than the highest number in use, four digits.
-pub fn next_ledger_id(prefix: &str, existing: impl Iterator<Item = String>) -> String {
-    let lead = format!("{prefix}-");
-    let max = existing.filter_map(|id| id.strip_prefix(&lead).and_then(|n| n.parse::<u32>().ok())).max().unwrap_or(0);
-    format_ledger_id(prefix, max + 1)
 }
 
 /// `R6-0012` for (`R6`, 12): at least four digits.

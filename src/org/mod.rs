@@ -255,6 +255,12 @@ impl OrgChart {
         names.reverse();
         names.join("／")
     }
+
+    /// `こども部／保育課`: the path of today's names (the names a unit and its parents carry now, whatever year).
+    pub fn current_path(&self, id: i64) -> String {
+        // `NameView::Current` names do not depend on the year; any year gives the same path.
+        self.path(id, FiscalYear(0), NameView::Current)
+    }
 }
 
 /// Splits a unit path as users type it: `総務部/人事課`, `総務部／人事課`, `総務部>人事課`, `総務部＞人事課`.

@@ -3,8 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::EffectRow;
-use crate::formula::Formula;
+use crate::ledger::EffectRow;
 use crate::org::{NameView, OrgChart};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,9 +70,7 @@ pub fn check_list(rows: &[EffectRow], chart: &OrgChart) -> Vec<CheckItem> {
         if let Some(c) = e.stated_check().filter(|c| !c.matches) {
             items.push(item(CheckKind::StatedDiffers, Some(c.stated_minutes), Some(c.difference_minutes)));
         }
-        if let Some(c) = e.formula.as_deref().and_then(|f| Formula::parse(f).ok()).and_then(|f| f.check())
-            && !c.matches
-        {
+        if let Some(c) = e.claim_check().filter(|c| !c.matches) {
             items.push(item(CheckKind::FormulaClaimDiffers, Some(c.stated_minutes), Some(c.difference_minutes)));
         }
         if e.formula.is_none() {

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::EffectRow;
+use crate::db::{FigureParts, Read};
 use crate::fiscal::FiscalYear;
-use crate::ledger::{Basis, Figure, Kind, RoundingScope, Settings, Target};
+use crate::ledger::{Basis, EffectRow, Figure, Kind, RoundingScope, Settings, Target};
 use crate::org::{Level, NameView, OrgChart};
 
 /// What to group a summary by.
@@ -64,6 +64,8 @@ pub struct Line {
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub hours: Decimal,
     pub formula: Option<String>,
+    /// The formula in canonical text with its result, as recorded.
+    pub canonical: Option<String>,
 }
 
 /// A group's (or the whole organisation's) figures.
@@ -77,15 +79,30 @@ pub struct Totals {
     pub minutes: Decimal,
     pub initiatives: usize,
     pub scenarios: i64,
-    /// Hours per 区分, under the same rule.
-    pub by_kind: BTreeMap<String, serde_json::Value>,
+    /// Hours per 区分, under the same rule (in JSON an object by label, in the labels' text order).
+    #[serde(serialize_with = "by_label_exact")]
+    pub by_kind: BTreeMap<Kind, Decimal>,
     /// Initiatives per 区分.
-    pub initiatives_by_kind: BTreeMap<String, usize>,
+    #[serde(serialize_with = "by_label")]
+    pub initiatives_by_kind: BTreeMap<Kind, usize>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub target_hours: Option<Decimal>,
     /// Hours ÷ target, in percent to one decimal; `None` without a target or without any figure.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
     pub achievement_rate: Option<Decimal>,
+}
+
+/// A map by 区分 as JSON: an object keyed by label, in the order of the labels' text (as the keys always were).
+fn by_label<S: serde::Serializer>(map: &BTreeMap<Kind, usize>, s: S) -> Result<S::Ok, S::Error> {
+    let sorted: BTreeMap<&str, usize> = map.iter().map(|(k, v)| (k.label(), *v)).collect();
+    serde::Serialize::serialize(&sorted, s)
+}
+
+/// Hours by 区分 as JSON: exact numbers keyed by label (see [`by_label`]).
+fn by_label_exact<S: serde::Serializer>(map: &BTreeMap<Kind, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    let sorted: BTreeMap<&str, serde_json::Value> =
+        map.iter().map(|(k, v)| (k.label(), crate::number::json(*v))).collect();
+    serde::Serialize::serialize(&sorted, s)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,10 +225,7 @@ impl Acc {
         let by_kind = self
             .by_kind_minutes
             .iter()
-            .map(|(k, m)| {
-                let h = hours_of(*m, self.by_kind_rounded.get(k).copied().unwrap_or_default());
-                (k.label().to_string(), crate::number::json(h))
-            })
+            .map(|(k, m)| (*k, hours_of(*m, self.by_kind_rounded.get(k).copied().unwrap_or_default())))
             .collect();
         // A year with a target but no figure yet has no rate: a performance sheet shows it blank, never 0%.
         let achievement_rate = target
@@ -223,7 +237,7 @@ impl Acc {
             initiatives: self.initiatives,
             scenarios: self.scenarios,
             by_kind,
-            initiatives_by_kind: self.by_kind_count.iter().map(|(k, n)| (k.label().to_string(), *n)).collect(),
+            initiatives_by_kind: self.by_kind_count.clone(),
             target_hours: target,
             achievement_rate,
         }
@@ -278,23 +292,25 @@ pub fn summarize(
                     exact_hours.normalize()
                 },
                 formula: row.effect.formula.clone(),
+                canonical: row.effect.canonical.clone(),
             }
         })
         .collect();
     summary
 }
 
-/// The same totals as [`summarize`], streamed from the database: only the columns the totals read, one figure per
+/// The same totals as [`summarize`], streamed from the ledger: only what the totals read, one figure per
 /// initiative kept, no lines. What `daicho summary` and the dashboard use, so they stay fast on a large ledger.
 pub fn summarize_year(
-    conn: &rusqlite::Connection,
+    ledger: &dyn Read,
     chart: &OrgChart,
     settings: &Settings,
     targets: &[Target],
     opts: &SummaryOptions,
 ) -> crate::error::Result<Summary> {
-    let (by_initiative, by_tool) = (opts.by == GroupBy::Initiative, opts.by == GroupBy::Tool);
-    crate::db::with_figures(conn, opts.fiscal_year, by_initiative, by_tool, |figures| {
+    let parts = FigureParts { names: opts.by == GroupBy::Initiative, tool: opts.by == GroupBy::Tool };
+    let mut summary = None;
+    ledger.with_figures(opts.fiscal_year, parts, &mut |figures| {
         // Figures arrive in initiative order: the best of each run of one initiative's figures is its pick.
         let mut figures = figures.filter(|f| opts.basis.is_none_or(|b| b == f.basis)).peekable();
         let picked = std::iter::from_fn(|| {
@@ -306,8 +322,9 @@ pub fn summarize_year(
             }
             Some(best)
         });
-        summarize_picked(picked, chart, settings, targets, opts)
-    })
+        summary = Some(summarize_picked(picked, chart, settings, targets, opts));
+    })?;
+    summary.ok_or_else(|| crate::Error::Internal("集計の結果がありません".into()))
 }
 
 fn summarize_picked(

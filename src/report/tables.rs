@@ -10,10 +10,8 @@ use serde::Serialize;
 use super::check_list;
 use super::summary::{GroupBy, Summary, SummaryOptions, summarize};
 use super::table::{ChartKind, ChartSpec, ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
-use crate::db::{Cost, EffectRow};
 use crate::fiscal::FiscalYear;
-use crate::formula::Formula;
-use crate::ledger::{Basis, Kind, RoundingScope, Settings, Target};
+use crate::ledger::{Basis, Cost, EffectRow, Kind, RoundingScope, Settings, Target};
 use crate::number::{group_thousands, round_half_up};
 use crate::org::{Level, NameView, OrgChart};
 
@@ -63,6 +61,53 @@ impl ReportKind {
         ReportKind::Cumulative,
         ReportKind::Cost,
     ];
+
+    /// The name the CLI and the app use: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ReportKind::Summary => "summary",
+            ReportKind::Trend => "trend",
+            ReportKind::BeforeAfter => "before-after",
+            ReportKind::Check => "check",
+            ReportKind::Cumulative => "cumulative",
+            ReportKind::Cost => "cost",
+        }
+    }
+
+    /// What the report is, in Japanese.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportKind::Summary => "部局別集計",
+            ReportKind::Trend => "年度推移（目標値と実績）",
+            ReportKind::BeforeAfter => "業務別 導入前後比較",
+            ReportKind::Check => "検算リスト",
+            ReportKind::Cumulative => "導入からの累計",
+            ReportKind::Cost => "ツール別 費用対効果",
+        }
+    }
+
+    /// The word for every report in one workbook.
+    pub const ALL_SLUG: &'static str = "all";
+    pub const ALL_LABEL: &'static str = "すべての帳票（1つのブックに6シート）";
+
+    /// Every name [`Self::selection`] accepts: `all` first, then each report's slug.
+    pub fn slugs() -> Vec<&'static str> {
+        std::iter::once(Self::ALL_SLUG).chain(Self::ALL.iter().map(|k| k.slug())).collect()
+    }
+
+    /// The reports a name selects: one, or all of them for `all`. The one place a report's name is read.
+    pub fn selection(name: &str) -> crate::Result<Vec<ReportKind>> {
+        let name = name.trim();
+        if name == Self::ALL_SLUG {
+            return Ok(Self::ALL.to_vec());
+        }
+        Self::ALL.iter().find(|k| k.slug() == name).map(|k| vec![*k]).ok_or_else(|| {
+            crate::Error::Invalid(format!(
+                "帳票「{name}」はありません。{} のいずれかを指定してください",
+                Self::slugs().join("、")
+            ))
+        })
+    }
 
     pub fn build(self, input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable {
         match self {
@@ -172,8 +217,8 @@ pub fn summary_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTa
     let row_of = |label: &str, t: &super::summary::Totals, kind: RowKind| {
         let mut cells = vec![Value::text(label)];
         for k in Kind::ALL {
-            let n = t.initiatives_by_kind.get(k.label()).copied().unwrap_or(0);
-            let h = t.by_kind.get(k.label()).and_then(|v| v.to_string().parse::<Decimal>().ok());
+            let n = t.initiatives_by_kind.get(k).copied().unwrap_or(0);
+            let h = t.by_kind.get(k).map(|h| h.normalize());
             cells.push(if n > 0 { Value::number(Decimal::from(n)) } else { Value::Empty });
             cells.push(if n > 0 { Value::opt(h) } else { Value::Empty });
         }
@@ -193,7 +238,7 @@ pub fn summary_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTa
                 cells.resize(width, Value::Empty);
                 let kind_col = 1 + 2 * Kind::ALL.iter().position(|k| *k == line.kind).unwrap_or(0) + 1;
                 cells[kind_col] = Value::number(line.hours);
-                cells[width - 1] = Value::text(formula_line(line.formula.as_deref(), line.minutes, line.basis));
+                cells[width - 1] = Value::text(formula_line(line.canonical.as_deref(), line.minutes, line.basis));
                 rows.push(ReportRow::new(RowKind::Detail, cells));
             }
         }
@@ -223,11 +268,12 @@ pub fn summary_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTa
     }
 }
 
-/// `5分×40か所×245日＝49,000分（816.7時間）`, or the stated figure when there is no formula.
-fn formula_line(formula: Option<&str>, minutes: Decimal, basis: Basis) -> String {
-    let text = match formula.map(Formula::parse) {
-        Some(Ok(f)) => f.canonical(),
-        Some(Err(_)) | None => format!("別途積算（{}）", crate::formula::result_text(minutes)),
+/// `5分×40か所×245日＝49,000分（816.7時間）` (the formula's canonical text), or the stated figure when there is no
+/// formula.
+fn formula_line(canonical: Option<&str>, minutes: Decimal, basis: Basis) -> String {
+    let text = match canonical {
+        Some(c) => c.to_string(),
+        None => format!("別途積算（{}）", crate::formula::result_text(minutes)),
     };
     format!("[{}] {text}", basis.label())
 }

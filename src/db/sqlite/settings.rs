@@ -2,12 +2,12 @@
 
 use rusqlite::{Connection, params};
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
 use crate::error::{Error, Result};
 use crate::ledger::Settings;
 
-pub fn load_settings(conn: &Connection) -> Result<Settings> {
+pub(super) fn load_settings(conn: &Connection) -> Result<Settings> {
     let mut settings = Settings::default();
     let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
@@ -17,15 +17,14 @@ pub fn load_settings(conn: &Connection) -> Result<Settings> {
     Ok(settings)
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Sets one setting, validated against its accepted values.
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings> {
+    pub(super) fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings> {
         let before = load_settings(&self.tx)?;
         let mut after = before.clone();
         after.set(key, value).map_err(Error::Invalid)?;
         let stored = after.get(key).unwrap_or_default();
         self.tx.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?.execute(params![key, stored])?;
-        self.conversions = None;
         if after != before {
             self.audit(Action::Update, "settings", key, Some(&before), Some(&after))?;
         }

@@ -2,15 +2,17 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
+use crate::db::FigureParts;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
-use crate::ledger::{Basis, Effect, EffectInput, Figure, Kind, NewEffect, Status};
+use crate::ledger::{Basis, Claim, Effect, EffectRow, Evaluated, Figure, Kind, Status};
 
-const COLUMNS: &str = "e.id, e.initiative_id, e.unit_id, e.fiscal_year, e.basis, e.formula, e.structured, e.computed_minutes, e.stated_hours, e.note";
+const COLUMNS: &str = "e.id, e.initiative_id, e.unit_id, e.fiscal_year, e.basis, e.formula, e.structured, e.computed_minutes, e.stated_hours, e.note, e.canonical, e.claim_minutes, e.claim_tolerance_minutes";
+/// The number of columns of [`COLUMNS`], where the initiative's columns start in a join.
+const WIDTH: usize = 13;
 
 /// 試算, 試行, 実績: the order in which a year's figures arrive.
 const BASIS_ORDER: &str = "CASE e.basis WHEN '試算' THEN 0 WHEN '試行' THEN 1 ELSE 2 END";
@@ -33,6 +35,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
         Some(s) => Some(serde_json::from_str(&s).map_err(|e| conversion(6, e.to_string()))?),
         None => None,
     };
+    let claim = match (decimal(r, 11)?, decimal(r, 12)?) {
+        (Some(minutes), Some(tolerance_minutes)) => Some(Claim { minutes, tolerance_minutes }),
+        _ => None,
+    };
     Ok(Effect {
         id: r.get(0)?,
         initiative_id: r.get(1)?,
@@ -40,6 +46,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
         fiscal_year: FiscalYear(r.get(3)?),
         basis: Basis::parse(&basis).ok_or_else(|| conversion(4, format!("unexpected basis {basis:?}")))?,
         formula: r.get(5)?,
+        canonical: r.get(10)?,
+        claim,
         structured,
         computed_minutes: decimal(r, 7)?,
         stated_hours: decimal(r, 8)?,
@@ -48,7 +56,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Effect> {
 }
 
 /// The effects of one initiative, by fiscal year and basis.
-pub fn effects_of(conn: &Connection, initiative_id: i64) -> Result<Vec<Effect>> {
+pub(super) fn effects_of(conn: &Connection, initiative_id: i64) -> Result<Vec<Effect>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 ORDER BY e.fiscal_year, {BASIS_ORDER}"
     ))?;
@@ -56,51 +64,47 @@ pub fn effects_of(conn: &Connection, initiative_id: i64) -> Result<Vec<Effect>> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// An effect with what a summary needs of its initiative.
-#[derive(Debug, Clone, Serialize)]
-pub struct EffectRow {
-    pub effect: Effect,
-    pub ledger_id: String,
-    pub title: String,
-    pub kind: Kind,
-    pub tool: Option<String>,
-    pub status: Status,
-    pub scenario_count: Option<i64>,
-}
-
 /// Every effect of a fiscal year (or of all years), with its initiative.
-pub fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
+pub(super) fn effects_in_year(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS}, i.ledger_id, i.title, i.kind, i.tool, i.status, i.scenario_count
          FROM effects e JOIN initiatives i ON i.id = e.initiative_id
          WHERE ?1 IS NULL OR e.fiscal_year = ?1 ORDER BY e.fiscal_year, i.ledger_id, {BASIS_ORDER}"
     ))?;
     let rows = stmt.query_map([fy.map(|f| f.0)], |r| {
-        let kind: String = r.get(12)?;
-        let status: String = r.get(14)?;
+        let kind: String = r.get(WIDTH + 2)?;
+        let status: String = r.get(WIDTH + 4)?;
         Ok(EffectRow {
             effect: from_row(r)?,
-            ledger_id: r.get(10)?,
-            title: r.get(11)?,
-            kind: Kind::parse(&kind).ok_or_else(|| conversion(12, format!("unexpected kind {kind:?}")))?,
-            tool: r.get(13)?,
-            status: Status::parse(&status).ok_or_else(|| conversion(14, format!("unexpected status {status:?}")))?,
-            scenario_count: r.get(15)?,
+            ledger_id: r.get(WIDTH)?,
+            title: r.get(WIDTH + 1)?,
+            kind: Kind::parse(&kind).ok_or_else(|| conversion(WIDTH + 2, format!("unexpected kind {kind:?}")))?,
+            tool: r.get(WIDTH + 3)?,
+            status: Status::parse(&status)
+                .ok_or_else(|| conversion(WIDTH + 4, format!("unexpected status {status:?}")))?,
+            scenario_count: r.get(WIDTH + 5)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Streams the year's figures with the parts of their initiatives a summary reads ([`Figure`]) to `f`, in
-/// initiative order (the effects_summary index: no sort, no other column read). `with_initiative` adds 管理番号 and
-/// 業務名, `with_tool` the tool; the rest is never read. A database error stops the stream and is returned.
-pub fn with_figures<R>(
+/// The fiscal years that have any figure, oldest first (from the effects_year index).
+pub(super) fn years_with_figures(conn: &Connection) -> Result<Vec<FiscalYear>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT fiscal_year FROM effects ORDER BY fiscal_year")?;
+    let rows = stmt.query_map([], |r| Ok(FiscalYear(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Streams the year's figures with the parts of their initiatives a summary reads ([`Figure`]) to `each`, in
+/// initiative order (the effects_summary index: no sort, no other column read); what `parts` leaves out is never
+/// read. A database error stops the stream and is returned.
+pub(super) fn with_figures(
     conn: &Connection,
     fy: FiscalYear,
-    with_initiative: bool,
-    with_tool: bool,
-    f: impl FnOnce(&mut dyn Iterator<Item = Figure>) -> R,
-) -> Result<R> {
+    parts: FigureParts,
+    each: &mut dyn FnMut(&mut dyn Iterator<Item = Figure>),
+) -> Result<()> {
+    let (with_initiative, with_tool) = (parts.names, parts.tool);
     // Two ordered scans merged here rather than a join: the year's figures from the covering effects_summary index,
     // and the initiatives in id order, read once each instead of looked up once per figure.
     let names = if with_initiative { "ledger_id, title" } else { "NULL, NULL" };
@@ -150,10 +154,10 @@ pub fn with_figures<R>(
             None
         }
     });
-    let out = f(&mut figures);
+    each(&mut figures);
     match error {
         Some(e) => Err(e.into()),
-        None => Ok(out),
+        None => Ok(()),
     }
 }
 
@@ -195,26 +199,28 @@ fn find(conn: &Connection, initiative_id: i64, fy: FiscalYear, basis: Basis) -> 
         .optional()?)
 }
 
-impl Tx<'_> {
-    /// Records the effect of a fiscal year and basis, replacing an earlier one. The figure is attached to the
-    /// unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported under.
-    pub fn set_effect(&mut self, initiative_id: i64, new: &NewEffect) -> Result<Effect> {
-        let initiative = super::find_initiative(&self.tx, initiative_id)?;
-        let conversions = self.conversions()?;
-        let evaluated = new.evaluate(&conversions)?;
+impl SqliteTx<'_> {
+    /// Records the evaluated effect of a fiscal year and basis, replacing an earlier one. The figure is attached to
+    /// the unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported
+    /// under.
+    pub(super) fn set_effect(&mut self, initiative_id: i64, new: &Evaluated) -> Result<Effect> {
+        let initiative = super::initiative::find_initiative(&self.tx, initiative_id)?;
         let before = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?;
         let unit_id = before.as_ref().map_or(initiative.unit_id, |b| b.unit_id);
-        let structured = match &new.input {
-            EffectInput::Structured(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
-            _ => None,
+        let structured = match &new.structured {
+            Some(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
+            None => None,
         };
+        let formula = new.formula.as_ref();
+        let claim = formula.and_then(|f| f.claim);
         self.tx
             .prepare_cached(
-                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, structured,
-                                  computed_minutes, stated_hours, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, claim_minutes,
+                                      claim_tolerance_minutes, structured, computed_minutes, stated_hours, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (initiative_id, fiscal_year, basis) DO UPDATE SET
-                 formula = excluded.formula, formula_tree = excluded.formula_tree,
+                 formula = excluded.formula, canonical = excluded.canonical,
+                 claim_minutes = excluded.claim_minutes, claim_tolerance_minutes = excluded.claim_tolerance_minutes,
                  structured = excluded.structured, computed_minutes = excluded.computed_minutes,
                  stated_hours = excluded.stated_hours, note = excluded.note",
             )?
@@ -223,10 +229,12 @@ impl Tx<'_> {
                 unit_id,
                 new.fiscal_year.0,
                 new.basis.label(),
-                evaluated.formula,
-                evaluated.tree_json(),
+                formula.map(|f| &f.text),
+                formula.map(|f| &f.canonical),
+                claim.map(|c| c.minutes.normalize().to_string()),
+                claim.map(|c| c.tolerance_minutes.normalize().to_string()),
                 structured,
-                evaluated.computed_minutes.map(|m| m.normalize().to_string()),
+                formula.map(|f| f.minutes.normalize().to_string()),
                 new.stated_hours.map(|h| h.to_string()),
                 new.note
             ])?;
@@ -240,7 +248,7 @@ impl Tx<'_> {
     }
 
     /// Deletes the effect of a fiscal year and basis.
-    pub fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
+    pub(super) fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
         let before = find(&self.tx, initiative_id, fy, basis)?
             .ok_or_else(|| Error::NotFound(format!("{} の{}の効果は登録されていません", fy.label(), basis.label())))?;
         self.tx.prepare_cached("DELETE FROM effects WHERE id = ?1")?.execute([before.id])?;

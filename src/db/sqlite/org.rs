@@ -2,17 +2,17 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::org::{Level, Merge, OrgChart, OrgUnit, Rename, name_key};
 
 /// Loads the whole organisation (a few hundred rows at most).
-pub fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
+pub(super) fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
     let mut units: HashMap<i64, OrgUnit> = HashMap::new();
     let mut stmt = conn
         .prepare_cached("SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id")?;
@@ -73,9 +73,9 @@ struct NameRecord<'a> {
     from_year: Option<i32>,
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Adds a unit. `parent` must be a bureau for a section and a section for a 係.
-    pub fn add_unit(
+    pub(super) fn add_unit(
         &mut self,
         level: Level,
         parent: Option<i64>,
@@ -118,7 +118,7 @@ impl Tx<'_> {
     }
 
     /// Declares another spelling of a unit's name.
-    pub fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
+    pub(super) fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
         self.org_changed = true;
         let alias = alias.trim();
         if alias.is_empty() {
@@ -133,7 +133,7 @@ impl Tx<'_> {
     }
 
     /// Renames a unit from a fiscal year on; figures of earlier years keep showing the old name.
-    pub fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
+    pub(super) fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
         self.org_changed = true;
         let new_name = new_name.trim();
         if new_name.is_empty() {
@@ -158,7 +158,7 @@ impl Tx<'_> {
 
     /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
     /// move to the successor, and their past figures stay where they were reported.
-    pub fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
+    pub(super) fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
         self.org_changed = true;
         let target = unit_row(&self.tx, into)?;
         for &id in from {
@@ -197,23 +197,11 @@ impl Tx<'_> {
         }
         Ok(())
     }
-
-    /// The id of a unit by exact key among its siblings, if present (used to add paths idempotently).
-    pub fn child_by_name(&self, level: Level, parent: Option<i64>, name: &str) -> Result<Option<i64>> {
-        Ok(self
-            .tx
-            .prepare_cached(
-                "SELECT id FROM org_units WHERE level = ?1 AND ifnull(parent_id, 0) = ifnull(?2, 0) AND name_key = ?3
-                 ORDER BY valid_from DESC LIMIT 1",
-            )?
-            .query_row(params![level.as_str(), parent, name_key(name)], |r| r.get(0))
-            .optional()?)
-    }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Sets a unit's code and the fiscal years it exists (`None` leaves a field as it is).
-    pub fn update_unit(
+    pub(super) fn update_unit(
         &mut self,
         unit_id: i64,
         code: Option<&str>,

@@ -10,11 +10,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Automatic copies kept per kind.
-pub const KEEP: usize = 10;
+pub(super) const KEEP: usize = 10;
 
 /// Why an automatic copy was taken; the kind is part of the file name, and rotation counts each kind apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(super) enum Reason {
     /// Before migrating the schema from version `from` to `to`.
     Migration { from: i64, to: i64 },
     /// Before committing the files of one import.
@@ -45,18 +45,27 @@ pub fn folder(db: &Path) -> PathBuf {
 /// Writes a copy of the ledger open on `conn` (whose file is `db`) into [`folder`], named
 /// `<name>-<YYYYMMDD-HHMMSS>-<reason>.sqlite3`, then removes the oldest copies of the same kind beyond [`KEEP`].
 /// Returns the copy's path.
-pub fn take(conn: &Connection, db: &Path, reason: Reason) -> Result<PathBuf> {
+pub(super) fn take(conn: &Connection, db: &Path, reason: Reason) -> Result<PathBuf> {
     let dir = folder(db);
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
     let stem = db.file_stem().and_then(|s| s.to_str()).unwrap_or("daicho");
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let mut target = dir.join(format!("{stem}-{stamp}-{}.sqlite3", reason.suffix()));
-    // Two batches in the same second: number the second one.
-    let mut n = 2;
-    while target.exists() {
-        target = dir.join(format!("{stem}-{stamp}-{}-{n}.sqlite3", reason.suffix()));
-        n += 1;
-    }
+    // The name is reserved by creating the file, empty, atomically (VACUUM INTO fills an empty file): two processes
+    // copying in the same second (two imports, or two programs migrating one ledger) get a name each, never one
+    // file written by both.
+    let mut n = 1;
+    let target = loop {
+        let name = match n {
+            1 => format!("{stem}-{stamp}-{}.sqlite3", reason.suffix()),
+            n => format!("{stem}-{stamp}-{}-{n}.sqlite3", reason.suffix()),
+        };
+        let candidate = dir.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(_) => break candidate,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(source) => return Err(Error::Io { path: candidate, source }),
+        }
+    };
     let text =
         target.to_str().ok_or_else(|| Error::Invalid(format!("保存先の名前が読めません: {}", target.display())))?;
     conn.execute("VACUUM INTO ?1", [text])?;
@@ -66,7 +75,7 @@ pub fn take(conn: &Connection, db: &Path, reason: Reason) -> Result<PathBuf> {
 
 /// Removes the oldest automatic copies of `kind` for the ledger named `stem` so that `keep` remain. Names sort by
 /// their timestamp, so the order of names is the order of age.
-pub fn rotate(dir: &Path, stem: &str, kind: &str, keep: usize) -> Result<()> {
+pub(super) fn rotate(dir: &Path, stem: &str, kind: &str, keep: usize) -> Result<()> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
     let prefix = format!("{stem}-");
     let mut copies: Vec<PathBuf> = read

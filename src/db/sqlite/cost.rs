@@ -2,25 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
+use crate::ledger::Cost;
 use crate::org::name_key;
-
-/// The cost of one tool in one fiscal year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Cost {
-    pub tool: String,
-    pub fiscal_year: FiscalYear,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub licence_yen: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub maintenance_yen: Decimal,
-    pub note: Option<String>,
-}
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cost> {
     let yen = |i: usize| -> rusqlite::Result<Decimal> {
@@ -39,7 +27,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cost> {
 }
 
 /// Costs of a fiscal year (or all), by tool.
-pub fn costs(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
+pub(super) fn costs(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
     let mut stmt = conn.prepare_cached(
         "SELECT tool, fiscal_year, licence_yen, maintenance_yen, note FROM costs
          WHERE ?1 IS NULL OR fiscal_year = ?1 ORDER BY fiscal_year, tool",
@@ -48,9 +36,9 @@ pub fn costs(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Records the cost of a tool for a fiscal year, replacing an earlier figure.
-    pub fn set_cost(&mut self, cost: &Cost) -> Result<()> {
+    pub(super) fn set_cost(&mut self, cost: &Cost) -> Result<()> {
         if cost.licence_yen < Decimal::ZERO || cost.maintenance_yen < Decimal::ZERO {
             return Err(Error::Invalid("費用は0円以上で指定してください".into()));
         }

@@ -3,14 +3,14 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::Target;
 
 /// Targets, for one fiscal year or all; the organisation-wide one first.
-pub fn targets(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
+pub(super) fn targets(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
     let mut stmt = conn.prepare_cached(
         "SELECT fiscal_year, bureau_id, hours FROM targets WHERE ?1 IS NULL OR fiscal_year = ?1
          ORDER BY fiscal_year, bureau_id IS NOT NULL, bureau_id",
@@ -26,9 +26,9 @@ pub fn targets(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<Target>>
     Ok(out)
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Sets the target of a fiscal year, for the whole organisation (`bureau_id = None`) or one 部局.
-    pub fn set_target(&mut self, target: &Target) -> Result<()> {
+    pub(super) fn set_target(&mut self, target: &Target) -> Result<()> {
         if target.hours < Decimal::ZERO {
             return Err(Error::Invalid("目標値は0以上の時間で指定してください".into()));
         }
@@ -56,7 +56,7 @@ impl Tx<'_> {
                         rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("targets:") => Error::Invalid(
                             "目標値は団体全体か部局に設定してください（課や係には設定できません）".into(),
                         ),
-                        e => Error::Db(e),
+                        e => e.into(),
                     })?;
                 self.audit(Action::Create, "target", &key, None, Some(target))
             }

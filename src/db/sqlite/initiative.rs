@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
-use crate::ledger::{Evaluation, Grade, Initiative, InitiativeFields, Kind, Status, StatusChange};
+use crate::ledger::{Evaluation, Grade, Initiative, InitiativeFields, InitiativeFilter, Kind, Status, StatusChange};
 
 const COLUMNS: &str =
     "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes";
@@ -46,7 +46,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Initiative> {
     })
 }
 
-pub fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
+pub(super) fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
@@ -54,7 +54,7 @@ pub fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
 }
 
 /// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.
-pub fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Result<Initiative> {
+pub(super) fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Result<Initiative> {
     let key = crate::number::nfkc(ledger_id).to_uppercase();
     // The exact spelling through the unique index first; any other case only then (a scan).
     let exact = conn
@@ -74,25 +74,14 @@ pub fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Result<Ini
 }
 
 /// The initiatives a unit owns (through the unit index), in 管理番号 order.
-pub fn initiatives_of_unit(conn: &Connection, unit_id: i64) -> Result<Vec<Initiative>> {
+pub(super) fn initiatives_of_unit(conn: &Connection, unit_id: i64) -> Result<Vec<Initiative>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE unit_id = ?1 ORDER BY ledger_id"))?;
     let rows = stmt.query_map([unit_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Filters for [`list_initiatives`]; `None` means any.
-#[derive(Debug, Clone, Default)]
-pub struct InitiativeFilter {
-    /// Only initiatives with an effect in this fiscal year.
-    pub fiscal_year: Option<FiscalYear>,
-    /// Only initiatives owned by these units (a bureau and everything under it, say).
-    pub unit_ids: Option<Vec<i64>>,
-    pub kind: Option<Kind>,
-    pub status: Option<Status>,
-}
-
-pub fn list_initiatives(conn: &Connection, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
+pub(super) fn list_initiatives(conn: &Connection, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM initiatives i
          WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM effects e WHERE e.initiative_id = i.id AND e.fiscal_year = ?1))
@@ -110,7 +99,12 @@ pub fn list_initiatives(conn: &Connection, filter: &InitiativeFilter) -> Result<
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn status_history(conn: &Connection, initiative_id: i64) -> Result<Vec<StatusChange>> {
+pub(super) fn initiative_count(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn.prepare_cached("SELECT count(*) FROM initiatives")?.query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or_default())
+}
+
+pub(super) fn status_history(conn: &Connection, initiative_id: i64) -> Result<Vec<StatusChange>> {
     let mut stmt = conn.prepare_cached(
         "SELECT status, changed_on, note FROM status_history WHERE initiative_id = ?1 ORDER BY changed_on, id",
     )?;
@@ -125,7 +119,7 @@ pub fn status_history(conn: &Connection, initiative_id: i64) -> Result<Vec<Statu
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn evaluations(conn: &Connection, initiative_id: i64) -> Result<Vec<Evaluation>> {
+pub(super) fn evaluations(conn: &Connection, initiative_id: i64) -> Result<Vec<Evaluation>> {
     let mut stmt = conn.prepare_cached(
         "SELECT fiscal_year, grade, reason, reviewer_comment FROM evaluations WHERE initiative_id = ?1
          ORDER BY fiscal_year",
@@ -152,13 +146,16 @@ fn check_fields(f: &InitiativeFields) -> Result<()> {
     Ok(())
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
-    pub fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
+    pub(super) fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
         check_fields(f)?;
         let ledger_id = match &f.ledger_id {
             Some(id) if !id.trim().is_empty() => crate::number::nfkc(id).to_uppercase(),
-            _ => self.next_ledger_id(FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive())))?,
+            _ => self.next_ledger_id(
+                f.numbered_in
+                    .unwrap_or_else(|| FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive()))),
+            )?,
         };
         self.tx
             .prepare_cached(
@@ -192,7 +189,7 @@ impl Tx<'_> {
 
     /// Replaces an initiative's fields (its 管理番号 stays). A status change is added to the history, dated
     /// `status_on` or the author's date.
-    pub fn update_initiative(
+    pub(super) fn update_initiative(
         &mut self,
         id: i64,
         f: &InitiativeFields,
@@ -240,9 +237,9 @@ impl Tx<'_> {
     }
 
     /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
-    pub fn delete_initiative(&mut self, id: i64) -> Result<()> {
+    pub(super) fn delete_initiative(&mut self, id: i64) -> Result<()> {
         let before = find_initiative(&self.tx, id)?;
-        for effect in super::effects_of(&self.tx, id)? {
+        for effect in super::effect::effects_of(&self.tx, id)? {
             self.audit(Action::Delete, "effect", &effect.id.to_string(), Some(&effect), None)?;
         }
         self.tx.prepare_cached("DELETE FROM initiatives WHERE id = ?1")?.execute([id])?;
@@ -250,7 +247,7 @@ impl Tx<'_> {
     }
 
     /// Records or replaces the evaluation of one fiscal year.
-    pub fn set_evaluation(&mut self, initiative_id: i64, e: &Evaluation) -> Result<()> {
+    pub(super) fn set_evaluation(&mut self, initiative_id: i64, e: &Evaluation) -> Result<()> {
         let before = evaluations(&self.tx, initiative_id)?.into_iter().find(|x| x.fiscal_year == e.fiscal_year);
         self.tx
             .prepare_cached(

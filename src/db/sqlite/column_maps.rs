@@ -1,24 +1,14 @@
 //! Remembered column mappings: what a section's return said its own headers mean, for its next return.
 
 use rusqlite::{Connection, params};
-use serde::Serialize;
 
-use super::Tx;
+use super::SqliteTx;
 use super::audit::Action;
 use crate::error::Result;
-
-/// A mapping remembered for a section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredColumnMap {
-    pub unit_id: i64,
-    pub header_key: String,
-    pub header: String,
-    /// A column title of the answer sheet, or `無視`.
-    pub target: String,
-}
+use crate::ledger::StoredColumnMap;
 
 /// Every remembered mapping.
-pub fn column_maps(conn: &Connection) -> Result<Vec<StoredColumnMap>> {
+pub(super) fn column_maps(conn: &Connection) -> Result<Vec<StoredColumnMap>> {
     let mut stmt = conn
         .prepare_cached("SELECT unit_id, header_key, header, target FROM column_maps ORDER BY unit_id, header_key")?;
     let rows = stmt.query_map([], |r| {
@@ -27,9 +17,9 @@ pub fn column_maps(conn: &Connection) -> Result<Vec<StoredColumnMap>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Remembers (or replaces) a section's mapping of one header, with an audit row when it changes.
-    pub fn remember_column_map(&mut self, map: &StoredColumnMap) -> Result<()> {
+    pub(super) fn remember_column_map(&mut self, map: &StoredColumnMap) -> Result<()> {
         let before: Option<StoredColumnMap> = self
             .tx
             .prepare_cached(

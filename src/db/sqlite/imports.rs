@@ -1,26 +1,11 @@
 //! The import history: one row per committed file, and the units each file reported for.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
-use super::Tx;
+use super::SqliteTx;
 use crate::error::Result;
 use crate::fiscal::FiscalYear;
-
-/// A committed import.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ImportRecord {
-    pub id: i64,
-    pub file_name: String,
-    pub sha256: String,
-    pub at: String,
-    pub actor: String,
-    pub created: i64,
-    pub updated: i64,
-    pub unchanged: i64,
-    pub warnings: Vec<String>,
-}
+use crate::ledger::{ImportRecord, NewImport, UnitReturn};
 
 const COLUMNS: &str = "id, file_name, sha256, at, actor, created, updated, unchanged, warnings";
 
@@ -40,7 +25,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
 }
 
 /// The committed import of a file with this content, if any.
-pub fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRecord>> {
+pub(super) fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRecord>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"))?
         .query_row([sha256], from_row)
@@ -48,38 +33,28 @@ pub fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRe
 }
 
 /// Every committed import, newest first.
-pub fn import_history(conn: &Connection) -> Result<Vec<ImportRecord>> {
+pub(super) fn import_history(conn: &Connection) -> Result<Vec<ImportRecord>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM imports ORDER BY id DESC"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// For each unit that a committed import reported for `fy`: the latest import's time and file name.
-pub fn returned_units(conn: &Connection, fy: FiscalYear) -> Result<Vec<(i64, String, String)>> {
+pub(super) fn returned_units(conn: &Connection, fy: FiscalYear) -> Result<Vec<UnitReturn>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.unit_id, max(i.at), (SELECT i2.file_name FROM imports i2 JOIN import_units u2 ON u2.import_id = i2.id
                                         WHERE u2.unit_id = u.unit_id AND u2.fiscal_year = ?1 ORDER BY i2.id DESC LIMIT 1)
          FROM import_units u JOIN imports i ON i.id = u.import_id
          WHERE u.fiscal_year = ?1 GROUP BY u.unit_id",
     )?;
-    let rows = stmt.query_map([fy.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows =
+        stmt.query_map([fy.0], |r| Ok(UnitReturn { unit_id: r.get(0)?, at: r.get(1)?, file_name: r.get(2)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// What a committed file did, to record.
-pub struct NewImport<'a> {
-    pub file_name: &'a str,
-    pub sha256: &'a str,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub warnings: &'a [String],
-    pub units: &'a [(i64, FiscalYear)],
-}
-
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Records a committed import in the same transaction as its changes.
-    pub fn record_import(&mut self, i: &NewImport<'_>) -> Result<ImportRecord> {
+    pub(super) fn record_import(&mut self, i: &NewImport<'_>) -> Result<ImportRecord> {
         let warnings = serde_json::to_string(i.warnings).map_err(|e| crate::Error::Internal(e.to_string()))?;
         self.tx
             .prepare_cached(
@@ -111,7 +86,7 @@ impl Tx<'_> {
     }
 
     /// The next free 管理番号 for a fiscal year: `R6-0001`, `R6-0002`, …
-    pub fn next_ledger_id(&self, fy: FiscalYear) -> Result<String> {
+    pub(super) fn next_ledger_id(&self, fy: FiscalYear) -> Result<String> {
         // `R6-` ≤ id < `R6.` is the prefix as a range of the unique index, so this reads only that year's ids.
         let prefix = format!("{}-", fy.short());
         let end = format!("{}.", fy.short());

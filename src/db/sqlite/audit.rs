@@ -3,8 +3,9 @@
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::Tx;
+use super::SqliteTx;
 use crate::error::Result;
+use crate::ledger::{AuditEntry, AuditQuery};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Action {
@@ -23,24 +24,7 @@ impl Action {
     }
 }
 
-/// One audit row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_key: String,
-    /// The record before and after the change, as JSON.
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
-    pub before: Option<serde_json::Value>,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
-    pub after: Option<serde_json::Value>,
-}
-
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Records a change in the same transaction as the change itself.
     pub(crate) fn audit<T: Serialize>(
         &self,
@@ -74,13 +58,13 @@ impl Tx<'_> {
 }
 
 /// The audit log, newest first, optionally for one entity (`initiative`, `effect`, …) and key.
-pub fn audit_log(conn: &Connection, entity: Option<&str>, key: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
+pub(super) fn audit_log(conn: &Connection, q: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
          WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_key = ?2)
          ORDER BY id DESC LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![entity, key, limit], |r| {
+    let rows = stmt.query_map(params![q.entity, q.key, q.limit], |r| {
         let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
         Ok(AuditEntry {
             id: r.get(0)?,

@@ -1,0 +1,455 @@
+//! Use cases: every action a user can take on the ledger, as one function each, called by both shells (the CLI and
+//! the desktop app). A shell parses its arguments or deserialises its input into the types here, calls one function,
+//! and formats what it returns; the rules (defaults, which organisation a name means, what a target may belong to,
+//! when the automatic backup is taken) live here once.
+//!
+//! Writes take the open [`Store`] and the [`Author`] of the change and run in one transaction: all of it lands, with
+//! its audit rows, or nothing does.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::db::{Read, Store, Write};
+use crate::demo::DemoStats;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::import::{FileReport, ImportOptions, ReadContext};
+use crate::ledger::{
+    Author, Basis, Cost, Effect, EffectInput, Evaluation, Initiative, InitiativeFields, InitiativeFilter, Kind,
+    NewEffect, Settings, Status, Structured, Target,
+};
+use crate::org::{Level, OrgChart, Resolution, split_path};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organisation
+
+/// Walks a path of names from the 部局 down inside a transaction, reusing the units that exist and adding the
+/// others; the last one gets `code` and the period. Returns the last unit and the units added, as `課「人事課」`.
+/// Shared by `org add` and the organisation import.
+pub(crate) fn add_path(
+    tx: &mut dyn Write,
+    chart: &OrgChart,
+    names: &[String],
+    code: Option<&str>,
+    from: Option<FiscalYear>,
+    to: Option<FiscalYear>,
+) -> Result<(i64, Vec<String>)> {
+    let mut parent = None;
+    let mut level = Level::Bureau;
+    let mut added = Vec::new();
+    let mut last_id = 0;
+    // Once a unit is new, everything under it is new too: the chart read before the walk need not be read again.
+    let mut fresh = false;
+    for (i, name) in names.iter().enumerate() {
+        let last = i + 1 == names.len();
+        let found = if fresh { None } else { found_child(chart, level, name, parent) };
+        let id = match found {
+            Some(id) => id,
+            None => {
+                fresh = true;
+                let (code, f, t) = if last { (code, from, to) } else { (None, None, None) };
+                added.push(format!("{}「{name}」", level.ja()));
+                tx.add_unit(level, parent, name, code, f, t)?
+            }
+        };
+        last_id = id;
+        parent = Some(id);
+        level = level.child().unwrap_or(Level::Unit);
+    }
+    Ok((last_id, added))
+}
+
+fn found_child(chart: &OrgChart, level: Level, name: &str, parent: Option<i64>) -> Option<i64> {
+    match chart.find(level, name, parent, None) {
+        Resolution::Found(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// `daicho org add 総務部/人事課/給与係`: adds the units of a path that are not registered yet. Refuses a path that
+/// is registered whole, or has more than three levels.
+pub fn add_units(
+    store: &mut Store,
+    author: &Author,
+    path: &str,
+    code: Option<&str>,
+    from: Option<FiscalYear>,
+    to: Option<FiscalYear>,
+) -> Result<Vec<String>> {
+    let names = split_path(path);
+    if names.is_empty() || names.len() > 3 {
+        return Err(Error::Invalid(format!(
+            "組織は「部局/課/係」の形で3階層までで指定してください（指定: 「{path}」）"
+        )));
+    }
+    let chart = store.org_chart()?;
+    store.write(author, |tx| {
+        let (_, added) = add_path(tx, &chart, &names, code, from, to)?;
+        if added.is_empty() {
+            let level = match names.len() {
+                1 => Level::Bureau,
+                2 => Level::Section,
+                _ => Level::Unit,
+            };
+            return Err(Error::Conflict(format!("{}「{}」はすでに登録されています", level.ja(), names.join("/"))));
+        }
+        Ok(added)
+    })
+}
+
+/// Adds other names (別名) a unit is written as in returns. Returns the unit's path of today's names.
+pub fn add_aliases(store: &mut Store, author: &Author, unit: &str, aliases: &[String]) -> Result<String> {
+    let chart = store.org_chart()?;
+    let id = chart.resolve(unit, None)?;
+    store.write(author, |tx| aliases.iter().try_for_each(|a| tx.add_alias(id, a)))?;
+    Ok(chart.current_path(id))
+}
+
+/// Renames a unit from a fiscal year on (earlier years keep the old name).
+pub fn rename_unit(store: &mut Store, author: &Author, unit: &str, new_name: &str, from: FiscalYear) -> Result<()> {
+    let id = store.org_chart()?.resolve(unit, None)?;
+    store.write(author, |tx| tx.rename_unit(id, new_name, from))
+}
+
+/// Merges units into another from a fiscal year on: the units are named as they were the year before, the one they
+/// merge into as it is that year. Their initiatives move; past figures stay where they were reported.
+pub fn merge_units(store: &mut Store, author: &Author, units: &[String], into: &str, fy: FiscalYear) -> Result<()> {
+    let chart = store.org_chart()?;
+    let target = chart.resolve(into, Some(fy))?;
+    let from = units
+        .iter()
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| chart.resolve(u, Some(FiscalYear(fy.0 - 1))))
+        .collect::<Result<Vec<i64>>>()?;
+    if from.is_empty() {
+        return Err(Error::Invalid("統合元の組織を入力してください".into()));
+    }
+    store.write(author, |tx| tx.merge_units(&from, target, fy))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Initiatives
+
+/// A new initiative as a user gives it: the unit by name or path, the rest as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewInitiative {
+    /// 所属: a 部局/課/係 path or a name.
+    pub unit: String,
+    pub kind: Option<Kind>,
+    pub title: String,
+    pub tool: Option<String>,
+    pub vendor: Option<String>,
+    /// 検討中 when not given.
+    pub status: Option<Status>,
+    /// 運用開始日; when not given and `fiscal_year` is, the first day of that year.
+    pub started_on: Option<NaiveDate>,
+    /// The fiscal year the user is working in: the unit is looked up by its name that year, and a new 管理番号 is
+    /// numbered in it.
+    pub fiscal_year: Option<FiscalYear>,
+    pub scenario_count: Option<i64>,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+    /// 管理番号, or `None` to number it.
+    pub ledger_id: Option<String>,
+}
+
+/// Adds an initiative.
+pub fn add_initiative(store: &mut Store, author: &Author, new: NewInitiative) -> Result<Initiative> {
+    let chart = store.org_chart()?;
+    let started_on = new.started_on.or(new.fiscal_year.map(|fy| fy.first_day()));
+    let fy = new.fiscal_year.or(started_on.map(FiscalYear::of_date));
+    let fields = InitiativeFields {
+        ledger_id: new.ledger_id.filter(|t| !t.trim().is_empty()),
+        numbered_in: fy,
+        kind: new.kind.ok_or_else(|| Error::Invalid(Kind::refusal()))?,
+        title: new.title,
+        unit_id: chart.resolve(&new.unit, fy)?,
+        tool: text(new.tool),
+        vendor: text(new.vendor),
+        status: new.status.unwrap_or(Status::Considering),
+        started_on,
+        scenario_count: new.scenario_count,
+        owner: text(new.owner),
+        notes: text(new.notes),
+    };
+    store.write(author, |tx| tx.add_initiative(&fields))
+}
+
+/// The changes of an edit: `None` keeps a field; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeChanges {
+    /// Moves the initiative to another unit (by name or path).
+    pub unit: Option<String>,
+    pub kind: Option<Kind>,
+    pub title: Option<String>,
+    pub tool: Option<Option<String>>,
+    pub vendor: Option<Option<String>>,
+    /// A new status (recorded in the status history) and the day it changed (today when `None`).
+    pub status: Option<Status>,
+    pub status_on: Option<NaiveDate>,
+    pub started_on: Option<Option<NaiveDate>>,
+    pub scenario_count: Option<Option<i64>>,
+    pub owner: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+}
+
+/// Edits an initiative (by 管理番号).
+pub fn edit_initiative(
+    store: &mut Store,
+    author: &Author,
+    ledger_id: &str,
+    changes: InitiativeChanges,
+) -> Result<Initiative> {
+    let i = store.initiative_by_ledger_id(ledger_id)?;
+    let unit_id = match &changes.unit {
+        Some(u) => store.org_chart()?.resolve(u, None)?,
+        None => i.unit_id,
+    };
+    let keep = |change: Option<Option<String>>, old: Option<String>| change.map_or(old, text);
+    let fields = InitiativeFields {
+        unit_id,
+        kind: changes.kind.unwrap_or(i.kind),
+        title: changes.title.unwrap_or_else(|| i.title.clone()),
+        tool: keep(changes.tool, i.tool.clone()),
+        vendor: keep(changes.vendor, i.vendor.clone()),
+        status: changes.status.unwrap_or(i.status),
+        started_on: changes.started_on.unwrap_or(i.started_on),
+        scenario_count: changes.scenario_count.unwrap_or(i.scenario_count),
+        owner: keep(changes.owner, i.owner.clone()),
+        notes: keep(changes.notes, i.notes.clone()),
+        ..i.fields()
+    };
+    store.write(author, |tx| tx.update_initiative(i.id, &fields, changes.status_on))
+}
+
+/// Deletes an initiative with its effects, history and evaluations (all kept in the audit log). Returns what was
+/// deleted.
+pub fn delete_initiative(store: &mut Store, author: &Author, ledger_id: &str) -> Result<Initiative> {
+    let i = store.initiative_by_ledger_id(ledger_id)?;
+    store.write(author, |tx| tx.delete_initiative(i.id))?;
+    Ok(i)
+}
+
+/// Records (or replaces) the evaluation of one fiscal year.
+pub fn evaluate(store: &mut Store, author: &Author, ledger_id: &str, evaluation: &Evaluation) -> Result<Initiative> {
+    let i = store.initiative_by_ledger_id(ledger_id)?;
+    store.write(author, |tx| tx.set_evaluation(i.id, evaluation))?;
+    Ok(i)
+}
+
+/// The effects list of initiatives as a user asks for it: in a 部局 (with everything under it), of a kind, in a
+/// status, with a figure in a fiscal year.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub fiscal_year: Option<FiscalYear>,
+    /// A 部局 (or any unit) by name or path: its initiatives and those of every unit under it.
+    pub bureau: Option<String>,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
+}
+
+/// The initiatives a [`ListQuery`] asks for, in 管理番号 order.
+pub fn initiatives(ledger: &dyn Read, query: &ListQuery) -> Result<Vec<Initiative>> {
+    let unit_ids = match &query.bureau {
+        Some(b) => {
+            let chart = ledger.org_chart()?;
+            let top = chart.resolve(b, query.fiscal_year)?;
+            Some(
+                chart
+                    .units()
+                    .filter(|u| chart.ancestor_at(u.id, Level::Bureau).is_some_and(|x| x.id == top))
+                    .map(|u| u.id)
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    ledger.initiatives(&InitiativeFilter {
+        fiscal_year: query.fiscal_year,
+        unit_ids,
+        kind: query.kind,
+        status: query.status,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Effects
+
+/// How a user gives an effect's figure: a formula, or structured inputs (導入前・導入後・削減時間 per item, 件数, 日数), or
+/// neither (only the stated hours).
+pub fn effect_input(formula: Option<String>, structured: Structured) -> EffectInput {
+    match formula.filter(|f| !f.trim().is_empty()) {
+        Some(f) => EffectInput::Formula(f),
+        None if structured != Structured::default() => EffectInput::Structured(structured),
+        None => EffectInput::StatedOnly,
+    }
+}
+
+/// Records (or replaces) an effect: evaluated once, with the ledger's person-time conversions (人日, 人工).
+pub fn set_effect(
+    store: &mut Store,
+    author: &Author,
+    ledger_id: &str,
+    new: &NewEffect,
+) -> Result<(Initiative, Effect)> {
+    let i = store.initiative_by_ledger_id(ledger_id)?;
+    let evaluated = new.evaluate(&store.settings()?.conversions())?;
+    let e = store.write(author, |tx| tx.set_effect(i.id, &evaluated))?;
+    Ok((i, e))
+}
+
+/// Deletes the effect of one fiscal year and basis.
+pub fn delete_effect(
+    store: &mut Store,
+    author: &Author,
+    ledger_id: &str,
+    fy: FiscalYear,
+    basis: Basis,
+) -> Result<Initiative> {
+    let i = store.initiative_by_ledger_id(ledger_id)?;
+    store.write(author, |tx| tx.delete_effect(i.id, fy, basis))?;
+    Ok(i)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Targets, costs, settings, the sample city
+
+/// Sets the target (目標値) of a fiscal year, for the whole organisation or for one 部局 (a target belongs to no
+/// other level).
+pub fn set_target(
+    store: &mut Store,
+    author: &Author,
+    fy: FiscalYear,
+    bureau: Option<&str>,
+    hours: Decimal,
+) -> Result<Target> {
+    let bureau_id = match bureau {
+        Some(b) => {
+            let chart = store.org_chart()?;
+            let id = chart.resolve(b, Some(fy))?;
+            if chart.get(id).is_some_and(|u| u.level != Level::Bureau) {
+                return Err(Error::Invalid(format!("「{b}」は部局ではありません。目標値は団体全体か部局に設定します")));
+            }
+            Some(id)
+        }
+        None => None,
+    };
+    let target = Target { fiscal_year: fy, bureau_id, hours };
+    store.write(author, |tx| tx.set_target(&target))?;
+    Ok(target)
+}
+
+/// Records (or replaces) a tool's cost for a fiscal year.
+pub fn set_cost(store: &mut Store, author: &Author, cost: &Cost) -> Result<()> {
+    store.write(author, |tx| tx.set_cost(cost))
+}
+
+/// Changes one setting; returns the settings after the change.
+pub fn set_setting(store: &mut Store, author: &Author, key: &str, value: &str) -> Result<Settings> {
+    store.write(author, |tx| tx.set_setting(key, value))
+}
+
+/// Fills an empty ledger with the sample city (refused when the ledger has initiatives).
+pub fn load_demo(store: &mut Store, author: &Author) -> Result<DemoStats> {
+    store.write(author, crate::demo::populate)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Importing returns
+
+/// The open ledger as a batch reaches it: a shell that owns its store lends it for the whole batch; the desktop
+/// app, whose other screens stay usable during a long batch, locks it per file.
+pub trait Access {
+    fn with_store<T>(&self, f: &mut dyn FnMut(&mut Store) -> Result<T>) -> Result<T>;
+}
+
+impl Access for std::cell::RefCell<&mut Store> {
+    fn with_store<T>(&self, f: &mut dyn FnMut(&mut Store) -> Result<T>) -> Result<T> {
+        let mut store = self.try_borrow_mut().map_err(|_| Error::Internal("台帳を二重に使おうとしました".into()))?;
+        f(&mut store)
+    }
+}
+
+impl Access for std::sync::Mutex<Store> {
+    fn with_store<T>(&self, f: &mut dyn FnMut(&mut Store) -> Result<T>) -> Result<T> {
+        let mut store =
+            self.lock().map_err(|_| Error::Internal("台帳を開けません（ほかの処理が異常終了しました）".into()))?;
+        f(&mut store)
+    }
+}
+
+/// What a batch tells its shell as it goes.
+#[derive(Debug)]
+pub enum ImportEvent<'a> {
+    /// The `index`-th file (from 0) is about to be planned.
+    File { index: usize, total: usize, name: &'a str },
+    /// The ledger was copied before the batch's first write (once per batch): restoring it undoes the whole batch.
+    BackedUp(&'a std::path::Path),
+    /// A file was planned, and committed unless it had errors or the batch is a dry run.
+    Done(&'a FileReport),
+}
+
+/// A batch of returns to import.
+pub struct ImportBatch<'a> {
+    /// The files as the reports name them.
+    pub names: &'a [String],
+    /// Whether to write (`false`: a dry run that only says what would change).
+    pub commit: bool,
+}
+
+/// Imports a batch of returns: files are read and checked on every core, then each is planned against the ledger
+/// and committed in order, one transaction each; a file with errors is never committed. The ledger is backed up
+/// once, before the batch's first write. `read(i)` gives the bytes of the `i`th file, `options(i)` what the user
+/// chose for it; `cancelled()` is asked between files; `on` hears of each step.
+pub fn import_returns(
+    ledger: &impl Access,
+    author: &Author,
+    batch: &ImportBatch<'_>,
+    read: impl Fn(usize) -> Result<Vec<u8>> + Sync,
+    options: impl Fn(usize) -> ImportOptions + Sync,
+    cancelled: &dyn Fn() -> bool,
+    on: &mut dyn FnMut(ImportEvent<'_>),
+) -> Result<Vec<FileReport>> {
+    let context = ledger.with_store(&mut |store| ReadContext::load(store))?;
+    let total = batch.names.len();
+    let mut reports = Vec::with_capacity(total);
+    let mut backed_up: Option<PathBuf> = None;
+    crate::import::read_returns(batch.names, read, &context, options, None, |n, read| {
+        if cancelled() {
+            return Ok(ControlFlow::Break(()));
+        }
+        on(ImportEvent::File { index: n, total, name: &batch.names[n] });
+        let mut read = Some(read?);
+        let mut fresh_backup = None;
+        let report = ledger.with_store(&mut |store| {
+            let Some(read) = read.take() else {
+                return Err(Error::Internal("同じファイルを二度計画しました".into()));
+            };
+            let mut report = crate::import::plan_read(store, read)?;
+            if batch.commit && report.can_commit() {
+                if backed_up.is_none() {
+                    let path = store.backup_before_import()?;
+                    fresh_backup = Some(path.clone());
+                    backed_up = Some(path);
+                }
+                report.committed = Some(crate::import::commit(store, author, &report)?);
+            }
+            Ok(report)
+        })?;
+        if let Some(path) = &fresh_backup {
+            on(ImportEvent::BackedUp(path));
+        }
+        on(ImportEvent::Done(&report));
+        reports.push(report);
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(reports)
+}
+
+/// An optional text as typed: trimmed, `None` when empty.
+fn text(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}

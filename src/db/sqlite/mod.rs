@@ -1,0 +1,443 @@
+//! The SQLite backend: one ledger file, opened, checked and migrated here, with all the SQL of the library.
+//!
+//! Reads are functions over a `&Connection` in the module of their tables, served to the rest of the library
+//! through [`Read`] by both the store and a transaction. Writes are methods of [`SqliteTx`], one immediate
+//! transaction, served through [`Write`]. What only a file database has stays here: the version gate, the pragmas,
+//! the migration runner, `VACUUM INTO` backups and the automatic copies, restore, the organisation cache keyed on
+//! `PRAGMA data_version`, and the warning about network and synced folders.
+
+mod audit;
+mod autobackup;
+mod column_maps;
+mod cost;
+mod effect;
+mod imports;
+mod initiative;
+mod location;
+mod migrate;
+mod org;
+mod settings;
+mod target;
+
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode};
+
+use super::{Backend, FigureParts, Read, StorageError, StorageErrorKind, Write};
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::ledger::{
+    AuditEntry, AuditQuery, Author, Basis, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure, ImportRecord,
+    Initiative, InitiativeFields, InitiativeFilter, NewImport, Settings, StatusChange, StoredColumnMap, Target,
+    UnitReturn,
+};
+use crate::org::{Level, OrgChart};
+
+pub use autobackup::folder as backups_folder;
+pub use location::{location_warning, warning_for as location_warning_for};
+
+/// The oldest SQLite accepted: earlier versions can corrupt a WAL database when it is reset.
+pub const MIN_SQLITE: i32 = 3_051_003;
+
+/// An SQLite error in the library's terms: a constraint is a conflict, a busy or locked file or one that cannot be
+/// opened is unavailable, anything else is a fault. The only place rusqlite's error type is turned into ours.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        let kind = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                ErrorCode::ConstraintViolation => StorageErrorKind::Conflict,
+                ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::CannotOpen
+                | ErrorCode::ReadOnly
+                | ErrorCode::PermissionDenied
+                | ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure => StorageErrorKind::Unavailable,
+                _ => StorageErrorKind::Other,
+            },
+            rusqlite::Error::QueryReturnedNoRows => StorageErrorKind::NotFound,
+            _ => StorageErrorKind::Other,
+        };
+        let message = match kind {
+            StorageErrorKind::Unavailable => format!(
+                "台帳のファイルを使えません（{e}）。ほかのプログラムが書き込み中なら、しばらくしてからやり直してください"
+            ),
+            _ => format!("データベースのエラー: {e}"),
+        };
+        Error::Storage(StorageError::new(kind, message))
+    }
+}
+
+/// Maps a constraint failure to the domain error it stands for.
+pub(crate) fn constraint(e: rusqlite::Error, conflict: impl FnOnce() -> String) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation => Error::Conflict(conflict()),
+        _ => e.into(),
+    }
+}
+
+pub(super) fn latest_schema_version() -> i64 {
+    migrate::latest_version()
+}
+
+pub(super) fn create_at_schema_version(path: &Path, version: i64) -> Result<()> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate_to(&mut conn, path, version)
+}
+
+pub(crate) fn check_sqlite_version(number: i32, text: &str) -> Result<()> {
+    if number < MIN_SQLITE {
+        return Err(Error::SqliteTooOld { found: text.to_string() });
+    }
+    Ok(())
+}
+
+/// An open, migrated ledger file.
+pub(super) struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    /// Committed writes through this store that changed the organisation, so the cached chart knows it is stale.
+    org_writes: Cell<u64>,
+    /// The organisation as last loaded, with the `PRAGMA data_version` (other connections' commits) and the
+    /// `org_writes` it was loaded at: an import plans and commits hundreds of files against it.
+    chart: RefCell<Option<(i64, u64, Arc<OrgChart>)>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, checks the SQLite version, sets the pragmas and
+    /// applies pending migrations.
+    pub(super) fn open(path: &Path) -> Result<Self> {
+        check_sqlite_version(rusqlite::version_number(), rusqlite::version())?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Every statement of the write paths is cached (an import runs each once per row); there are about 40.
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate::migrate(&mut conn, path)?;
+        Ok(Self { conn, path: path.to_path_buf(), org_writes: Default::default(), chart: Default::default() })
+    }
+
+    fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The organisation, loaded once and reused until this store or another connection writes.
+    fn cached_chart(&self) -> Result<Arc<OrgChart>> {
+        let version: i64 = self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+        let writes = self.org_writes.get();
+        if let Some((v, w, chart)) = &*self.chart.borrow()
+            && (*v, *w) == (version, writes)
+        {
+            return Ok(chart.clone());
+        }
+        let chart = Arc::new(org::load_org_chart(&self.conn)?);
+        *self.chart.borrow_mut() = Some((version, writes, chart.clone()));
+        Ok(chart)
+    }
+}
+
+/// A write transaction with the author of its changes. Every write method records an audit row in the same
+/// transaction.
+pub(super) struct SqliteTx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    author: Author,
+    /// Set by every write to the organisation tables (`org.rs`), so the store drops its cached chart.
+    org_changed: bool,
+}
+
+impl SqliteTx<'_> {
+    fn conn(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+/// The reads, the same for the store and a transaction: each over the connection the type reads through.
+macro_rules! reads {
+    ($type:ty, $chart:ident) => {
+        impl Read for $type {
+            fn org_chart(&self) -> Result<Arc<OrgChart>> {
+                self.$chart()
+            }
+            fn settings(&self) -> Result<Settings> {
+                settings::load_settings(self.conn())
+            }
+            fn initiative(&self, id: i64) -> Result<Initiative> {
+                initiative::find_initiative(self.conn(), id)
+            }
+            fn initiative_by_ledger_id(&self, ledger_id: &str) -> Result<Initiative> {
+                initiative::initiative_by_ledger_id(self.conn(), ledger_id)
+            }
+            fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
+                initiative::list_initiatives(self.conn(), filter)
+            }
+            fn initiatives_of_unit(&self, unit_id: i64) -> Result<Vec<Initiative>> {
+                initiative::initiatives_of_unit(self.conn(), unit_id)
+            }
+            fn initiative_count(&self) -> Result<usize> {
+                initiative::initiative_count(self.conn())
+            }
+            fn status_history(&self, initiative_id: i64) -> Result<Vec<StatusChange>> {
+                initiative::status_history(self.conn(), initiative_id)
+            }
+            fn evaluations(&self, initiative_id: i64) -> Result<Vec<Evaluation>> {
+                initiative::evaluations(self.conn(), initiative_id)
+            }
+            fn effects_of(&self, initiative_id: i64) -> Result<Vec<Effect>> {
+                effect::effects_of(self.conn(), initiative_id)
+            }
+            fn effects_in_year(&self, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
+                effect::effects_in_year(self.conn(), fy)
+            }
+            fn years_with_figures(&self) -> Result<Vec<FiscalYear>> {
+                effect::years_with_figures(self.conn())
+            }
+            fn with_figures(
+                &self,
+                fy: FiscalYear,
+                parts: FigureParts,
+                each: &mut dyn FnMut(&mut dyn Iterator<Item = Figure>),
+            ) -> Result<()> {
+                effect::with_figures(self.conn(), fy, parts, each)
+            }
+            fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
+                target::targets(self.conn(), fy)
+            }
+            fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
+                cost::costs(self.conn(), fy)
+            }
+            fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
+                audit::audit_log(self.conn(), query)
+            }
+            fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
+                imports::import_by_hash(self.conn(), sha256)
+            }
+            fn import_history(&self) -> Result<Vec<ImportRecord>> {
+                imports::import_history(self.conn())
+            }
+            fn returned_units(&self, fy: FiscalYear) -> Result<Vec<UnitReturn>> {
+                imports::returned_units(self.conn(), fy)
+            }
+            fn column_maps(&self) -> Result<Vec<StoredColumnMap>> {
+                column_maps::column_maps(self.conn())
+            }
+        }
+    };
+}
+
+impl SqliteTx<'_> {
+    /// The organisation as this transaction sees it (its own changes included): loaded afresh.
+    fn fresh_chart(&self) -> Result<Arc<OrgChart>> {
+        Ok(Arc::new(org::load_org_chart(self.conn())?))
+    }
+}
+
+reads!(SqliteStore, cached_chart);
+reads!(SqliteTx<'_>, fresh_chart);
+
+impl Write for SqliteTx<'_> {
+    fn author(&self) -> &Author {
+        &self.author
+    }
+    fn add_unit(
+        &mut self,
+        level: Level,
+        parent: Option<i64>,
+        name: &str,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<i64> {
+        SqliteTx::add_unit(self, level, parent, name, code, valid_from, valid_to)
+    }
+    fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
+        SqliteTx::add_alias(self, unit_id, alias)
+    }
+    fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
+        SqliteTx::rename_unit(self, unit_id, new_name, from_year)
+    }
+    fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
+        SqliteTx::merge_units(self, from, into, fiscal_year)
+    }
+    fn update_unit(
+        &mut self,
+        unit_id: i64,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<()> {
+        SqliteTx::update_unit(self, unit_id, code, valid_from, valid_to)
+    }
+    fn next_ledger_id(&mut self, fy: FiscalYear) -> Result<String> {
+        SqliteTx::next_ledger_id(self, fy)
+    }
+    fn add_initiative(&mut self, fields: &InitiativeFields) -> Result<Initiative> {
+        SqliteTx::add_initiative(self, fields)
+    }
+    fn update_initiative(
+        &mut self,
+        id: i64,
+        fields: &InitiativeFields,
+        status_on: Option<chrono::NaiveDate>,
+    ) -> Result<Initiative> {
+        SqliteTx::update_initiative(self, id, fields, status_on)
+    }
+    fn delete_initiative(&mut self, id: i64) -> Result<()> {
+        SqliteTx::delete_initiative(self, id)
+    }
+    fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()> {
+        SqliteTx::set_evaluation(self, initiative_id, evaluation)
+    }
+    fn set_effect(&mut self, initiative_id: i64, effect: &Evaluated) -> Result<Effect> {
+        SqliteTx::set_effect(self, initiative_id, effect)
+    }
+    fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
+        SqliteTx::delete_effect(self, initiative_id, fy, basis)
+    }
+    fn set_target(&mut self, target: &Target) -> Result<()> {
+        SqliteTx::set_target(self, target)
+    }
+    fn set_cost(&mut self, cost: &Cost) -> Result<()> {
+        SqliteTx::set_cost(self, cost)
+    }
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings> {
+        SqliteTx::set_setting(self, key, value)
+    }
+    fn remember_column_map(&mut self, map: &StoredColumnMap) -> Result<()> {
+        SqliteTx::remember_column_map(self, map)
+    }
+    fn record_import(&mut self, import: &NewImport<'_>) -> Result<ImportRecord> {
+        SqliteTx::record_import(self, import)
+    }
+}
+
+impl Backend for SqliteStore {
+    fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = SqliteTx { tx, author: author.clone(), org_changed: false };
+        f(&mut w)?;
+        let org_changed = w.org_changed;
+        w.tx.commit()?;
+        if org_changed {
+            self.org_writes.set(self.org_writes.get() + 1);
+        }
+        Ok(())
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+    }
+
+    fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt
+            .query_map([], |r| Ok(format!("外部キー違反: {} の行 {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// `VACUUM INTO`: a consistent copy, safe while the app is open.
+    fn backup_to(&self, target: &Path) -> Result<()> {
+        if target.exists() {
+            return Err(Error::Conflict(format!("{} はすでにあります。別の名前を指定してください", target.display())));
+        }
+        let path =
+            target.to_str().ok_or_else(|| Error::Invalid(format!("保存先の名前が読めません: {}", target.display())))?;
+        self.conn.execute("VACUUM INTO ?1", [path])?;
+        Ok(())
+    }
+
+    fn backup_before_import(&self) -> Result<PathBuf> {
+        autobackup::take(&self.conn, &self.path, autobackup::Reason::Import)
+    }
+
+    fn backups_folder(&self) -> PathBuf {
+        autobackup::folder(&self.path)
+    }
+
+    /// The current file is kept beside it as `….before-restore` (then `….before-restore-2`, …).
+    fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
+        {
+            let candidate = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|_| Error::Invalid(format!("{} は台帳のバックアップとして開けません", backup.display())))?;
+            let version: i64 = candidate
+                .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+                .map_err(|_| Error::Invalid(format!("{} は Daicho の台帳ではありません", backup.display())))?;
+            if version > migrate::latest_version() {
+                return Err(Error::SchemaTooNew {
+                    path: backup.into(),
+                    found: version,
+                    known: migrate::latest_version(),
+                });
+            }
+            let ok: String = candidate.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(Error::Invalid(format!("{} は壊れています（integrity_check: {ok}）", backup.display())));
+            }
+        }
+        // A copy kept by an earlier restore is never overwritten: the next free name is taken.
+        let kept = (1..)
+            .map(|n| match n {
+                1 => self.path.with_extension("sqlite3.before-restore"),
+                n => self.path.with_extension(format!("sqlite3.before-restore-{n}")),
+            })
+            .find(|p| !p.exists())
+            .ok_or_else(|| Error::Internal("復元前の台帳を残す名前がありません".into()))?;
+        self.backup_to(&kept)?;
+        // Replace through a copy beside the target and a rename, then reopen (which migrates an older backup).
+        let staging = self.path.with_extension("sqlite3.restoring");
+        std::fs::copy(backup, &staging).map_err(|source| Error::Io { path: staging.clone(), source })?;
+        let path = self.path.clone();
+        let placeholder = Connection::open_in_memory()?;
+        drop(std::mem::replace(&mut self.conn, placeholder));
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        std::fs::rename(&staging, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        *self = SqliteStore::open(&path)?;
+        Ok(kept)
+    }
+
+    fn location_warning(&self) -> Option<String> {
+        location::warning_for(&self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_older_than_3_51_3_is_refused() {
+        let cases = [(3_051_002, "3.51.2", false), (3_051_003, "3.51.3", true), (3_054_001, "3.54.1", true)];
+        for (number, text, accepted) in cases {
+            let result = check_sqlite_version(number, text);
+            assert_eq!(result.is_ok(), accepted, "SQLite {text}");
+            if let Err(e) = result {
+                assert!(e.to_string().contains("3.51.3"), "the message names the minimum: {e}");
+            }
+        }
+    }
+}

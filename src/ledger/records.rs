@@ -1,0 +1,124 @@
+//! The ledger's other records: who made a change and the audit log of changes, tool costs, the import history, the
+//! column mappings remembered per section, and the filter of an initiative list. Plain data, the same whichever
+//! storage holds them (`crate::db`).
+
+use chrono::{DateTime, FixedOffset};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{Kind, Status};
+use crate::fiscal::FiscalYear;
+
+/// Who makes a change, and when. Passed in, never read from the clock inside the library.
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub user: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+impl Author {
+    /// The OS user at the given time: `USERNAME` (Windows) or `USER`/`LOGNAME` when set, else the account name
+    /// the OS reports (services and scheduled tasks often run without those variables).
+    pub fn os_user(at: DateTime<FixedOffset>) -> Self {
+        let user = ["USERNAME", "USER", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .or_else(|| whoami::username().ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".to_string());
+        Self { user, at }
+    }
+}
+
+/// One row of the audit log (監査ログ): who changed what, when, with the record before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    /// The record before and after the change, as JSON.
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub before: Option<serde_json::Value>,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub after: Option<serde_json::Value>,
+}
+
+/// Which rows of the audit log to read: newest first, optionally of one entity (`initiative`, `effect`, …) and key.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditQuery<'a> {
+    pub entity: Option<&'a str>,
+    pub key: Option<&'a str>,
+    pub limit: u32,
+}
+
+/// The cost of one tool in one fiscal year (ライセンス費・保守費).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cost {
+    pub tool: String,
+    pub fiscal_year: FiscalYear,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub licence_yen: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub maintenance_yen: Decimal,
+    pub note: Option<String>,
+}
+
+/// A committed import: one file, what it did, and the warnings it was committed with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub at: String,
+    pub actor: String,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub warnings: Vec<String>,
+}
+
+/// What a committed file did, to record with its changes.
+pub struct NewImport<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub warnings: &'a [String],
+    /// The units the file reported for, with the fiscal year (the survey's return status).
+    pub units: &'a [(i64, FiscalYear)],
+}
+
+/// The latest committed return of a unit for a fiscal year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitReturn {
+    pub unit_id: i64,
+    /// When it was imported (RFC 3339).
+    pub at: String,
+    pub file_name: String,
+}
+
+/// A column mapping remembered for a section: what its return said one of its own headers means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredColumnMap {
+    pub unit_id: i64,
+    pub header_key: String,
+    pub header: String,
+    /// A column title of the answer sheet, or `無視`.
+    pub target: String,
+}
+
+/// Filters of an initiative list; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeFilter {
+    /// Only initiatives with an effect in this fiscal year.
+    pub fiscal_year: Option<FiscalYear>,
+    /// Only initiatives owned by these units (a bureau and everything under it, say).
+    pub unit_ids: Option<Vec<i64>>,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
+}
