@@ -1,9 +1,10 @@
 //! The commands the UI calls. Each is a few lines: parse the arguments, call the library, return its result.
 
 use chrono::Local;
-use daicho::db;
+use daicho::actions;
+use daicho::db::Read;
 use daicho::fiscal::FiscalYear;
-use daicho::ledger::{Basis, EffectInput, InitiativeFields, Kind, NewEffect, Status};
+use daicho::ledger::{Basis, Kind, NewEffect, Status, Structured};
 use daicho::views;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -37,22 +38,21 @@ pub struct AppInfo {
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     let store = state.store()?;
-    let years = views::years(&store)?;
+    let years = views::years(&*store)?;
     let current = FiscalYear::of_date(Local::now().date_naive()).0;
     Ok(AppInfo {
         db_path: store.path().display().to_string(),
-        initiatives: db::list_initiatives(store.conn(), &Default::default())?.len(),
-        organisation_name: db::load_settings(store.conn())?.organisation_name,
+        initiatives: store.initiative_count()?,
+        organisation_name: store.settings()?.organisation_name,
         fiscal_year: years.last().copied().unwrap_or(current),
         choices: views::choices(),
-        storage_warning: db::location_warning_for(store.path()),
+        storage_warning: store.location_warning(),
     })
 }
 
 #[tauri::command]
 pub fn load_demo(state: State<'_, AppState>) -> ApiResult<usize> {
-    let mut store = state.store()?;
-    Ok(store.write(&author(), daicho::demo::populate)?.initiatives)
+    Ok(actions::load_demo(&mut *state.store()?, &author())?.initiatives)
 }
 
 #[tauri::command]
@@ -76,7 +76,7 @@ pub fn check_formula(
     text: String,
     stated_hours: Option<String>,
 ) -> ApiResult<views::FormulaCheck> {
-    let conversions = daicho::db::load_settings(state.store()?.conn())?.conversions();
+    let conversions = state.store()?.settings()?.conversions();
     Ok(views::check_formula(&text, decimal(&stated_hours)?, &conversions))
 }
 
@@ -98,26 +98,20 @@ pub struct NewInitiative {
 
 #[tauri::command]
 pub fn add_initiative(state: State<'_, AppState>, input: NewInitiative) -> ApiResult<String> {
-    let mut store = state.store()?;
-    let chart = db::load_org_chart(store.conn())?;
-    let fy = FiscalYear(input.fiscal_year);
-    let fields = InitiativeFields {
-        ledger_id: None,
-        kind: Kind::parse(&input.kind).ok_or_else(|| invalid(format!("区分は {} のいずれかです", Kind::choices())))?,
+    let new = actions::NewInitiative {
+        unit: input.unit,
+        kind: Some(Kind::from_label(&input.kind)?),
         title: input.title,
-        unit_id: chart.resolve(&input.unit, Some(fy))?,
-        tool: input.tool.filter(|t| !t.trim().is_empty()),
-        vendor: None,
-        status: Status::parse(&input.status)
-            .ok_or_else(|| invalid(format!("状況は {} のいずれかです", Status::choices())))?,
-        started_on: Some(fy.first_day()),
-        scenario_count: None,
-        owner: None,
-        notes: None,
+        tool: input.tool,
+        status: Some(Status::from_label(&input.status)?),
+        fiscal_year: Some(FiscalYear(input.fiscal_year)),
+        ..Default::default()
     };
-    Ok(store.write(&author(), |tx| tx.add_initiative(&fields))?.ledger_id)
+    Ok(actions::add_initiative(&mut *state.store()?, &author(), new)?.ledger_id)
 }
 
+/// An effect as the detail screen's form sends it: a formula, or structured inputs (minutes per item before and
+/// after, or saved; count; days), or neither (only the stated hours).
 #[derive(Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EffectInputForm {
@@ -125,24 +119,43 @@ pub struct EffectInputForm {
     pub fiscal_year: i32,
     pub basis: String,
     pub formula: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub before_minutes: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub after_minutes: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub saved_minutes: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub count: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub days: Option<String>,
     pub stated_hours: Option<String>,
     pub note: Option<String>,
 }
 
 #[tauri::command]
 pub fn save_effect(state: State<'_, AppState>, input: EffectInputForm) -> ApiResult<views::InitiativeDetail> {
-    let mut store = state.store()?;
-    let i = db::initiative_by_ledger_id(store.conn(), &input.ledger_id)?;
-    let basis =
-        Basis::parse(&input.basis).ok_or_else(|| invalid(format!("算定区分は {} のいずれかです", Basis::choices())))?;
-    let formula = input.formula.filter(|f| !f.trim().is_empty());
+    let structured = Structured {
+        before_minutes: decimal(&input.before_minutes)?,
+        after_minutes: decimal(&input.after_minutes)?,
+        saved_minutes: decimal(&input.saved_minutes)?,
+        count: decimal(&input.count)?,
+        days: decimal(&input.days)?,
+        extra: Vec::new(),
+    };
     let new = NewEffect {
         fiscal_year: FiscalYear(input.fiscal_year),
-        basis,
-        input: formula.map_or(EffectInput::StatedOnly, EffectInput::Formula),
+        basis: Basis::from_label(&input.basis)?,
+        input: actions::effect_input(input.formula, structured),
         stated_hours: decimal(&input.stated_hours)?,
         note: input.note.filter(|n| !n.trim().is_empty()),
     };
-    store.write(&author(), |tx| tx.set_effect(i.id, &new))?;
-    Ok(views::initiative_detail(&store, &input.ledger_id)?)
+    let mut store = state.store()?;
+    actions::set_effect(&mut store, &author(), &input.ledger_id, &new)?;
+    Ok(views::initiative_detail(&*store, &input.ledger_id)?)
 }

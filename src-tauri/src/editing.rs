@@ -1,9 +1,9 @@
 //! Commands that change the ledger from the detail, settings and organisation screens.
 
 use chrono::Local;
-use daicho::db;
+use daicho::actions;
 use daicho::fiscal::{FiscalYear, parse_date};
-use daicho::ledger::{Evaluation, Grade, InitiativeFields, Kind, Status};
+use daicho::ledger::{Evaluation, Grade, Kind, Status};
 use daicho::views;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -35,31 +35,29 @@ pub struct InitiativeEdit {
 
 #[tauri::command]
 pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> ApiResult<views::InitiativeDetail> {
-    let mut store = state.store()?;
-    let i = db::initiative_by_ledger_id(store.conn(), &input.ledger_id)?;
     let date = |v: Option<String>, what: &str| -> ApiResult<Option<chrono::NaiveDate>> {
         text(v).map(|t| parse_date(&t).map_err(|e| invalid(format!("{what}: {e}")))).transpose()
     };
     let scenarios = text(input.scenarios)
         .map(|s| s.parse::<i64>().map_err(|_| invalid(format!("シナリオ数「{s}」は0以上の整数で入力してください"))))
         .transpose()?;
-    let fields = InitiativeFields {
-        ledger_id: Some(i.ledger_id.clone()),
-        kind: Kind::parse(&input.kind).ok_or_else(|| invalid(format!("区分は {} のいずれかです", Kind::choices())))?,
-        title: input.title,
-        unit_id: i.unit_id,
-        tool: text(input.tool),
-        vendor: text(input.vendor),
-        status: Status::parse(&input.status)
-            .ok_or_else(|| invalid(format!("状況は {} のいずれかです", Status::choices())))?,
-        started_on: date(input.started_on, "運用開始日")?,
-        scenario_count: scenarios,
-        owner: text(input.owner),
-        notes: text(input.notes),
+    // The form shows every field: an empty one clears it.
+    let changes = actions::InitiativeChanges {
+        unit: None,
+        kind: Some(Kind::from_label(&input.kind)?),
+        title: Some(input.title),
+        tool: Some(input.tool),
+        vendor: Some(input.vendor),
+        status: Some(Status::from_label(&input.status)?),
+        status_on: date(input.status_on, "状況が変わった日")?,
+        started_on: Some(date(input.started_on, "運用開始日")?),
+        scenario_count: Some(scenarios),
+        owner: Some(input.owner),
+        notes: Some(input.notes),
     };
-    let status_on = date(input.status_on, "状況が変わった日")?;
-    store.write(&author(), |tx| tx.update_initiative(i.id, &fields, status_on))?;
-    Ok(views::initiative_detail(&store, &input.ledger_id)?)
+    let mut store = state.store()?;
+    actions::edit_initiative(&mut store, &author(), &input.ledger_id, changes)?;
+    Ok(views::initiative_detail(&*store, &input.ledger_id)?)
 }
 
 #[derive(Deserialize)]
@@ -74,16 +72,15 @@ pub struct EvaluationForm {
 
 #[tauri::command]
 pub fn set_evaluation(state: State<'_, AppState>, input: EvaluationForm) -> ApiResult<views::InitiativeDetail> {
-    let mut store = state.store()?;
-    let i = db::initiative_by_ledger_id(store.conn(), &input.ledger_id)?;
     let e = Evaluation {
         fiscal_year: FiscalYear(input.fiscal_year),
-        grade: Grade::parse(&input.grade).ok_or_else(|| invalid("評価は A・B・C・D のいずれかです"))?,
+        grade: Grade::from_label(&input.grade)?,
         reason: text(input.reason),
         reviewer_comment: text(input.comment),
     };
-    store.write(&author(), |tx| tx.set_evaluation(i.id, &e))?;
-    Ok(views::initiative_detail(&store, &input.ledger_id)?)
+    let mut store = state.store()?;
+    actions::evaluate(&mut store, &author(), &input.ledger_id, &e)?;
+    Ok(views::initiative_detail(&*store, &input.ledger_id)?)
 }
 
 #[derive(Serialize)]
@@ -102,8 +99,8 @@ pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
 #[tauri::command]
 pub fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<SettingsView> {
     let mut store = state.store()?;
-    store.write(&author(), |tx| tx.set_setting(&key, &value))?;
-    let (settings, rounding) = views::settings_view(&store)?;
+    actions::set_setting(&mut store, &author(), &key, &value)?;
+    let (settings, rounding) = views::settings_view(&*store)?;
     Ok(SettingsView { settings, rounding })
 }
 
@@ -131,7 +128,7 @@ pub async fn backup(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Opt
 #[tauri::command]
 pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
     // Opens in the folder of the automatic copies (taken before each import and migration).
-    let backups = daicho::db::autobackup::folder(state.store()?.path());
+    let backups = state.store()?.backups_folder();
     let picked = app
         .dialog()
         .file()
@@ -147,37 +144,22 @@ pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Op
 
 #[tauri::command]
 pub fn org_tree(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec<views::OrgNode>> {
-    Ok(views::org_tree(&*state.store()?, FiscalYear(fiscal_year))?)
+    Ok(views::org_tree(&*state.store()?, Some(FiscalYear(fiscal_year)))?)
 }
 
 #[tauri::command]
 pub fn add_alias(state: State<'_, AppState>, unit: String, alias: String) -> ApiResult<()> {
-    let mut store = state.store()?;
-    let id = db::load_org_chart(store.conn())?.resolve(&unit, None)?;
-    Ok(store.write(&author(), |tx| tx.add_alias(id, &alias))?)
+    actions::add_aliases(&mut *state.store()?, &author(), &unit, &[alias])?;
+    Ok(())
 }
 
 #[tauri::command]
 pub fn rename_unit(state: State<'_, AppState>, unit: String, new_name: String, fiscal_year: i32) -> ApiResult<()> {
-    let mut store = state.store()?;
-    let id = db::load_org_chart(store.conn())?.resolve(&unit, None)?;
-    Ok(store.write(&author(), |tx| tx.rename_unit(id, &new_name, FiscalYear(fiscal_year)))?)
+    Ok(actions::rename_unit(&mut *state.store()?, &author(), &unit, &new_name, FiscalYear(fiscal_year))?)
 }
 
 /// Merges units into another from a fiscal year on (their initiatives move; past figures stay where reported).
 #[tauri::command]
 pub fn merge_units(state: State<'_, AppState>, units: Vec<String>, into: String, fiscal_year: i32) -> ApiResult<()> {
-    let mut store = state.store()?;
-    let chart = db::load_org_chart(store.conn())?;
-    let fy = FiscalYear(fiscal_year);
-    let target = chart.resolve(&into, Some(fy))?;
-    let from = units
-        .iter()
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| chart.resolve(u, Some(FiscalYear(fiscal_year - 1))))
-        .collect::<daicho::Result<Vec<i64>>>()?;
-    if from.is_empty() {
-        return Err(invalid("統合元の組織を入力してください"));
-    }
-    Ok(store.write(&author(), |tx| tx.merge_units(&from, target, fy))?)
+    Ok(actions::merge_units(&mut *state.store()?, &author(), &units, &into, FiscalYear(fiscal_year))?)
 }

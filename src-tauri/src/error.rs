@@ -6,10 +6,12 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ApiError {
-    /// One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `internal`.
+    /// One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `internal`.
     #[cfg_attr(
         test,
-        ts(type = "\"validation\" | \"not_found\" | \"conflict\" | \"io\" | \"incompatible\" | \"internal\"")
+        ts(
+            type = "\"validation\" | \"not_found\" | \"conflict\" | \"io\" | \"incompatible\" | \"unavailable\" | \"internal\""
+        )
     )]
     pub code: &'static str,
     pub message: String,

@@ -6,14 +6,15 @@
 //! does not open a file manager. The end-to-end tests use them because WebDriver cannot click a native dialog.
 
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use chrono::Local;
+use daicho::actions;
+use daicho::db::Read;
 use daicho::export::csv::CsvEncoding;
 use daicho::fiscal::FiscalYear;
-use daicho::import::{ColumnMap, FileReport, ImportOptions, ReadContext};
+use daicho::import::{ColumnMap, FileReport, ImportOptions};
 use daicho::ledger::Basis;
 use daicho::org::NameView;
 use daicho::report::{GroupBy, ReportKind, ReportOptions};
@@ -88,9 +89,10 @@ fn options_of(fiscal_year: Option<i32>, choice: Option<&FileChoice>) -> ApiResul
     let mut options = ImportOptions { fiscal_year: fiscal_year.map(FiscalYear), ..ImportOptions::default() };
     if let Some(c) = choice {
         options.basis = match c.basis.as_deref() {
-            Some(b) => Some(Basis::parse(b).ok_or_else(|| {
-                daicho::Error::Invalid(format!("算定区分は {} のいずれかです（指定: 「{b}」）", Basis::choices()))
-            })?),
+            Some(b) => Some(
+                Basis::parse(b)
+                    .ok_or_else(|| daicho::Error::Invalid(format!("{}（指定: 「{b}」）", Basis::refusal())))?,
+            ),
             None => None,
         };
         for m in &c.maps {
@@ -125,33 +127,19 @@ pub async fn import_files(
     let choices = choices.unwrap_or_default();
     let options: Vec<ImportOptions> =
         paths.iter().map(|p| options_of(fiscal_year, choices.get(p))).collect::<ApiResult<_>>()?;
-    let context = ReadContext::load(&*state.store()?)?;
-    let mut reports = Vec::new();
-    let mut backed_up = false;
-    let read = |i: usize| std::fs::read(&chosen[i]).map_err(|e| io(&chosen[i], e));
-    daicho::import::read_returns(
-        &names,
+    let read =
+        |i: usize| std::fs::read(&chosen[i]).map_err(|e| daicho::Error::Io { path: chosen[i].clone(), source: e });
+    let reports = actions::import_returns(
+        state.ledger(),
+        &author(),
+        &actions::ImportBatch { names: &names, commit },
         read,
-        &context,
         |n| options[n].clone(),
-        None,
-        |n, read| {
-            if state.cancel.load(Ordering::SeqCst) {
-                return Ok(ControlFlow::Break(()));
+        &|| state.cancel.load(Ordering::SeqCst),
+        &mut |event| {
+            if let actions::ImportEvent::File { index, total, .. } = event {
+                let _ = app.emit("import-progress", Progress { done: index, total, file: paths[index].clone() });
             }
-            let _ = app.emit("import-progress", Progress { done: n, total, file: paths[n].clone() });
-            let mut store = state.store()?;
-            let mut report = daicho::import::plan_read(&store, read?)?;
-            if commit && report.can_commit() {
-                if !backed_up {
-                    // Once per batch, before its first write (db::autobackup): 設定 › 復元 undoes the whole batch.
-                    store.backup_before_import()?;
-                    backed_up = true;
-                }
-                report.committed = Some(daicho::import::commit(&mut store, &author(), &report)?);
-            }
-            reports.push(report);
-            Ok(ControlFlow::Continue(()))
         },
     )?;
     let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
@@ -164,8 +152,8 @@ pub fn cancel_import(state: State<'_, AppState>) {
 }
 
 #[tauri::command]
-pub fn import_history(state: State<'_, AppState>) -> ApiResult<Vec<daicho::db::ImportRecord>> {
-    Ok(daicho::db::import_history(state.store()?.conn())?)
+pub fn import_history(state: State<'_, AppState>) -> ApiResult<Vec<daicho::ledger::ImportRecord>> {
+    Ok(state.store()?.import_history()?)
 }
 
 #[tauri::command]
@@ -185,19 +173,6 @@ pub struct ExportRequest {
     pub prefill: bool,
     /// `xlsx`, `csv-cp932` or `csv-utf8`.
     pub format: String,
-}
-
-fn report_kinds(what: &str) -> Option<Vec<ReportKind>> {
-    Some(match what {
-        "summary" => vec![ReportKind::Summary],
-        "trend" => vec![ReportKind::Trend],
-        "before-after" => vec![ReportKind::BeforeAfter],
-        "check" => vec![ReportKind::Check],
-        "cumulative" => vec![ReportKind::Cumulative],
-        "cost" => vec![ReportKind::Cost],
-        "all" => ReportKind::ALL.to_vec(),
-        _ => return None,
-    })
 }
 
 /// Builds the file, asks where to save it (suggesting a name), writes it atomically and shows it in its folder.
@@ -224,18 +199,15 @@ pub async fn export_file(
         match request.what.as_str() {
             "template" => {
                 let (bytes, _) =
-                    daicho::export::survey_file(&store, fy, request.scope.as_deref(), true, request.prefill)?;
+                    daicho::export::survey_file(&*store, fy, request.scope.as_deref(), true, request.prefill)?;
                 (bytes, format!("{}_調査票.xlsx", fy.wareki()))
             }
             "ledger" => {
-                let (bytes, _) = daicho::export::survey_file(&store, fy, request.scope.as_deref(), false, true)?;
+                let (bytes, _) = daicho::export::survey_file(&*store, fy, request.scope.as_deref(), false, true)?;
                 (bytes, format!("{}_台帳.xlsx", fy.wareki()))
             }
             what => {
-                let kinds = report_kinds(what)
-                    .ok_or_else(|| ApiError {
-                        code: "validation", message: format!("帳票「{what}」はありません")
-                    })?;
+                let kinds = ReportKind::selection(what)?;
                 let opts = ReportOptions {
                     fiscal_year: fy,
                     by: GroupBy::Bureau,
@@ -245,7 +217,7 @@ pub async fn export_file(
                     from: None,
                 };
                 let (bytes, tables) =
-                    daicho::export::report_file(&store, &kinds, &opts, csv, Local::now().date_naive())?;
+                    daicho::export::report_file(&*store, &kinds, &opts, csv, Local::now().date_naive())?;
                 let title = if tables.len() == 1 { tables[0].sheet.clone() } else { "効果集計".to_string() };
                 let ext = if csv.is_some() { "csv" } else { "xlsx" };
                 (bytes, format!("{}_{title}.{ext}", fy.wareki()))

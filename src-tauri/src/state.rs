@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
-use daicho::db::{Author, Store};
+use daicho::db::Store;
+use daicho::ledger::Author;
 
 use crate::error::ApiError;
 
@@ -38,6 +39,11 @@ impl AppState {
     /// Refuses a path no dialog returned in this session.
     pub fn chosen(&self, path: &str) -> Result<PathBuf, ApiError> {
         self.chosen.get(path)
+    }
+
+    /// The ledger for a use case that locks it step by step (an import batch, per file).
+    pub fn ledger(&self) -> &Mutex<Store> {
+        &self.store
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {

@@ -4,6 +4,7 @@
 //! refreshed with `DAICHO_SCREENSHOTS=docs/screenshots`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use daicho::db::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -165,7 +166,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
 
     // 3. The ledger lists every initiative with the column total; the search narrows it.
     click_text(&client, "button", "台帳").await;
-    let count = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    let count = store.initiatives(&Default::default()).unwrap().len();
     let listed = format!("{count} 件");
     let totals = wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&listed)).await;
     let hours = daicho::number::group_fixed(expected.total_hours, 1);
@@ -210,8 +211,8 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     wait_text(&client, "body", |t| t.contains("の評価を B にしました")).await;
 
     // What the screen showed is what the ledger holds.
-    let i = daicho::db::initiative_by_ledger_id(store.conn(), &ledger_id).unwrap();
-    let saved = daicho::db::effects_of(store.conn(), i.id).unwrap();
+    let i = store.initiative_by_ledger_id(&ledger_id).unwrap();
+    let saved = store.effects_of(i.id).unwrap();
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].computed_minutes.unwrap().to_string(), "49000");
     assert_eq!(saved[0].stated_hours.unwrap().to_string(), "817");
@@ -219,7 +220,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     // 5. Import a bad return: every problem is listed and nothing is written.
     let fixture = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name);
     std::fs::copy(fixture("bad_rows.xlsx"), pick_dir.join("bad_rows.xlsx")).unwrap();
-    let before = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    let before = store.initiatives(&Default::default()).unwrap().len();
     click_text(&client, "button", "回答の取込").await;
     click(&client, "[data-testid=pick-files]").await;
     let errors = wait_text(&client, "[data-testid=file-report]", |t| t.contains("エラー")).await;
@@ -231,7 +232,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let commit = text_of(&client, "[data-testid=commit-import]").await;
     assert!(commit.contains("エラーのない 0 ファイル"), "{commit}");
     shot(&client, "5-import-errors").await;
-    let after = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    let after = store.initiatives(&Default::default()).unwrap().len();
     assert_eq!(after, before, "a file with errors writes nothing");
 
     // 6. Import a good return: the dry run shows what will change, then it is committed.
@@ -246,7 +247,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let history = wait_text(&client, "[data-testid=import-history]", |t| t.contains("formula_cached.xlsx")).await;
     assert!(history.contains("formula_cached.xlsx"), "{history}");
     shot(&client, "6-import-done").await;
-    let imported = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
+    let imported = store.initiatives(&Default::default()).unwrap().len();
     assert_eq!(imported, before + 2, "the two new initiatives of the return are in the ledger");
 
     // 6a. A department's own table (a published table's shape, written by openpyxl): a title, a two-row header, a
@@ -272,7 +273,8 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     );
     shot(&client, "5b-import-freeform").await;
     let year_total = || -> rust_decimal::Decimal {
-        daicho::db::effects_in_year(store.conn(), Some(daicho::fiscal::FiscalYear(2023)))
+        store
+            .effects_in_year(Some(daicho::fiscal::FiscalYear(2023)))
             .unwrap()
             .iter()
             .map(|e| e.effect.adopted_minutes(daicho::ledger::Adopt::Stated))
@@ -341,7 +343,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let mode = client.find(Locator::Css("[data-testid='setting-rounding.mode']")).await.unwrap();
     mode.select_by_value("切り上げ").await.unwrap();
     wait_text(&client, "[data-testid=rounding-rule]", |t| t.contains("切り上げ")).await;
-    assert_eq!(daicho::db::load_settings(store.conn()).unwrap().rounding.mode.label(), "切り上げ");
+    assert_eq!(store.settings().unwrap().rounding.mode.label(), "切り上げ");
     click(&client, "[data-testid=backup]").await;
     let backed = wait_text(&client, "[data-testid=settings-message]", |t| t.contains("バックアップ")).await;
     shot(&client, "9-settings").await;

@@ -43,13 +43,13 @@ enum Command {
     },
     /// 組織（部局・課・係）を管理する
     #[command(subcommand)]
-    Org(OrgCommand),
+    Org(commands::org::OrgCommand),
     /// 取組を登録する
-    Add(commands::AddArgs),
+    Add(commands::initiative::AddArgs),
     /// 取組を変更する（指定した項目だけ変わります）
-    Edit(commands::EditArgs),
+    Edit(commands::initiative::EditArgs),
     /// 取組を一覧する
-    List(commands::ListArgs),
+    List(commands::initiative::ListArgs),
     /// 取組の詳細を表示する
     Show {
         /// 管理番号（例: R5-0012）
@@ -64,7 +64,7 @@ enum Command {
     },
     /// 効果（削減時間）を登録・削除する
     #[command(subcommand)]
-    Effect(EffectCommand),
+    Effect(commands::effect::EffectCommand),
     /// 取組の評価（A〜D）を登録する
     Evaluate {
         /// 管理番号
@@ -82,17 +82,17 @@ enum Command {
     },
     /// 目標値（削減時間）を設定・表示する
     #[command(subcommand)]
-    Target(TargetCommand),
+    Target(commands::admin::TargetCommand),
     /// 設定を表示・変更する
     #[command(subcommand)]
-    Settings(SettingsCommand),
+    Settings(commands::admin::SettingsCommand),
     /// 年度の削減時間を集計する
-    Summary(commands::SummaryArgs),
+    Summary(commands::report::SummaryArgs),
     /// 管理職向けの帳票を作る（Excel・CSV・JSON・画面表示）
-    Report(commands::ReportArgs),
+    Report(commands::report::ReportArgs),
     /// ツールの費用（ライセンス費・保守費）を登録・表示する
     #[command(subcommand)]
-    Cost(CostCommand),
+    Cost(commands::admin::CostCommand),
     /// データベースの整合性と検算リストを確認する
     Check {
         /// この年度だけを検算する
@@ -117,9 +117,9 @@ enum Command {
     },
     /// 台帳を Excel に書き出す
     #[command(subcommand)]
-    Export(ExportCommand),
+    Export(commands::import::ExportCommand),
     /// 調査票の回答（Excel: .xlsx/.xlsm/.xls/.ods）を取り込む。エラーのあるファイルは1行も取り込みません
-    Import(commands::ImportArgs),
+    Import(commands::import::ImportArgs),
     /// 年度の回答の提出状況（提出済み・未提出の課）を表示する
     Returns {
         #[arg(long, value_parser = fiscal_year)]
@@ -152,164 +152,6 @@ enum Command {
     },
 }
 
-#[derive(Subcommand)]
-enum OrgCommand {
-    /// 組織を登録する（例: daicho org add 総務部/人事課）。途中の階層もなければ登録します
-    Add {
-        /// 部局/課/係 のパス
-        path: String,
-        /// 組織コード（最後の階層に付けます）
-        #[arg(long)]
-        code: Option<String>,
-        /// 開始年度
-        #[arg(long, value_parser = fiscal_year)]
-        from: Option<FiscalYear>,
-        /// 終了年度
-        #[arg(long, value_parser = fiscal_year)]
-        to: Option<FiscalYear>,
-    },
-    /// 組織を一覧する
-    List {
-        /// この年度の組織と名称で表示する
-        #[arg(long, value_parser = fiscal_year)]
-        fy: Option<FiscalYear>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// 組織表（Excel: 部局・課・係・コード・開始年度・終了年度・別名）を取り込む
-    Import {
-        file: PathBuf,
-        /// 確認だけして書き込まない
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long)]
-        json: bool,
-    },
-    /// 組織表を Excel に書き出す（org import と同じ列）
-    Export {
-        #[arg(short, long)]
-        output: PathBuf,
-        /// この年度にある組織だけを書き出す
-        #[arg(long, value_parser = fiscal_year)]
-        fy: Option<FiscalYear>,
-    },
-    /// 組織の別名（表記ゆれ・旧称）を登録する
-    Alias {
-        /// 組織（部局/課/係 のパスまたは名前）
-        unit: String,
-        /// 別名
-        #[arg(required = true)]
-        aliases: Vec<String>,
-    },
-    /// 組織の名称を変更する（過去の年度の数値は旧名称のまま残ります）
-    Rename {
-        /// 組織（部局/課/係 のパスまたは名前）
-        unit: String,
-        /// 新しい名称
-        new_name: String,
-        /// 新名称になった年度
-        #[arg(long, value_parser = fiscal_year)]
-        fy: FiscalYear,
-    },
-    /// 組織を統合する（統合元の取組は統合先に移り、過去の数値は報告時の組織に残ります）
-    Merge {
-        /// 統合元の組織
-        #[arg(required = true)]
-        units: Vec<String>,
-        /// 統合先の組織
-        #[arg(long)]
-        into: String,
-        /// 統合した年度
-        #[arg(long, value_parser = fiscal_year)]
-        fy: FiscalYear,
-    },
-}
-
-#[derive(Subcommand)]
-enum EffectCommand {
-    /// 効果を登録する（同じ年度・算定区分があれば置き換えます）
-    Set(commands::EffectSetArgs),
-    /// 効果を削除する
-    Delete {
-        /// 管理番号
-        id: String,
-        #[arg(long, value_parser = fiscal_year)]
-        fy: FiscalYear,
-        #[arg(long, value_parser = basis)]
-        basis: Basis,
-    },
-}
-
-#[derive(Subcommand)]
-enum ExportCommand {
-    /// 台帳を調査票と同じ列の並びで書き出す（そのまま編集して取り込めます）
-    Ledger {
-        #[arg(long, value_parser = fiscal_year)]
-        fy: FiscalYear,
-        /// 出力するファイル
-        #[arg(short, long)]
-        output: PathBuf,
-        /// この部局（または 部局/課）だけを書き出す
-        #[arg(long)]
-        bureau: Option<String>,
-    },
-}
-
-#[derive(Subcommand)]
-enum CostCommand {
-    /// 年度のツール費用を登録する（同じツール・年度は置き換え）
-    Set {
-        /// ツール名（取組のツール欄と同じ名前）
-        #[arg(long)]
-        tool: String,
-        #[arg(long, value_parser = fiscal_year)]
-        fy: FiscalYear,
-        /// ライセンス費（円）
-        #[arg(long, value_parser = decimal, default_value = "0")]
-        licence: Decimal,
-        /// 保守費（円）
-        #[arg(long, value_parser = decimal, default_value = "0")]
-        maintenance: Decimal,
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// 登録したツール費用を一覧する
-    List {
-        #[arg(long, value_parser = fiscal_year)]
-        fy: Option<FiscalYear>,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum TargetCommand {
-    /// 目標値を設定する
-    Set {
-        #[arg(long, value_parser = fiscal_year)]
-        fy: FiscalYear,
-        /// 目標の削減時間
-        #[arg(long, value_parser = decimal)]
-        hours: Decimal,
-        /// 部局の目標にする（省略時は団体全体）
-        #[arg(long)]
-        bureau: Option<String>,
-    },
-    /// 目標値を一覧する
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum SettingsCommand {
-    /// 設定を表示する（項目を省略すると全項目）
-    Get { key: Option<String> },
-    /// 設定を変更する（例: daicho settings set rounding.mode 切り上げ）
-    Set { key: String, value: String },
-}
-
 pub(crate) fn fiscal_year(s: &str) -> Result<FiscalYear, String> {
     FiscalYear::parse(s).map_err(|e| e.to_string())
 }
@@ -323,11 +165,11 @@ pub(crate) fn decimal(s: &str) -> Result<Decimal, String> {
 }
 
 pub(crate) fn kind(s: &str) -> Result<Kind, String> {
-    Kind::parse(s).ok_or_else(|| format!("区分は {} のいずれかです", Kind::choices()))
+    Kind::parse(s).ok_or_else(Kind::refusal)
 }
 
 pub(crate) fn status(s: &str) -> Result<Status, String> {
-    Status::parse(s).ok_or_else(|| format!("状況は {} のいずれかです", Status::choices()))
+    Status::parse(s).ok_or_else(Status::refusal)
 }
 
 pub(crate) fn column_map(s: &str) -> Result<daicho::import::ColumnMap, String> {
@@ -335,11 +177,11 @@ pub(crate) fn column_map(s: &str) -> Result<daicho::import::ColumnMap, String> {
 }
 
 pub(crate) fn basis(s: &str) -> Result<Basis, String> {
-    Basis::parse(s).ok_or_else(|| format!("算定区分は {} のいずれかです", Basis::choices()))
+    Basis::parse(s).ok_or_else(Basis::refusal)
 }
 
 pub(crate) fn grade(s: &str) -> Result<Grade, String> {
-    Grade::parse(s).ok_or_else(|| format!("評価は {} のいずれかです", Grade::choices()))
+    Grade::parse(s).ok_or_else(Grade::refusal)
 }
 
 /// Writes to stdout, treating a closed pipe (`daicho list | head`) as the end of output rather than a crash.

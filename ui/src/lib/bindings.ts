@@ -3,9 +3,9 @@
 
 export type ApiError = { 
 /**
- * One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `internal`.
+ * One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `internal`.
  */
-code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "internal", message: string, };
+code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "unavailable" | "internal", message: string, };
 
 export type AppInfo = { db_path: string, initiatives: number, organisation_name: string, 
 /**
@@ -19,7 +19,7 @@ storage_warning: string | null, };
 
 export type NewInitiative = { unit: string, kind: string, title: string, tool: string | null, status: string, fiscal_year: number, };
 
-export type EffectInputForm = { ledger_id: string, fiscal_year: number, basis: string, formula: string | null, stated_hours: string | null, note: string | null, };
+export type EffectInputForm = { ledger_id: string, fiscal_year: number, basis: string, formula: string | null, before_minutes?: string, after_minutes?: string, saved_minutes?: string, count?: string, days?: string, stated_hours: string | null, note: string | null, };
 
 export type Progress = { done: number, total: number, file: string, };
 
@@ -83,6 +83,26 @@ export type Evaluation = { fiscal_year: FiscalYear, grade: Grade, reason: string
  */
 reviewer_comment: string | null, };
 
+export type Effect = { id: number, initiative_id: number, 
+/**
+ * The unit the figure was reported under (it stays there when the initiative moves).
+ */
+unit_id: number, fiscal_year: FiscalYear, basis: Basis, 
+/**
+ * The formula as typed, or rendered from the structured inputs.
+ */
+formula: string | null, 
+/**
+ * The formula in canonical text with its result, as evaluated when it was recorded.
+ */
+canonical: string | null, 
+/**
+ * The result written inside the formula (after `＝`), if any.
+ */
+claim: Claim | null, structured: unknown, computed_minutes: string | null, stated_hours: string | null, note: string | null, };
+
+export type Claim = { minutes: string, tolerance_minutes: string, };
+
 export type AuditEntry = { id: number, at: string, actor: string, action: string, entity: string, entity_key: string, 
 /**
  * The record before and after the change, as JSON.
@@ -95,7 +115,13 @@ export type Choices = { kinds: Array<string>, statuses: Array<string>, bases: Ar
 /**
  * The answer sheet's fields, for mapping a return's columns, and the word for "not imported".
  */
-fields: Array<string>, };
+fields: Array<string>, 
+/**
+ * The reports the export screen offers (`all` first), by the name the app sends back.
+ */
+reports: Array<ReportChoice>, };
+
+export type ReportChoice = { slug: string, label: string, };
 
 export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau: string, section: string, tool: string, status: string, scenarios: number | null, 
 /**
@@ -135,7 +161,27 @@ error: string | null, position: number | null,
  */
 stated: string | null, };
 
-export type EffectView = { fiscal_year: number, fiscal_year_label: string, basis: string, formula: string | null, canonical: string | null, computed_hours: number | null, stated_hours: number | null, check: string | null, reported_under: string, note: string | null, };
+export type EffectView = { fiscal_year_label: string, computed_hours: number | null, 
+/**
+ * `一致` or the difference (`差 -120分`).
+ */
+check: string | null, reported_under: string, id: number, initiative_id: number, 
+/**
+ * The unit the figure was reported under (it stays there when the initiative moves).
+ */
+unit_id: number, fiscal_year: FiscalYear, basis: Basis, 
+/**
+ * The formula as typed, or rendered from the structured inputs.
+ */
+formula: string | null, 
+/**
+ * The formula in canonical text with its result, as evaluated when it was recorded.
+ */
+canonical: string | null, 
+/**
+ * The result written inside the formula (after `＝`), if any.
+ */
+claim: Claim | null, structured: unknown, computed_minutes: string | null, stated_hours: string | null, note: string | null, };
 
 export type InitiativeDetail = { initiative: Initiative, unit: string, effects: Array<EffectView>, status_history: Array<StatusChange>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, };
 
