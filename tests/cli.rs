@@ -335,7 +335,7 @@ fn backup_and_restore_from_the_command_line() {
 #[test]
 fn an_import_batch_is_backed_up_first_and_restoring_the_copy_undoes_it() {
     let t = TestDir::seeded();
-    let backups = daicho::db::autobackup::folder(&t.db());
+    let backups = daicho::db::backups_folder(&t.db());
     let copies = || std::fs::read_dir(&backups).map(|d| d.count()).unwrap_or(0);
     let good = fixture("template_filled.xlsx");
     let bad = fixture("bad_rows.xlsx");

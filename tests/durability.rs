@@ -1,6 +1,7 @@
 //! Crash durability: an import killed with SIGKILL at random moments leaves a sound database holding the file's
 //! rows all or none, with an import history that agrees — over 100 kills.
 
+use daicho::db::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -73,8 +74,8 @@ fn an_import_killed_at_random_moments_is_all_or_nothing() {
 
         let store = daicho::db::Store::open(&db).unwrap();
         assert!(store.integrity_problems().unwrap().is_empty(), "kill {kill} after {delay:?}: integrity_check");
-        let initiatives = daicho::db::list_initiatives(store.conn(), &Default::default()).unwrap().len();
-        let history = daicho::db::import_history(store.conn()).unwrap();
+        let initiatives = store.initiatives(&Default::default()).unwrap().len();
+        let history = store.import_history().unwrap();
         match (initiatives, history.len()) {
             (0, 0) => none += 1,
             (n, 1) if n == ROWS && history[0].created == ROWS as i64 => all += 1,
@@ -85,4 +86,69 @@ fn an_import_killed_at_random_moments_is_all_or_nothing() {
     }
     eprintln!("{KILLS} kills over a {full:?} import: {none} left nothing, {all} left everything");
     assert!(none > 0 && all > 0, "the kills must land both before and after the commit ({none} none, {all} all)");
+}
+
+/// Starts every command at once on the ledger `db` and requires each to succeed.
+fn all_at_once(t: &TestDir, db: &std::path::Path, commands: &[Vec<String>], round: &str) {
+    let children: Vec<_> = commands
+        .iter()
+        .map(|args| {
+            let child = t
+                .command()
+                .arg("--db")
+                .arg(db)
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (args, child)
+        })
+        .collect();
+    for (args, child) in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{round}: daicho {args:?} failed while other processes used the same ledger:\n{}",
+            crate::support::describe(&out)
+        );
+    }
+}
+
+/// The app open while the CLI imports, two imports at once: processes opening one ledger together must all succeed,
+/// whether the ledger is new, due a migration, or up to date (opening then only reads; a due migration is applied
+/// once, by whichever process takes the lock first).
+#[test]
+fn several_processes_on_one_ledger_at_once_all_succeed() {
+    let t = TestDir::new();
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+
+    let new = t.path().join("new.sqlite3");
+    let adds: Vec<_> = (1..=6).map(|n| args(&["org", "add", &format!("部{n}/課{n}")])).collect();
+    all_at_once(&t, &new, &adds, "a new ledger");
+    let store = daicho::db::Store::open(&new).unwrap();
+    assert_eq!(store.org_chart().unwrap().units().count(), 12, "every process's bureau and section were added");
+
+    let old = t.path().join("old.sqlite3");
+    daicho::db::create_at_schema_version(&old, 1).unwrap();
+    let lists: Vec<_> = (0..6).map(|_| args(&["org", "list"])).collect();
+    all_at_once(&t, &old, &lists, "a ledger due a migration");
+    let store = daicho::db::Store::open(&old).unwrap();
+    assert_eq!(store.schema_version().unwrap(), daicho::db::latest_schema_version(), "migrated once, completely");
+
+    let demo = t.path().join("demo.sqlite3");
+    let out = t.command().arg("--db").arg(&demo).arg("demo").output().unwrap();
+    assert!(out.status.success(), "the sample city: {}", crate::support::describe(&out));
+    let fixture = |name: &str| crate::support::fixture(name).to_str().unwrap().to_string();
+    for round in 0..3 {
+        let mixed = vec![
+            args(&["import", &fixture("formula_cached.xlsx")]),
+            args(&["import", "--dry-run", &fixture("formula_cached.xlsx")]),
+            args(&["list", "--fy", "2023"]),
+            args(&["summary", "--fy", "2023"]),
+            args(&["check"]),
+            args(&["org", "list"]),
+        ];
+        all_at_once(&t, &demo, &mixed, &format!("an up-to-date ledger, round {round}"));
+    }
 }

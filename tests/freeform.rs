@@ -2,6 +2,7 @@
 //! Daicho): each imports exactly the sum of its data lines, computed by the script that wrote it (NAME.truth.json),
 //! and no 小計, 合計 or note becomes a line. A property test appends totals to clean returns of any shape.
 
+use daicho::db::Read;
 use std::collections::BTreeMap;
 
 use daicho::import::{ColumnMap, FileReport, ImportOptions, plan_file};
@@ -46,7 +47,7 @@ fn stem(name: &str) -> &str {
 fn imported_minutes(t: &TestDir) -> BTreeMap<String, Decimal> {
     let store = t.store();
     let mut out = BTreeMap::new();
-    for row in daicho::db::effects_in_year(store.conn(), None).unwrap() {
+    for row in store.effects_in_year(None).unwrap() {
         *out.entry(row.effect.basis.label().to_string()).or_insert(Decimal::ZERO) +=
             row.effect.adopted_minutes(Adopt::Stated);
     }

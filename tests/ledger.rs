@@ -1,9 +1,10 @@
 //! The store: migrations, constraints that keep bad data out by any path, the audit log in the same
 //! transaction, and the summary's arithmetic under every rounding rule.
 
+use daicho::db::Read;
 use daicho::db::{self, Store};
 use daicho::fiscal::FiscalYear;
-use daicho::ledger::{Basis, EffectInput, InitiativeFields, Kind, NewEffect, Status, Target};
+use daicho::ledger::{Basis, EffectInput, Evaluated, InitiativeFields, Kind, NewEffect, Status, Target};
 use daicho::org::{Level, NameView};
 use daicho::report::{GroupBy, SummaryOptions, summarize};
 use rust_decimal::Decimal;
@@ -18,6 +19,7 @@ fn d(s: &str) -> Decimal {
 fn fields(unit_id: i64, title: &str, kind: Kind) -> InitiativeFields {
     InitiativeFields {
         ledger_id: None,
+        numbered_in: None,
         kind,
         title: title.into(),
         unit_id,
@@ -41,7 +43,8 @@ fn one_section(store: &mut Store) -> i64 {
         .unwrap()
 }
 
-fn effect(fy: i32, basis: Basis, formula: Option<&str>, stated: Option<&str>) -> NewEffect {
+/// An effect evaluated as the use cases evaluate it (default person-time conversions), ready to store.
+fn effect(fy: i32, basis: Basis, formula: Option<&str>, stated: Option<&str>) -> Evaluated {
     NewEffect {
         fiscal_year: FiscalYear(fy),
         basis,
@@ -49,6 +52,8 @@ fn effect(fy: i32, basis: Basis, formula: Option<&str>, stated: Option<&str>) ->
         stated_hours: stated.map(d),
         note: None,
     }
+    .evaluate(&Default::default())
+    .unwrap()
 }
 
 #[test]
@@ -66,10 +71,11 @@ fn opening_creates_migrates_and_reopens() {
     let store = t.store();
     assert_eq!(store.schema_version().unwrap(), db::latest_schema_version());
     assert!(db::latest_schema_version() >= 2, "0001_initial and 0002_imports at least");
-    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-    assert_eq!(mode, "wal");
-    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-    assert_eq!(fk, 1, "foreign keys are enforced");
+    let mode: String = t.raw_sqlite().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal", "the journal mode is kept in the file");
+    let mut store = store;
+    let orphan = store.write(&author(), |tx| tx.add_initiative(&fields(999, "所属のない取組", Kind::Rpa)));
+    assert!(orphan.is_err(), "foreign keys are enforced on the store's own connection: an unknown unit is refused");
     drop(store);
     assert_eq!(t.store().schema_version().unwrap(), db::latest_schema_version(), "reopening applies nothing twice");
     assert!(t.store().integrity_problems().unwrap().is_empty());
@@ -78,19 +84,16 @@ fn opening_creates_migrates_and_reopens() {
 #[test]
 fn an_edited_migration_or_a_newer_schema_stops_the_program() {
     let t = TestDir::new();
-    let store = t.store();
-    store.conn().execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", []).unwrap();
-    drop(store);
+    drop(t.store());
+    t.raw_sqlite().execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", []).unwrap();
     let err = Store::open(&t.db()).err().expect("an edited migration must be refused");
     assert_eq!(err.code(), "incompatible", "{err}");
 
     let t = TestDir::new();
-    let store = t.store();
-    store
-        .conn()
+    drop(t.store());
+    t.raw_sqlite()
         .execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', 'x')", [])
         .unwrap();
-    drop(store);
     let err = Store::open(&t.db()).err().expect("a newer schema must be refused");
     assert!(err.to_string().contains("新しい版の Daicho"), "{err}");
 }
@@ -107,7 +110,7 @@ fn constraints_refuse_bad_rows_from_any_path() {
         })
         .unwrap();
     let i = store.write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa))).unwrap();
-    let c = store.conn();
+    let c = t.raw_sqlite();
     let bad: &[(&str, &str)] = &[
         (
             "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status) VALUES ('X-1', 'ロボ', 't', 1, '運用中')",
@@ -182,8 +185,11 @@ fn a_failed_write_leaves_neither_the_change_nor_its_audit_row() {
         tx.add_unit(Level::Bureau, None, "総務部", None, None, None) // duplicate: fails
     });
     assert_eq!(result.unwrap_err().code(), "conflict");
-    assert_eq!(db::load_org_chart(store.conn()).unwrap().units().count(), 0, "the first unit was rolled back");
-    assert!(db::audit_log(store.conn(), None, None, 10).unwrap().is_empty(), "and so was its audit row");
+    assert_eq!(store.org_chart().unwrap().units().count(), 0, "the first unit was rolled back");
+    assert!(
+        store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 10 }).unwrap().is_empty(),
+        "and so was its audit row"
+    );
 }
 
 #[test]
@@ -196,7 +202,7 @@ fn every_change_is_audited_with_before_and_after() {
     store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("5分×100件"), None))).unwrap();
     store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("6分×100件"), None))).unwrap();
     store.write(&author(), |tx| tx.delete_initiative(i.id)).unwrap();
-    let log = db::audit_log(store.conn(), None, None, 100).unwrap();
+    let log = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 100 }).unwrap();
     let summary: Vec<(String, String)> = log.iter().rev().map(|e| (e.entity.clone(), e.action.clone())).collect();
     let expected: Vec<(String, String)> = [
         ("org_unit", "create"),
@@ -272,10 +278,10 @@ fn summary_arithmetic_under_each_rule() {
                 Ok(())
             })
             .unwrap();
-        let settings = db::load_settings(store.conn()).unwrap();
-        let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2023))).unwrap();
-        let chart = db::load_org_chart(store.conn()).unwrap();
-        let targets = db::targets(store.conn(), Some(FiscalYear(2023))).unwrap();
+        let settings = store.settings().unwrap();
+        let rows = store.effects_in_year(Some(FiscalYear(2023))).unwrap();
+        let chart = store.org_chart().unwrap();
+        let targets = store.targets(Some(FiscalYear(2023))).unwrap();
         let opts = SummaryOptions {
             fiscal_year: FiscalYear(2023),
             by: GroupBy::Bureau,
@@ -302,10 +308,10 @@ fn summary_arithmetic_under_each_rule() {
 fn summary_by_basis_and_achievement() {
     let t = TestDir::new();
     let store = small_ledger(&t);
-    let settings = db::load_settings(store.conn()).unwrap();
-    let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2023))).unwrap();
-    let chart = db::load_org_chart(store.conn()).unwrap();
-    let targets = db::targets(store.conn(), Some(FiscalYear(2023))).unwrap();
+    let settings = store.settings().unwrap();
+    let rows = store.effects_in_year(Some(FiscalYear(2023))).unwrap();
+    let chart = store.org_chart().unwrap();
+    let targets = store.targets(Some(FiscalYear(2023))).unwrap();
     let opts = SummaryOptions {
         fiscal_year: FiscalYear(2023),
         by: GroupBy::Kind,
@@ -338,13 +344,13 @@ fn figures_stay_with_the_unit_they_were_reported_under() {
             Ok((a, c, i))
         })
         .unwrap();
-    let moved = db::find_initiative(store.conn(), i.id).unwrap();
+    let moved = store.initiative(i.id).unwrap();
     assert_eq!(moved.unit_id, new_c, "the initiative moves to the successor");
-    let effects = db::effects_of(store.conn(), i.id).unwrap();
+    let effects = store.effects_of(i.id).unwrap();
     assert_eq!(effects.iter().map(|e| e.unit_id).collect::<Vec<_>>(), [old_a, new_c], "past figures stay put");
-    let chart = db::load_org_chart(store.conn()).unwrap();
-    let settings = db::load_settings(store.conn()).unwrap();
-    let rows = db::effects_in_year(store.conn(), Some(FiscalYear(2021))).unwrap();
+    let chart = store.org_chart().unwrap();
+    let settings = store.settings().unwrap();
+    let rows = store.effects_in_year(Some(FiscalYear(2021))).unwrap();
     let mut opts =
         SummaryOptions { fiscal_year: FiscalYear(2021), by: GroupBy::Section, basis: None, view: NameView::AsReported };
     let reported = summarize(&rows, &chart, &settings, &[], &opts);
@@ -364,13 +370,13 @@ fn backup_and_restore_round_trip_and_refuse_what_is_not_a_ledger() {
     assert_eq!(store.backup_to(&backup).unwrap_err().code(), "conflict", "a backup never overwrites a file");
     store.write(&author(), |tx| tx.add_unit(Level::Bureau, None, "財務部", None, None, None).map(|_| ())).unwrap();
     let kept = store.restore_from(&backup).unwrap();
-    let names: Vec<String> = db::load_org_chart(store.conn()).unwrap().units().map(|u| u.name.clone()).collect();
+    let names: Vec<String> = store.org_chart().unwrap().units().map(|u| u.name.clone()).collect();
     assert_eq!(names, ["総務部"], "the ledger is as it was at the backup");
     assert!(kept.exists(), "the replaced ledger is kept beside it");
     let junk = t.path().join("junk.sqlite3");
     std::fs::write(&junk, b"not a database").unwrap();
     assert_eq!(store.restore_from(&junk).unwrap_err().code(), "validation");
-    assert_eq!(db::load_org_chart(store.conn()).unwrap().units().count(), 1, "a refused restore changes nothing");
+    assert_eq!(store.org_chart().unwrap().units().count(), 1, "a refused restore changes nothing");
 }
 
 /// A database left by every earlier version, with data in it, opens with today's code: the missing migrations are
@@ -402,21 +408,22 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         let store = Store::open(&t.db()).unwrap_or_else(|e| panic!("schema {version} must migrate: {e}"));
         assert_eq!(store.schema_version().unwrap(), db::latest_schema_version());
         assert!(store.integrity_problems().unwrap().is_empty(), "schema {version}: sound after migrating");
-        let i = db::initiative_by_ledger_id(store.conn(), "R5-0001").unwrap();
+        let i = store.initiative_by_ledger_id("R5-0001").unwrap();
         assert_eq!(i.scenario_count, Some(2), "schema {version}");
-        let effects = db::effects_of(store.conn(), i.id).unwrap();
+        let effects = store.effects_of(i.id).unwrap();
         assert_eq!(effects[0].computed_minutes, Some(d("6000")), "schema {version}");
-        assert_eq!(db::targets(store.conn(), None).unwrap()[0].hours, d("3200"));
-        assert_eq!(db::load_settings(store.conn()).unwrap().rounding.mode.label(), "切り上げ");
-        assert_eq!(db::load_org_chart(store.conn()).unwrap().resolve("人事", None).unwrap(), 2, "aliases survive");
-        assert_eq!(db::audit_log(store.conn(), None, None, 10).unwrap().len(), 1);
-        assert!(
-            db::import_history(store.conn()).unwrap().is_empty() && db::costs(store.conn(), None).unwrap().is_empty()
+        assert_eq!(store.targets(None).unwrap()[0].hours, d("3200"));
+        assert_eq!(store.settings().unwrap().rounding.mode.label(), "切り上げ");
+        assert_eq!(store.org_chart().unwrap().resolve("人事", None).unwrap(), 2, "aliases survive");
+        assert_eq!(
+            store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 10 }).unwrap().len(),
+            1
         );
+        assert!(store.import_history().unwrap().is_empty() && store.costs(None).unwrap().is_empty());
         // The ledger as it was before migrating was copied first, and that copy is still the old schema.
         let latest = db::latest_schema_version();
         let copies: Vec<_> =
-            std::fs::read_dir(db::autobackup::folder(&t.db())).unwrap().map(|e| e.unwrap().path()).collect();
+            std::fs::read_dir(db::backups_folder(&t.db())).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(copies.len(), 1, "schema {version}: one automatic copy: {copies:?}");
         let name = copies[0].file_name().unwrap().to_str().unwrap();
         assert!(name.ends_with(&format!("-before-migration-v{version}-to-v{latest}.sqlite3")), "{name}");
@@ -426,7 +433,7 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         assert_eq!((v, title.as_str()), (version, "給与支払報告書の入力"), "the copy is the ledger before migrating");
         drop(store);
         Store::open(&t.db()).unwrap();
-        assert_eq!(std::fs::read_dir(db::autobackup::folder(&t.db())).unwrap().count(), 1, "no migration, no copy");
+        assert_eq!(std::fs::read_dir(db::backups_folder(&t.db())).unwrap().count(), 1, "no migration, no copy");
     }
 }
 

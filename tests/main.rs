@@ -1,6 +1,7 @@
 //! One integration-test binary (as ripgrep does): each module covers one area of the library or the CLI.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod architecture;
 mod cli;
 mod durability;
 mod fiscal;

@@ -2,6 +2,7 @@
 //! back with calamine (numbers and the cached values of its SUM formulas), CSV encodings and injection.
 
 use calamine::{Data, Reader, open_workbook_auto};
+use daicho::db::Read;
 use daicho::export::csv::{CsvEncoding, csv_text, neutralise, write_csv};
 use daicho::report::{ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
 use rust_decimal::Decimal;
@@ -295,17 +296,16 @@ fn cumulative_per_initiative_and_per_bureau_agree() {
 /// numbers for every year of the demo, every grouping, every basis and both organisation views.
 #[test]
 fn the_streamed_summary_equals_the_loaded_one_for_every_option() {
-    use daicho::db;
     use daicho::fiscal::FiscalYear;
     use daicho::ledger::Basis;
     use daicho::org::NameView;
     use daicho::report::{GroupBy, SummaryOptions, summarize, summarize_year};
     let t = demo();
     let store = t.store();
-    let chart = db::load_org_chart(store.conn()).unwrap();
-    let settings = db::load_settings(store.conn()).unwrap();
-    let targets = db::targets(store.conn(), None).unwrap();
-    let rows = db::effects_in_year(store.conn(), None).unwrap();
+    let chart = store.org_chart().unwrap();
+    let settings = store.settings().unwrap();
+    let targets = store.targets(None).unwrap();
+    let rows = store.effects_in_year(None).unwrap();
     let mut compared = 0;
     for fy in 2019..=2025 {
         for by in
@@ -315,7 +315,7 @@ fn the_streamed_summary_equals_the_loaded_one_for_every_option() {
                 for view in [NameView::AsReported, NameView::Current] {
                     let opts = SummaryOptions { fiscal_year: FiscalYear(fy), by, basis, view };
                     let loaded = summarize(&rows, &chart, &settings, &targets, &opts);
-                    let streamed = summarize_year(store.conn(), &chart, &settings, &targets, &opts).unwrap();
+                    let streamed = summarize_year(&store, &chart, &settings, &targets, &opts).unwrap();
                     assert_eq!(
                         serde_json::to_value(&streamed).unwrap(),
                         serde_json::to_value(&loaded).unwrap(),

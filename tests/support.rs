@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chrono::{DateTime, FixedOffset};
-use daicho::db::{Author, Store};
+use daicho::db::Store;
+use daicho::ledger::Author;
 
 pub struct TestDir {
     dir: tempfile::TempDir,
@@ -31,6 +32,14 @@ impl TestDir {
 
     pub fn store(&self) -> Store {
         Store::open(&self.db()).unwrap()
+    }
+
+    /// A second, raw connection to this test's SQLite file, as another program would open it (with foreign keys on,
+    /// as the store's own connection has them): for tests of the schema's own rules and of damaged files.
+    pub fn raw_sqlite(&self) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(self.db()).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;").unwrap();
+        c
     }
 
     /// The `daicho` binary with `DAICHO_DB` unset and every home/app-data variable inside the test directory.
