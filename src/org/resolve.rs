@@ -56,12 +56,12 @@ impl OrgChart {
         }
     }
 
+    /// The unit's path as of its last year (or its latest name): what a suggestion shows.
     fn path_any(&self, id: i64) -> String {
-        let fy = self
-            .get(id)
-            .and_then(|u| u.valid_to.or(u.renames.last().map(|r| r.from_year)))
-            .unwrap_or(FiscalYear(i32::MAX));
-        self.path(id, fy, super::NameView::AsReported)
+        match self.get(id).and_then(|u| u.valid_to.or(u.renames.last().map(|r| r.from_year))) {
+            Some(fy) => self.path(id, fy, super::NameView::AsReported),
+            None => self.current_path(id),
+        }
     }
 
     /// Resolves a path of names (`総務部/人事課`, or a bare `人事課` when it is unique) down the levels.
