@@ -200,13 +200,14 @@ pub(crate) fn emit_json<T: serde::Serialize>(value: &T) -> daicho::Result<()> {
 }
 
 /// Exit status by error code: 2 for refused input (as clap does for bad arguments), 3 not found, 4 conflict,
-/// 5 incompatible database, 1 otherwise.
+/// 5 incompatible database, 6 unavailable (busy or locked past the wait: try again), 1 otherwise.
 fn exit_code(e: &daicho::Error) -> u8 {
     match e.code() {
         "validation" => 2,
         "not_found" => 3,
         "conflict" => 4,
         "incompatible" => 5,
+        "unavailable" => 6,
         _ => 1,
     }
 }
