@@ -15,7 +15,7 @@ use crate::number::round_half_up;
 use crate::org::{Level, NameView};
 use crate::report::{GroupBy, ReportKind, SummaryOptions, summarize};
 
-/// One row of the ledger screen.
+/// One row of the ledger screen. Figures are exact decimals as text (the UI adds and formats them without floats).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerRow {
@@ -28,12 +28,12 @@ pub struct LedgerRow {
     pub status: String,
     pub scenarios: Option<i64>,
     /// Hours of the fiscal year under the rounding rule (best basis), when the initiative has a figure that year.
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub hours: Option<Decimal>,
     /// Exact minutes of that figure (before rounding).
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub minutes: Option<Decimal>,
     pub basis: Option<String>,
 }
@@ -102,22 +102,22 @@ pub struct Dashboard {
     pub label: String,
     /// Fiscal years that have figures, for the year picker.
     pub years: Vec<i32>,
-    #[serde(with = "rust_decimal::serde::float")]
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_hours: Decimal,
     pub initiatives: usize,
     pub scenarios: i64,
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub target_hours: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub achievement_rate: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::float")]
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub person_years: Decimal,
-    #[serde(with = "rust_decimal::serde::float")]
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub yen: Decimal,
     pub by_bureau: Vec<Bar>,
     pub by_kind: Vec<Bar>,
@@ -186,12 +186,12 @@ pub fn dashboard(ledger: &dyn Read, fy: FiscalYear) -> Result<Dashboard> {
 pub struct FormulaCheck {
     pub ok: bool,
     pub canonical: Option<String>,
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub minutes: Option<Decimal>,
     /// Hours to two decimals, for display.
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub hours: Option<Decimal>,
     /// The refusal: its message and the 0-based character it points at.
     pub error: Option<String>,
@@ -246,8 +246,8 @@ pub struct EffectView {
     #[serde(flatten)]
     pub effect: Effect,
     pub fiscal_year_label: String,
-    #[serde(with = "rust_decimal::serde::float_option")]
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub computed_hours: Option<Decimal>,
     /// `一致` or the difference (`差 -120分`).
     pub check: Option<String>,
@@ -307,6 +307,22 @@ pub struct Choices {
     pub fields: Vec<&'static str>,
     /// The reports the export screen offers (`all` first), by the name the app sends back.
     pub reports: Vec<ReportChoice>,
+    /// The 和暦 label of every fiscal year a screen may show, so the UI never computes an era.
+    pub years: YearLabels,
+}
+
+/// `labels[i]` is the 和暦 label of fiscal year `first + i` (`令和5年度`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct YearLabels {
+    pub first: i32,
+    pub labels: Vec<String>,
+}
+
+/// The labels of the fiscal years from the first of 昭和 to 2100.
+pub fn year_labels() -> YearLabels {
+    const FIRST: i32 = 1926;
+    YearLabels { first: FIRST, labels: (FIRST..=2100).map(|y| FiscalYear(y).wareki()).collect() }
 }
 
 /// A report as the export screen lists it.
@@ -330,6 +346,7 @@ pub fn choices() -> Choices {
         reports: std::iter::once(ReportChoice { slug: ReportKind::ALL_SLUG, label: ReportKind::ALL_LABEL })
             .chain(ReportKind::ALL.iter().map(|k| ReportChoice { slug: k.slug(), label: k.label() }))
             .collect(),
+        years: year_labels(),
     }
 }
 

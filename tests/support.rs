@@ -8,6 +8,28 @@ use chrono::{DateTime, FixedOffset};
 use daicho::db::Store;
 use daicho::ledger::Author;
 
+/// A storage backend the ledger tests can run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite file, one per test directory.
+    Sqlite,
+}
+
+/// Every backend, by the name `DAICHO_TEST_BACKEND` takes. A second backend (a server) adds itself here with how a
+/// test gets a fresh, empty ledger on it; `scripts/test.sh` runs the suite once per backend it can reach.
+pub const BACKENDS: &[(&str, Backend)] = &[("sqlite", Backend::Sqlite)];
+
+/// The backend this run of the suite uses: `DAICHO_TEST_BACKEND`, SQLite when unset.
+pub fn backend() -> Backend {
+    match std::env::var("DAICHO_TEST_BACKEND") {
+        Err(_) => Backend::Sqlite,
+        Ok(name) => BACKENDS.iter().find(|(n, _)| *n == name).map(|(_, b)| *b).unwrap_or_else(|| {
+            let known: Vec<&str> = BACKENDS.iter().map(|(n, _)| *n).collect();
+            panic!("DAICHO_TEST_BACKEND={name} is not a backend the tests know ({})", known.join(", "))
+        }),
+    }
+}
+
 pub struct TestDir {
     dir: tempfile::TempDir,
 }
@@ -30,8 +52,11 @@ impl TestDir {
         self.path().join("home/data")
     }
 
+    /// This test's ledger on the backend the suite runs against ([`backend`]).
     pub fn store(&self) -> Store {
-        Store::open(&self.db()).unwrap()
+        match backend() {
+            Backend::Sqlite => Store::open(&self.db()).unwrap(),
+        }
     }
 
     /// A second, raw connection to this test's SQLite file, as another program would open it (with foreign keys on,

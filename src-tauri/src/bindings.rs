@@ -44,6 +44,7 @@ mod tests {
             daicho::ledger::ImportRecord,
             daicho::views::Choices,
             daicho::views::ReportChoice,
+            daicho::views::YearLabels,
             daicho::views::LedgerRow,
             daicho::views::Bar,
             daicho::views::TrendPoint,

@@ -119,19 +119,25 @@ fields: Array<string>,
 /**
  * The reports the export screen offers (`all` first), by the name the app sends back.
  */
-reports: Array<ReportChoice>, };
+reports: Array<ReportChoice>, 
+/**
+ * The 和暦 label of every fiscal year a screen may show, so the UI never computes an era.
+ */
+years: YearLabels, };
 
 export type ReportChoice = { slug: string, label: string, };
+
+export type YearLabels = { first: number, labels: Array<string>, };
 
 export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau: string, section: string, tool: string, status: string, scenarios: number | null, 
 /**
  * Hours of the fiscal year under the rounding rule (best basis), when the initiative has a figure that year.
  */
-hours: number | null, 
+hours: string | null, 
 /**
  * Exact minutes of that figure (before rounding).
  */
-minutes: number | null, basis: string | null, };
+minutes: string | null, basis: string | null, };
 
 export type Bar = { label: string, hours: number, };
 
@@ -141,17 +147,17 @@ export type Dashboard = { fiscal_year: number, label: string,
 /**
  * Fiscal years that have figures, for the year picker.
  */
-years: Array<number>, total_hours: number, initiatives: number, scenarios: number, target_hours: number | null, achievement_rate: number | null, person_years: number, yen: number, by_bureau: Array<Bar>, by_kind: Array<Bar>, trend: Array<TrendPoint>, 
+years: Array<number>, total_hours: string, initiatives: number, scenarios: number, target_hours: string | null, achievement_rate: string | null, person_years: string, yen: string, by_bureau: Array<Bar>, by_kind: Array<Bar>, trend: Array<TrendPoint>, 
 /**
  * The ten initiatives saving the most hours.
  */
 top: Array<LedgerRow>, rounding: string, };
 
-export type FormulaCheck = { ok: boolean, canonical: string | null, minutes: number | null, 
+export type FormulaCheck = { ok: boolean, canonical: string | null, minutes: string | null, 
 /**
  * Hours to two decimals, for display.
  */
-hours: number | null, 
+hours: string | null, 
 /**
  * The refusal: its message and the 0-based character it points at.
  */
@@ -161,7 +167,7 @@ error: string | null, position: number | null,
  */
 stated: string | null, };
 
-export type EffectView = { fiscal_year_label: string, computed_hours: number | null, 
+export type EffectView = { fiscal_year_label: string, computed_hours: string | null, 
 /**
  * `一致` or the difference (`差 -120分`).
  */

@@ -1,10 +1,24 @@
 // Number and year display as Japanese municipal tables write them.
 
+import { formatDecimal, parseDecimal } from "./decimal";
+import type { YearLabels } from "./types";
+
 const groups = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-/** `5528.5` → `5,528.5`; a fixed number of decimals when `places` is given. */
-export function formatNumber(value: number | null | undefined, places?: number): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return "";
+/** A figure as the library sends it: exact decimal text (`"816.7"`), or a count. */
+export type Figure = number | string | null | undefined;
+
+/**
+ * `5528.5` → `5,528.5`; a fixed number of decimals when `places` is given. Decimal text is formatted exactly (no
+ * float on the way).
+ */
+export function formatNumber(value: Figure, places?: number): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") {
+    const d = parseDecimal(value);
+    return d === null ? value : formatDecimal(d, places);
+  }
+  if (Number.isNaN(value)) return "";
   const text = places === undefined ? String(Math.round(value * 100) / 100) : value.toFixed(places);
   const negative = text.startsWith("-");
   const [int, frac] = (negative ? text.slice(1) : text).split(".");
@@ -12,14 +26,19 @@ export function formatNumber(value: number | null | undefined, places?: number):
 }
 
 /** Hours as the tables show them: one decimal. */
-export const formatHours = (h: number | null | undefined) => formatNumber(h, 1);
+export const formatHours = (h: Figure) => formatNumber(h, 1);
 
 /** `115.2` → `115.2%`. */
-export const formatPercent = (p: number | null | undefined) => (p === null || p === undefined ? "" : `${p.toFixed(1)}%`);
+export const formatPercent = (p: Figure) => (p === null || p === undefined ? "" : `${formatNumber(p, 1)}%`);
 
-/** The 和暦 label of a fiscal year: 2023 → `令和5年度`, 2019 → `令和元年度`, 2018 → `平成30年度`. */
+let yearLabels: YearLabels = { first: 0, labels: [] };
+
+/** The 和暦 labels the library sent (`AppInfo.choices.years`); set once when the app starts. */
+export function setYearLabels(labels: YearLabels) {
+  yearLabels = labels;
+}
+
+/** The 和暦 label of a fiscal year, from the library: 2023 → `令和5年度`; `2023年度` before the labels arrive. */
 export function warekiYear(fy: number): string {
-  const era = fy >= 2019 ? { name: "令和", base: 2019 } : fy >= 1989 ? { name: "平成", base: 1989 } : { name: "昭和", base: 1926 };
-  const n = fy - era.base + 1;
-  return `${era.name}${n === 1 ? "元" : n}年度`;
+  return yearLabels.labels[fy - yearLabels.first] ?? `${fy}年度`;
 }

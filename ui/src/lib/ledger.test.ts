@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emptyFilter, filterRows, options, sortRows, totals, windowOf } from "./ledger";
-import { formatHours, formatNumber, formatPercent, warekiYear } from "./format";
+import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
+import { formatDecimal, parseDecimal, round } from "./decimal";
 import type { LedgerRow } from "./types";
 
 const row = (over: Partial<LedgerRow>): LedgerRow => ({
@@ -12,15 +13,15 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   tool: "WinActor",
   status: "運用中",
   scenarios: 2,
-  hours: 100,
-  minutes: 6000,
+  hours: "100",
+  minutes: "6000",
   basis: "実績",
   ...over,
 });
 
 const rows = [
   row({}),
-  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: 66.7, scenarios: null }),
+  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: "66.7", scenarios: null }),
   row({ ledger_id: "R6-0001", title: "償却資産申告書の入力", bureau: "財務部", section: "税務課", status: "試行中", hours: null }),
 ];
 
@@ -50,9 +51,14 @@ describe("sortRows", () => {
 });
 
 describe("totals and options", () => {
-  it("adds hours as shown, to one decimal, without float drift", () => {
-    expect(totals([row({ hours: 0.1 }), row({ hours: 0.2 })]).hours).toBe(0.3);
-    expect(totals(rows)).toEqual({ count: 3, scenarios: 4, hours: 166.7 });
+  it("adds hours as shown, to one decimal, exactly", () => {
+    expect(formatDecimal(totals([row({ hours: "0.1" }), row({ hours: "0.2" })]).hours)).toBe("0.3");
+    const t = totals(rows);
+    expect([t.count, t.scenarios, formatDecimal(t.hours, 1)]).toEqual([3, 4, "166.7"]);
+    // 0.05 rounds to 0.1 per row (half away from zero), as the reports round; floats would make 0.1 + 0.2 ≠ 0.3.
+    expect(formatDecimal(totals([row({ hours: "0.05" }), row({ hours: "0.25" })]).hours, 1)).toBe("0.4");
+    // Figures past a float's 15 digits stay exact.
+    expect(formatDecimal(totals([row({ hours: "12345678901234.5" }), row({ hours: "0.1" })]).hours, 1)).toBe("12,345,678,901,234.6");
   });
   it("lists distinct values", () => expect(options(rows, (r) => r.kind)).toEqual(["AI-OCR", "RPA"]));
 });
@@ -73,7 +79,24 @@ describe("format", () => {
     expect(formatPercent(115.2)).toBe("115.2%");
     expect(formatNumber(null)).toBe("");
   });
-  it("names fiscal years in 和暦", () => {
-    expect([2023, 2019, 2018, 1989, 1988].map(warekiYear)).toEqual(["令和5年度", "令和元年度", "平成30年度", "平成元年度", "昭和63年度"]);
+  it("names fiscal years with the labels the library sends", () => {
+    expect(warekiYear(2023)).toBe("2023年度");
+    setYearLabels({ first: 2018, labels: ["平成30年度", "令和元年度", "令和2年度"] });
+    expect([2018, 2019, 2020, 2021].map(warekiYear)).toEqual(["平成30年度", "令和元年度", "令和2年度", "2021年度"]);
+  });
+  it("formats decimal text exactly, halves away from zero", () => {
+    const cases: [string, number | undefined, string][] = [
+      ["816.65", 1, "816.7"],
+      ["-816.65", 1, "-816.7"],
+      ["1234567.5", 0, "1,234,568"],
+      ["0.004", 2, "0.00"],
+      ["-0.04", 1, "0.0"],
+      ["5528.50", undefined, "5,528.5"],
+      ["16585500", undefined, "16,585,500"],
+      ["4308", 1, "4,308.0"],
+    ];
+    for (const [text, places, want] of cases) expect(formatNumber(text, places), `${text} to ${places}`).toBe(want);
+    expect(round(parseDecimal("2.5")!, 0)).toEqual({ units: 3n, scale: 0 });
+    expect(parseDecimal("1e3")).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
 // The ledger screen's logic, kept out of the component so it is tested on its own.
+import { ZERO, add, compare, parseDecimal, round } from "./decimal";
+import type { Decimal } from "./decimal";
 import type { LedgerRow } from "./types";
 
 export interface LedgerFilter {
@@ -38,20 +40,21 @@ export function sortRows(rows: LedgerRow[], key: SortKey, ascending: boolean): L
     if (x === y) return a.ledger_id.localeCompare(b.ledger_id);
     if (x === null) return 1; // rows without a figure go last either way
     if (y === null) return -1;
-    if (typeof x === "number" && typeof y === "number") return sign * (x - y);
+    if (key === "hours") return sign * compare(parseDecimal(x as string) ?? ZERO, parseDecimal(y as string) ?? ZERO);
     return sign * String(x).localeCompare(String(y), "ja");
   });
 }
 
-/** Column totals of the shown rows: how many, scenarios and hours (hours added as shown, one decimal). */
-export function totals(rows: LedgerRow[]) {
-  let hours = 0;
+/** Column totals of the shown rows: how many, scenarios and hours (each row's hours added as shown, one decimal). */
+export function totals(rows: LedgerRow[]): { count: number; scenarios: number; hours: Decimal } {
+  let hours = ZERO;
   let scenarios = 0;
   for (const r of rows) {
-    hours += Math.round((r.hours ?? 0) * 10);
+    const h = parseDecimal(r.hours);
+    if (h !== null) hours = add(hours, round(h, 1));
     scenarios += r.scenarios ?? 0;
   }
-  return { count: rows.length, scenarios, hours: hours / 10 };
+  return { count: rows.length, scenarios, hours };
 }
 
 /** The distinct values of a column, for the filter lists (sections within the chosen bureau). */

@@ -27,6 +27,7 @@ export type {
   OrgNode,
   Problem,
   Progress,
+  ReportChoice,
   ReturnStatus,
   RowPlan,
   SettingsView,
@@ -34,4 +35,5 @@ export type {
   SkippedRow,
   StatusChange,
   TrendPoint,
+  YearLabels,
 } from "./bindings";
