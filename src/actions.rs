@@ -57,7 +57,7 @@ pub(crate) fn add_path(
         };
         last_id = id;
         parent = Some(id);
-        level = level.child().unwrap_or(Level::Unit);
+        level = level.child().unwrap_or(Level::Team);
     }
     Ok((last_id, added))
 }
@@ -92,7 +92,7 @@ pub fn add_units(
             let level = match names.len() {
                 1 => Level::Bureau,
                 2 => Level::Section,
-                _ => Level::Unit,
+                _ => Level::Team,
             };
             return Err(Error::Conflict(format!("{}「{}」はすでに登録されています", level.ja(), names.join("/"))));
         }

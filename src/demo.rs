@@ -247,7 +247,7 @@ pub fn populate(tx: &mut dyn Write) -> Result<DemoStats> {
     let zeimu_bureau = bureau_ids[2];
     tx.add_alias(dx, "DX推進室")?;
     tx.add_alias(kodomo, "子供部")?;
-    tx.add_unit(Level::Unit, Some(sections[3].0), "システム係", None, None, None)?;
+    tx.add_unit(Level::Team, Some(sections[3].0), "システム係", None, None, None)?;
 
     // Plan the initiatives: how many start in each fiscal year (令和元〜6年度).
     let starts: [(i32, usize); 6] = [(2019, 30), (2020, 25), (2021, 28), (2022, 27), (2023, 25), (2024, 15)];

@@ -19,7 +19,8 @@ use crate::survey::{column_letters, header_key};
 pub enum OrgColumn {
     Bureau,
     Section,
-    Unit,
+    /// 係
+    Team,
     Code,
     From,
     To,
@@ -30,7 +31,7 @@ impl OrgColumn {
     pub const ALL: [OrgColumn; 7] = [
         OrgColumn::Bureau,
         OrgColumn::Section,
-        OrgColumn::Unit,
+        OrgColumn::Team,
         OrgColumn::Code,
         OrgColumn::From,
         OrgColumn::To,
@@ -41,7 +42,7 @@ impl OrgColumn {
         match self {
             OrgColumn::Bureau => "部局",
             OrgColumn::Section => "課",
-            OrgColumn::Unit => "係",
+            OrgColumn::Team => "係",
             OrgColumn::Code => "コード",
             OrgColumn::From => "開始年度",
             OrgColumn::To => "終了年度",
@@ -53,7 +54,7 @@ impl OrgColumn {
         match self {
             OrgColumn::Bureau => &["部局名", "部"],
             OrgColumn::Section => &["課名", "所属", "所属名"],
-            OrgColumn::Unit => &["係名"],
+            OrgColumn::Team => &["係名"],
             OrgColumn::Code => &["組織コード", "所属コード"],
             OrgColumn::From => &["開始", "設置年度", "開始年度(西暦)"],
             OrgColumn::To => &["終了", "廃止年度", "終了年度(西暦)"],
@@ -203,9 +204,9 @@ pub fn plan_org(ledger: &dyn Read, file: &str, bytes: &[u8]) -> Result<OrgReport
                 .unwrap_or_default(),
             ..OrgRow::default()
         };
-        match (text(OrgColumn::Bureau), text(OrgColumn::Section), text(OrgColumn::Unit)) {
+        match (text(OrgColumn::Bureau), text(OrgColumn::Section), text(OrgColumn::Team)) {
             (None, _, _) => errors.push(problem(OrgColumn::Bureau, "部局が空欄です".into())),
-            (Some(_), None, Some(_)) => errors.push(problem(OrgColumn::Unit, "係の行には課も入力してください".into())),
+            (Some(_), None, Some(_)) => errors.push(problem(OrgColumn::Team, "係の行には課も入力してください".into())),
             (Some(b), s, u) => row.names = [Some(b), s, u].into_iter().flatten().collect(),
         }
         if let (Some(f), Some(t)) = (row.from, row.to)
@@ -232,7 +233,7 @@ fn find_path(chart: &OrgChart, names: &[String]) -> Option<i64> {
             Resolution::Found(id) => Some(id),
             _ => return None,
         };
-        level = level.child().unwrap_or(Level::Unit);
+        level = level.child().unwrap_or(Level::Team);
     }
     parent
 }

@@ -402,7 +402,7 @@ fn classify(sheet: &Sheet, layout: &Layout, chart: &OrgChart, row: usize) -> Row
             let name_column = matches!(
                 layout.info(*i).map(|info| info.role),
                 Some(
-                    Role::Field(Column::Bureau | Column::Section | Column::Unit | Column::Title | Column::Kind)
+                    Role::Field(Column::Bureau | Column::Section | Column::Team | Column::Title | Column::Kind)
                         | Role::RowNumber
                         | Role::Unknown
                 ) | None
@@ -753,7 +753,7 @@ fn read_line(
     // 部局 / 課 / 係 → a unit of the organisation, as of the fiscal year; a group heading row above stands in for
     // empty ones.
     let mut names: Vec<String> =
-        [Column::Bureau, Column::Section, Column::Unit].iter().filter_map(|c| r.text(*c)).collect();
+        [Column::Bureau, Column::Section, Column::Team].iter().filter_map(|c| r.text(*c)).collect();
     if names.is_empty()
         && let Some(g) = group
     {
@@ -902,8 +902,8 @@ fn read_line(
 /// unit created after the year): then any year is tried.
 fn resolve_unit(r: &mut Reader<'_>, names: &[String], fy: Option<FiscalYear>, has_id: bool) -> Option<i64> {
     let chart = r.opts.chart;
-    let col = if r.text(Column::Unit).is_some() {
-        Column::Unit
+    let col = if r.text(Column::Team).is_some() {
+        Column::Team
     } else if r.text(Column::Section).is_some() {
         Column::Section
     } else {
@@ -1151,7 +1151,7 @@ fn check_effect(r: &mut Reader<'_>, effect: NewEffect, parsed: Option<Formula>, 
 /// are parsed: remembered column mappings are kept per section.
 pub fn sections_of(sheet: &Sheet, layout: &Layout, chart: &OrgChart) -> Vec<i64> {
     let cols: Vec<usize> =
-        [Column::Bureau, Column::Section, Column::Unit].iter().filter_map(|c| layout.col(*c)).collect();
+        [Column::Bureau, Column::Section, Column::Team].iter().filter_map(|c| layout.col(*c)).collect();
     let mut out = Vec::new();
     let mut tried: Vec<Vec<String>> = Vec::new();
     for row in layout.header_last + 1..sheet.rows.len() {

@@ -24,8 +24,10 @@ pub enum Level {
     Bureau,
     /// 課
     Section,
-    /// 係
-    Unit,
+    /// 係 (stored and serialised as `unit`, its name before 係 had a word of its own). "Unit" in Daicho means any
+    /// node of the organisation (`OrgUnit`, `unit_id`); the 係 level is `Team`.
+    #[serde(rename = "unit")]
+    Team,
 }
 
 impl Level {
@@ -33,7 +35,7 @@ impl Level {
         match self {
             Level::Bureau => "bureau",
             Level::Section => "section",
-            Level::Unit => "unit",
+            Level::Team => "unit",
         }
     }
 
@@ -41,7 +43,7 @@ impl Level {
         Some(match s {
             "bureau" => Level::Bureau,
             "section" => Level::Section,
-            "unit" => Level::Unit,
+            "unit" => Level::Team,
             _ => return None,
         })
     }
@@ -50,15 +52,15 @@ impl Level {
         match self {
             Level::Bureau => "部局",
             Level::Section => "課",
-            Level::Unit => "係",
+            Level::Team => "係",
         }
     }
 
     pub fn child(self) -> Option<Level> {
         match self {
             Level::Bureau => Some(Level::Section),
-            Level::Section => Some(Level::Unit),
-            Level::Unit => None,
+            Level::Section => Some(Level::Team),
+            Level::Team => None,
         }
     }
 }

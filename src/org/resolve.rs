@@ -72,7 +72,7 @@ impl OrgChart {
                 // A bare name: try each level and accept a unique answer.
                 let mut found = Vec::new();
                 let mut closest = Vec::new();
-                for level in [Level::Bureau, Level::Section, Level::Unit] {
+                for level in [Level::Bureau, Level::Section, Level::Team] {
                     match self.find(level, single, None, fy) {
                         Resolution::Found(id) => found.push(id),
                         Resolution::Ambiguous(paths) => return Resolution::Ambiguous(paths),

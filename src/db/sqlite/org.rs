@@ -20,7 +20,7 @@ pub(super) fn load_org_chart(conn: &Connection) -> Result<OrgChart> {
         let level: String = r.get(1)?;
         Ok(OrgUnit {
             id: r.get(0)?,
-            level: Level::parse(&level).unwrap_or(Level::Unit),
+            level: Level::parse(&level).unwrap_or(Level::Team),
             parent_id: r.get(2)?,
             name: r.get(3)?,
             code: r.get(4)?,
