@@ -358,6 +358,146 @@ pub fn load_demo(store: &mut Store, author: &Author) -> Result<DemoStats> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The spring survey
+
+/// What starting a survey wrote.
+#[derive(Debug, Clone)]
+pub struct SurveyStart {
+    /// One workbook per section, in organisation order.
+    pub files: Vec<PathBuf>,
+    /// Sections new to the year's survey (a second start for another 部局 adds its sections).
+    pub added: usize,
+}
+
+/// `調査票_R7_こども部_保育課.xlsx`: the year and the section's names that year, with characters a Windows file
+/// name cannot hold replaced.
+pub fn survey_file_name(fy: FiscalYear, bureau: &str, section: &str) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '＿',
+                c if c.is_control() => '＿',
+                c => c,
+            })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    format!("調査票_{}_{}_{}.xlsx", fy.short(), safe(bureau), safe(section))
+}
+
+/// Starts the survey of a fiscal year: writes one prefilled workbook per section (of the whole organisation, of a
+/// 部局, or one 課) into `dir`, each named after the year and the section, then records the campaign with its deadline
+/// and each section as 未提出. `progress(done, total, file)` follows the files. Nothing is recorded unless every file
+/// was written.
+pub fn start_survey(
+    store: &mut Store,
+    author: &Author,
+    fy: FiscalYear,
+    deadline: NaiveDate,
+    scope: Option<&str>,
+    dir: &std::path::Path,
+    progress: &mut dyn FnMut(usize, usize, &std::path::Path),
+) -> Result<SurveyStart> {
+    let chart = store.org_chart()?;
+    let top = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(chart.resolve(s, Some(fy))?),
+        None => None,
+    };
+    let mut sections: Vec<&crate::org::OrgUnit> = chart
+        .units()
+        .filter(|u| u.level == Level::Section && u.is_valid_in(fy))
+        .filter(|u| top.is_none_or(|t| u.id == t || chart.ancestor_at(u.id, Level::Bureau).is_some_and(|b| b.id == t)))
+        .collect();
+    if sections.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{}に調査票を送る課がありません（組織に課を登録してください: daicho org add 総務部/人事課）",
+            fy.label()
+        )));
+    }
+    let order = |u: &crate::org::OrgUnit| {
+        let b = chart.ancestor_at(u.id, Level::Bureau);
+        (b.and_then(|b| b.code.clone()).unwrap_or_default(), b.map(|b| b.id), u.code.clone().unwrap_or_default(), u.id)
+    };
+    sections.sort_by_cached_key(|u| order(u));
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let total = sections.len();
+    let mut files = Vec::with_capacity(total);
+    for (i, u) in sections.iter().enumerate() {
+        let bureau = chart.ancestor_at(u.id, Level::Bureau).map(|b| b.name_in(fy)).unwrap_or_default();
+        let path = dir.join(survey_file_name(fy, bureau, u.name_in(fy)));
+        let (bytes, _) = crate::export::survey_file_of(store, fy, Some(u.id), true, true)?;
+        crate::export::write_atomically(&path, &bytes)?;
+        progress(i + 1, total, &path);
+        files.push(path);
+    }
+    let ids: Vec<i64> = sections.iter().map(|u| u.id).collect();
+    let campaign =
+        crate::ledger::Campaign { fiscal_year: fy, deadline, started_on: author.at.date_naive(), closed_on: None };
+    let added = store.write(author, |tx| tx.start_campaign(&campaign, &ids))?;
+    Ok(SurveyStart { files, added })
+}
+
+/// Moves a section's return of a year's survey: 受付 (received by hand, today), 確認中, 差戻し (with what to fix) or
+/// 確定. The section is named as it was that year.
+pub fn set_return_state(
+    store: &mut Store,
+    author: &Author,
+    fy: FiscalYear,
+    section: &str,
+    state: crate::ledger::ReturnState,
+    reasons: Option<String>,
+) -> Result<crate::ledger::SectionReturn> {
+    use crate::ledger::ReturnState;
+    let chart = store.org_chart()?;
+    let id = chart.resolve(section, Some(fy))?;
+    let Some(current) = store.section_returns(fy)?.into_iter().find(|r| r.section_id == id) else {
+        return Err(Error::NotFound(format!(
+            "{}の調査に「{}」は含まれていません（調査を始めていないか、課ではありません）",
+            fy.label(),
+            chart.path(id, fy, crate::org::NameView::AsReported)
+        )));
+    };
+    let reasons = text(reasons);
+    if state == ReturnState::SentBack && reasons.is_none() {
+        return Err(Error::Invalid("差戻しには、課に直してほしいこと（理由）を書いてください".into()));
+    }
+    let next = crate::ledger::SectionReturn {
+        state,
+        received_on: match state {
+            ReturnState::Received => Some(author.at.date_naive()),
+            _ => current.received_on,
+        },
+        reasons: if state == ReturnState::SentBack { reasons } else { None },
+        ..current
+    };
+    store.write(author, |tx| tx.set_section_return(&next))?;
+    Ok(next)
+}
+
+/// Closes a year's survey once every section is 確定; refuses, naming them, while any is not.
+pub fn close_survey(store: &mut Store, author: &Author, fy: FiscalYear) -> Result<()> {
+    use crate::ledger::ReturnState;
+    let chart = store.org_chart()?;
+    let open: Vec<String> = store
+        .section_returns(fy)?
+        .into_iter()
+        .filter(|r| r.state != ReturnState::Confirmed)
+        .map(|r| format!("{}（{}）", chart.path(r.section_id, fy, crate::org::NameView::AsReported), r.state.label()))
+        .collect();
+    if !open.is_empty() {
+        let shown: Vec<&str> = open.iter().take(10).map(String::as_str).collect();
+        return Err(Error::Invalid(format!(
+            "確定していない課が {} 課あるため締め切れません: {}{}",
+            open.len(),
+            shown.join("、"),
+            if open.len() > 10 { " ほか" } else { "" }
+        )));
+    }
+    store.write(author, |tx| tx.close_campaign(fy, author.at.date_naive()))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Importing returns
 
 /// The open ledger as a batch reaches it: a shell that owns its store lends it for the whole batch; the desktop

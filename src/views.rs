@@ -470,3 +470,90 @@ pub fn org_tree(ledger: &dyn Read, fy: Option<FiscalYear>) -> Result<Vec<OrgNode
     walk(&chart, None, 0, fy, &mut out);
     Ok(out)
 }
+
+/// A year's survey as the campaign screen and `daicho survey status` show it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SurveyStatus {
+    pub fiscal_year: i32,
+    pub label: String,
+    /// 令和7年5月31日
+    pub deadline: String,
+    /// 2025-05-31
+    pub deadline_iso: String,
+    pub closed_on: Option<String>,
+    /// Whether the deadline has passed (as of the day asked).
+    pub overdue: bool,
+    /// How many sections are in each state, in the states' order (未提出, 受付, 確認中, 差戻し, 確定).
+    pub counts: Vec<StateCount>,
+    pub sections: Vec<SectionStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StateCount {
+    pub state: String,
+    pub sections: usize,
+}
+
+/// One section of a year's survey.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SectionStatus {
+    pub bureau: String,
+    pub section: String,
+    pub state: String,
+    /// 令和7年5月20日
+    pub received_on: Option<String>,
+    pub file: Option<String>,
+    pub reasons: Option<String>,
+    /// Still owes its return (未提出 or 差戻し): the reminder list.
+    pub owing: bool,
+}
+
+/// The survey of a fiscal year, or `None` when it was not started; sections in organisation order (by 部局, then
+/// code), named as that year.
+pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate) -> Result<Option<SurveyStatus>> {
+    use crate::ledger::ReturnState;
+    let Some(campaign) = ledger.campaign(fy)? else { return Ok(None) };
+    let chart = ledger.org_chart()?;
+    let mut returns = ledger.section_returns(fy)?;
+    let order = |id: i64| {
+        let u = chart.get(id);
+        let bureau = chart.ancestor_at(id, Level::Bureau);
+        (
+            bureau.and_then(|b| b.code.clone()).unwrap_or_default(),
+            bureau.map(|b| b.id).unwrap_or_default(),
+            u.and_then(|u| u.code.clone()).unwrap_or_default(),
+            id,
+        )
+    };
+    returns.sort_by_cached_key(|r| order(r.section_id));
+    let name = |id: i64| chart.get(id).map(|u| u.name_in(fy).to_string()).unwrap_or_default();
+    let sections = returns
+        .iter()
+        .map(|r| SectionStatus {
+            bureau: chart.ancestor_at(r.section_id, Level::Bureau).map(|b| name(b.id)).unwrap_or_default(),
+            section: name(r.section_id),
+            state: r.state.label().into(),
+            received_on: r.received_on.map(crate::fiscal::wareki_date),
+            file: r.file_name.clone(),
+            reasons: r.reasons.clone(),
+            owing: matches!(r.state, ReturnState::Missing | ReturnState::SentBack),
+        })
+        .collect();
+    let counts = ReturnState::ALL
+        .iter()
+        .map(|s| StateCount { state: s.label().into(), sections: returns.iter().filter(|r| r.state == *s).count() })
+        .collect();
+    Ok(Some(SurveyStatus {
+        fiscal_year: fy.0,
+        label: fy.label(),
+        deadline: crate::fiscal::wareki_date(campaign.deadline),
+        deadline_iso: campaign.deadline.to_string(),
+        closed_on: campaign.closed_on.map(crate::fiscal::wareki_date),
+        overdue: today > campaign.deadline,
+        counts,
+        sections,
+    }))
+}

@@ -396,14 +396,21 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
                  INSERT INTO initiatives (id, ledger_id, kind, title, unit_id, status, started_on, scenario_count)
                      VALUES (1, 'R5-0001', 'RPA', '給与支払報告書の入力', 2, '運用中', '2023-04-01', 2);
                  INSERT INTO status_history (initiative_id, status, changed_on) VALUES (1, '運用中', '2023-04-01');
-                 INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, computed_minutes, stated_hours)
-                     VALUES (1, 2, 2023, '実績', '5分×1,200件', '{}', '6000', '100');
                  INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (2023, NULL, '3200');
                  INSERT INTO settings (key, value) VALUES ('rounding.mode', '切り上げ');
                  INSERT INTO audit_log (at, actor, action, entity, entity_key, after)
                      VALUES ('2023-04-01T09:00:00+09:00', 'tester', 'create', 'initiative', 'R5-0001', '{}');",
             )
             .unwrap();
+            // An effect as its version wrote it: with the formula's tree until 0007 dropped it for the canonical text.
+            let effect = if version < 7 {
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, computed_minutes, stated_hours)
+                     VALUES (1, 2, 2023, '実績', '5分×1,200件', '{}', '6000', '100')"
+            } else {
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, computed_minutes, stated_hours)
+                     VALUES (1, 2, 2023, '実績', '5分×1,200件', '5分×1,200件＝6,000分（100時間）', '6000', '100')"
+            };
+            c.execute(effect, []).unwrap();
         }
         let store = Store::open(&t.db()).unwrap_or_else(|e| panic!("schema {version} must migrate: {e}"));
         assert_eq!(store.schema_version().unwrap(), db::latest_schema_version());
@@ -412,6 +419,11 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         assert_eq!(i.scenario_count, Some(2), "schema {version}");
         let effects = store.effects_of(i.id).unwrap();
         assert_eq!(effects[0].computed_minutes, Some(d("6000")), "schema {version}");
+        assert_eq!(
+            effects[0].canonical.as_deref(),
+            Some("5分×1,200件＝6,000分（100時間）"),
+            "schema {version}: the stored formula is evaluated once, on migrating"
+        );
         assert_eq!(store.targets(None).unwrap()[0].hours, d("3200"));
         assert_eq!(store.settings().unwrap().rounding.mode.label(), "切り上げ");
         assert_eq!(store.org_chart().unwrap().resolve("人事", None).unwrap(), 2, "aliases survive");

@@ -14,4 +14,5 @@ mod org;
 mod readme;
 mod report;
 mod support;
+mod survey;
 mod views;

@@ -20,9 +20,9 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{
-    AuditEntry, AuditQuery, Author, Basis, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure, ImportRecord,
-    Initiative, InitiativeFields, InitiativeFilter, NewImport, Settings, StatusChange, StoredColumnMap, Target,
-    UnitReturn,
+    AuditEntry, AuditQuery, Author, Basis, Campaign, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure,
+    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, SectionReturn, Settings, StatusChange,
+    StoredColumnMap, Target, UnitReturn,
 };
 use crate::org::{Level, OrgChart};
 
@@ -118,6 +118,10 @@ pub trait Read {
     fn returned_units(&self, fy: FiscalYear) -> Result<Vec<UnitReturn>>;
     /// Every column mapping remembered for a section.
     fn column_maps(&self) -> Result<Vec<StoredColumnMap>>;
+    /// The survey of a fiscal year, if it was started.
+    fn campaign(&self, fy: FiscalYear) -> Result<Option<Campaign>>;
+    /// Where each section's return of a year's survey stands, by section id.
+    fn section_returns(&self, fy: FiscalYear) -> Result<Vec<SectionReturn>>;
 }
 
 /// The writes, inside one transaction ([`Store::write`]). Each records its audit row (who, when, what, before,
@@ -125,6 +129,13 @@ pub trait Read {
 pub trait Write: Read {
     /// Who makes the changes of this transaction, and when.
     fn author(&self) -> &Author;
+    /// Starts (or extends, with a new deadline) a year's survey, adding a 未提出 return for each section not in it
+    /// yet; returns how many were added.
+    fn start_campaign(&mut self, campaign: &Campaign, sections: &[i64]) -> Result<usize>;
+    /// Records where a section's return stands; refuses a move [`crate::ledger::ReturnState::can_become`] forbids.
+    fn set_section_return(&mut self, r: &SectionReturn) -> Result<()>;
+    /// Closes a year's survey on a day.
+    fn close_campaign(&mut self, fy: FiscalYear, on: chrono::NaiveDate) -> Result<()>;
 
     /// Adds a unit. `parent` must be a bureau for a section and a section for a 係.
     fn add_unit(
@@ -347,6 +358,12 @@ impl Read for Store {
     }
     fn column_maps(&self) -> Result<Vec<StoredColumnMap>> {
         self.backend.column_maps()
+    }
+    fn campaign(&self, fy: FiscalYear) -> Result<Option<Campaign>> {
+        self.backend.campaign(fy)
+    }
+    fn section_returns(&self, fy: FiscalYear) -> Result<Vec<SectionReturn>> {
+        self.backend.section_returns(fy)
     }
 }
 

@@ -65,6 +65,17 @@ pub fn survey_file(
         Some(s) => Some(chart.resolve(s, Some(fy))?),
         None => None,
     };
+    survey_file_of(ledger, fy, scope, instructions, prefill)
+}
+
+/// [`survey_file`] for a unit already resolved (a 部局, 課 or 係 by id; the whole organisation with `None`).
+pub fn survey_file_of(
+    ledger: &dyn crate::db::Read,
+    fy: crate::fiscal::FiscalYear,
+    scope: Option<i64>,
+    instructions: bool,
+    prefill: bool,
+) -> Result<(Vec<u8>, usize)> {
     let settings = ledger.settings()?;
     let opts = SurveyOptions { fiscal_year: fy, scope, instructions, organisation_name: settings.organisation_name };
     let rows = if prefill { survey_rows(ledger, &opts, !instructions)? } else { Vec::new() };
@@ -122,4 +133,50 @@ pub fn report_tables(
         costs: &costs,
     };
     Ok(kinds.iter().map(|k| k.build(&input, opts)).collect())
+}
+
+/// The sections that still owe their return of a year's survey (未提出 and 差戻し), with their 部局, as a workbook to
+/// send reminders (督促) from. Returns the bytes and how many sections it lists.
+pub fn survey_missing_file(
+    ledger: &dyn crate::db::Read,
+    fy: crate::fiscal::FiscalYear,
+    today: chrono::NaiveDate,
+) -> Result<(Vec<u8>, usize)> {
+    use crate::report::{ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
+    let Some(status) = crate::views::survey_status(ledger, fy, today)? else {
+        return Err(crate::Error::NotFound(format!("{}の調査はまだ始めていません", fy.label())));
+    };
+    let owing: Vec<_> = status.sections.iter().filter(|s| s.owing).collect();
+    let text = |t: &str| if t.is_empty() { Value::Empty } else { Value::Text(t.to_string()) };
+    let rows = owing
+        .iter()
+        .map(|s| {
+            ReportRow::new(
+                RowKind::Line,
+                vec![text(&s.bureau), text(&s.section), text(&s.state), text(s.reasons.as_deref().unwrap_or(""))],
+            )
+        })
+        .collect();
+    let table = ReportTable {
+        sheet: "未提出".into(),
+        title: format!("{} 調査の未提出・差戻しの課", status.label),
+        subtitle: format!("締切 {}（{}現在、{} 課）", status.deadline, crate::fiscal::wareki_date(today), owing.len()),
+        columns: vec![
+            ReportColumn::new("部局", ColumnKind::Text, 20.0),
+            ReportColumn::new("課", ColumnKind::Text, 24.0),
+            ReportColumn::new("状態", ColumnKind::Text, 10.0),
+            ReportColumn::new("差戻しの理由", ColumnKind::Text, 50.0),
+        ],
+        rows,
+        notes: vec!["未提出: 回答を受け付けていない課。差戻し: 修正を依頼して再提出を待っている課。".into()],
+        total_is_sum: false,
+        chart: None,
+    };
+    let settings = ledger.settings()?;
+    let options = report::WorkbookOptions {
+        exported_on: today,
+        hour_places: settings.rounding.places,
+        organisation_name: settings.organisation_name,
+    };
+    Ok((write_reports(&[table], &options)?, owing.len()))
 }

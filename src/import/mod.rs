@@ -839,6 +839,7 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         for m in &report.remember {
             tx.remember_column_map(m)?;
         }
+        receive_returns(tx, &units, &report.file)?;
         let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
         tx.record_import(&NewImport {
             file_name: &report.file,
@@ -850,6 +851,42 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             units: &units,
         })
     })
+}
+
+/// A committed return is received (受付) for each section it reported for, in each year with a survey: a section
+/// that had not answered, or was sent back, or sends a newer file. One already being checked or confirmed stays so.
+fn receive_returns(tx: &mut dyn crate::db::Write, units: &[(i64, FiscalYear)], file: &str) -> Result<()> {
+    use crate::ledger::ReturnState;
+    let chart = tx.org_chart()?;
+    let on = tx.author().at.date_naive();
+    let mut years: Vec<FiscalYear> = units.iter().map(|(_, fy)| *fy).collect();
+    years.sort_unstable();
+    years.dedup();
+    for fy in years {
+        if tx.campaign(fy)?.is_none() {
+            continue;
+        }
+        let returns = tx.section_returns(fy)?;
+        let mut sections: Vec<i64> = units
+            .iter()
+            .filter(|(_, y)| *y == fy)
+            .filter_map(|(u, _)| chart.ancestor_at(*u, crate::org::Level::Section).map(|s| s.id))
+            .collect();
+        sections.sort_unstable();
+        sections.dedup();
+        for r in returns.into_iter().filter(|r| sections.contains(&r.section_id)) {
+            if matches!(r.state, ReturnState::Missing | ReturnState::SentBack | ReturnState::Received) {
+                tx.set_section_return(&crate::ledger::SectionReturn {
+                    state: ReturnState::Received,
+                    received_on: Some(on),
+                    file_name: Some(file.to_string()),
+                    reasons: None,
+                    ..r
+                })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The initiative's fields with the row's non-empty cells applied.

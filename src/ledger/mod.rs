@@ -16,7 +16,8 @@ pub use effect::{
     adopted_minutes,
 };
 pub use records::{
-    AuditEntry, AuditQuery, Author, Cost, ImportRecord, InitiativeFilter, NewImport, StoredColumnMap, UnitReturn,
+    AuditEntry, AuditQuery, Author, Campaign, Cost, ImportRecord, InitiativeFilter, NewImport, SectionReturn,
+    StoredColumnMap, UnitReturn,
 };
 pub use settings::{Adopt, Rounding, RoundingMode, RoundingScope, SETTING_KEYS, Settings};
 
@@ -123,6 +124,38 @@ label_enum! {
         C = "C",
         /// 見直しの是非を検討
         D = "D",
+    }
+}
+
+label_enum! {
+    /// 回答の状態: where a section's return stands in the year's survey.
+    ReturnState ("回答の状態") {
+        /// Not received yet.
+        Missing = "未提出",
+        /// Received (a file imported, or recorded by hand).
+        Received = "受付",
+        /// Being checked by the team.
+        Checking = "確認中",
+        /// Sent back to the section with what to fix.
+        SentBack = "差戻し" | "差し戻し",
+        /// Checked and final.
+        Confirmed = "確定",
+    }
+}
+
+impl ReturnState {
+    /// Whether a return may move from this state to `next`: 未提出 → 受付 → 確認中 → 差戻し or 確定; a return sent
+    /// back is received again; a confirmed one may be reopened for checking; receiving a newer file keeps 受付.
+    pub fn can_become(self, next: ReturnState) -> bool {
+        use ReturnState::*;
+        matches!(
+            (self, next),
+            (Missing, Received)
+                | (Received, Received | Checking | SentBack | Confirmed)
+                | (Checking, SentBack | Confirmed)
+                | (SentBack, Received | SentBack)
+                | (Confirmed, Checking)
+        )
     }
 }
 

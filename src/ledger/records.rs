@@ -2,11 +2,11 @@
 //! column mappings remembered per section, and the filter of an initiative list. Plain data, the same whichever
 //! storage holds them (`crate::db`).
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Kind, Status};
+use super::{Kind, ReturnState, Status};
 use crate::fiscal::FiscalYear;
 
 /// Who makes a change, and when. Passed in, never read from the clock inside the library.
@@ -121,4 +121,28 @@ pub struct InitiativeFilter {
     pub unit_ids: Option<Vec<i64>>,
     pub kind: Option<Kind>,
     pub status: Option<Status>,
+}
+
+/// The survey of a fiscal year (照会): its deadline, when it started and when it was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Campaign {
+    pub fiscal_year: FiscalYear,
+    pub deadline: NaiveDate,
+    pub started_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Where one section's return stands in a year's survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SectionReturn {
+    pub fiscal_year: FiscalYear,
+    pub section_id: i64,
+    pub state: ReturnState,
+    /// The day it was received (the latest file's), when it was.
+    pub received_on: Option<NaiveDate>,
+    pub file_name: Option<String>,
+    /// What the section must fix, when it was sent back.
+    pub reasons: Option<String>,
 }

@@ -120,6 +120,9 @@ enum Command {
     Export(commands::import::ExportCommand),
     /// 調査票の回答（Excel: .xlsx/.xlsm/.xls/.ods）を取り込む。エラーのあるファイルは1行も取り込みません
     Import(commands::import::ImportArgs),
+    /// 春の調査（照会）: 課ごとの調査票の一括作成、回答の状態、督促の一覧、締切
+    #[command(subcommand)]
+    Survey(commands::survey::SurveyCommand),
     /// 年度の回答の提出状況（提出済み・未提出の課）を表示する
     Returns {
         #[arg(long, value_parser = fiscal_year)]
@@ -178,6 +181,10 @@ pub(crate) fn column_map(s: &str) -> Result<daicho::import::ColumnMap, String> {
 
 pub(crate) fn basis(s: &str) -> Result<Basis, String> {
     Basis::parse(s).ok_or_else(Basis::refusal)
+}
+
+pub(crate) fn return_state(s: &str) -> Result<daicho::ledger::ReturnState, String> {
+    daicho::ledger::ReturnState::parse(s).ok_or_else(daicho::ledger::ReturnState::refusal)
 }
 
 pub(crate) fn grade(s: &str) -> Result<Grade, String> {

@@ -8,6 +8,7 @@
 
 mod audit;
 mod autobackup;
+mod campaign;
 mod column_maps;
 mod cost;
 mod effect;
@@ -30,9 +31,9 @@ use super::{Backend, FigureParts, Read, StorageError, StorageErrorKind, Write};
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{
-    AuditEntry, AuditQuery, Author, Basis, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure, ImportRecord,
-    Initiative, InitiativeFields, InitiativeFilter, NewImport, Settings, StatusChange, StoredColumnMap, Target,
-    UnitReturn,
+    AuditEntry, AuditQuery, Author, Basis, Campaign, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure,
+    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, SectionReturn, Settings, StatusChange,
+    StoredColumnMap, Target, UnitReturn,
 };
 use crate::org::{Level, OrgChart};
 
@@ -229,6 +230,12 @@ macro_rules! reads {
             fn column_maps(&self) -> Result<Vec<StoredColumnMap>> {
                 column_maps::column_maps(self.conn())
             }
+            fn campaign(&self, fy: FiscalYear) -> Result<Option<Campaign>> {
+                campaign::campaign(self.conn(), fy)
+            }
+            fn section_returns(&self, fy: FiscalYear) -> Result<Vec<SectionReturn>> {
+                campaign::section_returns(self.conn(), fy)
+            }
         }
     };
 }
@@ -246,6 +253,15 @@ reads!(SqliteTx<'_>, fresh_chart);
 impl Write for SqliteTx<'_> {
     fn author(&self) -> &Author {
         &self.author
+    }
+    fn start_campaign(&mut self, campaign: &Campaign, sections: &[i64]) -> Result<usize> {
+        SqliteTx::start_campaign(self, campaign, sections)
+    }
+    fn set_section_return(&mut self, r: &SectionReturn) -> Result<()> {
+        SqliteTx::set_section_return(self, r)
+    }
+    fn close_campaign(&mut self, fy: FiscalYear, on: chrono::NaiveDate) -> Result<()> {
+        SqliteTx::close_campaign(self, fy, on)
     }
     fn add_unit(
         &mut self,

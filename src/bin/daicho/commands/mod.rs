@@ -7,6 +7,7 @@ pub mod import;
 pub mod initiative;
 pub mod org;
 pub mod report;
+pub mod survey;
 
 use std::process::ExitCode;
 
@@ -85,6 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             import::survey(open(db_path)?, fy, &output, bureau.as_deref(), false, true)?
         }
         Command::Import(a) => return import::import(open(db_path)?, a),
+        Command::Survey(c) => survey::run(open(db_path)?, c)?,
         Command::Returns { fy, json } => import::returns(open(db_path)?, fy, json)?,
         Command::Backup { output } => {
             let store = open(db_path)?;
