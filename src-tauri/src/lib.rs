@@ -7,6 +7,7 @@ mod editing;
 mod error;
 mod files;
 mod state;
+mod survey;
 
 use tauri::{DragDropEvent, Emitter, Manager, WindowEvent};
 
@@ -63,6 +64,11 @@ pub fn run() {
             files::import_history,
             files::returns_status,
             files::export_file,
+            survey::survey_status,
+            survey::start_survey,
+            survey::set_return_state,
+            survey::save_survey_missing,
+            survey::close_survey,
             editing::update_initiative,
             editing::set_evaluation,
             editing::settings,

@@ -332,6 +332,47 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["部局別", "年度推移", "業務別", "検算", "累計", "費用対効果"]);
 
+    // 7a. The spring survey of the year for one 部局: a workbook per section, named and prefilled; a return received
+    // by hand, one sent back with what to fix; the reminder list saved.
+    click(&client, "[data-testid=nav-survey]").await;
+    type_into(&client, "[data-testid=survey-deadline]", "令和6年5月31日").await;
+    type_into(&client, "[data-testid=survey-scope]", "こども部").await;
+    click(&client, "[data-testid=survey-create]").await;
+    let started = wait_text(&client, "[data-testid=survey-message]", |t| t.contains("課分")).await;
+    let folder = save_dir.join(format!("調査票_{}", fy.short()));
+    let mut written: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    let want: Vec<String> = ["こども家庭課", "保育課", "子育て支援課", "幼児教育課"]
+        .iter()
+        .map(|s| format!("調査票_{}_こども部_{s}.xlsx", fy.short()))
+        .collect();
+    assert_eq!(written, want, "one workbook per section, named after the year and the section: {started}");
+    let sections = wait_text(&client, "[data-testid=survey-sections]", |t| t.contains("未提出")).await;
+    assert_eq!(sections.matches("未提出").count(), 4, "{sections}");
+    let state_of = |section: &str| format!("tr[data-section='{section}'] [data-testid=survey-state]");
+    click(&client, "tr[data-section='保育課'] [data-testid='move-受付']").await;
+    wait_text(&client, &state_of("保育課"), |t| t == "受付").await;
+    click(&client, "tr[data-section='保育課'] [data-testid='move-差戻し']").await;
+    type_into(&client, "[data-testid=sendback-reasons]", "2行目の件数を年間の件数にしてください").await;
+    click(&client, "[data-testid=sendback-save]").await;
+    wait_text(&client, &state_of("保育課"), |t| t == "差戻し").await;
+    shot(&client, "10-survey").await;
+    click(&client, "[data-testid=survey-missing]").await;
+    wait_text(&client, "[data-testid=survey-message]", |t| t.contains("保存しました")).await;
+    let missing = daicho::import::read_workbook(
+        &std::fs::read(save_dir.join(format!("{}_未提出の課.xlsx", fy.wareki()))).unwrap(),
+    )
+    .unwrap();
+    let listed: String = missing[0].rows.iter().flatten().map(|c| c.display()).collect::<Vec<_>>().join(" ");
+    assert!(
+        listed.contains("保育課") && listed.contains("2行目の件数を年間の件数にしてください"),
+        "the reminder list names the section sent back and why: {listed}"
+    );
+    let states: Vec<_> = store.section_returns(fy).unwrap().into_iter().map(|r| r.state.label()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "差戻し").count(), 1, "{states:?}");
+    assert_eq!(states.iter().filter(|s| **s == "未提出").count(), 3, "{states:?}");
+
     // 8. The organisation tree shows the year's names with their history; a setting changes the rounding rule.
     click_text(&client, "button", "組織").await;
     let tree = wait_text(&client, "[data-testid=org-tree]", |t| t.contains("こども部")).await;

@@ -20,6 +20,9 @@ import type {
   InitiativeDetail,
   LedgerRow,
   NewInitiative,
+  SurveyProgress,
+  SurveyStarted,
+  SurveyStatus,
 } from "./types";
 
 /** Turns whatever the shell rejected with into an ApiError the UI can branch on by `code`. */
@@ -64,4 +67,14 @@ export const api = {
     listen<string[]>("files-dropped", (e) => handler(e.payload)),
   onImportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("import-progress", (e) => handler(e.payload)),
+  surveyStatus: (fiscalYear: number) => invoke<SurveyStatus | null>("survey_status", { fiscalYear }),
+  /** Asks for a folder and writes one workbook per section; null when the dialog was cancelled. */
+  startSurvey: (fiscalYear: number, deadline: string, scope: string | null) =>
+    invoke<SurveyStarted | null>("start_survey", { fiscalYear, deadline, scope }),
+  setReturnState: (fiscalYear: number, section: string, to: string, reasons: string | null) =>
+    invoke<SurveyStatus | null>("set_return_state", { fiscalYear, section, to, reasons }),
+  saveSurveyMissing: (fiscalYear: number) => invoke<string | null>("save_survey_missing", { fiscalYear }),
+  closeSurvey: (fiscalYear: number) => invoke<SurveyStatus | null>("close_survey", { fiscalYear }),
+  onSurveyProgress: (handler: (p: SurveyProgress) => void): Promise<UnlistenFn> =>
+    listen<SurveyProgress>("survey-progress", (e) => handler(e.payload)),
 };

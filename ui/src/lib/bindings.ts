@@ -23,6 +23,10 @@ export type EffectInputForm = { ledger_id: string, fiscal_year: number, basis: s
 
 export type Progress = { done: number, total: number, file: string, };
 
+export type SurveyProgress = { done: number, total: number, file: string, };
+
+export type SurveyStarted = { folder: string, files: number, added: number, };
+
 export type ExportRequest = { 
 /**
  * `template`, `ledger` or a report: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`, `all`.
@@ -204,6 +208,36 @@ export type OrgNode = { depth: number, level: string, name: string, path: string
  * 子ども部（〜令和4年度） → こども部（令和5年度〜）
  */
 history: string | null, aliases: Array<string>, merged_into: string | null, };
+
+export type SurveyStatus = { fiscal_year: number, label: string, 
+/**
+ * 令和7年5月31日
+ */
+deadline: string, 
+/**
+ * 2025-05-31
+ */
+deadline_iso: string, closed_on: string | null, 
+/**
+ * Whether the deadline has passed (as of the day asked).
+ */
+overdue: boolean, 
+/**
+ * How many sections are in each state, in the states' order (未提出, 受付, 確認中, 差戻し, 確定).
+ */
+counts: Array<StateCount>, sections: Array<SectionStatus>, };
+
+export type StateCount = { state: string, sections: number, };
+
+export type SectionStatus = { bureau: string, section: string, state: string, 
+/**
+ * 令和7年5月20日
+ */
+received_on: string | null, file: string | null, reasons: string | null, 
+/**
+ * Still owes its return (未提出 or 差戻し): the reminder list.
+ */
+owing: boolean, };
 
 export type Outcome = "created" | "updated" | "unchanged";
 

@@ -34,6 +34,10 @@ export type {
   SettingView,
   SkippedRow,
   StatusChange,
+  SurveyProgress,
+  SurveyStarted,
+  SurveyStatus,
+  SectionStatus,
   TrendPoint,
   YearLabels,
 } from "./bindings";

@@ -1,0 +1,133 @@
+//! The spring survey screen (調査): start a year's survey (one workbook per section into a folder the user picks),
+//! follow each section's return, send one back, save the reminder list, close the year. Each command calls one
+//! function of `daicho::actions` or `daicho::views`.
+//!
+//! Test seam: with `DAICHO_TEST_SAVE_DIR` set, the folder dialog is not opened and the workbooks go into
+//! `DAICHO_TEST_SAVE_DIR/調査票_R7`, the reminder list beside it.
+
+use std::path::PathBuf;
+
+use chrono::Local;
+use daicho::actions;
+use daicho::fiscal::{FiscalYear, parse_date};
+use daicho::ledger::ReturnState;
+use daicho::views;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{ApiResult, invalid};
+use crate::state::{AppState, author};
+
+#[tauri::command]
+pub fn survey_status(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Option<views::SurveyStatus>> {
+    Ok(views::survey_status(&*state.store()?, FiscalYear(fiscal_year), Local::now().date_naive())?)
+}
+
+/// Progress of writing the survey's workbooks, sent as the `survey-progress` event.
+#[derive(Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub(crate) struct SurveyProgress {
+    done: usize,
+    total: usize,
+    file: String,
+}
+
+/// What starting a survey wrote.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SurveyStarted {
+    pub folder: String,
+    pub files: usize,
+    pub added: usize,
+}
+
+/// Asks for a folder, writes one prefilled workbook per section into it (of a 部局 when `scope` names one) and
+/// records the deadline. `None` when the user cancelled the dialog.
+#[tauri::command]
+pub async fn start_survey(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    deadline: String,
+    scope: Option<String>,
+) -> ApiResult<Option<SurveyStarted>> {
+    let fy = FiscalYear(fiscal_year);
+    let deadline = parse_date(deadline.trim()).map_err(|e| invalid(format!("締切: {e}")))?;
+    let folder = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join(format!("調査票_{}", fy.short()))),
+        None => app
+            .dialog()
+            .file()
+            .set_title("調査票を書き出すフォルダを選ぶ")
+            .blocking_pick_folder()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(folder) = folder else { return Ok(None) };
+    let mut store = state.store()?;
+    let started = actions::start_survey(
+        &mut store,
+        &author(),
+        fy,
+        deadline,
+        scope.as_deref(),
+        &folder,
+        &mut |done, total, path| {
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let _ = app.emit("survey-progress", SurveyProgress { done, total, file });
+        },
+    )?;
+    Ok(Some(SurveyStarted { folder: folder.display().to_string(), files: started.files.len(), added: started.added }))
+}
+
+#[tauri::command]
+pub fn set_return_state(
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    section: String,
+    to: String,
+    reasons: Option<String>,
+) -> ApiResult<Option<views::SurveyStatus>> {
+    let fy = FiscalYear(fiscal_year);
+    let mut store = state.store()?;
+    actions::set_return_state(&mut store, &author(), fy, &section, ReturnState::from_label(&to)?, reasons)?;
+    Ok(views::survey_status(&*store, fy, Local::now().date_naive())?)
+}
+
+/// Saves the sections still owing (未提出・差戻し), with their 部局, as a workbook for reminders.
+#[tauri::command]
+pub async fn save_survey_missing(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+) -> ApiResult<Option<String>> {
+    let fy = FiscalYear(fiscal_year);
+    let (bytes, _) = daicho::export::survey_missing_file(&*state.store()?, fy, Local::now().date_naive())?;
+    let name = format!("{}_未提出の課.xlsx", fy.wareki());
+    let test_dir = std::env::var_os("DAICHO_TEST_SAVE_DIR").map(PathBuf::from);
+    let path = match &test_dir {
+        Some(dir) => Some(dir.join(&name)),
+        None => app
+            .dialog()
+            .file()
+            .set_title("未提出の課の一覧の保存先を選ぶ")
+            .set_file_name(&name)
+            .add_filter("Excel ブック", &["xlsx"])
+            .blocking_save_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else { return Ok(None) };
+    daicho::export::write_atomically(&path, &bytes)?;
+    if test_dir.is_none() {
+        let _ = tauri_plugin_opener::reveal_item_in_dir(&path);
+    }
+    Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command]
+pub fn close_survey(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Option<views::SurveyStatus>> {
+    let fy = FiscalYear(fiscal_year);
+    let mut store = state.store()?;
+    actions::close_survey(&mut store, &author(), fy)?;
+    Ok(views::survey_status(&*store, fy, Local::now().date_naive())?)
+}
