@@ -76,6 +76,9 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bar {
     pub label: String,
+    /// For a 部局's bar: the 部局's name today (of the unit it became, when it was merged), which the ledger lists
+    /// it under — a bar of 子ども部 in 令和4年度 selects こども部's initiatives.
+    pub ledger_bureau: Option<String>,
     #[serde(with = "rust_decimal::serde::float")]
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub hours: Decimal,
@@ -172,8 +175,20 @@ pub fn dashboard(ledger: &dyn Read, fy: FiscalYear) -> Result<Dashboard> {
         achievement_rate: by_bureau.total.achievement_rate,
         person_years: by_bureau.person_years,
         yen: by_bureau.yen,
-        by_bureau: by_bureau.groups.iter().map(|g| Bar { label: g.key.clone(), hours: g.totals.hours }).collect(),
-        by_kind: by_kind.groups.iter().map(|g| Bar { label: g.key.clone(), hours: g.totals.hours }).collect(),
+        by_bureau: by_bureau
+            .groups
+            .iter()
+            .map(|g| Bar {
+                label: g.key.clone(),
+                ledger_bureau: g.unit_id.map(|id| chart.display_name(chart.successor(id), fy, NameView::Current)),
+                hours: g.totals.hours,
+            })
+            .collect(),
+        by_kind: by_kind
+            .groups
+            .iter()
+            .map(|g| Bar { label: g.key.clone(), ledger_bureau: None, hours: g.totals.hours })
+            .collect(),
         trend,
         top: rows,
         rounding: by_bureau.rounding,

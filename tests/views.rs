@@ -41,3 +41,26 @@ fn the_formula_box_shows_the_result_or_the_refusal_at_its_character() {
     assert!(!bad.ok);
     assert_eq!((bad.position, bad.error.as_deref()), (Some(3), Some("4文字目: 演算子が続いています")));
 }
+
+/// A 部局's bar selects the 部局 itself, not its name that year: 子ども部 (renamed こども部 in 令和5年度) in 令和4年度
+/// opens the ledger of こども部, whose rows carry today's name.
+#[test]
+fn a_bureau_bar_of_an_earlier_year_selects_the_unit_under_its_name_today() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let store = t.store();
+    let d = views::dashboard(&store, FiscalYear(2022)).unwrap();
+    let bar =
+        d.by_bureau.iter().find(|b| b.label == "子ども部").expect("the 令和4年度 bar is named as it was that year");
+    assert_eq!(bar.ledger_bureau.as_deref(), Some("こども部"));
+    let rows = views::ledger_rows(&store, FiscalYear(2022)).unwrap();
+    let selected: Vec<_> = rows.iter().filter(|r| Some(r.bureau.as_str()) == bar.ledger_bureau.as_deref()).collect();
+    assert!(
+        selected.iter().any(|r| r.hours.is_some()),
+        "the ledger filtered by the bar shows the 部局's initiatives with their 令和4年度 figures"
+    );
+    for b in &d.by_bureau {
+        let name = b.ledger_bureau.as_deref().unwrap_or_default();
+        assert!(rows.iter().any(|r| r.bureau == name), "every bar selects rows of the ledger: {} → {name}", b.label);
+    }
+}

@@ -108,6 +108,10 @@ fn by_label_exact<S: serde::Serializer>(map: &BTreeMap<Kind, Decimal>, s: S) -> 
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
     pub key: String,
+    /// The unit the group is (a 部局 or 課), when grouping by organisation: what a screen filters by, whatever the
+    /// group's name that year.
+    #[serde(skip)]
+    pub unit_id: Option<i64>,
     #[serde(flatten)]
     pub totals: Totals,
 }
@@ -359,7 +363,7 @@ fn summarize_picked(
         .into_values()
         .map(|(key, bureau, acc)| {
             let target = if opts.by == GroupBy::Bureau { bureau.and_then(|b| target_for(Some(b))) } else { None };
-            Group { key, totals: acc.totals(settings, target) }
+            Group { key, unit_id: bureau, totals: acc.totals(settings, target) }
         })
         .collect();
     let total = total.totals(settings, target_for(None));

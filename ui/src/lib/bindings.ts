@@ -143,7 +143,12 @@ hours: string | null,
  */
 minutes: string | null, basis: string | null, };
 
-export type Bar = { label: string, hours: number, };
+export type Bar = { label: string, 
+/**
+ * For a 部局's bar: the 部局's name today (of the unit it became, when it was merged), which the ledger lists
+ * it under — a bar of 子ども部 in 令和4年度 selects こども部's initiatives.
+ */
+ledger_bureau: string | null, hours: number, };
 
 export type TrendPoint = { fiscal_year: number, label: string, target: number | null, actual: number, };
 
