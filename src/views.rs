@@ -279,11 +279,66 @@ pub struct InitiativeDetail {
     pub status_history: Vec<StatusChange>,
     pub evaluations: Vec<Evaluation>,
     pub audit: Vec<AuditEntry>,
+    /// The record of changes in words: who, when, what, and each field before and after.
+    pub changes: Vec<ChangeView>,
+}
+
+/// One change of an initiative as people read it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChangeView {
+    pub id: i64,
+    /// `2024-04-01 09:00`
+    pub at: String,
+    pub actor: String,
+    /// 登録 / 変更 / 削除
+    pub action: String,
+    pub fields: Vec<crate::import::FieldChange>,
+}
+
+/// The fields of an initiative's audit rows that differ, with Japanese names and values as the screens show them
+/// (the unit as its path, dates in 和暦).
+fn initiative_changes(chart: &crate::org::OrgChart, e: &AuditEntry) -> Vec<crate::import::FieldChange> {
+    const FIELDS: [(&str, &str); 11] = [
+        ("ledger_id", "管理番号"),
+        ("kind", "区分"),
+        ("title", "業務名"),
+        ("unit_id", "所属"),
+        ("tool", "ツール"),
+        ("vendor", "ベンダー"),
+        ("status", "状況"),
+        ("started_on", "運用開始日"),
+        ("scenario_count", "シナリオ数"),
+        ("owner", "担当者"),
+        ("notes", "備考"),
+    ];
+    let show = |key: &str, v: Option<&serde_json::Value>| -> String {
+        match v {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::Number(n)) if key == "unit_id" => {
+                n.as_i64().map(|id| chart.current_path(id)).unwrap_or_default()
+            }
+            Some(serde_json::Value::String(t)) if key == "started_on" => {
+                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(crate::fiscal::wareki_date).unwrap_or(t.clone())
+            }
+            Some(serde_json::Value::String(t)) => t.clone(),
+            Some(other) => other.to_string(),
+        }
+    };
+    FIELDS
+        .iter()
+        .filter_map(|(key, field)| {
+            let before = show(key, e.before.as_ref().and_then(|b| b.get(*key)));
+            let after = show(key, e.after.as_ref().and_then(|a| a.get(*key)));
+            (before != after).then(|| crate::import::FieldChange { field: (*field).into(), before, after })
+        })
+        .collect()
 }
 
 pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<InitiativeDetail> {
     let i = ledger.initiative_by_ledger_id(ledger_id)?;
     let chart = ledger.org_chart()?;
+    let audit = ledger.audit_log(AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 50 })?;
     let effects = ledger
         .effects_of(i.id)?
         .into_iter()
@@ -299,7 +354,22 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<Initiativ
         unit: chart.current_path(i.unit_id),
         status_history: ledger.status_history(i.id)?,
         evaluations: ledger.evaluations(i.id)?,
-        audit: ledger.audit_log(AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 50 })?,
+        changes: audit
+            .iter()
+            .map(|e| ChangeView {
+                id: e.id,
+                at: e.at.chars().take(16).collect::<String>().replace('T', " "),
+                actor: e.actor.clone(),
+                action: match e.action.as_str() {
+                    "create" => "登録",
+                    "update" => "変更",
+                    _ => "削除",
+                }
+                .into(),
+                fields: initiative_changes(&chart, e),
+            })
+            .collect(),
+        audit,
         effects,
         initiative: i,
     })

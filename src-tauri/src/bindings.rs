@@ -54,6 +54,7 @@ mod tests {
             daicho::views::FormulaCheck,
             daicho::views::EffectView,
             daicho::views::InitiativeDetail,
+            daicho::views::ChangeView,
             daicho::views::ReturnStatus,
             daicho::views::SettingView,
             daicho::views::OrgNode,

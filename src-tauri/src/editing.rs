@@ -3,7 +3,7 @@
 use chrono::Local;
 use daicho::actions;
 use daicho::fiscal::{FiscalYear, parse_date};
-use daicho::ledger::{Evaluation, Grade, Kind, Status};
+use daicho::ledger::{Basis, Evaluation, Grade, Kind, Status};
 use daicho::views;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -162,4 +162,24 @@ pub fn rename_unit(state: State<'_, AppState>, unit: String, new_name: String, f
 #[tauri::command]
 pub fn merge_units(state: State<'_, AppState>, units: Vec<String>, into: String, fiscal_year: i32) -> ApiResult<()> {
     Ok(actions::merge_units(&mut *state.store()?, &author(), &units, &into, FiscalYear(fiscal_year))?)
+}
+
+/// Deletes an initiative with its effects and history (the audit log keeps them); the UI asks first.
+#[tauri::command]
+pub fn delete_initiative(state: State<'_, AppState>, ledger_id: String) -> ApiResult<String> {
+    let i = actions::delete_initiative(&mut *state.store()?, &author(), &ledger_id)?;
+    Ok(format!("取組 {}「{}」を削除しました", i.ledger_id, i.title))
+}
+
+/// Deletes one effect (a fiscal year and basis) of an initiative; the UI asks first.
+#[tauri::command]
+pub fn delete_effect(
+    state: State<'_, AppState>,
+    ledger_id: String,
+    fiscal_year: i32,
+    basis: String,
+) -> ApiResult<views::InitiativeDetail> {
+    let mut store = state.store()?;
+    actions::delete_effect(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), Basis::from_label(&basis)?)?;
+    Ok(views::initiative_detail(&*store, &ledger_id)?)
 }

@@ -79,6 +79,8 @@ pub fn run() {
             editing::add_alias,
             editing::rename_unit,
             editing::merge_units,
+            editing::delete_initiative,
+            editing::delete_effect,
         ])
         .run(context());
     if let Err(e) = result {

@@ -217,6 +217,31 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert_eq!(saved[0].computed_minutes.unwrap().to_string(), "49000");
     assert_eq!(saved[0].stated_hours.unwrap().to_string(), "817");
 
+    // The record of changes says what changed, not only that something did.
+    let log = wait_text(&client, "[data-testid=change-log]", |t| t.contains("状況")).await;
+    assert!(log.contains("状況: 運用中 → 停止"), "the change shows the field, before and after: {log}");
+
+    // An effect and then the initiative are deleted, each after a confirmation; both are in the audit log.
+    click(&client, "[data-testid=effect-delete]").await;
+    let ask = text_of(&client, "[data-testid=effect-delete-confirm]").await;
+    assert!(ask.contains("の効果を削除しますか"), "{ask}");
+    click(&client, "[data-testid=effect-delete-yes]").await;
+    wait_text(&client, "[data-testid=effects]", |t| t.contains("まだ効果が登録されていません")).await;
+    assert!(store.effects_of(i.id).unwrap().is_empty(), "the effect is gone from the ledger");
+    click(&client, "[data-testid=delete-open]").await;
+    let ask = text_of(&client, "[data-testid=delete-confirm]").await;
+    assert!(ask.contains(&ledger_id) && ask.contains("監査ログ"), "{ask}");
+    shot(&client, "4a-delete-confirm").await;
+    click(&client, "[data-testid=delete-yes]").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("件")).await;
+    assert!(store.initiative_by_ledger_id(&ledger_id).is_err(), "the initiative is deleted");
+    let audit = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 20 }).unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "delete" && e.entity == "initiative" && e.entity_key == ledger_id),
+        "the deletion is recorded"
+    );
+    assert!(audit.iter().any(|e| e.action == "delete" && e.entity == "effect"), "so is the effect's");
+
     // 5. Import a bad return: every problem is listed and nothing is written.
     let fixture = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name);
     std::fs::copy(fixture("bad_rows.xlsx"), pick_dir.join("bad_rows.xlsx")).unwrap();

@@ -54,6 +54,9 @@ export const api = {
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
   updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
   setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
+  deleteInitiative: (ledgerId: string) => invoke<string>("delete_initiative", { ledgerId }),
+  deleteEffect: (ledgerId: string, fiscalYear: number, basis: string) =>
+    invoke<InitiativeDetail>("delete_effect", { ledgerId, fiscalYear, basis }),
   settings: () => invoke<SettingsView>("settings"),
   setSetting: (key: string, value: string) => invoke<SettingsView>("set_setting", { key, value }),
   backup: () => invoke<string | null>("backup"),

@@ -198,7 +198,21 @@ canonical: string | null,
  */
 claim: Claim | null, structured: unknown, computed_minutes: string | null, stated_hours: string | null, note: string | null, };
 
-export type InitiativeDetail = { initiative: Initiative, unit: string, effects: Array<EffectView>, status_history: Array<StatusChange>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, };
+export type InitiativeDetail = { initiative: Initiative, unit: string, effects: Array<EffectView>, status_history: Array<StatusChange>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, 
+/**
+ * The record of changes in words: who, when, what, and each field before and after.
+ */
+changes: Array<ChangeView>, };
+
+export type ChangeView = { id: number, 
+/**
+ * `2024-04-01 09:00`
+ */
+at: string, actor: string, 
+/**
+ * 登録 / 変更 / 削除
+ */
+action: string, fields: Array<FieldChange>, };
 
 export type ReturnStatus = { section: string, returned: boolean, at: string | null, file: string | null, };
 
