@@ -78,28 +78,51 @@ pub fn round_half_up(value: Decimal, places: u32) -> Decimal {
 /// Formats with thousands separators and at most `max_places` decimals (rounded half up), trailing zeros
 /// trimmed: `49000` → `49,000`, `816.666…` with 1 place → `816.7`, `-1234.50` → `-1,234.5`.
 pub fn group_thousands(value: Decimal, max_places: u32) -> String {
-    let rounded = round_half_up(value, max_places).normalize();
-    let text = rounded.abs().to_string();
-    let (int_part, frac_part) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
-    let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
+    let mut out = String::with_capacity(24);
+    group_thousands_into(&mut out, value, max_places);
+    out
+}
+
+/// [`group_thousands`] written onto the end of `out` (canonical formula text is built this way, without a string per
+/// number).
+pub fn group_thousands_into(out: &mut String, value: Decimal, max_places: u32) {
+    // Rounding is needed only when the value has more decimals than allowed.
+    let rounded = if value.scale() > max_places { round_half_up(value, max_places) } else { value }.normalize();
     if rounded.is_sign_negative() && !rounded.is_zero() {
         out.push('-');
     }
-    let len = int_part.len();
-    for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+    // The digits without sign or point, and how many of them are decimals.
+    let mantissa = rounded.mantissa().unsigned_abs();
+    let scale = rounded.scale() as usize;
+    let mut digits = [0u8; 40];
+    let mut n = 0;
+    let mut m = mantissa;
+    loop {
+        digits[n] = b'0' + (m % 10) as u8;
+        n += 1;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    // At least one integer digit: 0.5 has the mantissa 5 and scale 1.
+    while n <= scale {
+        digits[n] = b'0';
+        n += 1;
+    }
+    let int_len = n - scale;
+    for i in 0..int_len {
+        if i > 0 && (int_len - i).is_multiple_of(3) {
             out.push(',');
         }
-        out.push(c);
+        out.push(char::from(digits[n - 1 - i]));
     }
-    if let Some(f) = frac_part {
+    if scale > 0 {
         out.push('.');
-        out.push_str(f);
+        for i in int_len..n {
+            out.push(char::from(digits[n - 1 - i]));
+        }
     }
-    out
 }
 
 /// Like [`group_thousands`] but always with exactly `places` decimals, as a printed table shows them:

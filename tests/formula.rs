@@ -424,3 +424,52 @@ fn fuzz_findings_keep_the_canonical_round_trip() {
     }
     assert!(seen > 0, "the findings folder is read");
 }
+
+/// The thousands-separated text of a number, written the plain way (round, normalise, format, insert commas): what
+/// `group_thousands` must print, however it builds the text.
+fn grouped_reference(value: Decimal, places: u32) -> String {
+    let rounded = daicho::number::round_half_up(value, places).normalize();
+    let text = rounded.abs().to_string();
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[test]
+fn numbers_are_grouped_by_thousands() {
+    let cases = [
+        ("49000", 2, "49,000"),
+        ("816.666666", 1, "816.7"),
+        ("-1234567.891", 2, "-1,234,567.89"),
+        ("0.5", 2, "0.5"),
+        ("0.004", 2, "0"),
+        ("-0.04", 1, "0"),
+        ("1000.10", 2, "1,000.1"),
+        ("999", 0, "999"),
+        ("488888888.88888888888885", 28, "488,888,888.88888888888885"),
+    ];
+    for (value, places, want) in cases {
+        assert_eq!(daicho::number::group_thousands(Decimal::from_str(value).unwrap(), places), want, "{value}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn grouping_agrees_with_the_plain_way(mantissa in any::<i64>(), scale in 0u32..=18, places in 0u32..=28) {
+        let value = Decimal::new(mantissa, scale);
+        prop_assert_eq!(daicho::number::group_thousands(value, places), grouped_reference(value, places));
+    }
+}

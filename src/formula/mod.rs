@@ -243,7 +243,11 @@ impl Formula {
     /// Canonical text with the computed result: `5分×40か所×245日＝49,000分（816.7時間）`. Parsing it gives the
     /// same value.
     pub fn canonical(&self) -> String {
-        format!("{}＝{}", self.expression_text(), result_text(self.minutes))
+        let mut out = String::with_capacity(self.text.len() * 2 + 48);
+        render::render(&self.expr, &mut out);
+        out.push('＝');
+        result_text_into(&mut out, self.minutes);
+        out
     }
 }
 
@@ -310,5 +314,15 @@ pub fn compare(computed_minutes: Decimal, stated_minutes: Decimal, tolerance_min
 
 /// `49,000分（816.7時間）`: exact minutes (at most two decimals shown) and hours to one decimal.
 pub fn result_text(minutes: Decimal) -> String {
-    format!("{}分（{}時間）", group_thousands(minutes, 2), group_thousands(minutes / Decimal::from(60), 1))
+    let mut out = String::with_capacity(40);
+    result_text_into(&mut out, minutes);
+    out
+}
+
+/// [`result_text`] written onto the end of `out`.
+fn result_text_into(out: &mut String, minutes: Decimal) {
+    crate::number::group_thousands_into(out, minutes, 2);
+    out.push_str("分（");
+    crate::number::group_thousands_into(out, minutes / Decimal::from(60), 1);
+    out.push_str("時間）");
 }

@@ -2,7 +2,7 @@
 //! labels kept. `5分×40か所×245日＝49,000分（816.7時間）`.
 
 use super::ast::{Expr, Part, Unit};
-use crate::number::group_thousands;
+use crate::number::group_thousands_into;
 
 /// Decimals kept when rendering an input number: all of them (28 is the most a Decimal has). Input numbers are
 /// exact, and the canonical text must parse back to the same value; rounding here once turned
@@ -10,7 +10,7 @@ use crate::number::group_thousands;
 const INPUT_PLACES: u32 = 28;
 
 fn part(p: &Part, out: &mut String) {
-    out.push_str(&group_thousands(p.number, INPUT_PLACES));
+    group_thousands_into(out, p.number, INPUT_PLACES);
     match &p.unit {
         Unit::Time(u) => out.push_str(u.canonical()),
         Unit::Person { word, .. } | Unit::Count(word) => out.push_str(word),

@@ -758,7 +758,7 @@ fn effect_diff(old: &Effect, new: &Evaluated, changes: &mut Vec<FieldChange>) {
     let old_typed = if old.structured.is_some() { None } else { old.formula.clone() };
     diff(Column::Formula.title(), opt_text(&old_typed), opt_text(&formula));
     let s_old = old.structured.clone().unwrap_or_default();
-    let s_new = new.structured.clone().unwrap_or_default();
+    let s_new = new.structured.as_deref().cloned().unwrap_or_default();
     let pairs: [(Column, Option<Decimal>, Option<Decimal>); 5] = [
         (Column::BeforeMinutes, s_old.before_minutes, s_new.before_minutes),
         (Column::AfterMinutes, s_old.after_minutes, s_new.after_minutes),
@@ -857,15 +857,20 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
 /// that had not answered, or was sent back, or sends a newer file. One already being checked or confirmed stays so.
 fn receive_returns(tx: &mut dyn crate::db::Write, units: &[(i64, FiscalYear)], file: &str) -> Result<()> {
     use crate::ledger::ReturnState;
-    let chart = tx.org_chart()?;
     let on = tx.author().at.date_naive();
     let mut years: Vec<FiscalYear> = units.iter().map(|(_, fy)| *fy).collect();
     years.sort_unstable();
     years.dedup();
+    // Most imports happen without a survey of their year: the organisation is read only when one is open.
+    let mut chart = None;
     for fy in years {
         if tx.campaign(fy)?.is_none() {
             continue;
         }
+        let chart = match &chart {
+            Some(c) => std::sync::Arc::clone(c),
+            None => chart.insert(tx.org_chart()?).clone(),
+        };
         let returns = tx.section_returns(fy)?;
         let mut sections: Vec<i64> = units
             .iter()

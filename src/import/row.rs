@@ -1117,8 +1117,9 @@ fn check_effect(r: &mut Reader<'_>, effect: NewEffect, parsed: Option<Formula>, 
         }
     };
     let sixty = Decimal::from(60);
-    // A result written inside the formula (`=7,200分=120時間`) is a claim too: each is checked.
-    if let Some(claim) = parsed.as_ref().and_then(|p| p.checks().into_iter().find(|c| !c.matches)) {
+    // A result written inside the formula (`=7,200分=120時間`) is a claim too: each is checked (the evaluated claim
+    // is the first that disagrees, else the last).
+    if let Some(claim) = evaluated.formula.as_ref().and_then(|f| f.claim_check()).filter(|c| !c.matches) {
         r.warn_at(
             f.text.as_ref().map(|(c, _)| *c).or(f.formula_col),
             format!(

@@ -142,8 +142,9 @@ impl FormulaResult {
 pub struct Evaluated {
     pub fiscal_year: FiscalYear,
     pub basis: Basis,
-    /// The structured inputs when the figure was given that way (kept so a form can show them again).
-    pub structured: Option<Structured>,
+    /// The structured inputs when the figure was given that way (kept so a form can show them again). Boxed: most
+    /// figures are formulas, and an import holds thousands of these.
+    pub structured: Option<Box<Structured>>,
     pub formula: Option<FormulaResult>,
     pub stated_hours: Option<Decimal>,
     pub note: Option<String>,
@@ -192,7 +193,7 @@ impl NewEffect {
             fiscal_year: self.fiscal_year,
             basis: self.basis,
             structured: match &self.input {
-                EffectInput::Structured(s) => Some(s.clone()),
+                EffectInput::Structured(s) => Some(Box::new(s.clone())),
                 _ => None,
             },
             formula,

@@ -151,11 +151,21 @@ impl SqliteTx<'_> {
     pub(super) fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
         check_fields(f)?;
         let ledger_id = match &f.ledger_id {
-            Some(id) if !id.trim().is_empty() => crate::number::nfkc(id).to_uppercase(),
-            _ => self.next_ledger_id(
-                f.numbered_in
-                    .unwrap_or_else(|| FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive()))),
-            )?,
+            Some(id) if !id.trim().is_empty() => {
+                self.numbered.clear();
+                crate::number::nfkc(id).to_uppercase()
+            }
+            _ => {
+                let fy = f
+                    .numbered_in
+                    .unwrap_or_else(|| FiscalYear::of_date(f.started_on.unwrap_or(self.author.at.date_naive())));
+                let n = match self.numbered.get(&fy) {
+                    Some(n) => n.saturating_add(1),
+                    None => crate::ledger::ledger_id_number(&self.next_ledger_id(fy)?).unwrap_or(1),
+                };
+                self.numbered.insert(fy, n);
+                crate::ledger::format_ledger_id(&fy.short(), n)
+            }
         };
         self.tx
             .prepare_cached(
@@ -238,6 +248,7 @@ impl SqliteTx<'_> {
 
     /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
     pub(super) fn delete_initiative(&mut self, id: i64) -> Result<()> {
+        self.numbered.clear();
         let before = find_initiative(&self.tx, id)?;
         for effect in super::effect::effects_of(&self.tx, id)? {
             self.audit(Action::Delete, "effect", &effect.id.to_string(), Some(&effect), None)?;

@@ -153,6 +153,9 @@ pub(super) struct SqliteTx<'a> {
     author: Author,
     /// Set by every write to the organisation tables (`org.rs`), so the store drops its cached chart.
     org_changed: bool,
+    /// The last 管理番号 this transaction numbered, per fiscal year: an import numbering thousands of lines reads the
+    /// year's largest number once. Cleared by any write that sets or frees a 管理番号 otherwise.
+    numbered: std::collections::HashMap<FiscalYear, u32>,
 }
 
 impl SqliteTx<'_> {
@@ -338,7 +341,7 @@ impl Write for SqliteTx<'_> {
 impl Backend for SqliteStore {
     fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = SqliteTx { tx, author: author.clone(), org_changed: false };
+        let mut w = SqliteTx { tx, author: author.clone(), org_changed: false, numbered: Default::default() };
         f(&mut w)?;
         let org_changed = w.org_changed;
         w.tx.commit()?;
