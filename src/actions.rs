@@ -26,6 +26,16 @@ use crate::org::{Level, OrgChart, Resolution, split_path};
 // ---------------------------------------------------------------------------------------------------------------
 // Organisation
 
+/// How [`add_path`] finds a unit that is already registered under a parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// A sibling registered under exactly this name (the latest when there are several): `org add`.
+    Registered,
+    /// Any name the unit is known by (former names, aliases, a parent merged into this one), as the organisation
+    /// workbook's plan matched it: the organisation import.
+    AnyName,
+}
+
 /// Walks a path of names from the 部局 down inside a transaction, reusing the units that exist and adding the
 /// others; the last one gets `code` and the period. Returns the last unit and the units added, as `課「人事課」`.
 /// Shared by `org add` and the organisation import.
@@ -33,6 +43,7 @@ pub(crate) fn add_path(
     tx: &mut dyn Write,
     chart: &OrgChart,
     names: &[String],
+    lookup: Lookup,
     code: Option<&str>,
     from: Option<FiscalYear>,
     to: Option<FiscalYear>,
@@ -45,7 +56,7 @@ pub(crate) fn add_path(
     let mut fresh = false;
     for (i, name) in names.iter().enumerate() {
         let last = i + 1 == names.len();
-        let found = if fresh { None } else { found_child(chart, level, name, parent) };
+        let found = if fresh { None } else { found_child(chart, lookup, level, name, parent) };
         let id = match found {
             Some(id) => id,
             None => {
@@ -62,10 +73,20 @@ pub(crate) fn add_path(
     Ok((last_id, added))
 }
 
-fn found_child(chart: &OrgChart, level: Level, name: &str, parent: Option<i64>) -> Option<i64> {
-    match chart.find(level, name, parent, None) {
-        Resolution::Found(id) => Some(id),
-        _ => None,
+fn found_child(chart: &OrgChart, lookup: Lookup, level: Level, name: &str, parent: Option<i64>) -> Option<i64> {
+    match lookup {
+        Lookup::AnyName => match chart.find(level, name, parent, None) {
+            Resolution::Found(id) => Some(id),
+            _ => None,
+        },
+        Lookup::Registered => {
+            let key = crate::org::name_key(name);
+            chart
+                .children(parent)
+                .filter(|u| u.level == level && crate::org::name_key(&u.name) == key)
+                .max_by_key(|u| (u.valid_from, std::cmp::Reverse(u.id)))
+                .map(|u| u.id)
+        }
     }
 }
 
@@ -87,7 +108,7 @@ pub fn add_units(
     }
     let chart = store.org_chart()?;
     store.write(author, |tx| {
-        let (_, added) = add_path(tx, &chart, &names, code, from, to)?;
+        let (_, added) = add_path(tx, &chart, &names, Lookup::Registered, code, from, to)?;
         if added.is_empty() {
             let level = match names.len() {
                 1 => Level::Bureau,
@@ -420,12 +441,33 @@ pub fn start_survey(
         (b.and_then(|b| b.code.clone()).unwrap_or_default(), b.map(|b| b.id), u.code.clone().unwrap_or_default(), u.id)
     };
     sections.sort_by_cached_key(|u| order(u));
+    let paths: Vec<PathBuf> = sections
+        .iter()
+        .map(|u| {
+            let bureau = chart.ancestor_at(u.id, Level::Bureau).map(|b| b.name_in(fy)).unwrap_or_default();
+            dir.join(survey_file_name(fy, bureau, u.name_in(fy)))
+        })
+        .collect();
+    // Returns often come back under the name they were sent with: a file already there may be a section's answer,
+    // so nothing is written over it.
+    let existing: Vec<String> = paths
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        .collect();
+    if !existing.is_empty() {
+        let shown: Vec<&str> = existing.iter().take(5).map(String::as_str).collect();
+        return Err(Error::Conflict(format!(
+            "フォルダ {} にはすでに {}{} があります。回答かもしれないので上書きしません。空のフォルダを選ぶか、ファイルを移してください",
+            dir.display(),
+            shown.join("、"),
+            if existing.len() > 5 { format!(" ほか {} 件", existing.len() - 5) } else { String::new() }
+        )));
+    }
     std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
     let total = sections.len();
     let mut files = Vec::with_capacity(total);
-    for (i, u) in sections.iter().enumerate() {
-        let bureau = chart.ancestor_at(u.id, Level::Bureau).map(|b| b.name_in(fy)).unwrap_or_default();
-        let path = dir.join(survey_file_name(fy, bureau, u.name_in(fy)));
+    for (i, (u, path)) in sections.iter().zip(paths).enumerate() {
         let (bytes, _) = crate::export::survey_file_of(store, fy, Some(u.id), true, true)?;
         crate::export::write_atomically(&path, &bytes)?;
         progress(i + 1, total, &path);
@@ -450,51 +492,100 @@ pub fn set_return_state(
 ) -> Result<crate::ledger::SectionReturn> {
     use crate::ledger::ReturnState;
     let chart = store.org_chart()?;
-    let id = chart.resolve(section, Some(fy))?;
-    let Some(current) = store.section_returns(fy)?.into_iter().find(|r| r.section_id == id) else {
-        return Err(Error::NotFound(format!(
-            "{}の調査に「{}」は含まれていません（調査を始めていないか、課ではありません）",
-            fy.label(),
-            chart.path(id, fy, crate::org::NameView::AsReported)
-        )));
-    };
+    let id = survey_section(&chart, &store.section_returns(fy)?, fy, section)?;
     let reasons = text(reasons);
     if state == ReturnState::SentBack && reasons.is_none() {
         return Err(Error::Invalid("差戻しには、課に直してほしいこと（理由）を書いてください".into()));
     }
-    let next = crate::ledger::SectionReturn {
-        state,
-        received_on: match state {
-            ReturnState::Received => Some(author.at.date_naive()),
-            _ => current.received_on,
-        },
-        reasons: if state == ReturnState::SentBack { reasons } else { None },
-        ..current
+    // Read and written in one transaction: an import receiving the return meanwhile is seen, not overwritten.
+    store.write(author, |tx| {
+        let Some(current) = tx.section_returns(fy)?.into_iter().find(|r| r.section_id == id) else {
+            return Err(Error::NotFound(format!("{}の調査に「{section}」は含まれていません", fy.label())));
+        };
+        let next = crate::ledger::SectionReturn {
+            state,
+            received_on: match state {
+                ReturnState::Received => Some(author.at.date_naive()),
+                _ => current.received_on,
+            },
+            reasons: if state == ReturnState::SentBack { reasons.clone() } else { None },
+            ..current
+        };
+        tx.set_section_return(&next)?;
+        Ok(next)
+    })
+}
+
+/// The section of a year's survey a name or path means, as the survey names it that year (`こども部/保育課`): looked
+/// up among the survey's own sections first, so a section merged away after the survey started is still itself.
+fn survey_section(
+    chart: &OrgChart,
+    returns: &[crate::ledger::SectionReturn],
+    fy: FiscalYear,
+    text: &str,
+) -> Result<i64> {
+    let names: Vec<String> = split_path(text).iter().map(|n| crate::org::name_key(n)).collect();
+    let path_of = |id: i64| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = Some(id);
+        while let Some(i) = next {
+            let Some(u) = chart.get(i) else { break };
+            out.push(crate::org::name_key(u.name_in(fy)));
+            next = u.parent_id;
+        }
+        out.reverse();
+        out
     };
-    store.write(author, |tx| tx.set_section_return(&next))?;
-    Ok(next)
+    let matches: Vec<i64> =
+        returns.iter().map(|r| r.section_id).filter(|id| !names.is_empty() && path_of(*id).ends_with(&names)).collect();
+    match matches.as_slice() {
+        [one] => return Ok(*one),
+        [] => {}
+        many => {
+            let paths: Vec<String> =
+                many.iter().map(|id| chart.path(*id, fy, crate::org::NameView::AsReported)).collect();
+            return Err(Error::Invalid(format!(
+                "「{text}」に当たる課が複数あります（{}）。「部局/課」で指定してください",
+                paths.join("、")
+            )));
+        }
+    }
+    let id = chart.resolve(text, Some(fy))?;
+    if returns.iter().any(|r| r.section_id == id) {
+        Ok(id)
+    } else {
+        Err(Error::NotFound(format!(
+            "{}の調査に「{}」は含まれていません（調査を始めていないか、課ではありません）",
+            fy.label(),
+            chart.path(id, fy, crate::org::NameView::AsReported)
+        )))
+    }
 }
 
 /// Closes a year's survey once every section is 確定; refuses, naming them, while any is not.
 pub fn close_survey(store: &mut Store, author: &Author, fy: FiscalYear) -> Result<()> {
     use crate::ledger::ReturnState;
     let chart = store.org_chart()?;
-    let open: Vec<String> = store
-        .section_returns(fy)?
-        .into_iter()
-        .filter(|r| r.state != ReturnState::Confirmed)
-        .map(|r| format!("{}（{}）", chart.path(r.section_id, fy, crate::org::NameView::AsReported), r.state.label()))
-        .collect();
-    if !open.is_empty() {
-        let shown: Vec<&str> = open.iter().take(10).map(String::as_str).collect();
-        return Err(Error::Invalid(format!(
-            "確定していない課が {} 課あるため締め切れません: {}{}",
-            open.len(),
-            shown.join("、"),
-            if open.len() > 10 { " ほか" } else { "" }
-        )));
-    }
-    store.write(author, |tx| tx.close_campaign(fy, author.at.date_naive()))
+    store.write(author, |tx| {
+        let open: Vec<String> = tx
+            .section_returns(fy)?
+            .into_iter()
+            .filter(|r| r.state != ReturnState::Confirmed)
+            .map(|r| {
+                format!("{}（{}）", chart.path(r.section_id, fy, crate::org::NameView::AsReported), r.state.label())
+            })
+            .collect();
+        if !open.is_empty() {
+            let shown: Vec<&str> = open.iter().take(10).map(String::as_str).collect();
+            return Err(Error::Invalid(format!(
+                "確定していない課が {} 課あるため締め切れません: {}{}",
+                open.len(),
+                shown.join("、"),
+                if open.len() > 10 { " ほか" } else { "" }
+            )));
+        }
+        tx.close_campaign(fy, author.at.date_naive())
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -567,7 +567,7 @@ pub struct SurveyStatus {
     /// 2025-05-31
     pub deadline_iso: String,
     pub closed_on: Option<String>,
-    /// Whether the deadline has passed (as of the day asked).
+    /// Whether the deadline has passed (as of the day asked) while the survey is still open.
     pub overdue: bool,
     /// How many sections are in each state, in the states' order (未提出, 受付, 確認中, 差戻し, 確定).
     pub counts: Vec<StateCount>,
@@ -637,7 +637,7 @@ pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate
         deadline: crate::fiscal::wareki_date(campaign.deadline),
         deadline_iso: campaign.deadline.to_string(),
         closed_on: campaign.closed_on.map(crate::fiscal::wareki_date),
-        overdue: today > campaign.deadline,
+        overdue: campaign.closed_on.is_none() && today > campaign.deadline,
         counts,
         sections,
     }))

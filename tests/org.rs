@@ -116,3 +116,23 @@ fn figures_show_under_the_name_of_their_year_or_today() {
     assert_eq!(c.view(31, NameView::AsReported), 31);
     assert_eq!(c.ancestor_at(21, Level::Bureau).map(|u| u.id), Some(2));
 }
+
+/// `org add` reuses the unit registered under exactly that name under that parent, never one that only answers to
+/// the name through a merged parent (旧部's 総務課 after 旧部 merged into 新部).
+#[test]
+fn org_add_walks_the_registered_names() {
+    let t = crate::support::TestDir::new();
+    t.ok(&["org", "add", "旧部/総務課"]);
+    t.ok(&["org", "add", "新部/総務課", "--from", "2024"]);
+    t.ok(&["org", "merge", "旧部", "--into", "新部", "--fy", "2024"]);
+    t.ok(&["org", "add", "新部/総務課/庶務係"]);
+    let store = t.store();
+    let chart = daicho::db::Read::org_chart(&store).unwrap();
+    let new_bureau = chart.units().find(|u| u.name == "新部").unwrap().id;
+    let sections: Vec<_> = chart.children(Some(new_bureau)).filter(|u| u.name == "総務課").collect();
+    assert_eq!(sections.len(), 1, "no second 総務課 under 新部: {sections:?}");
+    let team = chart.units().find(|u| u.name == "庶務係").unwrap();
+    assert_eq!(team.parent_id, Some(sections[0].id), "庶務係 is under the 総務課 registered in 新部");
+    let err = t.fails(&["org", "add", "新部/総務課"], 4);
+    assert!(err.contains("すでに登録されています"), "{err}");
+}

@@ -202,3 +202,46 @@ fn survey_file_names_hold_no_character_windows_refuses() {
     let name = daicho::actions::survey_file_name(daicho::fiscal::FiscalYear(2025), "総務部", "人事/給与:課*");
     assert_eq!(name, "調査票_R7_総務部_人事＿給与＿課＿.xlsx");
 }
+
+#[test]
+fn a_new_survey_never_writes_over_a_file_in_its_folder() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let dir = t.path().join("調査");
+    let args = ["survey", "start", "--fy", "2024", "--deadline", "2024-05-31", "-o", dir.to_str().unwrap()];
+    t.ok(&[&args[..], &["--bureau", "こども部"]].concat());
+    // A department's answer came back under the name it was sent with.
+    let answer = dir.join("調査票_R6_こども部_保育課.xlsx");
+    std::fs::write(&answer, b"the department's answer").unwrap();
+    let err = t.fails(&[&args[..], &["--bureau", "こども部"]].concat(), 4);
+    assert!(err.contains("調査票_R6_こども部_保育課.xlsx") && err.contains("上書きしません"), "{err}");
+    assert_eq!(std::fs::read(&answer).unwrap(), b"the department's answer", "the answer is untouched");
+    // Another 部局 into the same folder adds its own files.
+    let out = t.ok(&[&args[..], &["--bureau", "総務部"]].concat());
+    assert!(out.contains("課分"), "{out}");
+}
+
+#[test]
+fn a_section_merged_after_the_survey_started_is_still_itself() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let dir = t.path().join("調査");
+    t.ok(&[
+        "survey",
+        "start",
+        "--fy",
+        "2024",
+        "--deadline",
+        "2024-05-31",
+        "-o",
+        dir.to_str().unwrap(),
+        "--bureau",
+        "こども部",
+    ]);
+    // The reorganisation is recorded late: 幼児教育課 merged into 保育課 from 令和6年度.
+    t.ok(&["org", "merge", "こども部/幼児教育課", "--into", "こども部/保育課", "--fy", "2024"]);
+    t.ok(&["survey", "set", "こども部/幼児教育課", "--fy", "2024", "--state", "受付"]);
+    let s = status(&t, "2024");
+    assert_eq!(section(&s, "幼児教育課")["state"], "受付", "the section named is the one moved: {s}");
+    assert_eq!(section(&s, "保育課")["state"], "未提出", "the section it merged into is untouched: {s}");
+}

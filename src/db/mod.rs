@@ -44,8 +44,8 @@ pub enum StorageErrorKind {
     Conflict,
     /// A record the storage was asked for is not there.
     NotFound,
-    /// The storage cannot be used now: busy with another program's write past the wait, locked, unreachable, or
-    /// its file cannot be opened. Trying again later may work.
+    /// The storage cannot be used now: busy with another program's write past the wait, or locked. Trying again
+    /// later works.
     Unavailable,
     /// Anything else: a fault of the storage or of Daicho.
     Other,

@@ -304,7 +304,15 @@ pub fn commit_org(store: &mut Store, author: &Author, report: &OrgReport) -> Res
         for plan in report.rows.iter().filter(|p| p.outcome != Outcome::Unchanged) {
             let chart = tx.org_chart()?;
             let row = &plan.parsed;
-            let (id, _) = crate::actions::add_path(tx, &chart, &row.names, row.code.as_deref(), row.from, row.to)?;
+            let (id, _) = crate::actions::add_path(
+                tx,
+                &chart,
+                &row.names,
+                crate::actions::Lookup::AnyName,
+                row.code.as_deref(),
+                row.from,
+                row.to,
+            )?;
             let name = row.names.last().map(String::as_str).unwrap_or_default();
             tx.update_unit(id, row.code.as_deref(), row.from, row.to)?;
             let known: Vec<String> = chart.get(id).map(|u| u.all_names().map(name_key).collect()).unwrap_or_default();

@@ -66,9 +66,15 @@ pub(super) fn take(conn: &Connection, db: &Path, reason: Reason) -> Result<PathB
             Err(source) => return Err(Error::Io { path: candidate, source }),
         }
     };
-    let text =
-        target.to_str().ok_or_else(|| Error::Invalid(format!("保存先の名前が読めません: {}", target.display())))?;
-    conn.execute("VACUUM INTO ?1", [text])?;
+    let copied = match target.to_str() {
+        Some(text) => conn.execute("VACUUM INTO ?1", [text]).map_err(Error::from),
+        None => Err(Error::Invalid(format!("保存先の名前が読めません: {}", target.display()))),
+    };
+    if let Err(e) = copied {
+        // The reserved name must not stay behind as an empty "copy" that a restore would offer and rotation count.
+        let _ = std::fs::remove_file(&target);
+        return Err(e);
+    }
     rotate(&dir, stem, reason.kind(), KEEP)?;
     Ok(target)
 }

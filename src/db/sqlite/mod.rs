@@ -50,21 +50,31 @@ impl From<rusqlite::Error> for Error {
         let kind = match &e {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
                 ErrorCode::ConstraintViolation => StorageErrorKind::Conflict,
-                ErrorCode::DatabaseBusy
-                | ErrorCode::DatabaseLocked
-                | ErrorCode::CannotOpen
-                | ErrorCode::ReadOnly
-                | ErrorCode::PermissionDenied
-                | ErrorCode::DiskFull
-                | ErrorCode::SystemIoFailure => StorageErrorKind::Unavailable,
+                // Another program holds the ledger past the wait: trying again later works.
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StorageErrorKind::Unavailable,
                 _ => StorageErrorKind::Other,
             },
             rusqlite::Error::QueryReturnedNoRows => StorageErrorKind::NotFound,
             _ => StorageErrorKind::Other,
         };
+        let cannot_write = matches!(
+            &e,
+            rusqlite::Error::SqliteFailure(f, _) if matches!(
+                f.code,
+                ErrorCode::CannotOpen
+                    | ErrorCode::ReadOnly
+                    | ErrorCode::PermissionDenied
+                    | ErrorCode::DiskFull
+                    | ErrorCode::SystemIoFailure
+            )
+        );
         let message = match kind {
-            StorageErrorKind::Unavailable => format!(
-                "台帳のファイルを使えません（{e}）。ほかのプログラムが書き込み中なら、しばらくしてからやり直してください"
+            StorageErrorKind::Unavailable => {
+                format!("台帳はほかのプログラムが使用中です（{e}）。しばらくしてからやり直してください")
+            }
+            // Waiting will not help: the file's place, permissions or disk must change.
+            _ if cannot_write => format!(
+                "台帳のファイルを開けないか書き込めません（{e}）。ファイルの場所、書き込みの権限、ディスクの空きを確かめてください"
             ),
             _ => format!("データベースのエラー: {e}"),
         };
