@@ -642,3 +642,69 @@ pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate
         sections,
     }))
 }
+
+/// A year's targets and tool costs, as the settings screen lists them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct YearPlan {
+    pub fiscal_year: i32,
+    pub label: String,
+    pub targets: Vec<TargetRow>,
+    pub costs: Vec<CostRow>,
+    /// The 部局 of the year, for a target's choice.
+    pub bureaus: Vec<String>,
+}
+
+/// 目標値: the whole organisation's (`団体全体`) first, then each 部局's as named that year.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TargetRow {
+    pub scope: String,
+    /// Exact decimal text.
+    pub hours: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CostRow {
+    pub tool: String,
+    /// Yen, exact decimal text.
+    pub licence_yen: String,
+    pub maintenance_yen: String,
+    pub note: Option<String>,
+}
+
+/// The targets and tool costs of a fiscal year.
+pub fn year_plan(ledger: &dyn Read, fy: FiscalYear) -> Result<YearPlan> {
+    let chart = ledger.org_chart()?;
+    let targets = ledger
+        .targets(Some(fy))?
+        .into_iter()
+        .map(|t| TargetRow {
+            scope: t
+                .bureau_id
+                .map_or_else(|| "団体全体".to_string(), |b| chart.display_name(b, fy, NameView::AsReported)),
+            hours: t.hours.normalize().to_string(),
+        })
+        .collect();
+    let costs = ledger
+        .costs(Some(fy))?
+        .into_iter()
+        .map(|c| CostRow {
+            tool: c.tool,
+            licence_yen: c.licence_yen.normalize().to_string(),
+            maintenance_yen: c.maintenance_yen.normalize().to_string(),
+            note: c.note,
+        })
+        .collect();
+    let mut bureaus: Vec<&crate::org::OrgUnit> =
+        chart.units().filter(|u| u.level == Level::Bureau && u.is_valid_in(fy)).collect();
+    bureaus.sort_by_key(|u| (u.code.clone().unwrap_or_default(), u.id));
+    Ok(YearPlan {
+        fiscal_year: fy.0,
+        label: fy.label(),
+        targets,
+        costs,
+        bureaus: bureaus.iter().map(|u| u.name_in(fy).to_string()).collect(),
+    })
+}

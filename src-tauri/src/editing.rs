@@ -183,3 +183,60 @@ pub fn delete_effect(
     actions::delete_effect(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), Basis::from_label(&basis)?)?;
     Ok(views::initiative_detail(&*store, &ledger_id)?)
 }
+
+#[tauri::command]
+pub fn year_plan(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<views::YearPlan> {
+    Ok(views::year_plan(&*state.store()?, FiscalYear(fiscal_year))?)
+}
+
+fn amount(text: &str, what: &str) -> ApiResult<rust_decimal::Decimal> {
+    daicho::number::parse_decimal(text.trim())
+        .ok_or_else(|| invalid(format!("{what}「{}」を数値として読めません（例: 1,200 や 1200.5）", text.trim())))
+}
+
+/// Sets the target of the year for the whole organisation (`bureau` empty) or one 部局.
+#[tauri::command]
+pub fn set_target(
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    bureau: Option<String>,
+    hours: String,
+) -> ApiResult<views::YearPlan> {
+    let fy = FiscalYear(fiscal_year);
+    let bureau = text(bureau);
+    let mut store = state.store()?;
+    actions::set_target(&mut store, &author(), fy, bureau.as_deref(), amount(&hours, "目標の時間")?)?;
+    Ok(views::year_plan(&*store, fy)?)
+}
+
+/// Records a tool's licence and maintenance cost for the year.
+#[tauri::command]
+pub fn set_cost(
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    tool: String,
+    licence: String,
+    maintenance: String,
+    note: Option<String>,
+) -> ApiResult<views::YearPlan> {
+    let fy = FiscalYear(fiscal_year);
+    let tool = text(Some(tool)).ok_or_else(|| invalid("ツール名を入力してください"))?;
+    let cost = daicho::ledger::Cost {
+        tool,
+        fiscal_year: fy,
+        licence_yen: if licence.trim().is_empty() {
+            Default::default()
+        } else {
+            amount(&licence, "ライセンス費")?
+        },
+        maintenance_yen: if maintenance.trim().is_empty() {
+            Default::default()
+        } else {
+            amount(&maintenance, "保守費")?
+        },
+        note: text(note),
+    };
+    let mut store = state.store()?;
+    actions::set_cost(&mut store, &author(), &cost)?;
+    Ok(views::year_plan(&*store, fy)?)
+}

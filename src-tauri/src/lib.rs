@@ -81,6 +81,9 @@ pub fn run() {
             editing::merge_units,
             editing::delete_initiative,
             editing::delete_effect,
+            editing::year_plan,
+            editing::set_target,
+            editing::set_cost,
         ])
         .run(context());
     if let Err(e) = result {

@@ -410,6 +410,31 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     mode.select_by_value("切り上げ").await.unwrap();
     wait_text(&client, "[data-testid=rounding-rule]", |t| t.contains("切り上げ")).await;
     assert_eq!(store.settings().unwrap().rounding.mode.label(), "切り上げ");
+    // The year's targets and a tool's cost are set here, without the CLI.
+    let targets = wait_text(&client, "[data-testid=targets]", |t| t.contains("団体全体")).await;
+    assert!(targets.contains("5,600.0"), "the sample city's target of the year: {targets}");
+    type_into(&client, "[data-testid=target-hours]", "6,000").await;
+    click(&client, "[data-testid=target-save]").await;
+    wait_text(&client, "[data-testid=targets]", |t| t.contains("6,000.0")).await;
+    let scope = client.find(Locator::Css("[data-testid=target-scope]")).await.unwrap();
+    scope.select_by_value("総務部").await.unwrap();
+    type_into(&client, "[data-testid=target-hours]", "750").await;
+    click(&client, "[data-testid=target-save]").await;
+    wait_text(&client, "[data-testid=plan-message]", |t| t.contains("総務部の目標値")).await;
+    type_into(&client, "[data-testid=cost-tool]", "AI-OCR新製品").await;
+    type_into(&client, "[data-testid=cost-licence]", "1,320,000").await;
+    click(&client, "[data-testid=cost-save]").await;
+    wait_text(&client, "[data-testid=plan-message]", |t| t.contains("AI-OCR新製品 の費用")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
+    shot(&client, "9a-targets-costs").await;
+    let targets = store.targets(Some(fy)).unwrap();
+    let whole = targets.iter().find(|t| t.bureau_id.is_none()).unwrap();
+    assert_eq!(whole.hours.to_string(), "6000", "the whole organisation's target as typed");
+    let chart = store.org_chart().unwrap();
+    let bureau = chart.resolve("総務部", Some(fy)).unwrap();
+    assert_eq!(targets.iter().find(|t| t.bureau_id == Some(bureau)).unwrap().hours.to_string(), "750");
+    let cost = store.costs(Some(fy)).unwrap().into_iter().find(|c| c.tool == "AI-OCR新製品").unwrap();
+    assert_eq!(cost.licence_yen.to_string(), "1320000");
     click(&client, "[data-testid=backup]").await;
     let backed = wait_text(&client, "[data-testid=settings-message]", |t| t.contains("バックアップ")).await;
     shot(&client, "9-settings").await;

@@ -23,6 +23,7 @@ import type {
   SurveyProgress,
   SurveyStarted,
   SurveyStatus,
+  YearPlan,
 } from "./types";
 
 /** Turns whatever the shell rejected with into an ApiError the UI can branch on by `code`. */
@@ -54,6 +55,11 @@ export const api = {
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
   updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
   setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
+  yearPlan: (fiscalYear: number) => invoke<YearPlan>("year_plan", { fiscalYear }),
+  setTarget: (fiscalYear: number, bureau: string | null, hours: string) =>
+    invoke<YearPlan>("set_target", { fiscalYear, bureau, hours }),
+  setCost: (fiscalYear: number, tool: string, licence: string, maintenance: string, note: string | null) =>
+    invoke<YearPlan>("set_cost", { fiscalYear, tool, licence, maintenance, note }),
   deleteInitiative: (ledgerId: string) => invoke<string>("delete_initiative", { ledgerId }),
   deleteEffect: (ledgerId: string, fiscalYear: number, basis: string) =>
     invoke<InitiativeDetail>("delete_effect", { ledgerId, fiscalYear, basis }),

@@ -214,6 +214,24 @@ at: string, actor: string,
  */
 action: string, fields: Array<FieldChange>, };
 
+export type YearPlan = { fiscal_year: number, label: string, targets: Array<TargetRow>, costs: Array<CostRow>, 
+/**
+ * The 部局 of the year, for a target's choice.
+ */
+bureaus: Array<string>, };
+
+export type TargetRow = { scope: string, 
+/**
+ * Exact decimal text.
+ */
+hours: string, };
+
+export type CostRow = { tool: string, 
+/**
+ * Yen, exact decimal text.
+ */
+licence_yen: string, maintenance_yen: string, note: string | null, };
+
 export type ReturnStatus = { section: string, returned: boolean, at: string | null, file: string | null, };
 
 export type SettingView = { key: string, help: string, value: string, 
@@ -238,7 +256,7 @@ deadline: string,
  */
 deadline_iso: string, closed_on: string | null, 
 /**
- * Whether the deadline has passed (as of the day asked).
+ * Whether the deadline has passed (as of the day asked) while the survey is still open.
  */
 overdue: boolean, 
 /**

@@ -40,4 +40,7 @@ export type {
   SectionStatus,
   TrendPoint,
   YearLabels,
+  YearPlan,
+  TargetRow,
+  CostRow,
 } from "./bindings";
