@@ -436,11 +436,7 @@ pub fn start_survey(
             fy.label()
         )));
     }
-    let order = |u: &crate::org::OrgUnit| {
-        let b = chart.ancestor_at(u.id, Level::Bureau);
-        (b.and_then(|b| b.code.clone()).unwrap_or_default(), b.map(|b| b.id), u.code.clone().unwrap_or_default(), u.id)
-    };
-    sections.sort_by_cached_key(|u| order(u));
+    sections.sort_by_cached_key(|u| chart.order_key(u.id));
     let paths: Vec<PathBuf> = sections
         .iter()
         .map(|u| {
@@ -524,18 +520,9 @@ fn survey_section(
     fy: FiscalYear,
     text: &str,
 ) -> Result<i64> {
-    let names: Vec<String> = split_path(text).iter().map(|n| crate::org::name_key(n)).collect();
-    let path_of = |id: i64| -> Vec<String> {
-        let mut out = Vec::new();
-        let mut next = Some(id);
-        while let Some(i) = next {
-            let Some(u) = chart.get(i) else { break };
-            out.push(crate::org::name_key(u.name_in(fy)));
-            next = u.parent_id;
-        }
-        out.reverse();
-        out
-    };
+    let key = |path: &str| -> Vec<String> { split_path(path).iter().map(|n| crate::org::name_key(n)).collect() };
+    let names = key(text);
+    let path_of = |id: i64| key(&chart.path(id, fy, crate::org::NameView::AsReported));
     let matches: Vec<i64> =
         returns.iter().map(|r| r.section_id).filter(|id| !names.is_empty() && path_of(*id).ends_with(&names)).collect();
     match matches.as_slice() {

@@ -603,17 +603,7 @@ pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate
     let Some(campaign) = ledger.campaign(fy)? else { return Ok(None) };
     let chart = ledger.org_chart()?;
     let mut returns = ledger.section_returns(fy)?;
-    let order = |id: i64| {
-        let u = chart.get(id);
-        let bureau = chart.ancestor_at(id, Level::Bureau);
-        (
-            bureau.and_then(|b| b.code.clone()).unwrap_or_default(),
-            bureau.map(|b| b.id).unwrap_or_default(),
-            u.and_then(|u| u.code.clone()).unwrap_or_default(),
-            id,
-        )
-    };
-    returns.sort_by_cached_key(|r| order(r.section_id));
+    returns.sort_by_cached_key(|r| chart.order_key(r.section_id));
     let name = |id: i64| chart.get(id).map(|u| u.name_in(fy).to_string()).unwrap_or_default();
     let sections = returns
         .iter()

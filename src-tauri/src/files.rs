@@ -224,22 +224,28 @@ pub async fn export_file(
             }
         }
     };
+    save_file(&app, &name, "保存先を選ぶ", &bytes)
+}
+
+/// Asks where to save a file the app built (suggesting `name`; in tests, `DAICHO_TEST_SAVE_DIR/name` without a
+/// dialog), writes it atomically and shows it in its folder. The saved path, or `None` when the user cancelled.
+pub(crate) fn save_file(app: &AppHandle, name: &str, title: &str, bytes: &[u8]) -> ApiResult<Option<String>> {
     let test_dir = std::env::var_os("DAICHO_TEST_SAVE_DIR").map(PathBuf::from);
     let path = match &test_dir {
-        Some(dir) => Some(dir.join(&name)),
+        Some(dir) => Some(dir.join(name)),
         None => {
             let ext = if name.ends_with(".csv") { "csv" } else { "xlsx" };
             app.dialog()
                 .file()
-                .set_title("保存先を選ぶ")
-                .set_file_name(&name)
+                .set_title(title)
+                .set_file_name(name)
                 .add_filter(if ext == "csv" { "CSV" } else { "Excel ブック" }, &[ext])
                 .blocking_save_file()
                 .and_then(|p| p.into_path().ok())
         }
     };
     let Some(path) = path else { return Ok(None) };
-    daicho::export::write_atomically(&path, &bytes)?;
+    daicho::export::write_atomically(&path, bytes)?;
     if test_dir.is_none() {
         let _ = tauri_plugin_opener::reveal_item_in_dir(&path);
     }

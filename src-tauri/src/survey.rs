@@ -104,24 +104,7 @@ pub async fn save_survey_missing(
     let fy = FiscalYear(fiscal_year);
     let (bytes, _) = daicho::export::survey_missing_file(&*state.store()?, fy, Local::now().date_naive())?;
     let name = format!("{}_未提出の課.xlsx", fy.wareki());
-    let test_dir = std::env::var_os("DAICHO_TEST_SAVE_DIR").map(PathBuf::from);
-    let path = match &test_dir {
-        Some(dir) => Some(dir.join(&name)),
-        None => app
-            .dialog()
-            .file()
-            .set_title("未提出の課の一覧の保存先を選ぶ")
-            .set_file_name(&name)
-            .add_filter("Excel ブック", &["xlsx"])
-            .blocking_save_file()
-            .and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = path else { return Ok(None) };
-    daicho::export::write_atomically(&path, &bytes)?;
-    if test_dir.is_none() {
-        let _ = tauri_plugin_opener::reveal_item_in_dir(&path);
-    }
-    Ok(Some(path.display().to_string()))
+    crate::files::save_file(&app, &name, "未提出の課の一覧の保存先を選ぶ", &bytes)
 }
 
 #[tauri::command]

@@ -258,6 +258,17 @@ impl OrgChart {
         names.join("／")
     }
 
+    /// The order a list of units is shown in: by 部局 (its code, then registration), then the unit's own code.
+    pub fn order_key(&self, id: i64) -> (String, i64, String, i64) {
+        let bureau = self.ancestor_at(id, Level::Bureau);
+        (
+            bureau.and_then(|b| b.code.clone()).unwrap_or_default(),
+            bureau.map_or(0, |b| b.id),
+            self.get(id).and_then(|u| u.code.clone()).unwrap_or_default(),
+            id,
+        )
+    }
+
     /// `こども部／保育課`: the path of today's names (the names a unit and its parents carry now, whatever year).
     pub fn current_path(&self, id: i64) -> String {
         // `NameView::Current` names do not depend on the year; any year gives the same path.
