@@ -512,6 +512,114 @@ pub fn set_return_state(
     })
 }
 
+/// A refused return, ready to be sent back: its plan (errors, cautions, warnings), the workbook that lists them for
+/// its section, and a file name for that workbook (`差戻し_R6_総務部_人事課.xlsx`).
+pub struct ReturnErrors {
+    pub report: FileReport,
+    pub file_name: String,
+    pub workbook: Vec<u8>,
+}
+
+/// Checks a return and writes the workbook of what its section must fix. Writes nothing to the ledger; refuses a
+/// return with nothing to fix.
+pub fn return_errors(
+    store: &Store,
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    fy: FiscalYear,
+    today: NaiveDate,
+) -> Result<ReturnErrors> {
+    let report = crate::import::plan_file(store, file, bytes, options)?;
+    if report.already_imported.is_some() {
+        return Err(Error::Invalid(format!("{file} は取り込み済みです。差戻しの必要はありません")));
+    }
+    if report.errors.is_empty() && report.cautions.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{file} にはエラーも確認が必要な変更もありません。差し戻さずに取り込んでください"
+        )));
+    }
+    let chart = store.org_chart()?;
+    let file_name = match report.section_ids().first() {
+        Some(&section) => {
+            let bureau =
+                chart.ancestor_at(section, Level::Bureau).map(|b| b.name_in(fy).to_string()).unwrap_or_default();
+            let name = chart.get(section).map(|u| u.name_in(fy).to_string()).unwrap_or_default();
+            survey_file_name(fy, &bureau, &name).replacen("調査票_", "差戻し_", 1)
+        }
+        None => {
+            let stem =
+                std::path::Path::new(file).file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
+            format!("差戻し_{}_{stem}.xlsx", fy.short())
+        }
+    };
+    let workbook = crate::export::return_errors_file(store, &report, today)?;
+    Ok(ReturnErrors { report, file_name, workbook })
+}
+
+/// Sends a refused return back: each section it reports on that is in the year's survey becomes 差戻し, with the
+/// reasons summed up from the errors (a return that arrived but could not be imported counts as received first).
+/// A section already 確定 is left as it is. Returns the sections sent back; none when the year has no survey.
+pub fn send_back(store: &mut Store, author: &Author, fy: FiscalYear, report: &FileReport) -> Result<Vec<String>> {
+    use crate::ledger::ReturnState;
+    let file = std::path::Path::new(&report.file)
+        .file_name()
+        .map_or(report.file.clone(), |n| n.to_string_lossy().into_owned());
+    let mut items: Vec<String> = report
+        .errors
+        .iter()
+        .map(|p| {
+            let at = if p.row == 0 { String::new() } else { format!("{}行目 ", p.row) };
+            let column = if p.column.is_empty() { String::new() } else { format!("{} ", p.column) };
+            format!("{at}{column}{}", p.message)
+        })
+        .chain(report.cautions.iter().map(|c| c.to_string()))
+        .collect();
+    let total = items.len();
+    items.truncate(3);
+    let more = if total > 3 { format!("（ほか {} 件）", total - 3) } else { String::new() };
+    let reasons = format!(
+        "「{file}」要修正 {} 件・要確認 {} 件: {}{more}",
+        report.errors.len(),
+        report.cautions.len(),
+        items.join("／")
+    );
+    let chart = store.org_chart()?;
+    let on = author.at.date_naive();
+    store.write(author, |tx| {
+        if tx.campaign(fy)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut sent = Vec::new();
+        for current in tx.section_returns(fy)?.into_iter().filter(|r| report.section_ids().contains(&r.section_id)) {
+            if current.state == ReturnState::Confirmed {
+                continue;
+            }
+            // A return that arrived but could not be imported is received first (both steps are in the audit log).
+            let current = if current.state == ReturnState::Missing {
+                let received = crate::ledger::SectionReturn {
+                    state: ReturnState::Received,
+                    received_on: Some(on),
+                    file_name: Some(file.clone()),
+                    reasons: None,
+                    ..current
+                };
+                tx.set_section_return(&received)?;
+                received
+            } else {
+                current
+            };
+            tx.set_section_return(&crate::ledger::SectionReturn {
+                state: ReturnState::SentBack,
+                reasons: Some(reasons.clone()),
+                ..current
+            })?;
+            sent.push(chart.path(current.section_id, fy, crate::org::NameView::AsReported));
+        }
+        Ok(sent)
+    })
+}
+
 /// The section of a year's survey a name or path means, as the survey names it that year (`こども部/保育課`): looked
 /// up among the survey's own sections first, so a section merged away after the survey started is still itself.
 fn survey_section(
@@ -619,7 +727,8 @@ pub struct ImportBatch<'a> {
 }
 
 /// Imports a batch of returns: files are read and checked on every core, then each is planned against the ledger
-/// and committed in order, one transaction each; a file with errors is never committed. The ledger is backed up
+/// and committed in order, one transaction each; a file with errors, or with cautions its options do not confirm
+/// (a move, a rename, a second file of the batch on the same initiative …), is never committed. The ledger is backed up
 /// once, before the batch's first write. `read(i)` gives the bytes of the `i`th file, `options(i)` what the user
 /// chose for it; `cancelled()` is asked between files; `on` hears of each step.
 pub fn import_returns(
@@ -635,6 +744,8 @@ pub fn import_returns(
     let total = batch.names.len();
     let mut reports = Vec::with_capacity(total);
     let mut backed_up: Option<PathBuf> = None;
+    // What the batch's earlier files change (initiative and year → file), to flag a second file on the same one.
+    let mut seen = std::collections::HashMap::new();
     crate::import::read_returns(batch.names, read, &context, options, None, |n, read| {
         if cancelled() {
             return Ok(ControlFlow::Break(()));
@@ -647,6 +758,7 @@ pub fn import_returns(
                 return Err(Error::Internal("同じファイルを二度計画しました".into()));
             };
             let mut report = crate::import::plan_read(store, read)?;
+            report.check_batch(&mut seen);
             if batch.commit && report.can_commit() {
                 if backed_up.is_none() {
                     let path = store.backup_before_import()?;

@@ -25,6 +25,7 @@ fn options(truth: &Value) -> ImportOptions {
         fiscal_year: o["fy"].as_i64().map(|y| daicho::fiscal::FiscalYear(y as i32)),
         basis: o["basis"].as_str().and_then(Basis::parse),
         maps: o["maps"].as_array().unwrap().iter().map(|m| ColumnMap::parse(m.as_str().unwrap()).unwrap()).collect(),
+        confirm: o["confirm"].as_bool().unwrap_or(false),
     }
 }
 

@@ -13,6 +13,7 @@ mod ledger;
 mod org;
 mod readme;
 mod report;
+mod review;
 mod support;
 mod survey;
 mod views;

@@ -180,3 +180,76 @@ pub fn survey_missing_file(
     };
     Ok((write_reports(&[table], &options)?, owing.len()))
 }
+
+/// The workbook a refused return is sent back with (差戻し): addressed to the sections it reports on, every error with
+/// its row, column, the value the department wrote and what to fix, then the cautions and warnings for reference, so
+/// the department corrects its own file and sends it again.
+pub fn return_errors_file(
+    ledger: &dyn crate::db::Read,
+    report: &crate::import::FileReport,
+    today: chrono::NaiveDate,
+) -> Result<Vec<u8>> {
+    use crate::report::{ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
+    let text = |t: &str| if t.is_empty() { Value::Empty } else { Value::Text(t.to_string()) };
+    let row_of =
+        |row: usize| Value::text(if row == 0 { "ファイル全体".to_string() } else { format!("{row}行目") });
+    let problem = |kind: &str, p: &crate::import::Problem| {
+        ReportRow::new(
+            RowKind::Line,
+            vec![
+                Value::text(kind),
+                row_of(p.row),
+                text(&p.column),
+                text(p.original.as_deref().unwrap_or("")),
+                Value::text(p.message.clone()),
+            ],
+        )
+    };
+    let mut rows: Vec<ReportRow> = report.errors.iter().map(|p| problem("要修正", p)).collect();
+    rows.extend(report.cautions.iter().map(|c| {
+        ReportRow::new(
+            RowKind::Line,
+            vec![
+                Value::text("要確認"),
+                row_of(c.row),
+                Value::text(c.kind.label()),
+                Value::Empty,
+                Value::text(c.message.clone()),
+            ],
+        )
+    }));
+    rows.extend(report.warnings.iter().map(|p| problem("参考", p)));
+    let file = Path::new(&report.file).file_name().map_or(report.file.clone(), |n| n.to_string_lossy().into_owned());
+    let to = if report.sections.is_empty() { "ご担当者".to_string() } else { report.sections.join("・") };
+    let table = ReportTable {
+        sheet: "修正のお願い".into(),
+        title: format!("調査票の修正のお願い（{to} 御中）"),
+        subtitle: format!(
+            "回答ファイル「{file}」を{}に確認しました。要修正 {} 件を直して、同じファイルで再提出してください。",
+            crate::fiscal::wareki_date(today),
+            report.errors.len()
+        ),
+        columns: vec![
+            ReportColumn::new("種別", ColumnKind::Text, 8.0),
+            ReportColumn::new("行", ColumnKind::Text, 10.0),
+            ReportColumn::new("列", ColumnKind::Text, 22.0),
+            ReportColumn::new("記入されていた値", ColumnKind::Text, 22.0),
+            ReportColumn::new("内容と直し方", ColumnKind::Text, 70.0),
+        ],
+        rows,
+        notes: vec![
+            "要修正: このままではファイル全体を取り込めません（正しい行も取り込まれていません）。この行の、この列を直してください。".into(),
+            "要確認: 取り込めますが、台帳の別の取組を書き換えるため確認が必要です。意図したものか確かめてください。".into(),
+            "参考: 取り込めますが、記載を確かめてください。行は調査票の Excel の行番号です。".into(),
+        ],
+        total_is_sum: false,
+        chart: None,
+    };
+    let settings = ledger.settings()?;
+    let options = report::WorkbookOptions {
+        exported_on: today,
+        hour_places: settings.rounding.places,
+        organisation_name: settings.organisation_name,
+    };
+    write_reports(&[table], &options)
+}

@@ -49,6 +49,9 @@ pub struct ImportOptions {
     pub fiscal_year: Option<FiscalYear>,
     pub basis: Option<Basis>,
     pub maps: Vec<ColumnMap>,
+    /// The user saw the file's cautions (a move to another section, a rename, another section's 管理番号, a name
+    /// already in the section, a second file of the batch on the same initiative) and wants them written.
+    pub confirm: bool,
 }
 
 /// What reading returns needs from the ledger: the organisation, the settings that apply, and the column mappings
@@ -152,6 +155,54 @@ pub struct FieldChange {
     pub after: String,
 }
 
+/// What makes a row's change dangerous enough to need the user's explicit confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CautionKind {
+    /// The row moves an existing initiative to another section (課).
+    Moves,
+    /// The row gives an existing initiative another 業務名.
+    Renames,
+    /// The row's 管理番号 is an initiative of a section the return does not report on.
+    OtherSection,
+    /// A new line whose 課 already has an initiative of the same 業務名 (it would be registered twice).
+    SameName,
+    /// An earlier file of the same batch changes the same initiative in the same fiscal year.
+    InBatch,
+}
+
+impl CautionKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CautionKind::Moves => "所属の移動",
+            CautionKind::Renames => "業務名の変更",
+            CautionKind::OtherSection => "他の課の管理番号",
+            CautionKind::SameName => "同名の取組",
+            CautionKind::InBatch => "同じ取組を複数のファイルが変更",
+        }
+    }
+}
+
+/// A change the import writes only once the user confirmed it ([`ImportOptions::confirm`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Caution {
+    /// Excel's row number.
+    pub row: usize,
+    pub kind: CautionKind,
+    /// The initiative it concerns, when it is in the ledger.
+    pub ledger_id: Option<String>,
+    /// What happens, in words: 「総務部 総務課 → 議会事務局 議事課」.
+    pub message: String,
+}
+
+impl std::fmt::Display for Caution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}行目 {}: {}", self.row, self.kind.label(), self.message)
+    }
+}
+
 /// Which initiative a row is about (the subject of its changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Subject {
@@ -182,6 +233,9 @@ pub struct RowPlan {
     initiative_changed: bool,
     #[serde(skip)]
     effect_changed: bool,
+    /// What names the initiative within the batch (its id, its 課 and 業務名), to find two files on one.
+    #[serde(skip)]
+    keys: Vec<String>,
 }
 
 /// Everything known about one file: where its table is, what each row would do, and every problem.
@@ -206,6 +260,14 @@ pub struct FileReport {
     pub rows: Vec<RowPlan>,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    /// Changes written only when confirmed: the file is not imported while one is unconfirmed.
+    pub cautions: Vec<Caution>,
+    /// Whether the user confirmed the cautions for this import.
+    pub confirmed: bool,
+    /// The sections (課) the return reports on, as named today: whom to send its errors back to.
+    pub sections: Vec<String>,
+    #[serde(skip)]
+    section_ids: Vec<i64>,
     /// Set when a file with the same content was imported before: nothing to do.
     pub already_imported: Option<ImportRecord>,
     /// Set once the plan was committed.
@@ -222,7 +284,43 @@ impl FileReport {
 
     /// Whether committing would write anything.
     pub fn can_commit(&self) -> bool {
-        self.errors.is_empty() && self.already_imported.is_none()
+        self.errors.is_empty() && self.already_imported.is_none() && !self.needs_confirmation()
+    }
+
+    /// Whether the file has cautions the user has not confirmed.
+    pub fn needs_confirmation(&self) -> bool {
+        !self.cautions.is_empty() && !self.confirmed
+    }
+
+    /// The section ids the return reports on (see [`FileReport::sections`]).
+    pub fn section_ids(&self) -> &[i64] {
+        &self.section_ids
+    }
+
+    /// Marks every row that changes an initiative an earlier file of the batch changes too (same fiscal year), and
+    /// adds this file's to `seen` (key → the earlier file's name).
+    pub fn check_batch(&mut self, seen: &mut HashMap<String, String>) {
+        let mut mine: Vec<String> = Vec::new();
+        for plan in self.rows.iter().filter(|p| p.outcome != Outcome::Unchanged) {
+            let keys: Vec<String> = plan.keys.iter().map(|k| format!("{}:{k}", plan.fiscal_year)).collect();
+            if let Some(earlier) = keys.iter().find_map(|k| seen.get(k)) {
+                self.cautions.push(Caution {
+                    row: plan.row,
+                    kind: CautionKind::InBatch,
+                    ledger_id: plan.ledger_id.clone(),
+                    message: format!(
+                        "「{}」の{}は、同時に取り込む「{earlier}」も変更します。後のファイルの内容で上書きされます",
+                        plan.title,
+                        FiscalYear(plan.fiscal_year).wareki()
+                    ),
+                });
+            }
+            mine.extend(keys);
+        }
+        self.cautions.sort_by_key(|c| c.row);
+        for k in mine {
+            seen.entry(k).or_insert_with(|| self.file.clone());
+        }
     }
 
     fn empty(file: String, sha256: String) -> Self {
@@ -239,6 +337,10 @@ impl FileReport {
             rows: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            cautions: Vec::new(),
+            confirmed: false,
+            sections: Vec::new(),
+            section_ids: Vec::new(),
             already_imported: None,
             committed: None,
             remember: Vec::new(),
@@ -280,6 +382,7 @@ pub struct ReadReturn {
 /// Reads one file: the workbook, its table's layout, every row read and validated against the organisation.
 pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &ImportOptions) -> ReadReturn {
     let mut report = FileReport::empty(file.to_string(), content_hash(bytes));
+    report.confirmed = options.confirm;
     let nothing = |report| ReadReturn { report, rows: Vec::new(), remember: Vec::new() };
     let sheets = match read_workbook(bytes) {
         Ok(s) => s,
@@ -302,11 +405,9 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
     let chart = &*context.chart;
     // Mappings remembered for the sections this file reports on, for headers this import did not map; the sections
     // are looked up only when there is a mapping to apply or to remember.
-    let sections = if context.remembered.is_empty() && options.maps.is_empty() {
-        Vec::new()
-    } else {
-        row::sections_of(sheet, &layout, chart)
-    };
+    let sections = row::sections_of(sheet, &layout, chart);
+    report.sections = sections.iter().map(|u| chart.current_path(*u)).collect();
+    report.section_ids.clone_from(&sections);
     if !context.remembered.is_empty() {
         let maps: Vec<RememberedMap> =
             context.remembered.iter().filter(|(u, _)| sections.contains(u)).map(|(_, m)| m.clone()).collect();
@@ -535,11 +636,12 @@ pub fn plan_read(ledger: &dyn Read, read: ReadReturn) -> Result<FileReport> {
         return Ok(report);
     }
     let chart = ledger.org_chart()?;
-    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default() };
+    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default(), section_units: Default::default() };
     planner.plan(&mut report, rows)?;
     // Row order, whichever step found the problem.
     report.errors.sort_by_key(|p| p.row);
     report.warnings.sort_by_key(|p| p.row);
+    report.cautions.sort_by_key(|c| c.row);
     Ok(report)
 }
 
@@ -550,6 +652,8 @@ struct Planner<'a> {
     chart: &'a OrgChart,
     /// The initiatives of each 課 a row named, loaded once per file.
     in_unit: RefCell<HashMap<i64, Vec<Initiative>>>,
+    /// The units of each section, built the first time a new line is checked for a name its section has.
+    section_units: std::cell::OnceCell<HashMap<i64, Vec<i64>>>,
 }
 
 fn opt_text(v: &Option<String>) -> String {
@@ -582,8 +686,35 @@ impl<'a> Planner<'a> {
         self.chart.path(id, fy, NameView::AsReported)
     }
 
+    /// The section (課, or the 部局 of a unit directly under one) of a unit, followed to the unit that carries it on.
+    fn section_of(&self, unit_id: i64) -> i64 {
+        let unit = self.chart.successor(unit_id);
+        self.chart
+            .ancestor_at(unit, crate::org::Level::Section)
+            .or_else(|| self.chart.ancestor_at(unit, crate::org::Level::Bureau))
+            .map_or(unit, |u| u.id)
+    }
+
+    /// An initiative of the same section as `unit_id` (in any of its 係) whose 業務名 reads as `title_key`.
+    fn same_name_in_section(&self, unit_id: i64, title_key: &str) -> Result<Option<Initiative>> {
+        let by_section = self.section_units.get_or_init(|| {
+            let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+            for u in self.chart.units() {
+                map.entry(self.section_of(u.id)).or_default().push(u.id);
+            }
+            map
+        });
+        for &unit in by_section.get(&self.section_of(unit_id)).into_iter().flatten() {
+            if let Some(i) = self.by_unit_title(unit, title_key)? {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
     fn plan(&self, report: &mut FileReport, rows: Vec<ReturnRow>) -> Result<()> {
         let mut new_keys: Vec<(i64, String)> = Vec::new();
+        let file_sections: Vec<i64> = report.section_ids.iter().map(|s| self.section_of(*s)).collect();
         for row in rows {
             let title_key = row.title.as_deref().map(name_key);
             let existing = match &row.ledger_id {
@@ -612,8 +743,30 @@ impl<'a> Planner<'a> {
                 }
             };
             let plan = match existing {
-                Some(i) => self.plan_existing(&i, row)?,
+                Some(i) => {
+                    let plan = self.plan_existing(&i, row)?;
+                    if plan.outcome != Outcome::Unchanged {
+                        self.cautions_of_existing(&i, &plan, &file_sections, &mut report.cautions);
+                    }
+                    plan
+                }
                 None => {
+                    if let (Some(unit), Some(key)) = (row.unit_id, title_key.as_deref())
+                        && let Some(same) = self.same_name_in_section(unit, key)?
+                    {
+                        report.cautions.push(Caution {
+                            row: row.row,
+                            kind: CautionKind::SameName,
+                            ledger_id: Some(same.ledger_id.clone()),
+                            message: format!(
+                                "{}には同じ業務名の取組「{}」（管理番号 {}、{}）があります。同じ取組なら管理番号を記入してください。別の取組として登録するには確認が必要です",
+                                self.chart.current_path(self.section_of(unit)),
+                                same.title,
+                                same.ledger_id,
+                                self.chart.current_path(same.unit_id)
+                            ),
+                        });
+                    }
                     let key = (row.unit_id.unwrap_or(0), title_key.unwrap_or_default());
                     let n = match new_keys.iter().position(|k| *k == key) {
                         Some(n) => n,
@@ -661,7 +814,54 @@ impl<'a> Planner<'a> {
             subject: Some(Subject::New(n)),
             initiative_changed: true,
             effect_changed: row.effect.is_some(),
+            keys: vec![format!("name:{}:{}", row.unit_id.unwrap_or(0), name_key(&opt_text(&row.title)))],
             parsed: Some(row),
+        }
+    }
+
+    /// Why a change to an existing initiative needs confirming: it moves it to another section, renames it, or the
+    /// return reports on other sections than the initiative's.
+    fn cautions_of_existing(&self, i: &Initiative, plan: &RowPlan, file_sections: &[i64], out: &mut Vec<Caution>) {
+        let Some(row) = plan.parsed.as_ref() else { return };
+        let fy = row.fiscal_year;
+        let mut push = |kind, message| {
+            out.push(Caution { row: row.row, kind, ledger_id: Some(i.ledger_id.clone()), message });
+        };
+        let from = self.section_of(i.unit_id);
+        if let Some(to) = row.unit_id
+            && self.section_of(to) != from
+        {
+            push(
+                CautionKind::Moves,
+                format!(
+                    "管理番号 {}「{}」の所属が {} → {} に変わります",
+                    i.ledger_id,
+                    i.title,
+                    self.unit_text(i.unit_id, fy),
+                    self.unit_text(to, fy)
+                ),
+            );
+        }
+        if let Some(title) = row.title.as_deref()
+            && name_key(title) != name_key(&i.title)
+        {
+            push(
+                CautionKind::Renames,
+                format!("管理番号 {} の業務名が「{}」→「{title}」に変わります", i.ledger_id, i.title),
+            );
+        }
+        if !file_sections.is_empty() && !file_sections.contains(&from) {
+            let named: Vec<String> = file_sections.iter().map(|s| self.chart.current_path(*s)).collect();
+            push(
+                CautionKind::OtherSection,
+                format!(
+                    "この回答は{}の回答ですが、管理番号 {}「{}」は{}の取組です。管理番号の書き間違いでないか確かめてください",
+                    named.join("・"),
+                    i.ledger_id,
+                    i.title,
+                    self.chart.current_path(from)
+                ),
+            );
         }
     }
 
@@ -724,6 +924,15 @@ impl<'a> Planner<'a> {
             subject: Some(Subject::Existing(i.id)),
             initiative_changed,
             effect_changed,
+            keys: vec![
+                format!("id:{}", i.id),
+                format!("name:{}:{}", i.unit_id, name_key(&i.title)),
+                format!(
+                    "name:{}:{}",
+                    row.unit_id.unwrap_or(i.unit_id),
+                    name_key(row.title.as_deref().unwrap_or(&i.title))
+                ),
+            ],
             parsed: Some(row),
         })
     }
@@ -789,6 +998,13 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             "{} にはエラーが {} 件あるため取り込みません",
             report.file,
             report.errors.len()
+        )));
+    }
+    if report.needs_confirmation() {
+        return Err(crate::Error::Invalid(format!(
+            "{} には確認が必要な変更が {} 件あります。内容を確かめてから確認のうえ取り込んでください",
+            report.file,
+            report.cautions.len()
         )));
     }
     if let Some(previous) = &report.already_imported {

@@ -34,6 +34,10 @@ pub struct ImportArgs {
     /// 取り込んだ課の次の回答では、同じ見出しに同じ対応を使います
     #[arg(long = "map", value_name = "見出し=項目", value_parser = column_map)]
     maps: Vec<daicho::import::ColumnMap>,
+    /// 確認が必要な変更（所属の移動、業務名の変更、他の課の管理番号、同じ課の同名の取組、同時に取り込む別のファイルと
+    /// 同じ取組の変更）も取り込む。まず --confirm なしで内容を確かめてください
+    #[arg(long)]
+    confirm: bool,
     /// 取込の履歴を表示する
     #[arg(long, conflicts_with_all = ["files", "dry_run"])]
     history: bool,
@@ -89,7 +93,8 @@ pub fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
     let total = a.files.len();
     // Files are read and checked on every core; each is then planned against the ledger and committed in order.
     let names: Vec<String> = a.files.iter().map(|p| p.display().to_string()).collect();
-    let options = daicho::import::ImportOptions { fiscal_year: a.fy, basis: a.basis, maps: a.maps.clone() };
+    let options =
+        daicho::import::ImportOptions { fiscal_year: a.fy, basis: a.basis, maps: a.maps.clone(), confirm: a.confirm };
     let read = |i: usize| std::fs::read(&a.files[i]).map_err(|source| Error::Io { path: a.files[i].clone(), source });
     let reports = actions::import_returns(
         &std::cell::RefCell::new(&mut store),
@@ -108,15 +113,25 @@ pub fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
             _ => {}
         },
     )?;
-    let failed = reports.iter().filter(|r| !r.errors.is_empty()).count();
+    // A dry run only reports the cautions; an import leaves their files out until they are confirmed.
+    let failed = reports.iter().filter(|r| !r.errors.is_empty() || (!a.dry_run && r.needs_confirmation())).count();
     if a.json {
         emit_json(&reports)?;
     } else if total > 1 {
         emit(&format!(
-            "{total} ファイル中 {} ファイルを{}、{failed} ファイルはエラーのため取り込みませんでした",
+            "{total} ファイル中 {} ファイルを{}、{failed} ファイルは{}",
             total - failed,
-            if a.dry_run { "確認しました（書き込みなし）" } else { "処理しました" }
+            if a.dry_run { "確認しました（書き込みなし）" } else { "処理しました" },
+            if a.dry_run {
+                "エラーのため取り込めません"
+            } else {
+                "エラーか確認が必要な変更のため取り込みませんでした"
+            }
         ));
+        let cautious = reports.iter().filter(|r| r.needs_confirmation()).count();
+        if a.dry_run && cautious > 0 {
+            emit(&format!("{cautious} ファイルに確認が必要な変更があります（取り込むときは --confirm が必要です）"));
+        }
     }
     Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
@@ -208,6 +223,11 @@ pub fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
             "取り込みませんでした: エラー {} 件（このファイルからは何も登録していません。直して再度取り込んでください）\n",
             r.errors.len()
         ));
+    } else if r.needs_confirmation() && !dry_run {
+        out.push_str(&format!(
+            "取り込みませんでした: 確認が必要な変更が {} 件あります（内容を確かめ、--confirm を付けて取り込んでください）\n",
+            r.cautions.len()
+        ));
     } else if dry_run {
         out.push_str(&format!("確認のみ（--dry-run のため書き込んでいません）: {counts}\n"));
     } else {
@@ -218,6 +238,10 @@ pub fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
     }
     for w in &r.warnings {
         out.push_str(&format!("  警告: {w}\n"));
+    }
+    for c in &r.cautions {
+        let mark = if r.confirmed { "確認済み" } else { "要確認" };
+        out.push_str(&format!("  {mark}: {c}\n"));
     }
     if r.columns.iter().any(|c| c.figures) {
         out.push_str("  列の対応は --map \"見出し=項目\" で指定できます（例: --map \"年間削減時間=削減時間(時間)\" --map \"G=無視\"）\n");

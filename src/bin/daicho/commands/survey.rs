@@ -57,6 +57,23 @@ pub enum SurveyCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// 取り込めない回答を差し戻す: 直してほしいこと（行・列・記入された値・直し方）の一覧を課あての Excel に書き出し、
+    /// その課の回答を「差戻し」にする（理由つき）
+    SendBack {
+        /// 差し戻す回答のファイル
+        file: PathBuf,
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        /// 書き出す一覧のファイル（省略時は今のフォルダに 差戻し_R6_部局_課.xlsx）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 算定区分の記載がない回答の算定区分（import --basis と同じ）
+        #[arg(long, value_parser = crate::basis)]
+        basis: Option<daicho::ledger::Basis>,
+        /// 列の対応「見出し=項目」（import --map と同じ）
+        #[arg(long = "map", value_name = "見出し=項目", value_parser = crate::column_map)]
+        maps: Vec<daicho::import::ColumnMap>,
+    },
     /// 調査を締め切る（すべての課が確定していること）
     Close {
         #[arg(long, value_parser = fiscal_year)]
@@ -135,6 +152,26 @@ pub fn run(mut store: Store, c: SurveyCommand) -> Result<()> {
             let (bytes, n) = daicho::export::survey_missing_file(&store, fy, today)?;
             daicho::export::write_atomically(&output, &bytes)?;
             emit(&format!("未提出・差戻しの課 {n} 課の一覧を書き出しました: {}", output.display()));
+        }
+        SurveyCommand::SendBack { file, fy, output, basis, maps } => {
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+            let options = daicho::import::ImportOptions { fiscal_year: Some(fy), basis, maps, confirm: false };
+            let name = file.display().to_string();
+            let errors = actions::return_errors(&store, &name, &bytes, &options, fy, today)?;
+            let output = output.unwrap_or_else(|| PathBuf::from(&errors.file_name));
+            daicho::export::write_atomically(&output, &errors.workbook)?;
+            let sent = actions::send_back(&mut store, &author(), fy, &errors.report)?;
+            let what = format!(
+                "要修正 {} 件・要確認 {} 件の一覧を書き出しました: {}",
+                errors.report.errors.len(),
+                errors.report.cautions.len(),
+                output.display()
+            );
+            if sent.is_empty() {
+                emit(&format!("{what}\n（{}の調査の課ではないため、回答の状態は変えていません）", fy.label()));
+            } else {
+                emit(&format!("{what}\n差戻しにしました: {}", sent.join("、")));
+            }
         }
         SurveyCommand::Close { fy } => {
             actions::close_survey(&mut store, &author(), fy)?;
