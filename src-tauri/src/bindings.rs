@@ -29,6 +29,7 @@ mod tests {
             crate::files::ExportRequest,
             crate::files::FileChoice,
             crate::files::MapChoice,
+            crate::files::SentBack,
             crate::editing::InitiativeEdit,
             crate::editing::EvaluationForm,
             crate::editing::SettingsView,
@@ -76,6 +77,8 @@ mod tests {
             daicho::import::BasisSource,
             daicho::import::BasisUse,
             daicho::import::YearUse,
+            daicho::import::CautionKind,
+            daicho::import::Caution,
             daicho::import::FileReport,
         );
         out.trim_end().to_string() + "\n"

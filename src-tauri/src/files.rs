@@ -76,6 +76,9 @@ pub(crate) struct Progress {
 pub(crate) struct FileChoice {
     basis: Option<String>,
     maps: Vec<MapChoice>,
+    /// The user read the file's cautions (要確認) and wants them written.
+    #[serde(default)]
+    confirm: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +101,7 @@ fn options_of(fiscal_year: Option<i32>, choice: Option<&FileChoice>) -> ApiResul
         for m in &c.maps {
             options.maps.push(ColumnMap::new(&m.column, &m.target)?);
         }
+        options.confirm = c.confirm;
     }
     Ok(options)
 }
@@ -144,6 +148,40 @@ pub async fn import_files(
     )?;
     let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
     Ok(reports)
+}
+
+/// What sending a return back did: where its list of errors was saved, and which sections became 差戻し.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SentBack {
+    pub saved: String,
+    pub sections: Vec<String>,
+}
+
+/// Sends a refused return back to its section: asks where to save the workbook of what to fix (suggesting
+/// `差戻し_R6_部局_課.xlsx`), then marks the section 差戻し in the year's survey. `None` when the user cancelled the
+/// dialog (nothing is marked).
+#[tauri::command]
+pub async fn send_back_return(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+    fiscal_year: i32,
+    choice: Option<FileChoice>,
+) -> ApiResult<Option<SentBack>> {
+    let fy = FiscalYear(fiscal_year);
+    let chosen = state.chosen(&path)?;
+    let bytes = std::fs::read(&chosen).map_err(|e| daicho::Error::Io { path: chosen.clone(), source: e })?;
+    let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
+    let options = options_of(Some(fiscal_year), choice.as_ref())?;
+    let today = chrono::Local::now().date_naive();
+    let errors = actions::return_errors(&*state.store()?, &name, &bytes, &options, fy, today)?;
+    let Some(saved) = save_file(&app, &errors.file_name, "差戻しの一覧の保存先を選ぶ", &errors.workbook)?
+    else {
+        return Ok(None);
+    };
+    let sections = actions::send_back(&mut *state.store()?, &author(), fy, &errors.report)?;
+    Ok(Some(SentBack { saved, sections }))
 }
 
 #[tauri::command]

@@ -60,6 +60,7 @@ pub fn run() {
             commands::save_effect,
             files::pick_returns,
             files::import_files,
+            files::send_back_return,
             files::cancel_import,
             files::import_history,
             files::returns_status,

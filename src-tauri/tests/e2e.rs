@@ -88,6 +88,16 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     }
 }
 
+/// Waits until the button is enabled (a re-check after a choice disables it while it runs).
+async fn wait_enabled(client: &Client, css: &str) {
+    let script = "const e = document.querySelector(arguments[0]); return !!e && !e.disabled;";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while client.execute(script, vec![css.into()]).await.ok() != Some(serde_json::Value::Bool(true)) {
+        assert!(Instant::now() < deadline, "{css} stayed disabled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn click_text(client: &Client, tag: &str, text: &str) {
     let xpath = format!("//{tag}[normalize-space(.)='{text}']");
     client
@@ -255,7 +265,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
         "{errors}"
     );
     let commit = text_of(&client, "[data-testid=commit-import]").await;
-    assert!(commit.contains("エラーのない 0 ファイル"), "{commit}");
+    assert!(commit.contains("取り込める 0 ファイル"), "{commit}");
     shot(&client, "5-import-errors").await;
     let after = store.initiatives(&Default::default()).unwrap().len();
     assert_eq!(after, before, "a file with errors writes nothing");
@@ -283,7 +293,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let asked = wait_text(&client, "[data-testid=file-report]", |t| t.contains("koriyama_style.xlsx")).await;
     assert!(asked.contains("算定区分を選んでください"), "the basis is asked, never guessed: {asked}");
     let commit = text_of(&client, "[data-testid=commit-import]").await;
-    assert!(commit.contains("エラーのない 0 ファイル"), "nothing can be imported before the answer: {commit}");
+    assert!(commit.contains("取り込める 0 ファイル"), "nothing can be imported before the answer: {commit}");
     shot(&client, "5a-import-ask-basis").await;
     let select = client.find(Locator::Css("[data-testid=choose-basis]")).await.unwrap();
     select.select_by_value("実績").await.unwrap();
@@ -397,6 +407,88 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let states: Vec<_> = store.section_returns(fy).unwrap().into_iter().map(|r| r.state.label()).collect();
     assert_eq!(states.iter().filter(|s| **s == "差戻し").count(), 1, "{states:?}");
     assert_eq!(states.iter().filter(|s| **s == "未提出").count(), 3, "{states:?}");
+
+    // 7b. Reviewing a batch of returns safely. 議会事務局 joins the survey; three files arrive at once (the sample
+    // city's own survey files edited as departments edit them, tests/fixtures/review): 議事課 wrote 人事課's 管理番号
+    // over its line, 情報政策課 wrote its initiative again as a new line, and 議事課's other file has four mistakes.
+    click(&client, "[data-testid=nav-survey]").await;
+    click_text(&client, "summary", "ほかの部局の調査票を作る・締切を変える").await;
+    type_into(&client, "[data-testid=survey-scope]", "議会事務局").await;
+    click(&client, "[data-testid=survey-create]").await;
+    wait_text(&client, "[data-testid=survey-message]", |t| t.contains("課分")).await;
+    for f in std::fs::read_dir(&pick_dir).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    for name in ["議事課_他課の管理番号.xlsx", "情報政策課_同名の新規行.ods", "議事課_誤りあり.xlsx"]
+    {
+        std::fs::copy(fixture(&format!("review/{name}")), pick_dir.join(name)).unwrap();
+    }
+    let moved_before = store.initiative_by_ledger_id("R1-0018").unwrap();
+    let count_before = store.initiatives(&Default::default()).unwrap().len();
+    click_text(&client, "button", "回答の取込").await;
+    click(&client, "[data-testid=pick-files]").await;
+    // The page's text: the three files' reports, each with its own cautions or errors.
+    let cautions = wait_text(&client, "body", |t| t.contains("所属の移動") && t.contains("エラー 4 件")).await;
+    assert!(
+        cautions
+            .contains("管理番号 R1-0018「会計伝票の起票」の所属が 総務部／人事課 → 議会事務局／議事課 に変わります"),
+        "the move is named with both sections: {cautions}"
+    );
+    let commit = text_of(&client, "[data-testid=commit-import]").await;
+    assert!(commit.contains("取り込める 0 ファイル"), "nothing dangerous is imported unconfirmed: {commit}");
+    shot(&client, "5c-import-cautions").await;
+    // The same name is confirmed as a second initiative; the move is refused by leaving its file out.
+    let file_of = |name: &str| format!("//section[@data-testid='file-report'][.//h2[contains(., '{name}')]]");
+    let same = client.find(Locator::XPath(&file_of("情報政策課_同名の新規行.ods"))).await.unwrap();
+    same.find(Locator::Css("[data-testid=confirm-cautions]")).await.unwrap().click().await.unwrap();
+    wait_text(&client, "[data-testid=commit-import]", |t| t.contains("取り込める 1 ファイル")).await;
+    let moved = client.find(Locator::XPath(&file_of("議事課_他課の管理番号.xlsx"))).await.unwrap();
+    moved.find(Locator::Css("[data-testid=exclude-file]")).await.unwrap().click().await.unwrap();
+    wait_text(&client, "body", |t| t.contains("取り込みません（除外）")).await;
+    wait_enabled(&client, "[data-testid=commit-import]").await;
+    click(&client, "[data-testid=commit-import]").await;
+    let state = wait_text(&client, "[data-testid=batch-state]", |t| t.contains("1 ファイルを取り込みました")).await;
+    assert!(state.contains("残りの 2 ファイルは下に残しています"), "the rest of the batch stays on screen: {state}");
+    let files = client.find_all(Locator::Css("[data-testid=file-report]")).await.unwrap();
+    assert_eq!(files.len(), 3, "every file of the batch is still listed after the import");
+    let wrong = client.find(Locator::XPath(&file_of("議事課_誤りあり.xlsx"))).await.unwrap();
+    assert!(wrong.text().await.unwrap().contains("エラー 4 件"), "the refused file keeps its errors on screen");
+    assert_eq!(store.initiative_by_ledger_id("R1-0018").unwrap(), moved_before, "the refused move wrote nothing");
+    assert_eq!(store.initiatives(&Default::default()).unwrap().len(), count_before + 1, "the confirmed new line");
+    // The refused return goes back to 議事課 with its list of what to fix; the section becomes 差戻し.
+    wrong.find(Locator::Css("[data-testid=send-back]")).await.unwrap().click().await.unwrap();
+    let sent = wait_text(&client, "[data-testid=sent-back]", |t| t.contains("保存しました")).await;
+    assert!(sent.contains("議会事務局／議事課 を「差戻し」にしました"), "{sent}");
+    client
+        .execute("document.querySelector('[data-testid=sent-back]').scrollIntoView({ block: 'center' })", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after it scrolls
+    shot(&client, "5d-import-sent-back").await;
+    let list = daicho::import::read_workbook(
+        &std::fs::read(save_dir.join(format!("差戻し_{}_議会事務局_議事課.xlsx", fy.short()))).unwrap(),
+    )
+    .unwrap();
+    let rows: Vec<String> =
+        list[0].rows.iter().map(|r| r.iter().map(|c| c.display()).collect::<Vec<_>>().join("|")).collect();
+    assert!(rows[0].contains("議会事務局／議事課 御中"), "addressed to the section: {rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.starts_with("要修正|")).count(), 4, "one line per error: {rows:?}");
+    let chart = store.org_chart().unwrap();
+    let gijika = chart.resolve("議会事務局/議事課", Some(fy)).unwrap();
+    let state_of_gijika = || store.section_returns(fy).unwrap().into_iter().find(|r| r.section_id == gijika).unwrap();
+    assert_eq!(state_of_gijika().state.label(), "差戻し");
+    // The corrected return comes back and is received; the batch is dismissed first.
+    click(&client, "[data-testid=dismiss-batch]").await;
+    for f in std::fs::read_dir(&pick_dir).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    std::fs::copy(fixture("review/議事課_第1回.xlsx"), pick_dir.join("議事課_第1回.xlsx")).unwrap();
+    click(&client, "[data-testid=pick-files]").await;
+    wait_text(&client, "[data-testid=commit-import]", |t| t.contains("取り込める 1 ファイル")).await;
+    wait_enabled(&client, "[data-testid=commit-import]").await;
+    click(&client, "[data-testid=commit-import]").await;
+    wait_text(&client, "[data-testid=batch-state]", |t| t.contains("1 ファイルを取り込みました")).await;
+    assert_eq!(state_of_gijika().state.label(), "受付", "the corrected return is received");
 
     // 8. The organisation tree shows the year's names with their history; a setting changes the rounding rule.
     click_text(&client, "button", "組織").await;

@@ -16,6 +16,7 @@ import type {
   ImportRecord,
   Progress,
   ReturnStatus,
+  SentBack,
   FormulaCheck,
   InitiativeDetail,
   LedgerRow,
@@ -49,6 +50,9 @@ export const api = {
   importFiles: (paths: string[], fiscalYear: number | null, commit: boolean, choices: Record<string, FileChoice>) =>
     invoke<FileReport[]>("import_files", { paths, fiscalYear, commit, choices }),
   cancelImport: () => invoke<void>("cancel_import"),
+  /** Saves a refused return's list of what to fix (a save dialog) and marks its section 差戻し; `null` if cancelled. */
+  sendBackReturn: (path: string, fiscalYear: number, choice: FileChoice | null) =>
+    invoke<SentBack | null>("send_back_return", { path, fiscalYear, choice }),
   importHistory: () => invoke<ImportRecord[]>("import_history"),
   returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),
   /** Builds the file, asks where to save it; the saved path, or null when cancelled. */

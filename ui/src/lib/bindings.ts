@@ -41,9 +41,15 @@ scope: string | null, prefill: boolean,
  */
 format: string, };
 
-export type FileChoice = { basis: string | null, maps: Array<MapChoice>, };
+export type FileChoice = { basis: string | null, maps: Array<MapChoice>, 
+/**
+ * The user read the file's cautions (要確認) and wants them written.
+ */
+confirm: boolean, };
 
 export type MapChoice = { column: string, target: string, };
+
+export type SentBack = { saved: string, sections: Array<string>, };
 
 export type InitiativeEdit = { ledger_id: string, kind: string, title: string, tool: string | null, vendor: string | null, status: string, 
 /**
@@ -365,6 +371,22 @@ lines: number, };
 
 export type YearUse = { fiscal_year: number, reason: string, lines: number, };
 
+export type CautionKind = "moves" | "renames" | "other_section" | "same_name" | "in_batch";
+
+export type Caution = { 
+/**
+ * Excel's row number.
+ */
+row: number, kind: CautionKind, 
+/**
+ * The initiative it concerns, when it is in the ledger.
+ */
+ledger_id: string | null, 
+/**
+ * What happens, in words: 「総務部 総務課 → 議会事務局 議事課」.
+ */
+message: string, };
+
 export type FileReport = { file: string, sha256: string, sheet: string | null, 
 /**
  * Excel's row number of the header (its last row when it spans several).
@@ -390,6 +412,18 @@ basis: BasisUse | null,
  * The fiscal year of lines without a 年度 cell, and where it came from.
  */
 fiscal_year: YearUse | null, rows: Array<RowPlan>, errors: Array<Problem>, warnings: Array<Problem>, 
+/**
+ * Changes written only when confirmed: the file is not imported while one is unconfirmed.
+ */
+cautions: Array<Caution>, 
+/**
+ * Whether the user confirmed the cautions for this import.
+ */
+confirmed: boolean, 
+/**
+ * The sections (課) the return reports on, as named today: whom to send its errors back to.
+ */
+sections: Array<string>, 
 /**
  * Set when a file with the same content was imported before: nothing to do.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnRole, committable, needsBasis, problemText, skippedText, summaryLine, unmappedColumns } from "./importing";
+import { cautionText, columnRole, committable, needsBasis, needsConfirmation, problemText, skippedText, summaryLine, unmappedColumns } from "./importing";
 import type { ColumnInfo, FileReport } from "./types";
 
 const report = (over: Partial<FileReport>): FileReport => ({
@@ -18,6 +18,9 @@ const report = (over: Partial<FileReport>): FileReport => ({
   ],
   errors: [],
   warnings: [],
+  cautions: [],
+  confirmed: false,
+  sections: ["総務部／総務課"],
   already_imported: null,
   committed: null,
   ...over,
@@ -52,6 +55,17 @@ describe("import screen logic", () => {
     const titled = report({ file: "titled.xlsx", basis: { basis: "試算", source: "title", reason: "", lines: 1 } });
     expect(committable([clean, bad, same, asked, titled]).map((r) => r.file)).toEqual(["総務課.xlsx", "titled.xlsx"]);
     expect([asked, titled].map(needsBasis)).toEqual([true, false]);
+  });
+  it("holds back a file with cautions until they are confirmed, and one just imported", () => {
+    const moved = { row: 2, kind: "moves" as const, ledger_id: "R1-0018", message: "所属が 総務部／人事課 → 議会事務局／議事課 に変わります" };
+    const cautious = report({ file: "cautious.xlsx", cautions: [moved] });
+    const confirmed = report({ file: "confirmed.xlsx", cautions: [moved], confirmed: true });
+    const record = { id: 1, file_name: "f", sha256: "x", at: "2024-06-01T09:00:00+09:00", actor: "a", created: 1, updated: 0, unchanged: 0, warnings: [] };
+    const done = report({ file: "done.xlsx", committed: record });
+    expect(committable([cautious, confirmed, done]).map((r) => r.file)).toEqual(["confirmed.xlsx"]);
+    expect([cautious, confirmed].map(needsConfirmation)).toEqual([true, false]);
+    expect(summaryLine(cautious)).toBe("要確認 1 件: 内容を確かめて確認すると取り込めます");
+    expect(cautionText(moved)).toBe("2行目 所属の移動: 所属が 総務部／人事課 → 議会事務局／議事課 に変わります");
   });
   it("says what each column is read as, and which need a mapping", () => {
     expect(columnRole(column({ role: { kind: "field", field: "削減時間(時間)" }, basis: "試算" }))).toBe("→ 削減時間(時間)（試算）");

@@ -1,6 +1,6 @@
 // The import screen's logic: what a report says in one line, which files may be committed, what the app must ask
 // before it can import a file, and how each column and each skipped row reads.
-import type { ColumnInfo, FileReport, SkippedRow } from "./types";
+import type { Caution, ColumnInfo, FileReport, SkippedRow } from "./types";
 
 export function counts(r: FileReport) {
   const by = (o: string) => r.rows.filter((x) => x.outcome === o).length;
@@ -13,6 +13,7 @@ export function summaryLine(r: FileReport): string {
   const c = counts(r);
   if (c.errors) return `エラー ${c.errors} 件: このファイルは取り込みません`;
   if (needsBasis(r)) return "算定区分を選んでください（回答に記載がありません）";
+  if (needsConfirmation(r)) return `要確認 ${r.cautions.length} 件: 内容を確かめて確認すると取り込めます`;
   return `新規 ${c.created}、更新 ${c.updated}、変更なし ${c.unchanged}、警告 ${c.warnings}`;
 }
 
@@ -22,9 +23,32 @@ export const needsBasis = (r: FileReport) => r.basis !== null && r.basis.source 
 /** Columns of figures the importer could not place: the user maps each (or says to ignore it). */
 export const unmappedColumns = (r: FileReport): ColumnInfo[] => r.columns.filter((c) => c.figures);
 
-/** Files worth committing: no errors, not imported before, nothing left to ask, and something to change. */
+/** The file makes a dangerous change (a move, a rename, another section's 管理番号 …) the user has not confirmed. */
+export const needsConfirmation = (r: FileReport) => r.cautions.length > 0 && !r.confirmed;
+
+/** Files worth committing: no errors, not imported before or just now, nothing left to ask or confirm, and
+ * something to change. */
 export const committable = (reports: FileReport[]) =>
-  reports.filter((r) => r.errors.length === 0 && !r.already_imported && !needsBasis(r) && r.rows.some((x) => x.outcome !== "unchanged"));
+  reports.filter(
+    (r) =>
+      r.errors.length === 0 &&
+      !r.already_imported &&
+      !r.committed &&
+      !needsBasis(r) &&
+      !needsConfirmation(r) &&
+      r.rows.some((x) => x.outcome !== "unchanged"),
+  );
+
+const cautionKinds: Record<Caution["kind"], string> = {
+  moves: "所属の移動",
+  renames: "業務名の変更",
+  other_section: "他の課の管理番号",
+  same_name: "同名の取組",
+  in_batch: "同じ取組を複数のファイルが変更",
+};
+
+/** `2行目 所属の移動: 管理番号 R1-0018「…」の所属が …`. */
+export const cautionText = (c: Caution) => `${c.row}行目 ${cautionKinds[c.kind]}: ${c.message}`;
 
 /** What a column is read as: `→ 削減時間(時間)（試算）`, or why it is not imported. */
 export function columnRole(c: ColumnInfo): string {
