@@ -129,6 +129,42 @@ pub fn add_aliases(store: &mut Store, author: &Author, unit: &str, aliases: &[St
     Ok(chart.current_path(id))
 }
 
+/// Sets a unit's code, its first fiscal year or its last (the year it ends, 廃止); a field left `None` stays as it is.
+/// Returns the unit's path.
+pub fn update_unit(
+    store: &mut Store,
+    author: &Author,
+    unit: &str,
+    code: Option<&str>,
+    from: Option<FiscalYear>,
+    to: Option<FiscalYear>,
+) -> Result<String> {
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    if code.is_none() && from.is_none() && to.is_none() {
+        return Err(Error::Invalid("変更する項目（コード、開始年度、終了年度）を指定してください".into()));
+    }
+    let chart = store.org_chart()?;
+    let id = chart.resolve(unit, None)?;
+    store.write(author, |tx| tx.update_unit(id, code, from, to))?;
+    Ok(chart.current_path(id))
+}
+
+/// Checks an organisation workbook against the ledger and, when `commit` and it has no error, imports it in one
+/// transaction. The report says what each row does (or did) and every problem.
+pub fn import_org(
+    store: &mut Store,
+    author: &Author,
+    file: &str,
+    bytes: &[u8],
+    commit: bool,
+) -> Result<crate::import::org::OrgReport> {
+    let report = crate::import::org::plan_org(store, file, bytes)?;
+    if commit && report.errors.is_empty() {
+        crate::import::org::commit_org(store, author, &report)?;
+    }
+    Ok(report)
+}
+
 /// Renames a unit from a fiscal year on (earlier years keep the old name).
 pub fn rename_unit(store: &mut Store, author: &Author, unit: &str, new_name: &str, from: FiscalYear) -> Result<()> {
     let id = store.org_chart()?.resolve(unit, None)?;
@@ -376,6 +412,25 @@ pub fn set_setting(store: &mut Store, author: &Author, key: &str, value: &str) -
 /// Fills an empty ledger with the sample city (refused when the ledger has initiatives).
 pub fn load_demo(store: &mut Store, author: &Author) -> Result<DemoStats> {
     store.write(author, crate::demo::populate)
+}
+
+/// Whether the ledger holds the sample city (`load_demo`), which may be removed.
+pub fn is_sample(ledger: &dyn Read) -> Result<bool> {
+    Ok(ledger.settings()?.organisation_name == crate::demo::ORGANISATION_NAME)
+}
+
+/// Takes the sample city out: the ledger becomes an empty one, and the sample is kept as a copy beside it (like a
+/// restore). Refuses a ledger that is not the sample. Returns where the sample was kept.
+pub fn remove_sample(store: &mut Store) -> Result<PathBuf> {
+    if !is_sample(store)? {
+        return Err(Error::Invalid(
+            "この台帳はサンプルデータではないため消せません（団体名が「みどり市（架空）」の台帳だけが対象です）".into(),
+        ));
+    }
+    let dir = tempfile::tempdir().map_err(|source| Error::Io { path: std::env::temp_dir(), source })?;
+    let empty = dir.path().join("empty.sqlite3");
+    drop(Store::create(&empty)?);
+    store.restore_from(&empty)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

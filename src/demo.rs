@@ -207,6 +207,9 @@ fn stated_hours(rng: &mut Rng, minutes: Decimal) -> Option<Decimal> {
 }
 
 /// Fills an empty ledger with the sample city. Refuses a ledger that already holds initiatives.
+/// The sample city's name: a ledger named so holds the sample, which may be removed.
+pub const ORGANISATION_NAME: &str = "みどり市（架空）";
+
 pub fn populate(tx: &mut dyn Write) -> Result<DemoStats> {
     let existing = tx.initiative_count()?;
     if existing > 0 {
@@ -216,7 +219,7 @@ pub fn populate(tx: &mut dyn Write) -> Result<DemoStats> {
     }
     let mut stats = DemoStats::default();
     let mut rng = Rng(0x0da1_c40d_a1c4_0001);
-    tx.set_setting("organisation_name", "みどり市（架空）")?;
+    tx.set_setting("organisation_name", ORGANISATION_NAME)?;
 
     let mut sections: Vec<(i64, &str)> = Vec::new();
     let mut bureau_ids = Vec::new();

@@ -1,6 +1,7 @@
 //! The spring survey through the real CLI: one workbook per section, returns received by importing them, a return
 //! sent back and received again, the reminder list, and the campaign closed only when every section is final.
 
+use daicho::db::Read;
 use daicho::ledger::ReturnState;
 use serde_json::Value as Json;
 
@@ -244,4 +245,58 @@ fn a_section_merged_after_the_survey_started_is_still_itself() {
     let s = status(&t, "2024");
     assert_eq!(section(&s, "幼児教育課")["state"], "受付", "the section named is the one moved: {s}");
     assert_eq!(section(&s, "保育課")["state"], "未提出", "the section it merged into is untouched: {s}");
+}
+
+/// The sample city can be taken out again (`demo --remove`): the ledger is empty and the sample is kept beside it;
+/// a ledger that is not the sample is never emptied.
+#[test]
+fn the_sample_is_removable_and_a_real_ledger_is_not() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let out = t.ok(&["demo", "--remove"]);
+    assert!(out.contains("空の台帳にしました"), "{out}");
+    assert!(t.json(&["list", "--json"]).as_array().unwrap().is_empty(), "nothing of the sample is left");
+    let kept = t.db().with_extension("sqlite3.before-restore");
+    assert!(daicho::db::Store::open(&kept).unwrap().initiative_count().unwrap() > 0, "the sample is kept");
+    t.ok(&["org", "add", "総務部/人事課"]);
+    t.ok(&["add", "--unit", "総務部/人事課", "--kind", "RPA", "--title", "給与計算"]);
+    let err = t.fails(&["demo", "--remove"], 2);
+    assert!(err.contains("サンプルデータではない"), "{err}");
+    assert_eq!(t.json(&["list", "--json"]).as_array().unwrap().len(), 1, "the real ledger is untouched");
+}
+
+/// Opening a ledger file checks it first: a file that is not a Daicho ledger is refused untouched, never turned
+/// into one; a new ledger is never made over an existing file.
+#[test]
+fn only_a_daicho_ledger_is_opened_and_a_new_one_overwrites_nothing() {
+    let t = TestDir::new();
+    let notes = t.path().join("メモ.sqlite3");
+    std::fs::write(&notes, "台帳ではないファイル").unwrap();
+    let Err(e) = daicho::db::Store::open_existing(&notes) else { panic!("a text file must be refused") };
+    assert!(e.to_string().contains("メモ.sqlite3"), "the refusal names the file: {e}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "台帳ではないファイル", "left as it was");
+    let Err(e) = daicho::db::Store::open_existing(&t.path().join("ない.sqlite3")) else {
+        panic!("no file, no ledger")
+    };
+    assert!(e.to_string().contains("ない.sqlite3"), "{e}");
+    let Err(e) = daicho::db::Store::create(&notes) else { panic!("a new ledger must not replace a file") };
+    assert!(e.to_string().contains("すでにあります"), "{e}");
+    let fresh = t.path().join("新しい台帳.sqlite3");
+    drop(daicho::db::Store::create(&fresh).unwrap());
+    assert_eq!(daicho::db::Store::open_existing(&fresh).unwrap().initiative_count().unwrap(), 0, "a new ledger opens");
+}
+
+/// `org set`: a unit's code and the year it ends; an ended 課 gets no survey file in later years.
+#[test]
+fn a_unit_gets_its_code_and_ends() {
+    let t = TestDir::new();
+    t.ok(&["org", "add", "市民部/市民課"]);
+    t.ok(&["org", "add", "市民部/保険年金課"]);
+    let out = t.ok(&["org", "set", "市民部/保険年金課", "--code", "0202", "--to", "2025"]);
+    assert!(out.contains("コード 0202") && out.contains("令和7年度"), "{out}");
+    let dir = t.path().join("調査");
+    let out = t.ok(&["survey", "start", "--fy", "2026", "--deadline", "2026-05-29", "-o", dir.to_str().unwrap()]);
+    assert!(out.contains("1 課分"), "only 市民課 is left in 令和8年度: {out}");
+    let err = t.fails(&["org", "set", "市民部/市民課"], 2);
+    assert!(err.contains("変更する項目"), "{err}");
 }

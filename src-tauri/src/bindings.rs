@@ -80,6 +80,8 @@ mod tests {
             daicho::import::CautionKind,
             daicho::import::Caution,
             daicho::import::FileReport,
+            daicho::import::org::OrgRowPlan,
+            daicho::import::org::OrgReport,
         );
         out.trim_end().to_string() + "\n"
     }

@@ -33,6 +33,8 @@ pub struct AppInfo {
     pub choices: views::Choices,
     /// Set when the ledger file is on a network share or in a synced or roaming folder.
     pub storage_warning: Option<String>,
+    /// The ledger holds the sample city, which the settings screen can take out again.
+    pub sample: bool,
 }
 
 #[tauri::command]
@@ -47,6 +49,7 @@ pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
         fiscal_year: years.last().copied().unwrap_or(current),
         choices: views::choices(),
         storage_warning: store.location_warning(),
+        sample: actions::is_sample(&*store)?,
     })
 }
 

@@ -147,6 +147,29 @@ pub fn org_tree(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec<v
     Ok(views::org_tree(&*state.store()?, Some(FiscalYear(fiscal_year)))?)
 }
 
+/// Registers a unit by its path (部局/課/係; missing levels above it too), with its code and first year.
+#[tauri::command]
+pub fn add_unit(
+    state: State<'_, AppState>,
+    path: String,
+    code: Option<String>,
+    from: Option<i32>,
+) -> ApiResult<Vec<String>> {
+    let code = code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    Ok(actions::add_units(&mut *state.store()?, &author(), &path, code, from.map(FiscalYear), None)?)
+}
+
+/// Sets a unit's code or the last year it exists (廃止); empty fields stay as they are.
+#[tauri::command]
+pub fn update_unit(
+    state: State<'_, AppState>,
+    unit: String,
+    code: Option<String>,
+    to: Option<i32>,
+) -> ApiResult<String> {
+    Ok(actions::update_unit(&mut *state.store()?, &author(), &unit, code.as_deref(), None, to.map(FiscalYear))?)
+}
+
 #[tauri::command]
 pub fn add_alias(state: State<'_, AppState>, unit: String, alias: String) -> ApiResult<()> {
     actions::add_aliases(&mut *state.store()?, &author(), &unit, &[alias])?;

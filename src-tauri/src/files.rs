@@ -150,6 +150,47 @@ pub async fn import_files(
     Ok(reports)
 }
 
+/// Opens the file dialog for an organisation workbook (部局・課・係・コード・開始年度・終了年度・別名).
+#[tauri::command]
+pub async fn pick_org_file(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
+    let path: Option<PathBuf> = match std::env::var_os("DAICHO_TEST_PICK_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| io(&dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| SPREADSHEETS.contains(&x)))
+                .collect();
+            found.sort();
+            found.into_iter().next()
+        }
+        None => app
+            .dialog()
+            .file()
+            .set_title("取り込む組織表を選ぶ")
+            .add_filter("Excel・OpenDocument", SPREADSHEETS)
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else { return Ok(None) };
+    state.choose(std::slice::from_ref(&path));
+    Ok(Some(path.display().to_string()))
+}
+
+/// Checks (`commit: false`) or imports an organisation workbook: every row's change, every error; a file with an
+/// error imports nothing.
+#[tauri::command]
+pub async fn import_org(
+    state: State<'_, AppState>,
+    path: String,
+    commit: bool,
+) -> ApiResult<daicho::import::org::OrgReport> {
+    let chosen = state.chosen(&path)?;
+    let bytes = std::fs::read(&chosen).map_err(|e| io(&chosen, e))?;
+    let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
+    Ok(actions::import_org(&mut *state.store()?, &author(), &name, &bytes, commit)?)
+}
+
 /// What sending a return back did: where its list of errors was saved, and which sections became 差戻し.
 #[derive(Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

@@ -6,6 +6,7 @@ mod commands;
 mod editing;
 mod error;
 mod files;
+mod ledger_file;
 mod state;
 mod survey;
 
@@ -76,6 +77,13 @@ pub fn run() {
             editing::set_setting,
             editing::backup,
             editing::restore,
+            ledger_file::new_ledger,
+            ledger_file::open_ledger,
+            ledger_file::remove_sample,
+            editing::add_unit,
+            editing::update_unit,
+            files::pick_org_file,
+            files::import_org,
             editing::org_tree,
             editing::add_alias,
             editing::rename_unit,

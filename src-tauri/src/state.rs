@@ -18,11 +18,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the ledger at `DAICHO_DB` or the default local app-data path.
+    /// Opens the ledger at `DAICHO_DB`, else the one the app last opened (when it still is a ledger), else the
+    /// default local app-data path.
     pub fn open() -> Result<Self, daicho::Error> {
         let path = match std::env::var_os("DAICHO_DB") {
             Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => daicho::db::default_path()?,
+            _ => match last_ledger() {
+                Some(p) => p,
+                None => daicho::db::default_path()?,
+            },
         };
         Ok(Self {
             store: Mutex::new(Store::open(&path)?),
@@ -46,11 +50,37 @@ impl AppState {
         &self.store
     }
 
+    /// Puts another ledger in place of the open one (a new file, or one the user opened) and remembers it for the
+    /// next start, unless `DAICHO_DB` chooses the ledger.
+    pub fn switch_to(&self, store: Store) -> Result<(), ApiError> {
+        let path = store.path().to_path_buf();
+        *self.store()? = store;
+        if std::env::var_os("DAICHO_DB").is_none_or(|p| p.is_empty())
+            && let Some(file) = last_ledger_file()
+        {
+            // Remembering is a convenience: a failure to write it changes nothing of the ledger.
+            let _ = std::fs::write(file, path.as_os_str().as_encoded_bytes());
+        }
+        Ok(())
+    }
+
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
         self.store
             .lock()
             .map_err(|_| ApiError { code: "internal", message: "台帳を開けません（内部エラー）".into() })
     }
+}
+
+/// Where the app remembers the ledger it last opened: beside the default ledger, in the local app-data folder.
+fn last_ledger_file() -> Option<PathBuf> {
+    Some(daicho::db::default_path().ok()?.with_file_name("last_ledger.txt"))
+}
+
+/// The ledger the app last opened, if it is still there.
+fn last_ledger() -> Option<PathBuf> {
+    let text = std::fs::read_to_string(last_ledger_file()?).ok()?;
+    let path = PathBuf::from(text.trim());
+    path.is_file().then_some(path)
 }
 
 /// Files the user chose in a dialog (or dropped on the window) during this session: the only paths the file

@@ -111,27 +111,24 @@ async fn click_text(client: &Client, tag: &str, text: &str) {
         .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exports_reports() {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "the end-to-end test drives the real app and needs an X display: run it under xvfb-run (scripts/test.sh does)"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("daicho.sqlite3");
+/// One app at a time: each test drives its own app through its own tauri-driver, and two web views side by side
+/// would make the timings of both meaningless on a 2-core machine.
+static APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Starts the real app on the ledger `db` (home, app data and dialogs in `home`: files "picked" come from `pick_dir`,
+/// files "saved" go to `save_dir`) and connects to it over WebDriver.
+async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Driver, Client) {
+    std::fs::create_dir_all(pick_dir).unwrap();
+    std::fs::create_dir_all(save_dir).unwrap();
     let port = free_port();
-    let pick_dir = dir.path().join("returns");
-    let save_dir = dir.path().join("out");
-    std::fs::create_dir_all(&pick_dir).unwrap();
-    std::fs::create_dir_all(&save_dir).unwrap();
     let driver = Driver(
         Command::new("tauri-driver")
             .args(["--port", &port.to_string()])
-            .env("DAICHO_DB", &db)
-            .env("DAICHO_TEST_PICK_DIR", &pick_dir)
-            .env("DAICHO_TEST_SAVE_DIR", &save_dir)
-            .env("HOME", dir.path())
-            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("DAICHO_DB", db)
+            .env("DAICHO_TEST_PICK_DIR", pick_dir)
+            .env("DAICHO_TEST_SAVE_DIR", save_dir)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -154,10 +151,26 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
             Err(e) => panic!("could not start a WebDriver session: {e}"),
         }
     };
+    (driver, client)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exports_reports() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the end-to-end test drives the real app and needs an X display: run it under xvfb-run (scripts/test.sh does)"
+    );
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let pick_dir = dir.path().join("returns");
+    let save_dir = dir.path().join("out");
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
 
     // 1. A new user sees the empty state and loads the sample ledger.
     let empty = text_of(&client, "[data-testid=empty-state]").await;
     assert!(empty.contains("台帳はまだ空です") && empty.contains("サンプルデータを読み込む"), "{empty}");
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
     shot(&client, "0-empty").await;
     click(&client, "[data-testid=load-demo]").await;
 
@@ -538,6 +551,143 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(backed.contains(&backup.display().to_string()), "{backed}");
     let copy = daicho::db::Store::open(&backup).unwrap();
     assert!(copy.integrity_problems().unwrap().is_empty(), "the backup is a sound ledger");
+
+    // 9. The sample city is taken out again: the ledger is empty, the sample kept as a copy beside it.
+    click(&client, "[data-testid=remove-sample]").await;
+    let ask = text_of(&client, "[data-testid=remove-sample-confirm]").await;
+    assert!(ask.contains("空の台帳に戻します"), "{ask}");
+    click(&client, "[data-testid=remove-sample-yes]").await;
+    let removed =
+        wait_text(&client, "[data-testid=settings-message]", |t| t.contains("サンプルデータを消しました")).await;
+    let kept = db.with_extension("sqlite3.before-restore");
+    assert!(removed.contains(&kept.display().to_string()), "{removed}");
+    // Opened afresh: the file at the ledger's path was replaced (the handle above still reads the sample's).
+    assert_eq!(daicho::db::Store::open(&db).unwrap().initiative_count().unwrap(), 0, "the ledger is empty");
+    assert!(daicho::db::Store::open(&kept).unwrap().initiative_count().unwrap() > 0, "the sample is kept");
+    click_text(&client, "button", "集計").await;
+    wait_text(&client, "[data-testid=empty-state]", |t| t.contains("台帳はまだ空です")).await;
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
+/// A team starts its year from an empty ledger without the CLI: the organisation from the city's published list and
+/// by hand, a unit ended, the year's target and a tool's cost, an initiative, the survey to every section; then a new
+/// ledger file and back to the team's one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_sets_up_its_year_from_an_empty_ledger() {
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let pick_dir = dir.path().join("picked");
+    let save_dir = dir.path().join("out");
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    let fixture = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name);
+    let store = daicho::db::Store::open(&db).unwrap();
+
+    // 1. The empty ledger says how to begin, and leads to 組織.
+    let empty = text_of(&client, "[data-testid=empty-state]").await;
+    assert!(empty.contains("始め方") && empty.contains("組織表"), "{empty}");
+    click(&client, "[data-testid=start-org]").await;
+
+    // 2. The city's 組織一覧 (its own headers, re-saved by LibreOffice) through the dialog: checked, then imported.
+    std::fs::copy(fixture("setup/組織一覧_R7.xlsx"), pick_dir.join("組織一覧_R7.xlsx")).unwrap();
+    click(&client, "[data-testid=org-pick]").await;
+    let planned = wait_text(&client, "[data-testid=org-report-summary]", |t| t.contains("確認のみ")).await;
+    assert!(planned.contains("新規 13"), "every row of the list: {planned}");
+    assert_eq!(store.org_chart().unwrap().units().count(), 0, "the dry run writes nothing");
+    click(&client, "[data-testid=org-commit]").await;
+    wait_text(&client, "[data-testid=org-report-summary]", |t| t.contains("取り込みました")).await;
+    let tree = wait_text(&client, "[data-testid=org-tree]", |t| t.contains("人事課")).await;
+    assert!(tree.contains("別名: 職員課"), "the list's 旧名称等 are aliases: {tree}");
+    assert!(!tree.contains("市民相談室"), "a 課 that ended in 令和6年度 is not in this year's tree: {tree}");
+    // A unit by hand, with its code; another ended.
+    type_into(&client, "[data-testid=unit-path]", "総務部/DX推進課").await;
+    type_into(&client, "[data-testid=unit-code]", "0104").await;
+    click(&client, "[data-testid=unit-add]").await;
+    wait_text(&client, "[data-testid=org-tree]", |t| t.contains("DX推進課")).await;
+    type_into(&client, "[data-testid=set-unit]", "市民部/保険年金課").await;
+    type_into(&client, "[data-testid=set-to]", "2025").await;
+    click(&client, "[data-testid=unit-set]").await;
+    wait_text(&client, "[data-testid=org-tree]", |t| !t.contains("保険年金課")).await;
+    shot(&client, "8a-org-setup").await;
+    let chart = store.org_chart().unwrap();
+    let dx = chart.resolve("総務部/DX推進課", None).unwrap();
+    assert_eq!(chart.get(dx).unwrap().code.as_deref(), Some("0104"));
+    let nenkin = chart.resolve("市民部/保険年金課", None).unwrap();
+    assert_eq!(chart.get(nenkin).unwrap().valid_to, Some(daicho::fiscal::FiscalYear(2025)), "ended after 令和7年度");
+
+    // 3. The year's target and a tool's cost.
+    click_text(&client, "button", "設定").await;
+    type_into(&client, "[data-testid=target-hours]", "1,200").await;
+    click(&client, "[data-testid=target-save]").await;
+    wait_text(&client, "[data-testid=targets]", |t| t.contains("1,200.0")).await;
+    type_into(&client, "[data-testid=cost-tool]", "WinActor").await;
+    type_into(&client, "[data-testid=cost-licence]", "1,000,000").await;
+    click(&client, "[data-testid=cost-save]").await;
+    wait_text(&client, "[data-testid=costs]", |t| t.contains("1,000,000")).await;
+
+    // 4. The first initiative, from the ledger screen of the empty ledger.
+    click_text(&client, "button", "台帳").await;
+    click(&client, "[data-testid=add-open]").await;
+    type_into(&client, "[data-testid=add-title]", "時間外勤務命令簿の集計").await;
+    click(&client, "[data-testid=add-submit]").await;
+    wait_text(&client, "[data-testid=detail-title]", |t| t.contains("時間外勤務命令簿の集計")).await;
+    assert_eq!(store.initiative_count().unwrap(), 1);
+
+    // 5. The survey of the year to every section: one file each, named after the year and the section.
+    click(&client, "[data-testid=nav-survey]").await;
+    type_into(&client, "[data-testid=survey-deadline]", "令和8年5月29日").await;
+    click(&client, "[data-testid=survey-create]").await;
+    wait_text(&client, "[data-testid=survey-message]", |t| t.contains("課分")).await;
+    let info_fy = daicho::fiscal::FiscalYear::of_date(chrono::Local::now().date_naive());
+    let folder = save_dir.join(format!("調査票_{}", info_fy.short()));
+    let mut written: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    let sections = [
+        "総務部_総務課",
+        "総務部_人事課",
+        "総務部_情報政策課",
+        "総務部_DX推進課",
+        "市民部_市民課",
+        "こども部_保育課",
+        "議会事務局_議事課",
+    ];
+    let mut want: Vec<String> = sections.iter().map(|s| format!("調査票_{}_{s}.xlsx", info_fy.short())).collect();
+    want.sort();
+    assert_eq!(written, want, "every section of the year, the ended one left out");
+
+    // 6. A new ledger file, then back to the team's ledger (a copy of it picked in the open dialog); a file that
+    // is not a ledger is refused untouched.
+    click_text(&client, "button", "設定").await;
+    click(&client, "[data-testid=new-ledger]").await;
+    let made = wait_text(&client, "[data-testid=settings-message]", |t| t.contains("新しい台帳")).await;
+    let fresh = save_dir.join("新しい台帳.sqlite3");
+    assert!(made.contains(&fresh.display().to_string()), "{made}");
+    wait_text(&client, "[data-testid=ledger-path]", |t| t.contains("新しい台帳.sqlite3")).await;
+    click_text(&client, "button", "集計").await;
+    wait_text(&client, "[data-testid=empty-state]", |t| t.contains("台帳はまだ空です")).await;
+    for f in std::fs::read_dir(&pick_dir).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    let not_a_ledger = pick_dir.join("0_メモ.sqlite3");
+    std::fs::write(&not_a_ledger, "これは台帳ではありません").unwrap();
+    store.backup_to(&pick_dir.join("チームの台帳.sqlite3")).unwrap();
+    click_text(&client, "button", "設定").await;
+    click(&client, "[data-testid=open-ledger]").await;
+    let refused =
+        wait_text(&client, "body", |t| t.contains("台帳として開けません") || t.contains("Daicho の台帳ではありません"))
+            .await;
+    assert!(refused.contains("0_メモ.sqlite3"), "the refusal names the file: {refused}");
+    assert_eq!(std::fs::read_to_string(&not_a_ledger).unwrap(), "これは台帳ではありません", "left untouched");
+    std::fs::remove_file(&not_a_ledger).unwrap();
+    click(&client, "[data-testid=open-ledger]").await;
+    wait_text(&client, "[data-testid=ledger-path]", |t| t.contains("チームの台帳.sqlite3")).await;
+    shot(&client, "9b-ledger-file").await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("1 件")).await;
 
     client.close().await.unwrap();
     drop(driver);

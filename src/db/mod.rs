@@ -235,6 +235,24 @@ impl Store {
         Ok(Self { backend: Box::new(sqlite::SqliteStore::open(path)?) })
     }
 
+    /// Opens a ledger that exists, after checking (read-only) that it is a sound Daicho ledger: a file that is not
+    /// one is refused untouched, never created or migrated into one.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        sqlite::check_ledger_file(path)?;
+        Self::open(path)
+    }
+
+    /// Creates a new, empty ledger at `path`; refuses a path where a file already is.
+    pub fn create(path: &Path) -> Result<Self> {
+        if path.exists() {
+            return Err(Error::Conflict(format!(
+                "{} はすでにあります。新しい台帳は別の名前で作ってください（開くには「別の台帳を開く」）",
+                path.display()
+            )));
+        }
+        Self::open(path)
+    }
+
     /// Runs `f` in one transaction and commits if it returns `Ok`; on `Err` nothing is written.
     pub fn write<T>(&mut self, author: &Author, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
         let mut f = Some(f);

@@ -58,7 +58,7 @@ impl OrgColumn {
             OrgColumn::Code => &["組織コード", "所属コード"],
             OrgColumn::From => &["開始", "設置年度", "開始年度(西暦)"],
             OrgColumn::To => &["終了", "廃止年度", "終了年度(西暦)"],
-            OrgColumn::Aliases => &["旧名称", "別称", "表記ゆれ", "別名・旧名称"],
+            OrgColumn::Aliases => &["旧名称", "旧名称等", "別称", "表記ゆれ", "別名・旧名称", "旧名称・別名"],
         }
     }
 
@@ -72,6 +72,7 @@ impl OrgColumn {
 
 /// What a row of the organisation sheet does.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OrgRowPlan {
     pub row: usize,
     pub path: String,
@@ -91,6 +92,7 @@ struct OrgRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OrgReport {
     pub file: String,
     pub sha256: String,

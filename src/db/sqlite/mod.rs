@@ -408,24 +408,7 @@ impl Backend for SqliteStore {
 
     /// The current file is kept beside it as `….before-restore` (then `….before-restore-2`, …).
     fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
-        {
-            let candidate = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(|_| Error::Invalid(format!("{} は台帳のバックアップとして開けません", backup.display())))?;
-            let version: i64 = candidate
-                .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
-                .map_err(|_| Error::Invalid(format!("{} は Daicho の台帳ではありません", backup.display())))?;
-            if version > migrate::latest_version() {
-                return Err(Error::SchemaTooNew {
-                    path: backup.into(),
-                    found: version,
-                    known: migrate::latest_version(),
-                });
-            }
-            let ok: String = candidate.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            if ok != "ok" {
-                return Err(Error::Invalid(format!("{} は壊れています（integrity_check: {ok}）", backup.display())));
-            }
-        }
+        check_ledger_file(backup)?;
         // A copy kept by an earlier restore is never overwritten: the next free name is taken.
         let kept = (1..)
             .map(|n| match n {
@@ -452,6 +435,27 @@ impl Backend for SqliteStore {
     fn location_warning(&self) -> Option<String> {
         location::warning_for(&self.path)
     }
+}
+
+/// Checks, without writing to it, that a file is a sound Daicho ledger this version can open: it opens read-only,
+/// has the migrations table, no newer schema, and passes the integrity check.
+pub(super) fn check_ledger_file(path: &Path) -> Result<()> {
+    if !path.is_file() {
+        return Err(Error::NotFound(format!("{} がありません", path.display())));
+    }
+    let candidate = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|_| Error::Invalid(format!("{} は台帳として開けません", path.display())))?;
+    let version: i64 = candidate
+        .query_row("SELECT ifnull(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .map_err(|_| Error::Invalid(format!("{} は Daicho の台帳ではありません", path.display())))?;
+    if version > migrate::latest_version() {
+        return Err(Error::SchemaTooNew { path: path.into(), found: version, known: migrate::latest_version() });
+    }
+    let ok: String = candidate.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(Error::Invalid(format!("{} は壊れています（integrity_check: {ok}）", path.display())));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

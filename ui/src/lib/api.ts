@@ -16,6 +16,7 @@ import type {
   ImportRecord,
   Progress,
   ReturnStatus,
+  OrgReport,
   SentBack,
   FormulaCheck,
   InitiativeDetail,
@@ -50,6 +51,17 @@ export const api = {
   importFiles: (paths: string[], fiscalYear: number | null, commit: boolean, choices: Record<string, FileChoice>) =>
     invoke<FileReport[]>("import_files", { paths, fiscalYear, commit, choices }),
   cancelImport: () => invoke<void>("cancel_import"),
+  /** A new empty ledger where the user chooses (a save dialog), opened at once; its path, or `null` if cancelled. */
+  newLedger: () => invoke<string | null>("new_ledger"),
+  /** Another ledger file the user picks, checked and opened; its path, or `null` if cancelled. */
+  openLedger: () => invoke<string | null>("open_ledger"),
+  /** Empties a ledger that holds the sample city; where the sample was kept. */
+  removeSample: () => invoke<string>("remove_sample"),
+  addUnit: (path: string, code: string | null, from: number | null) => invoke<string[]>("add_unit", { path, code, from }),
+  updateUnit: (unit: string, code: string | null, to: number | null) => invoke<string>("update_unit", { unit, code, to }),
+  pickOrgFile: () => invoke<string | null>("pick_org_file"),
+  /** The dry run (`commit: false`) or the import of an organisation workbook. */
+  importOrg: (path: string, commit: boolean) => invoke<OrgReport>("import_org", { path, commit }),
   /** Saves a refused return's list of what to fix (a save dialog) and marks its section 差戻し; `null` if cancelled. */
   sendBackReturn: (path: string, fiscalYear: number, choice: FileChoice | null) =>
     invoke<SentBack | null>("send_back_return", { path, fiscalYear, choice }),

@@ -15,7 +15,11 @@ fiscal_year: number, choices: Choices,
 /**
  * Set when the ledger file is on a network share or in a synced or roaming folder.
  */
-storage_warning: string | null, };
+storage_warning: string | null, 
+/**
+ * The ledger holds the sample city, which the settings screen can take out again.
+ */
+sample: boolean, };
 
 export type NewInitiative = { unit: string, kind: string, title: string, tool: string | null, status: string, fiscal_year: number, };
 
@@ -432,3 +436,7 @@ already_imported: ImportRecord | null,
  * Set once the plan was committed.
  */
 committed: ImportRecord | null, };
+
+export type OrgRowPlan = { row: number, path: string, outcome: Outcome, changes: Array<FieldChange>, };
+
+export type OrgReport = { file: string, sha256: string, sheet: string | null, rows: Array<OrgRowPlan>, errors: Array<Problem>, warnings: Array<Problem>, };

@@ -26,6 +26,8 @@ export type {
   LedgerRow,
   NewInitiative,
   OrgNode,
+  OrgReport,
+  OrgRowPlan,
   Problem,
   Progress,
   ReportChoice,

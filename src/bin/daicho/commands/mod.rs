@@ -98,7 +98,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let kept = store.restore_from(&file)?;
             emit(&format!("{} から台帳を戻しました（元の台帳は {} に残しています）", file.display(), kept.display()));
         }
-        Command::Demo => {
+        Command::Demo { remove: true } => {
+            let mut store = open(db_path)?;
+            let kept = actions::remove_sample(&mut store)?;
+            emit(&format!(
+                "サンプルデータを消して空の台帳にしました（{}）。サンプルは {} に残しています",
+                store.path().display(),
+                kept.display()
+            ));
+        }
+        Command::Demo { remove: false } => {
             let mut store = open(db_path)?;
             let stats = actions::load_demo(&mut store, &author())?;
             emit(&format!(

@@ -61,6 +61,20 @@ pub enum OrgCommand {
         #[arg(required = true)]
         aliases: Vec<String>,
     },
+    /// 組織のコード・開始年度・終了年度（廃止）を変更する（指定した項目だけ変わります）
+    Set {
+        /// 組織（部局/課/係 のパスまたは名前）
+        unit: String,
+        /// 組織コード
+        #[arg(long)]
+        code: Option<String>,
+        /// 開始年度
+        #[arg(long, value_parser = fiscal_year)]
+        from: Option<FiscalYear>,
+        /// 終了年度（この年度を最後に廃止）
+        #[arg(long, value_parser = fiscal_year)]
+        to: Option<FiscalYear>,
+    },
     /// 組織の名称を変更する（過去の年度の数値は旧名称のまま残ります）
     Rename {
         /// 組織（部局/課/係 のパスまたは名前）
@@ -93,13 +107,9 @@ pub fn run(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
         }
         OrgCommand::Import { file, dry_run, json } => {
             use daicho::import::Outcome;
-            use daicho::import::org::{commit_org, plan_org};
             let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
-            let report = plan_org(&store, &file.display().to_string(), &bytes)?;
+            let report = actions::import_org(&mut store, &author(), &file.display().to_string(), &bytes, !dry_run)?;
             let ok = report.errors.is_empty();
-            if ok && !dry_run {
-                commit_org(&mut store, &author(), &report)?;
-            }
             if json {
                 emit_json(&report)?;
             } else {
@@ -155,6 +165,20 @@ pub fn run(mut store: Store, c: OrgCommand) -> Result<ExitCode> {
         OrgCommand::Alias { unit, aliases } => {
             let path = actions::add_aliases(&mut store, &author(), &unit, &aliases)?;
             emit(&format!("「{path}」の別名を登録しました: {}", aliases.join("、")));
+        }
+        OrgCommand::Set { unit, code, from, to } => {
+            let path = actions::update_unit(&mut store, &author(), &unit, code.as_deref(), from, to)?;
+            let mut what = Vec::new();
+            if let Some(c) = code {
+                what.push(format!("コード {c}"));
+            }
+            if let Some(f) = from {
+                what.push(format!("開始 {}", f.label()));
+            }
+            if let Some(t) = to {
+                what.push(format!("終了 {}", t.label()));
+            }
+            emit(&format!("「{path}」を変更しました: {}", what.join("、")));
         }
         OrgCommand::Rename { unit, new_name, fy } => {
             actions::rename_unit(&mut store, &author(), &unit, &new_name, fy)?;
