@@ -773,6 +773,40 @@ pub enum ImportEvent<'a> {
     Done(&'a FileReport),
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// AI-OCR measures
+
+pub use crate::ledger::OcrInput;
+
+/// Records the AI-OCR measure of an initiative's fiscal year (all fields empty removes it). Only an AI-OCR or
+/// RPA+AI-OCR initiative reads forms.
+pub fn set_ocr_measure(
+    store: &mut Store,
+    author: &Author,
+    ledger_id: &str,
+    fy: FiscalYear,
+    input: &OcrInput,
+) -> Result<crate::ledger::OcrMeasure> {
+    let i = store.initiative_by_ledger_id(ledger_id)?;
+    if !i.kind.reads_forms() {
+        return Err(Error::Invalid(format!(
+            "{ledger_id} は区分が「{}」のため、AI-OCR の読取実績は記録できません（AI-OCR、RPA+AI-OCR の取組だけです）",
+            i.kind.label()
+        )));
+    }
+    let measure = crate::ledger::OcrMeasure {
+        initiative_id: i.id,
+        fiscal_year: fy,
+        form_type: text(input.form_type.clone()),
+        sheets: input.sheets,
+        chars_read: input.chars_read,
+        chars_corrected: input.chars_corrected,
+        correction_minutes: input.correction_minutes,
+    };
+    store.write(author, |tx| tx.set_ocr_measure(&measure))?;
+    Ok(measure)
+}
+
 /// A batch of returns to import.
 pub struct ImportBatch<'a> {
     /// The files as the reports name them.

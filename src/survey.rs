@@ -28,6 +28,15 @@ pub enum Column {
     Formula,
     StatedHours,
     Note,
+    /// AI-OCR: the form read (帳票の種類).
+    FormType,
+    /// AI-OCR: forms read in the year (読取枚数).
+    Sheets,
+    /// AI-OCR: characters read, and those corrected by hand.
+    CharsRead,
+    CharsCorrected,
+    /// AI-OCR: minutes spent correcting in the year.
+    CorrectionMinutes,
 }
 
 /// A column is written as its title (`削減時間(時間)`), as people read it.
@@ -41,11 +50,11 @@ impl serde::Serialize for Column {
 pub const ANSWER_SHEET: &str = "回答";
 /// The instructions sheet's name.
 pub const INSTRUCTIONS_SHEET: &str = "記入要領";
-/// The helper column after the twenty: hours the structured inputs give, as a live Excel formula. Ignored on import.
+/// The helper column after the survey's columns: hours the structured inputs give, as a live Excel formula. Ignored on import.
 pub const HELPER_TITLE: &str = "自動計算(時間)";
 
 impl Column {
-    pub const ALL: [Column; 20] = [
+    pub const ALL: [Column; 25] = [
         Column::LedgerId,
         Column::Bureau,
         Column::Section,
@@ -66,6 +75,11 @@ impl Column {
         Column::Formula,
         Column::StatedHours,
         Column::Note,
+        Column::FormType,
+        Column::Sheets,
+        Column::CharsRead,
+        Column::CharsCorrected,
+        Column::CorrectionMinutes,
     ];
 
     /// The header text in the template, exactly.
@@ -91,6 +105,11 @@ impl Column {
             Column::Formula => "算定式",
             Column::StatedHours => "削減時間(時間)",
             Column::Note => "備考",
+            Column::FormType => "帳票の種類",
+            Column::Sheets => "読取枚数",
+            Column::CharsRead => "読取文字数",
+            Column::CharsCorrected => "修正文字数",
+            Column::CorrectionMinutes => "修正時間(分)",
         }
     }
 
@@ -112,6 +131,8 @@ impl Column {
             Column::Formula => 36.0,
             Column::StatedHours => 11.0,
             Column::Note => 30.0,
+            Column::FormType => 20.0,
+            Column::Sheets | Column::CharsRead | Column::CharsCorrected | Column::CorrectionMinutes => 10.0,
         }
     }
 

@@ -243,8 +243,9 @@ fn the_template_has_the_columns_lists_protection_and_print_setup() {
     let mut expected: Vec<String> = daicho::survey::Column::ALL.iter().map(|c| c.title().to_string()).collect();
     assert_eq!(
         expected.join(","),
-        "管理番号,部局,課,係,区分,業務名,ツール,状況,シナリオ数,運用開始日,年度,算定区分,導入前(分/件),導入後(分/件),削減時間(分/件),件数,日数,算定式,削減時間(時間),備考",
-        "the column titles the issue fixes, in its order"
+        "管理番号,部局,課,係,区分,業務名,ツール,状況,シナリオ数,運用開始日,年度,算定区分,導入前(分/件),導入後(分/件),削減時間(分/件),件数,日数,算定式,削減時間(時間),備考,帳票の種類,読取枚数,読取文字数,修正文字数,修正時間(分)",
+        "the column titles the issues fix, in their order: the AI-OCR measures (issue 13) after 備考, so a return in \
+         the earlier template still reads column by column"
     );
     expected.push("自動計算(時間)".into());
     assert_eq!(header, expected);

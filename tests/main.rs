@@ -10,6 +10,7 @@ mod freeform;
 mod hostile;
 mod import;
 mod ledger;
+mod ocr;
 mod org;
 mod readme;
 mod report;

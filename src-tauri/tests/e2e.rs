@@ -369,7 +369,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     );
     client.execute("document.getElementById('csp-probe').remove()", vec![]).await.unwrap();
 
-    // 7. Export all reports: the saved workbook reads back with its six sheets.
+    // 7. Export all reports: the saved workbook reads back with its seven sheets.
     click_text(&client, "button", "出力").await;
     click(&client, "[data-testid=export-report-save]").await;
     let saved = wait_text(&client, "[data-testid=export-message]", |t| t.contains("保存しました")).await;
@@ -378,7 +378,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(saved.contains(&path.display().to_string()), "{saved}");
     let sheets = daicho::import::read_workbook(&std::fs::read(&path).unwrap()).unwrap();
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["部局別", "年度推移", "業務別", "検算", "累計", "費用対効果"]);
+    assert_eq!(names, ["部局別", "年度推移", "業務別", "検算", "累計", "費用対効果", "AI-OCR"]);
 
     // 7a. The spring survey of the year for one 部局: a workbook per section, named and prefilled; a return received
     // by hand, one sent back with what to fix; the reminder list saved.

@@ -21,8 +21,8 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{
     AuditEntry, AuditQuery, Author, Basis, Campaign, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure,
-    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, SectionReturn, Settings, StatusChange,
-    StoredColumnMap, Target, UnitReturn,
+    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, OcrMeasure, SectionReturn, Settings,
+    StatusChange, StoredColumnMap, Target, UnitReturn,
 };
 use crate::org::{Level, OrgChart};
 
@@ -107,6 +107,10 @@ pub trait Read {
     fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>>;
     /// Tool costs of one fiscal year or all, by year and tool.
     fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>>;
+    /// AI-OCR measures of a fiscal year (or every year).
+    fn ocr_measures(&self, fy: Option<FiscalYear>) -> Result<Vec<OcrMeasure>>;
+    /// AI-OCR measures of one initiative, by fiscal year.
+    fn ocr_measures_of(&self, initiative_id: i64) -> Result<Vec<OcrMeasure>>;
     /// The audit log, newest first.
     fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>>;
 
@@ -192,6 +196,10 @@ pub trait Write: Read {
     fn set_target(&mut self, target: &Target) -> Result<()>;
     /// Records the cost of a tool for a fiscal year, replacing an earlier figure.
     fn set_cost(&mut self, cost: &Cost) -> Result<()>;
+    /// Records or replaces the AI-OCR measure of an initiative's fiscal year (one with no figure removes it).
+    fn set_ocr_measure(&mut self, m: &OcrMeasure) -> Result<()>;
+    /// Removes the AI-OCR measure of an initiative's fiscal year.
+    fn delete_ocr_measure(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()>;
     /// Sets one setting, validated against its accepted values; returns the settings after.
     fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings>;
 
@@ -358,6 +366,12 @@ impl Read for Store {
     }
     fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
         self.backend.targets(fy)
+    }
+    fn ocr_measures(&self, fy: Option<FiscalYear>) -> Result<Vec<OcrMeasure>> {
+        self.backend.ocr_measures(fy)
+    }
+    fn ocr_measures_of(&self, initiative_id: i64) -> Result<Vec<OcrMeasure>> {
+        self.backend.ocr_measures_of(initiative_id)
     }
     fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
         self.backend.costs(fy)

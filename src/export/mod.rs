@@ -125,12 +125,14 @@ pub fn report_tables(
     let effects = ledger.effects_in_year(None)?;
     let targets = ledger.targets(None)?;
     let costs = ledger.costs(None)?;
+    let ocr = crate::report::ocr_lines(ledger, None)?;
     let input = crate::report::ReportInput {
         chart: &chart,
         settings: &settings,
         effects: &effects,
         targets: &targets,
         costs: &costs,
+        ocr: &ocr,
     };
     Ok(kinds.iter().map(|k| k.build(&input, opts)).collect())
 }

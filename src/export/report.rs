@@ -37,6 +37,7 @@ fn number_format(kind: ColumnKind, hour_places: u32) -> String {
         ColumnKind::Count | ColumnKind::Yen | ColumnKind::YenRate => "#,##0".into(),
         ColumnKind::PersonYears => "#,##0.00".into(),
         ColumnKind::Percent => "0.0\"%\"".into(),
+        ColumnKind::FinePercent => "0.00\"%\"".into(),
         ColumnKind::Text => "@".into(),
     }
 }

@@ -55,6 +55,12 @@ pub struct SurveyRow {
     pub formula: String,
     pub stated_hours: Option<Decimal>,
     pub note: String,
+    /// The AI-OCR measure of the initiative's year (on the first of its rows).
+    pub form_type: String,
+    pub sheets: Option<i64>,
+    pub chars_read: Option<i64>,
+    pub chars_corrected: Option<i64>,
+    pub correction_minutes: Option<Decimal>,
 }
 
 fn in_scope(chart: &OrgChart, unit: i64, scope: Option<i64>) -> bool {
@@ -76,6 +82,8 @@ pub fn survey_rows(ledger: &dyn Read, opts: &SurveyOptions, include_abolished: b
     let chart = ledger.org_chart()?;
     let fy = opts.fiscal_year;
     let mut out = Vec::new();
+    let ocr: std::collections::HashMap<i64, crate::ledger::OcrMeasure> =
+        ledger.ocr_measures(Some(fy))?.into_iter().map(|m| (m.initiative_id, m)).collect();
     for i in ledger.initiatives(&Default::default())? {
         if !in_scope(&chart, i.unit_id, opts.scope) || (!include_abolished && i.status == Status::Abolished) {
             continue;
@@ -99,10 +107,10 @@ pub fn survey_rows(ledger: &dyn Read, opts: &SurveyOptions, include_abolished: b
             fiscal_year: fy.wareki(),
             ..SurveyRow::default()
         };
+        let first = out.len();
         let effects: Vec<_> = ledger.effects_of(i.id)?.into_iter().filter(|e| e.fiscal_year == fy).collect();
         if effects.is_empty() {
-            out.push(SurveyRow { note: i.notes.clone().unwrap_or_default(), ..base });
-            continue;
+            out.push(SurveyRow { note: i.notes.clone().unwrap_or_default(), ..base.clone() });
         }
         for e in effects {
             let mut row = SurveyRow {
@@ -122,6 +130,13 @@ pub fn survey_rows(ledger: &dyn Read, opts: &SurveyOptions, include_abolished: b
                 _ => row.formula = e.formula.clone().unwrap_or_default(),
             }
             out.push(row);
+        }
+        if let (Some(m), Some(row)) = (ocr.get(&i.id), out.get_mut(first)) {
+            row.form_type = m.form_type.clone().unwrap_or_default();
+            row.sheets = m.sheets;
+            row.chars_read = m.chars_read;
+            row.chars_corrected = m.chars_corrected;
+            row.correction_minutes = m.correction_minutes;
         }
     }
     Ok(out)
@@ -230,7 +245,11 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
             | Column::SavedMinutes
             | Column::Count
             | Column::Days
-            | Column::StatedHours => &f.number,
+            | Column::StatedHours
+            | Column::Sheets
+            | Column::CharsRead
+            | Column::CharsCorrected
+            | Column::CorrectionMinutes => &f.number,
             _ => &f.input,
         };
         ws.set_column_format(col, format).map_err(xlsx)?;
@@ -256,6 +275,7 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
             (Column::Basis, &r.basis),
             (Column::Formula, &r.formula),
             (Column::Note, &r.note),
+            (Column::FormType, &r.form_type),
         ];
         for (c, v) in texts {
             if !v.is_empty() {
@@ -270,6 +290,10 @@ fn write_answer_sheet(ws: &mut Worksheet, rows: &[SurveyRow], f: &Formats) -> Re
             (Column::Count, num(r.count)),
             (Column::Days, num(r.days)),
             (Column::StatedHours, num(r.stated_hours)),
+            (Column::Sheets, r.sheets.map(|n| n as f64)),
+            (Column::CharsRead, r.chars_read.map(|n| n as f64)),
+            (Column::CharsCorrected, r.chars_corrected.map(|n| n as f64)),
+            (Column::CorrectionMinutes, num(r.correction_minutes)),
         ];
         for (c, v) in numbers {
             if let Some(v) = v {
@@ -466,5 +490,10 @@ fn column_help(c: Column) -> &'static str {
         Column::Formula => "上の欄で表せない場合の算定式（例: 5分×40か所×245日）",
         Column::StatedHours => "所属で算出した年間の削減時間（時間）",
         Column::Note => "補足があれば記入",
+        Column::FormType => "AI-OCR の取組: 読み取る帳票の種類（例: 保育所入所申込書）",
+        Column::Sheets => "AI-OCR の取組: 年度の読取枚数",
+        Column::CharsRead => "AI-OCR の取組: 年度に読み取った文字数",
+        Column::CharsCorrected => "AI-OCR の取組: そのうち手で修正した文字数（正読率＝(読取−修正)÷読取）",
+        Column::CorrectionMinutes => "AI-OCR の取組: 年度に修正にかかった時間の合計（分）",
     }
 }

@@ -233,6 +233,8 @@ pub struct RowPlan {
     initiative_changed: bool,
     #[serde(skip)]
     effect_changed: bool,
+    #[serde(skip)]
+    ocr_changed: bool,
     /// What names the initiative within the batch (its id, its 課 and 業務名), to find two files on one.
     #[serde(skip)]
     keys: Vec<String>,
@@ -744,6 +746,21 @@ impl<'a> Planner<'a> {
             };
             let plan = match existing {
                 Some(i) => {
+                    if row.ocr.is_some() && row.kind.is_none() && !i.kind.reads_forms() {
+                        report.errors.push(Problem {
+                            file: report.file.clone(),
+                            sheet: report.sheet.clone().unwrap_or_default(),
+                            row: row.row,
+                            column: Column::Sheets.title().into(),
+                            message: format!(
+                                "管理番号 {} は区分が「{}」のため、AI-OCR の読取実績は記入できません（AI-OCR、RPA+AI-OCR の取組だけです）",
+                                i.ledger_id,
+                                i.kind.label()
+                            ),
+                            original: None,
+                        });
+                        continue;
+                    }
                     let plan = self.plan_existing(&i, row)?;
                     if plan.outcome != Outcome::Unchanged {
                         self.cautions_of_existing(&i, &plan, &file_sections, &mut report.cautions);
@@ -802,6 +819,9 @@ impl<'a> Planner<'a> {
             // Without a figure, 備考 is the initiative's own note (as for an existing initiative).
             None => push(Column::Note.title(), opt_text(&row.note)),
         }
+        if let Some(o) = &row.ocr {
+            push(&ocr_label(row.fiscal_year), ocr_text(&o.over(0, row.fiscal_year, None)));
+        }
         RowPlan {
             row: row.row,
             item: row.item.clone(),
@@ -814,6 +834,7 @@ impl<'a> Planner<'a> {
             subject: Some(Subject::New(n)),
             initiative_changed: true,
             effect_changed: row.effect.is_some(),
+            ocr_changed: row.ocr.is_some(),
             keys: vec![format!("name:{}:{}", row.unit_id.unwrap_or(0), name_key(&opt_text(&row.title)))],
             parsed: Some(row),
         }
@@ -912,6 +933,19 @@ impl<'a> Planner<'a> {
             }
             effect_changed = changes.len() > before_count;
         }
+        let mut ocr_changed = false;
+        if let Some(o) = &row.ocr {
+            let before = self.ledger.ocr_measures_of(i.id)?.into_iter().find(|m| m.fiscal_year == fy);
+            let after = o.over(i.id, fy, before.as_ref());
+            if before.as_ref() != Some(&after) {
+                ocr_changed = true;
+                changes.push(FieldChange {
+                    field: ocr_label(fy),
+                    before: before.as_ref().map(ocr_text).unwrap_or_default(),
+                    after: ocr_text(&after),
+                });
+            }
+        }
         Ok(RowPlan {
             row: row.row,
             item: row.item.clone(),
@@ -924,6 +958,7 @@ impl<'a> Planner<'a> {
             subject: Some(Subject::Existing(i.id)),
             initiative_changed,
             effect_changed,
+            ocr_changed,
             keys: vec![
                 format!("id:{}", i.id),
                 format!("name:{}:{}", i.unit_id, name_key(&i.title)),
@@ -936,6 +971,35 @@ impl<'a> Planner<'a> {
             parsed: Some(row),
         })
     }
+}
+
+fn ocr_label(fy: FiscalYear) -> String {
+    format!("AI-OCR読取実績（{}）", fy.wareki())
+}
+
+/// An AI-OCR measure in a few words: `保育所入所申込書 1,200枚・読取 240,000字・修正 1,800字（正読率 99.25%）・修正 600分`.
+fn ocr_text(m: &crate::ledger::OcrMeasure) -> String {
+    use crate::number::group_thousands;
+    let mut parts = Vec::new();
+    if let Some(f) = &m.form_type {
+        parts.push(f.clone());
+    }
+    if let Some(n) = m.sheets {
+        parts.push(format!("{}枚", group_thousands(Decimal::from(n), 0)));
+    }
+    if let Some(n) = m.chars_read {
+        parts.push(format!("読取 {}字", group_thousands(Decimal::from(n), 0)));
+    }
+    if let Some(n) = m.chars_corrected {
+        let rate = m
+            .accuracy()
+            .map_or(String::new(), |a| format!("（正読率 {}%）", (a * Decimal::from(100)).round_dp(2).normalize()));
+        parts.push(format!("修正 {}字{rate}", group_thousands(Decimal::from(n), 0)));
+    }
+    if let Some(d) = m.correction_minutes {
+        parts.push(format!("修正 {}分", d.normalize()));
+    }
+    parts.join("・")
 }
 
 fn effect_label(fy: FiscalYear, basis: Basis) -> String {
@@ -1049,6 +1113,12 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
                 && let Some(e) = &row.effect
             {
                 tx.set_effect(initiative.id, e)?;
+            }
+            if plan.ocr_changed
+                && let Some(o) = &row.ocr
+            {
+                let before = tx.ocr_measures_of(initiative.id)?.into_iter().find(|m| m.fiscal_year == row.fiscal_year);
+                tx.set_ocr_measure(&o.over(initiative.id, row.fiscal_year, before.as_ref()))?;
             }
             units.push((row.unit_id.unwrap_or(initiative.unit_id), row.fiscal_year));
         }

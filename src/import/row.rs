@@ -18,7 +18,7 @@ use super::vocabulary::{self, TotalLevel};
 use super::workbook::{Cell, Sheet, number_text};
 use crate::fiscal::{FiscalYear, from_excel_serial, parse_date};
 use crate::formula::{Conversions, Formula};
-use crate::ledger::{Basis, EffectInput, Evaluated, Kind, NewEffect, Status, Structured};
+use crate::ledger::{Basis, EffectInput, Evaluated, Kind, NewEffect, OcrInput, Status, Structured};
 use crate::number::{group_thousands, nfkc, parse_decimal};
 use crate::org::{OrgChart, Resolution, name_key, split_path};
 use crate::survey::Column;
@@ -80,6 +80,9 @@ pub struct ReturnRow {
     pub effect: Option<Evaluated>,
     /// 備考: the effect's note when the row has a figure, the initiative's notes otherwise.
     pub note: Option<String>,
+    /// The AI-OCR measure of the initiative's fiscal year (帳票の種類, 読取枚数, 読取文字数, 修正文字数, 修正時間), when
+    /// the row gives one.
+    pub ocr: Option<OcrInput>,
     /// Whether the basis of the figure is the file's default (no 算定区分 cell, no basis in its header).
     #[serde(skip)]
     pub default_basis: bool,
@@ -710,6 +713,57 @@ fn read_figures(r: &mut Reader<'_>, basis: Option<Basis>) -> Figures {
     Figures { formula_col, stated_col, structured, stated, text }
 }
 
+/// The AI-OCR cells of a row: counts are whole numbers of 0 or more, the correction time is minutes, and fewer
+/// characters are corrected than were read. A row whose 区分 is neither AI-OCR nor RPA+AI-OCR cannot give them.
+fn read_ocr(r: &mut Reader<'_>, kind: Option<Kind>) -> Option<OcrInput> {
+    let count = |r: &mut Reader<'_>, c: Column| {
+        r.decimal_at(r.col(c), c, Quantity::Count).and_then(|d| {
+            if d.fract().is_zero() && d >= Decimal::ZERO {
+                i64::try_from(d).ok()
+            } else {
+                r.error(Some(c), format!("{}は0以上の整数で入力してください", c.title()));
+                None
+            }
+        })
+    };
+    let input = OcrInput {
+        form_type: r.text(Column::FormType),
+        sheets: count(r, Column::Sheets),
+        chars_read: count(r, Column::CharsRead),
+        chars_corrected: count(r, Column::CharsCorrected),
+        correction_minutes: r
+            .decimal_at(r.col(Column::CorrectionMinutes), Column::CorrectionMinutes, Quantity::Minutes)
+            .and_then(|d| {
+                if d >= Decimal::ZERO {
+                    Some(d)
+                } else {
+                    r.error(Some(Column::CorrectionMinutes), "修正時間(分)は0以上で入力してください");
+                    None
+                }
+            }),
+    };
+    if input.is_empty() {
+        return None;
+    }
+    if let (Some(read), Some(corrected)) = (input.chars_read, input.chars_corrected)
+        && corrected > read
+    {
+        r.error(
+            Some(Column::CharsCorrected),
+            format!("修正文字数（{corrected}）が読取文字数（{read}）より多くなっています。読取文字数のうち修正した文字数を入力してください"),
+        );
+        return None;
+    }
+    if let Some(k) = kind.filter(|k| !k.reads_forms()) {
+        r.error(
+            Some(Column::Sheets),
+            format!("AI-OCR の読取実績（帳票の種類・読取枚数・文字数・修正時間）は区分が AI-OCR か RPA+AI-OCR の取組だけに記入できます（この行の区分: {}）", k.label()),
+        );
+        return None;
+    }
+    Some(input)
+}
+
 /// Parses a line row into one line per figure set and item: (figure set, hours for totals, line).
 fn read_line(
     r: &mut Reader<'_>,
@@ -838,6 +892,7 @@ fn read_line(
         },
     };
     let note = r.text(Column::Note);
+    let ocr = read_ocr(r, kind);
 
     let (row, tool) = (r.row + 1, r.text(Column::Tool));
     let line =
@@ -855,6 +910,7 @@ fn read_line(
             fiscal_year: fiscal_year.unwrap_or(FiscalYear(0)),
             effect,
             note: note.clone(),
+            ocr: ocr.clone(),
             default_basis,
             default_year,
         };

@@ -16,8 +16,8 @@ pub use effect::{
     adopted_minutes,
 };
 pub use records::{
-    AuditEntry, AuditQuery, Author, Campaign, Cost, ImportRecord, InitiativeFilter, NewImport, SectionReturn,
-    StoredColumnMap, UnitReturn,
+    AuditEntry, AuditQuery, Author, Campaign, Cost, ImportRecord, InitiativeFilter, NewImport, OcrInput, OcrMeasure,
+    SectionReturn, StoredColumnMap, UnitReturn,
 };
 pub use settings::{Adopt, Rounding, RoundingMode, RoundingScope, SETTING_KEYS, Settings};
 
@@ -86,6 +86,13 @@ label_enum! {
         AiOcr = "AI-OCR" | "AIOCR" | "AI OCR" | "OCR",
         RpaAiOcr = "RPA+AI-OCR" | "AI-OCR+RPA" | "RPA・AI-OCR" | "AI-OCR・RPA" | "RPA+AIOCR",
         Other = "その他" | "他",
+    }
+}
+
+impl Kind {
+    /// AI-OCR and RPA+AI-OCR initiatives read forms: they have AI-OCR measures (読取枚数, 正読率 …).
+    pub fn reads_forms(self) -> bool {
+        matches!(self, Kind::AiOcr | Kind::RpaAiOcr)
     }
 }
 

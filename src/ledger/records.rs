@@ -66,6 +66,78 @@ pub struct Cost {
     pub note: Option<String>,
 }
 
+/// What an AI-OCR initiative read in one fiscal year, as AI-OCR teams measure it. Every figure may be missing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OcrMeasure {
+    pub initiative_id: i64,
+    pub fiscal_year: FiscalYear,
+    /// The form read (帳票の種類: 保育所入所申込書).
+    pub form_type: Option<String>,
+    /// Forms read (読取枚数).
+    pub sheets: Option<i64>,
+    /// Characters read, and those a person had to correct.
+    pub chars_read: Option<i64>,
+    pub chars_corrected: Option<i64>,
+    /// Time spent correcting in the year, in minutes.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub correction_minutes: Option<Decimal>,
+}
+
+/// An AI-OCR measure as typed or read from a return (every field may be empty): what [`OcrMeasure`] records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OcrInput {
+    pub form_type: Option<String>,
+    pub sheets: Option<i64>,
+    pub chars_read: Option<i64>,
+    pub chars_corrected: Option<i64>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub correction_minutes: Option<Decimal>,
+}
+
+impl OcrInput {
+    pub fn is_empty(&self) -> bool {
+        self.form_type.is_none()
+            && self.sheets.is_none()
+            && self.chars_read.is_none()
+            && self.chars_corrected.is_none()
+            && self.correction_minutes.is_none()
+    }
+
+    /// The measure of an initiative's fiscal year with these fields written over `before` (a field left empty keeps
+    /// what was there).
+    pub fn over(&self, initiative_id: i64, fiscal_year: FiscalYear, before: Option<&OcrMeasure>) -> OcrMeasure {
+        OcrMeasure {
+            initiative_id,
+            fiscal_year,
+            form_type: self.form_type.clone().or_else(|| before.and_then(|b| b.form_type.clone())),
+            sheets: self.sheets.or(before.and_then(|b| b.sheets)),
+            chars_read: self.chars_read.or(before.and_then(|b| b.chars_read)),
+            chars_corrected: self.chars_corrected.or(before.and_then(|b| b.chars_corrected)),
+            correction_minutes: self.correction_minutes.or(before.and_then(|b| b.correction_minutes)),
+        }
+    }
+}
+
+impl OcrMeasure {
+    /// 正読率 = (read − corrected) ÷ read, when both are known and something was read.
+    pub fn accuracy(&self) -> Option<Decimal> {
+        match (self.chars_read, self.chars_corrected) {
+            (Some(read), Some(corrected)) if read > 0 => Some(Decimal::from(read - corrected) / Decimal::from(read)),
+            _ => None,
+        }
+    }
+
+    /// Whether the measure says anything at all.
+    pub fn is_empty(&self) -> bool {
+        self.sheets.is_none()
+            && self.chars_read.is_none()
+            && self.chars_corrected.is_none()
+            && self.correction_minutes.is_none()
+    }
+}
+
 /// A committed import: one file, what it did, and the warnings it was committed with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -23,6 +23,8 @@ pub enum ColumnKind {
     PersonYears,
     /// A percentage such as 115.2 (shown `115.2%`).
     Percent,
+    /// A fine percentage such as 99.25 (shown `99.25%`): a 正読率, where the second decimal matters.
+    FinePercent,
 }
 
 impl ColumnKind {

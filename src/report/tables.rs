@@ -23,6 +23,17 @@ pub struct ReportInput<'a> {
     pub effects: &'a [EffectRow],
     pub targets: &'a [Target],
     pub costs: &'a [Cost],
+    /// AI-OCR measures of every fiscal year, with their initiatives.
+    pub ocr: &'a [OcrLine],
+}
+
+/// An AI-OCR measure with the initiative it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrLine {
+    pub measure: crate::ledger::OcrMeasure,
+    pub ledger_id: String,
+    pub title: String,
+    pub tool: Option<String>,
 }
 
 /// What to report.
@@ -50,19 +61,21 @@ pub enum ReportKind {
     Check,
     Cumulative,
     Cost,
+    Ocr,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 6] = [
+    pub const ALL: [ReportKind; 7] = [
         ReportKind::Summary,
         ReportKind::Trend,
         ReportKind::BeforeAfter,
         ReportKind::Check,
         ReportKind::Cumulative,
         ReportKind::Cost,
+        ReportKind::Ocr,
     ];
 
-    /// The name the CLI and the app use: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`.
+    /// The name the CLI and the app use: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`, `ocr`.
     pub fn slug(self) -> &'static str {
         match self {
             ReportKind::Summary => "summary",
@@ -71,6 +84,7 @@ impl ReportKind {
             ReportKind::Check => "check",
             ReportKind::Cumulative => "cumulative",
             ReportKind::Cost => "cost",
+            ReportKind::Ocr => "ocr",
         }
     }
 
@@ -83,12 +97,13 @@ impl ReportKind {
             ReportKind::Check => "検算リスト",
             ReportKind::Cumulative => "導入からの累計",
             ReportKind::Cost => "ツール別 費用対効果",
+            ReportKind::Ocr => "AI-OCR 読取実績",
         }
     }
 
     /// The word for every report in one workbook.
     pub const ALL_SLUG: &'static str = "all";
-    pub const ALL_LABEL: &'static str = "すべての帳票（1つのブックに6シート）";
+    pub const ALL_LABEL: &'static str = "すべての帳票（1つのブックに7シート）";
 
     /// Every name [`Self::selection`] accepts: `all` first, then each report's slug.
     pub fn slugs() -> Vec<&'static str> {
@@ -117,6 +132,7 @@ impl ReportKind {
             ReportKind::Check => check_report(input, opts),
             ReportKind::Cumulative => cumulative_report(input, opts),
             ReportKind::Cost => cost_report(input, opts),
+            ReportKind::Ocr => ocr_report(input, opts),
         }
     }
 }
@@ -653,6 +669,151 @@ pub fn cost_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable
         rows,
         notes,
         total_is_sum: s.rounding.scope == RoundingScope::PerLine,
+        chart: None,
+    }
+}
+
+/// Report 7: AI-OCR 読取実績 — per form type and tool: the initiatives, forms read, characters read and corrected,
+/// the 正読率 = (read − corrected) ÷ read, the correction time, and the cost per sheet = the tool's cost of the year
+/// (licence + maintenance) ÷ the sheets read with it that year.
+pub fn ocr_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable {
+    let s = input.settings;
+    let fy = opts.fiscal_year;
+    let key = |t: &str| crate::org::name_key(t);
+    let lines: Vec<&OcrLine> = input.ocr.iter().filter(|l| l.measure.fiscal_year == fy).collect();
+    // The sheets each tool read in the year, over every form: its cost is spread over all of them.
+    let mut tool_sheets: BTreeMap<String, i64> = BTreeMap::new();
+    for l in &lines {
+        if let (Some(tool), Some(n)) = (&l.tool, l.measure.sheets) {
+            *tool_sheets.entry(key(tool)).or_default() += n;
+        }
+    }
+    let tool_cost = |tool: &str| -> Option<Decimal> {
+        input
+            .costs
+            .iter()
+            .find(|c| c.fiscal_year == fy && key(&c.tool) == key(tool))
+            .map(|c| c.licence_yen + c.maintenance_yen)
+    };
+    let per_sheet = |tool: &str| -> Option<Decimal> {
+        let sheets = *tool_sheets.get(&key(tool))?;
+        (sheets > 0).then(|| tool_cost(tool)).flatten().map(|c| c / Decimal::from(sheets))
+    };
+    #[derive(Default)]
+    struct Group {
+        form: String,
+        tool: String,
+        initiatives: usize,
+        sheets: Option<i64>,
+        read: Option<i64>,
+        corrected: Option<i64>,
+        minutes: Option<Decimal>,
+    }
+    let add = |a: Option<i64>, b: Option<i64>| match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+    };
+    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+    for l in &lines {
+        let m = &l.measure;
+        let form = m.form_type.clone().unwrap_or_else(|| format!("（帳票の種類なし: {}）", l.title));
+        let tool = l.tool.clone().unwrap_or_default();
+        let g = groups.entry((key(&form), key(&tool))).or_insert_with(|| Group { form, tool, ..Group::default() });
+        g.initiatives += 1;
+        g.sheets = add(g.sheets, m.sheets);
+        // 正読率 needs both counts of the same measure: a measure with only one of them is left out of both.
+        if let (Some(r), Some(c)) = (m.chars_read, m.chars_corrected) {
+            g.read = add(g.read, Some(r));
+            g.corrected = add(g.corrected, Some(c));
+        }
+        g.minutes = match (g.minutes, m.correction_minutes) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+        };
+    }
+    let accuracy = |read: Option<i64>, corrected: Option<i64>| match (read, corrected) {
+        (Some(r), Some(c)) if r > 0 => {
+            Value::number(round_half_up(Decimal::from(r - c) / Decimal::from(r) * Decimal::ONE_HUNDRED, 2))
+        }
+        _ => Value::Empty,
+    };
+    let count = |n: Option<i64>| n.map_or(Value::Empty, |n| Value::number(Decimal::from(n)));
+    let mut rows = Vec::new();
+    let (mut t_init, mut t_sheets, mut t_read, mut t_corr, mut t_min) = (0usize, None, None, None, None::<Decimal>);
+    for g in groups.values() {
+        // A form's share of its tool's cost, per sheet: the same for every form the tool reads.
+        let cost = (!g.tool.is_empty()).then(|| per_sheet(&g.tool)).flatten();
+        rows.push(ReportRow::new(
+            RowKind::Line,
+            vec![
+                Value::text(g.form.clone()),
+                if g.tool.is_empty() { Value::Empty } else { Value::text(g.tool.clone()) },
+                Value::number(Decimal::from(g.initiatives)),
+                count(g.sheets),
+                count(g.read),
+                count(g.corrected),
+                accuracy(g.read, g.corrected),
+                Value::opt(g.minutes.map(|m| m.normalize())),
+                Value::opt(cost.map(|c| round_half_up(c, 2))),
+            ],
+        ));
+        t_init += g.initiatives;
+        t_sheets = add(t_sheets, g.sheets);
+        t_read = add(t_read, g.read);
+        t_corr = add(t_corr, g.corrected);
+        t_min = match (t_min, g.minutes) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+        };
+    }
+    // The whole year's cost per sheet: the costs of the tools that read sheets, over all their sheets.
+    let (cost_sum, sheets_with_cost) = tool_sheets.iter().fold((Decimal::ZERO, 0i64), |(c, n), (tool_key, sheets)| {
+        match input.costs.iter().find(|c| c.fiscal_year == fy && key(&c.tool) == *tool_key) {
+            Some(cost) => (c + cost.licence_yen + cost.maintenance_yen, n + sheets),
+            None => (c, n),
+        }
+    });
+    rows.push(ReportRow::new(
+        RowKind::Total,
+        vec![
+            Value::text("合計"),
+            Value::Empty,
+            Value::number(Decimal::from(t_init)),
+            count(t_sheets),
+            count(t_read),
+            count(t_corr),
+            accuracy(t_read, t_corr),
+            Value::opt(t_min.map(|m| m.normalize())),
+            if sheets_with_cost > 0 {
+                Value::number(round_half_up(cost_sum / Decimal::from(sheets_with_cost), 2))
+            } else {
+                Value::Empty
+            },
+        ],
+    ));
+    let columns = vec![
+        ReportColumn::new("帳票の種類", ColumnKind::Text, 26.0),
+        ReportColumn::new("ツール", ColumnKind::Text, 18.0),
+        ReportColumn::new("取組数", ColumnKind::Count, 8.0),
+        ReportColumn::new("読取枚数", ColumnKind::Count, 11.0),
+        ReportColumn::new("読取文字数", ColumnKind::Count, 13.0),
+        ReportColumn::new("修正文字数", ColumnKind::Count, 11.0),
+        ReportColumn::new("正読率", ColumnKind::FinePercent, 9.0),
+        ReportColumn::new("修正時間(分)", ColumnKind::Minutes, 11.0),
+        ReportColumn::new("1枚あたり費用(円)", ColumnKind::PersonYears, 14.0),
+    ];
+    ReportTable {
+        sheet: "AI-OCR".into(),
+        title: title(s, fy, "AI-OCR 読取実績"),
+        subtitle: format!("AI-OCR・RPA+AI-OCR の取組 {} 件 ／ 単位: 枚・文字・分・円", lines.len()),
+        columns,
+        rows,
+        notes: vec![
+            "正読率 = (読取文字数 − 修正文字数) ÷ 読取文字数（両方が記録された取組だけで計算）".into(),
+            "1枚あたり費用 = ツールの年度の費用（ライセンス費＋保守費）÷ そのツールで読み取った枚数（帳票によらず同じ）。合計行は費用が登録されたツールの費用の合計 ÷ その読取枚数".into(),
+            "読取実績は取組の詳細画面、調査票の「帳票の種類」〜「修正時間(分)」の列、または daicho ocr set で記録します".into(),
+        ],
+        total_is_sum: false,
         chart: None,
     }
 }

@@ -123,6 +123,9 @@ enum Command {
     /// 春の調査（照会）: 課ごとの調査票の一括作成、回答の状態、督促の一覧、締切
     #[command(subcommand)]
     Survey(commands::survey::SurveyCommand),
+    /// AI-OCR の読取実績（読取枚数・読取文字数・修正文字数・修正時間）を記録・一覧する
+    #[command(subcommand)]
+    Ocr(commands::ocr::OcrCommand),
     /// 年度の回答の提出状況（提出済み・未提出の課）を表示する
     Returns {
         #[arg(long, value_parser = fiscal_year)]

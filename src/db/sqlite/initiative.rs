@@ -253,6 +253,10 @@ impl SqliteTx<'_> {
         for effect in super::effect::effects_of(&self.tx, id)? {
             self.audit(Action::Delete, "effect", &effect.id.to_string(), Some(&effect), None)?;
         }
+        for m in super::ocr::ocr_measures_of(&self.tx, id)? {
+            let key = format!("{id}/{}", m.fiscal_year.0);
+            self.audit(Action::Delete, "ocr_measure", &key, Some(&m), None)?;
+        }
         self.tx.prepare_cached("DELETE FROM initiatives WHERE id = ?1")?.execute([id])?;
         self.audit(Action::Delete, "initiative", &before.ledger_id, Some(&before), None)
     }

@@ -16,6 +16,7 @@ mod imports;
 mod initiative;
 mod location;
 mod migrate;
+mod ocr;
 mod org;
 mod settings;
 mod target;
@@ -32,8 +33,8 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{
     AuditEntry, AuditQuery, Author, Basis, Campaign, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure,
-    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, SectionReturn, Settings, StatusChange,
-    StoredColumnMap, Target, UnitReturn,
+    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, OcrMeasure, SectionReturn, Settings,
+    StatusChange, StoredColumnMap, Target, UnitReturn,
 };
 use crate::org::{Level, OrgChart};
 
@@ -228,6 +229,12 @@ macro_rules! reads {
             fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
                 cost::costs(self.conn(), fy)
             }
+            fn ocr_measures(&self, fy: Option<FiscalYear>) -> Result<Vec<OcrMeasure>> {
+                ocr::ocr_measures(self.conn(), fy)
+            }
+            fn ocr_measures_of(&self, initiative_id: i64) -> Result<Vec<OcrMeasure>> {
+                ocr::ocr_measures_of(self.conn(), initiative_id)
+            }
             fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
                 audit::audit_log(self.conn(), query)
             }
@@ -333,6 +340,12 @@ impl Write for SqliteTx<'_> {
     }
     fn set_target(&mut self, target: &Target) -> Result<()> {
         SqliteTx::set_target(self, target)
+    }
+    fn set_ocr_measure(&mut self, m: &OcrMeasure) -> Result<()> {
+        SqliteTx::set_ocr_measure(self, m)
+    }
+    fn delete_ocr_measure(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        SqliteTx::delete_ocr_measure(self, initiative_id, fy)
     }
     fn set_cost(&mut self, cost: &Cost) -> Result<()> {
         SqliteTx::set_cost(self, cost)

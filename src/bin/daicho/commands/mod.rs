@@ -5,6 +5,7 @@ pub mod admin;
 pub mod effect;
 pub mod import;
 pub mod initiative;
+pub mod ocr;
 pub mod org;
 pub mod report;
 pub mod survey;
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Import(a) => return import::import(open(db_path)?, a),
         Command::Survey(c) => survey::run(open(db_path)?, c)?,
+        Command::Ocr(c) => ocr::run(open(db_path)?, c)?,
         Command::Returns { fy, json } => import::returns(open(db_path)?, fy, json)?,
         Command::Backup { output } => {
             let store = open(db_path)?;
@@ -112,13 +114,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let stats = actions::load_demo(&mut store, &author())?;
             emit(&format!(
                 "サンプルデータを登録しました（{}）: 部局 {}、課 {}、取組 {}、効果 {} 件、目標値 {} 件\n\
-                 次の例: daicho summary --fy 2023",
+                 AI-OCR 読取実績 {} 件。次の例: daicho summary --fy 2023",
                 store.path().display(),
                 stats.bureaus,
                 stats.sections,
                 stats.initiatives,
                 stats.effects,
-                stats.targets
+                stats.targets,
+                stats.ocr_measures
             ));
         }
         Command::Log { id, limit, json } => initiative::log(open(db_path)?, id.as_deref(), limit, json)?,

@@ -344,6 +344,7 @@ pub(crate) fn report_text(t: &daicho::report::ReportTable, places: u32) -> Strin
                 Value::Number(n) => match r.format.unwrap_or(c.kind) {
                     ColumnKind::Hours => number::group_fixed(*n, places),
                     ColumnKind::Percent => format!("{}%", number::group_fixed(*n, 1)),
+                    ColumnKind::FinePercent => format!("{}%", number::group_fixed(*n, 2)),
                     ColumnKind::PersonYears => number::group_fixed(*n, 2),
                     _ => group_thousands(*n, 2),
                 },

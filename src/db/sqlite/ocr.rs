@@ -1,0 +1,113 @@
+//! AI-OCR measures (読取枚数, characters read and corrected, correction time) per initiative and fiscal year.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+
+use super::SqliteTx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::ledger::OcrMeasure;
+
+const COLUMNS: &str = "initiative_id, fiscal_year, form_type, sheets, chars_read, chars_corrected, correction_minutes";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OcrMeasure> {
+    let minutes: Option<String> = r.get(6)?;
+    let correction_minutes = match minutes {
+        Some(s) => Some(s.parse::<Decimal>().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                6,
+                rusqlite::types::Type::Text,
+                format!("not minutes: {s}").into(),
+            )
+        })?),
+        None => None,
+    };
+    Ok(OcrMeasure {
+        initiative_id: r.get(0)?,
+        fiscal_year: FiscalYear(r.get(1)?),
+        form_type: r.get(2)?,
+        sheets: r.get(3)?,
+        chars_read: r.get(4)?,
+        chars_corrected: r.get(5)?,
+        correction_minutes,
+    })
+}
+
+/// The measures of a fiscal year (or every year), by initiative.
+pub(super) fn ocr_measures(conn: &Connection, fy: Option<FiscalYear>) -> Result<Vec<OcrMeasure>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM ocr_measures WHERE ?1 IS NULL OR fiscal_year = ?1 ORDER BY fiscal_year, initiative_id"
+    ))?;
+    let rows = stmt.query_map([fy.map(|f| f.0)], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The measures of one initiative, by fiscal year.
+pub(super) fn ocr_measures_of(conn: &Connection, initiative_id: i64) -> Result<Vec<OcrMeasure>> {
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM ocr_measures WHERE initiative_id = ?1 ORDER BY fiscal_year"))?;
+    let rows = stmt.query_map([initiative_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn find(conn: &Connection, initiative_id: i64, fy: FiscalYear) -> Result<Option<OcrMeasure>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM ocr_measures WHERE initiative_id = ?1 AND fiscal_year = ?2"))?
+        .query_row(params![initiative_id, fy.0], from_row)
+        .optional()?)
+}
+
+impl SqliteTx<'_> {
+    /// Records (or replaces) the measure of an initiative's fiscal year; a measure with no figure removes it.
+    pub(super) fn set_ocr_measure(&mut self, m: &OcrMeasure) -> Result<()> {
+        if m.is_empty() {
+            return self.delete_ocr_measure(m.initiative_id, m.fiscal_year);
+        }
+        if let (Some(read), Some(corrected)) = (m.chars_read, m.chars_corrected)
+            && corrected > read
+        {
+            return Err(Error::Invalid(format!("修正文字数（{corrected}）が読取文字数（{read}）より多くなっています")));
+        }
+        if [m.sheets, m.chars_read, m.chars_corrected].iter().flatten().any(|n| *n < 0)
+            || m.correction_minutes.is_some_and(|d| d < Decimal::ZERO)
+        {
+            return Err(Error::Invalid("AI-OCR の読取実績は0以上で指定してください".into()));
+        }
+        let before = find(&self.tx, m.initiative_id, m.fiscal_year)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO ocr_measures (initiative_id, fiscal_year, form_type, sheets, chars_read, chars_corrected,
+                     correction_minutes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (initiative_id, fiscal_year) DO UPDATE SET form_type = excluded.form_type,
+                     sheets = excluded.sheets, chars_read = excluded.chars_read,
+                     chars_corrected = excluded.chars_corrected, correction_minutes = excluded.correction_minutes",
+            )?
+            .execute(params![
+                m.initiative_id,
+                m.fiscal_year.0,
+                m.form_type.as_deref().map(str::trim).filter(|t| !t.is_empty()),
+                m.sheets,
+                m.chars_read,
+                m.chars_corrected,
+                m.correction_minutes.map(|d| d.normalize().to_string()),
+            ])?;
+        let after = find(&self.tx, m.initiative_id, m.fiscal_year)?;
+        if before != after {
+            let key = format!("{}/{}", m.initiative_id, m.fiscal_year.0);
+            let action = if before.is_some() { Action::Update } else { Action::Create };
+            self.audit(action, "ocr_measure", &key, before.as_ref(), after.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Removes the measure of an initiative's fiscal year (nothing to do when there is none).
+    pub(super) fn delete_ocr_measure(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        let Some(before) = find(&self.tx, initiative_id, fy)? else { return Ok(()) };
+        self.tx
+            .prepare_cached("DELETE FROM ocr_measures WHERE initiative_id = ?1 AND fiscal_year = ?2")?
+            .execute(params![initiative_id, fy.0])?;
+        self.audit(Action::Delete, "ocr_measure", &format!("{initiative_id}/{}", fy.0), Some(&before), None)
+    }
+}
