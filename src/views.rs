@@ -281,6 +281,25 @@ pub struct InitiativeDetail {
     pub audit: Vec<AuditEntry>,
     /// The record of changes in words: who, when, what, and each field before and after.
     pub changes: Vec<ChangeView>,
+    /// Whether the initiative reads forms (AI-OCR, RPA+AI-OCR): the detail shows and edits its AI-OCR measures.
+    pub reads_forms: bool,
+    /// Its AI-OCR measures, by fiscal year.
+    pub ocr: Vec<OcrView>,
+}
+
+/// One fiscal year's AI-OCR measure as the detail shows it: the figures as decimal strings and the 正読率.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OcrView {
+    pub fiscal_year: i32,
+    pub fiscal_year_label: String,
+    pub form_type: Option<String>,
+    pub sheets: Option<i64>,
+    pub chars_read: Option<i64>,
+    pub chars_corrected: Option<i64>,
+    pub correction_minutes: Option<String>,
+    /// 正読率 in percent with two decimals (`99.25`), when both counts are known.
+    pub accuracy: Option<String>,
 }
 
 /// One change of an initiative as people read it.
@@ -371,6 +390,21 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<Initiativ
             .collect(),
         audit,
         effects,
+        reads_forms: i.kind.reads_forms(),
+        ocr: ledger
+            .ocr_measures_of(i.id)?
+            .into_iter()
+            .map(|m| OcrView {
+                fiscal_year: m.fiscal_year.0,
+                fiscal_year_label: m.fiscal_year.wareki(),
+                accuracy: m.accuracy().map(|a| round_half_up(a * Decimal::ONE_HUNDRED, 2).to_string()),
+                correction_minutes: m.correction_minutes.map(|d| d.normalize().to_string()),
+                form_type: m.form_type,
+                sheets: m.sheets,
+                chars_read: m.chars_read,
+                chars_corrected: m.chars_corrected,
+            })
+            .collect(),
         initiative: i,
     })
 }

@@ -147,6 +147,55 @@ pub fn org_tree(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec<v
     Ok(views::org_tree(&*state.store()?, Some(FiscalYear(fiscal_year)))?)
 }
 
+/// What the detail screen's AI-OCR form sends: each field as typed (empty: not recorded).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct OcrForm {
+    form_type: String,
+    sheets: String,
+    chars_read: String,
+    chars_corrected: String,
+    correction_minutes: String,
+}
+
+/// Records the AI-OCR measure of an initiative's fiscal year (every field empty removes it); the detail again.
+#[tauri::command]
+pub fn set_ocr_measure(
+    state: State<'_, AppState>,
+    ledger_id: String,
+    fiscal_year: i32,
+    form: OcrForm,
+) -> ApiResult<views::InitiativeDetail> {
+    let count = |label: &str, v: &str| -> ApiResult<Option<i64>> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        let d = daicho::number::parse_decimal(v)
+            .filter(|d| d.fract().is_zero() && *d >= rust_decimal::Decimal::ZERO)
+            .ok_or_else(|| invalid(format!("{label}は0以上の整数で入力してください（入力: 「{v}」）")))?;
+        i64::try_from(d).map(Some).map_err(|_| invalid(format!("{label}が大きすぎます（入力: 「{v}」）")))
+    };
+    let minutes = match form.correction_minutes.trim() {
+        "" => None,
+        v => Some(
+            daicho::number::parse_decimal(v)
+                .filter(|d| *d >= rust_decimal::Decimal::ZERO)
+                .ok_or_else(|| invalid(format!("修正時間(分)は0以上の数値で入力してください（入力: 「{v}」）")))?,
+        ),
+    };
+    let input = actions::OcrInput {
+        form_type: Some(form.form_type).filter(|t| !t.trim().is_empty()),
+        sheets: count("読取枚数", &form.sheets)?,
+        chars_read: count("読取文字数", &form.chars_read)?,
+        chars_corrected: count("修正文字数", &form.chars_corrected)?,
+        correction_minutes: minutes,
+    };
+    let mut store = state.store()?;
+    actions::set_ocr_measure(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), &input)?;
+    Ok(views::initiative_detail(&*store, &ledger_id)?)
+}
+
 /// Registers a unit by its path (部局/課/係; missing levels above it too), with its code and first year.
 #[tauri::command]
 pub fn add_unit(

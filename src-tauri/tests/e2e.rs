@@ -503,6 +503,34 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     wait_text(&client, "[data-testid=batch-state]", |t| t.contains("1 ファイルを取り込みました")).await;
     assert_eq!(state_of_gijika().state.label(), "受付", "the corrected return is received");
 
+    // 7c. An AI-OCR initiative's measures of the year: shown with the 正読率, corrected by hand, saved.
+    let ocr_one = store
+        .initiatives(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|i| i.kind.reads_forms() && store.ocr_measures_of(i.id).unwrap().iter().any(|m| m.fiscal_year == fy))
+        .expect("the sample city has AI-OCR measures this year");
+    click_text(&client, "button", "台帳").await;
+    type_into(&client, "[data-testid=filter-text]", &ocr_one.ledger_id).await;
+    wait_text(&client, "[data-testid=ledger-body]", |t| t.contains(&ocr_one.ledger_id)).await;
+    click(&client, "[data-testid=ledger-row]").await;
+    let shown = wait_text(&client, "[data-testid=ocr-measures]", |t| t.contains(&fy.wareki())).await;
+    assert!(shown.contains('%'), "the year's 正読率 is shown: {shown}");
+    type_into(&client, "[data-testid=ocr-sheets]", "1,200").await;
+    type_into(&client, "[data-testid=ocr-read]", "240,000").await;
+    type_into(&client, "[data-testid=ocr-corrected]", "1,800").await;
+    click(&client, "[data-testid=ocr-save]").await;
+    let saved = wait_text(&client, "[data-testid=ocr-message]", |t| t.contains("保存しました")).await;
+    assert!(saved.contains("正読率 99.25%"), "(240,000 − 1,800) ÷ 240,000: {saved}");
+    client
+        .execute("document.querySelector('[data-testid=ocr-section]').scrollIntoView({ block: 'center' })", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4b-ai-ocr").await;
+    let m = store.ocr_measures_of(ocr_one.id).unwrap().into_iter().find(|m| m.fiscal_year == fy).unwrap();
+    assert_eq!((m.sheets, m.chars_read, m.chars_corrected), (Some(1200), Some(240_000), Some(1800)));
+
     // 8. The organisation tree shows the year's names with their history; a setting changes the rounding rule.
     click_text(&client, "button", "組織").await;
     let tree = wait_text(&client, "[data-testid=org-tree]", |t| t.contains("こども部")).await;

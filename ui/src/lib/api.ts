@@ -16,6 +16,7 @@ import type {
   ImportRecord,
   Progress,
   ReturnStatus,
+  OcrForm,
   OrgReport,
   SentBack,
   FormulaCheck,
@@ -71,6 +72,8 @@ export const api = {
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
   updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
   setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
+  /** Records the AI-OCR measure of the year (every field empty removes it); the detail again. */
+  setOcrMeasure: (ledgerId: string, fiscalYear: number, form: OcrForm) => invoke<InitiativeDetail>("set_ocr_measure", { ledgerId, fiscalYear, form }),
   yearPlan: (fiscalYear: number) => invoke<YearPlan>("year_plan", { fiscalYear }),
   setTarget: (fiscalYear: number, bureau: string | null, hours: string) =>
     invoke<YearPlan>("set_target", { fiscalYear, bureau, hours }),

@@ -65,6 +65,8 @@ export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: st
 
 export type SettingsView = { settings: Array<SettingView>, rounding: string, };
 
+export type OcrForm = { form_type: string, sheets: string, chars_read: string, chars_corrected: string, correction_minutes: string, };
+
 export type FiscalYear = number;
 
 export type Kind = "RPA" | "AI-OCR" | "RPA+AI-OCR" | "その他";
@@ -212,7 +214,15 @@ export type InitiativeDetail = { initiative: Initiative, unit: string, effects: 
 /**
  * The record of changes in words: who, when, what, and each field before and after.
  */
-changes: Array<ChangeView>, };
+changes: Array<ChangeView>, 
+/**
+ * Whether the initiative reads forms (AI-OCR, RPA+AI-OCR): the detail shows and edits its AI-OCR measures.
+ */
+reads_forms: boolean, 
+/**
+ * Its AI-OCR measures, by fiscal year.
+ */
+ocr: Array<OcrView>, };
 
 export type ChangeView = { id: number, 
 /**
@@ -223,6 +233,12 @@ at: string, actor: string,
  * 登録 / 変更 / 削除
  */
 action: string, fields: Array<FieldChange>, };
+
+export type OcrView = { fiscal_year: number, fiscal_year_label: string, form_type: string | null, sheets: number | null, chars_read: number | null, chars_corrected: number | null, correction_minutes: string | null, 
+/**
+ * 正読率 in percent with two decimals (`99.25`), when both counts are known.
+ */
+accuracy: string | null, };
 
 export type YearPlan = { fiscal_year: number, label: string, targets: Array<TargetRow>, costs: Array<CostRow>, 
 /**

@@ -26,6 +26,8 @@ export type {
   LedgerRow,
   NewInitiative,
   OrgNode,
+  OcrForm,
+  OcrView,
   OrgReport,
   OrgRowPlan,
   Problem,
