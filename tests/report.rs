@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use crate::support::{TestDir, describe, fixture};
 
-const REPORTS: [&str; 6] = ["summary", "trend", "before-after", "check", "cumulative", "cost"];
+const REPORTS: [&str; 7] = ["summary", "trend", "before-after", "check", "cumulative", "cost", "ocr"];
 
 fn demo() -> TestDir {
     let t = TestDir::new();
@@ -368,4 +368,40 @@ fn a_year_with_a_target_and_no_figures_is_blank_never_zero() {
     let summary = t.json(&["summary", "--fy", "2025", "--json"]);
     assert_eq!(summary["total"]["target_hours"], serde_json::json!(6400));
     assert!(summary["total"].get("achievement_rate").is_none(), "no rate without figures: {}", summary["total"]);
+}
+
+/// A 部局 chosen for a report selects the unit and its renamed or merged past in every year: the report limited to
+/// it totals what the whole report shows on its row when units are shown as they are today (`--view current`), and
+/// a former name selects the same 部局.
+#[test]
+fn a_bureau_chosen_for_a_report_follows_its_identity_through_the_years() {
+    let t = demo();
+    let store = t.store();
+    let chart = store.org_chart().unwrap();
+    let bureaus: Vec<String> = chart
+        .units()
+        .filter(|u| u.level == daicho::org::Level::Bureau && u.merged_into.is_none() && u.valid_to.is_none())
+        .map(|u| u.current_name().to_string())
+        .collect();
+    assert!(bureaus.iter().any(|b| b == "こども部"), "the sample city renamed 子ども部 to こども部");
+    // (合計 件数, 合計 削減時間(h)) of a row: the four last cells are 件数, 削減時間, 人工, 金額換算.
+    let figures = |row: &Json| -> (Decimal, Decimal) {
+        let cells = row["cells"].as_array().unwrap();
+        (d(&cells[cells.len() - 4]), d(&cells[cells.len() - 3]))
+    };
+    let total_of =
+        |report: &Json| figures(report["rows"].as_array().unwrap().iter().find(|r| r["kind"] == "total").unwrap());
+    for fy in ["2020", "2022", "2024"] {
+        let whole = t.json(&["report", "summary", "--fy", fy, "--view", "current", "--json"]);
+        for b in &bureaus {
+            let scoped = t.json(&["report", "summary", "--fy", fy, "--bureau", b, "--json"]);
+            let row = whole["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == b.as_str()).cloned();
+            let want = row.map_or((Decimal::ZERO, Decimal::ZERO), |r| figures(&r));
+            assert_eq!(total_of(&scoped), want, "{fy} {b}: the 部局's own figures under every name it had");
+        }
+    }
+    let by_old_name = t.json(&["report", "summary", "--fy", "2022", "--bureau", "子ども部", "--json"]);
+    let by_new_name = t.json(&["report", "summary", "--fy", "2022", "--bureau", "こども部", "--json"]);
+    assert_eq!(by_old_name, by_new_name, "a former name means the same 部局");
+    assert!(total_of(&by_new_name).1 > Decimal::ZERO, "こども部 had figures as 子ども部 in 令和4年度");
 }

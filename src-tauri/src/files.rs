@@ -247,7 +247,7 @@ pub struct ExportRequest {
     /// `template`, `ledger` or a report: `summary`, `trend`, `before-after`, `check`, `cumulative`, `cost`, `all`.
     pub what: String,
     pub fiscal_year: i32,
-    /// 部局 (or 部局/課) for the template and the ledger export.
+    /// 部局 (or 部局/課) for the template and the ledger export; a 部局 for a report.
     pub scope: Option<String>,
     pub prefill: bool,
     /// `xlsx`, `csv-cp932` or `csv-utf8`.
@@ -294,12 +294,19 @@ pub async fn export_file(
                     view: NameView::AsReported,
                     detail: false,
                     from: None,
+                    // A 部局 chosen for a report selects it under any of its names, with the units merged into it.
+                    bureau: match request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                        Some(name) => Some(daicho::export::report_bureau(&*store, name)?),
+                        None => None,
+                    },
                 };
                 let (bytes, tables) =
                     daicho::export::report_file(&*store, &kinds, &opts, csv, Local::now().date_naive())?;
                 let title = if tables.len() == 1 { tables[0].sheet.clone() } else { "効果集計".to_string() };
                 let ext = if csv.is_some() { "csv" } else { "xlsx" };
-                (bytes, format!("{}_{title}.{ext}", fy.wareki()))
+                let bureau = request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty());
+                let bureau = bureau.map_or(String::new(), |b| format!("{}_", b.replace(['/', '\\'], "_")));
+                (bytes, format!("{}_{bureau}{title}.{ext}", fy.wareki()))
             }
         }
     };

@@ -379,6 +379,19 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     let sheets = daicho::import::read_workbook(&std::fs::read(&path).unwrap()).unwrap();
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["部局別", "年度推移", "業務別", "検算", "累計", "費用対効果", "AI-OCR"]);
+    // One 部局's report, chosen by its former name: the 部局 as it is today, with its past under the old name.
+    let kind = client.find(Locator::Css("[data-testid=export-report]")).await.unwrap();
+    kind.select_by_value("summary").await.unwrap();
+    type_into(&client, "[data-testid=export-report-bureau]", "子ども部").await;
+    click(&client, "[data-testid=export-report-save]").await;
+    wait_text(&client, "[data-testid=export-message]", |t| t.contains("子ども部_部局別")).await;
+    let one = daicho::import::read_workbook(
+        &std::fs::read(save_dir.join(format!("{}_子ども部_部局別.xlsx", fy.wareki()))).unwrap(),
+    )
+    .unwrap();
+    let text: String = one[0].rows.iter().flatten().map(|c| c.display()).collect::<Vec<_>>().join(" ");
+    assert!(text.contains("こども部（旧名称・統合前の組織を含む）"), "the report says whose it is: {text}");
+    type_into(&client, "[data-testid=export-report-bureau]", "").await;
 
     // 7a. The spring survey of the year for one 部局: a workbook per section, named and prefilled; a return received
     // by hand, one sent back with what to fix; the reminder list saved.

@@ -122,10 +122,21 @@ pub fn report_tables(
 ) -> Result<Vec<crate::report::ReportTable>> {
     let chart = ledger.org_chart()?;
     let settings = ledger.settings()?;
-    let effects = ledger.effects_in_year(None)?;
-    let targets = ledger.targets(None)?;
+    let mut effects = ledger.effects_in_year(None)?;
+    let mut targets = ledger.targets(None)?;
     let costs = ledger.costs(None)?;
-    let ocr = crate::report::ocr_lines(ledger, None)?;
+    let mut ocr = crate::report::ocr_lines(ledger, None)?;
+    // One 部局: its figures under any of its names and those of the units merged into it, and its own targets.
+    let scope = opts.bureau.map(|b| chart.successor(b));
+    if let Some(b) = scope {
+        let ours = |unit: i64| chart.current_bureau(unit) == Some(b);
+        effects.retain(|e| ours(e.effect.unit_id));
+        targets.retain(|t| t.bureau_id.is_some_and(|id| chart.successor(id) == b));
+        // The 部局's target is the target of the whole report.
+        let whole: Vec<_> = targets.iter().map(|t| crate::ledger::Target { bureau_id: None, ..t.clone() }).collect();
+        targets.extend(whole);
+        ocr.retain(|l| ours(l.unit_id));
+    }
     let input = crate::report::ReportInput {
         chart: &chart,
         settings: &settings,
@@ -134,7 +145,27 @@ pub fn report_tables(
         costs: &costs,
         ocr: &ocr,
     };
-    Ok(kinds.iter().map(|k| k.build(&input, opts)).collect())
+    let mut tables: Vec<crate::report::ReportTable> = kinds.iter().map(|k| k.build(&input, opts)).collect();
+    if let Some(b) = scope {
+        let name = chart.display_name(b, opts.fiscal_year, crate::org::NameView::Current);
+        for t in &mut tables {
+            t.subtitle = format!("{name}（旧名称・統合前の組織を含む） ／ {}", t.subtitle);
+        }
+    }
+    Ok(tables)
+}
+
+/// The 部局 a report is limited to, by any of its names (today's, a former one, an alias): a 課 or 係 is refused.
+pub fn report_bureau(ledger: &dyn crate::db::Read, name: &str) -> Result<i64> {
+    let chart = ledger.org_chart()?;
+    let id = chart.resolve(name, None)?;
+    match chart.get(id) {
+        Some(u) if u.level == crate::org::Level::Bureau => Ok(id),
+        _ => Err(Error::Invalid(format!(
+            "帳票は部局ごとに絞り込めます。「{name}」は部局ではありません（{}）",
+            chart.current_path(id)
+        ))),
+    }
 }
 
 /// The sections that still owe their return of a year's survey (未提出 and 差戻し), with their 部局, as a workbook to

@@ -215,6 +215,14 @@ impl OrgChart {
         current
     }
 
+    /// The 部局 a unit's figures belong to today: the 部局 over the unit that carries it on, itself followed to the
+    /// 部局 that carries that on. A 課 of 子ども部 (renamed こども部) is こども部's; a 課 merged into another 部局's 課, or
+    /// a 部局 merged into another, is the receiving 部局's. This is how a 部局 chosen in any year selects its past.
+    pub fn current_bureau(&self, id: i64) -> Option<i64> {
+        let bureau = self.ancestor_at(self.successor(id), Level::Bureau)?;
+        Some(self.successor(bureau.id))
+    }
+
     /// The unit at `level` that contains `id` (itself if it is at that level).
     pub fn ancestor_at(&self, id: i64, level: Level) -> Option<&OrgUnit> {
         let mut unit = self.units.get(&id)?;

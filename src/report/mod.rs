@@ -23,7 +23,13 @@ pub fn ocr_lines(ledger: &dyn crate::db::Read, fy: Option<crate::fiscal::FiscalY
         .into_iter()
         .filter_map(|measure| {
             let i = initiatives.get(&measure.initiative_id)?;
-            Some(OcrLine { ledger_id: i.ledger_id.clone(), title: i.title.clone(), tool: i.tool.clone(), measure })
+            Some(OcrLine {
+                unit_id: i.unit_id,
+                ledger_id: i.ledger_id.clone(),
+                title: i.title.clone(),
+                tool: i.tool.clone(),
+                measure,
+            })
         })
         .collect())
 }

@@ -31,6 +31,8 @@ pub struct ReportInput<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OcrLine {
     pub measure: crate::ledger::OcrMeasure,
+    /// The initiative's unit.
+    pub unit_id: i64,
     pub ledger_id: String,
     pub title: String,
     pub tool: Option<String>,
@@ -49,6 +51,9 @@ pub struct ReportOptions {
     pub detail: bool,
     /// First fiscal year of the trend and cumulative reports (default: four years before `fiscal_year`).
     pub from: Option<FiscalYear>,
+    /// Only this 部局 — the unit, whatever it was called, and every unit merged into it (see
+    /// [`OrgChart::current_bureau`]); `None` for the whole organisation.
+    pub bureau: Option<i64>,
 }
 
 /// The reports, in the order of the combined workbook.

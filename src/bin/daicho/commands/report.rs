@@ -21,7 +21,7 @@ use crate::{basis, emit, emit_json, fiscal_year};
 #[derive(Args)]
 pub struct ReportArgs {
     /// 帳票: summary（部局別）/ trend（年度推移）/ before-after（業務別 導入前後）/ check（検算）/
-    /// cumulative（累計）/ cost（費用対効果）/ all（全帳票を1つのブックに）
+    /// cumulative（累計）/ cost（費用対効果）/ ocr（AI-OCR 読取実績）/ all（全帳票を1つのブックに）
     #[arg(value_name = "KIND", value_parser = report_kinds())]
     kinds: Reports,
     #[arg(long, value_parser = fiscal_year)]
@@ -41,6 +41,9 @@ pub struct ReportArgs {
     /// 年度推移の最初の年度（既定: 4年前）
     #[arg(long, value_parser = fiscal_year)]
     from: Option<FiscalYear>,
+    /// この部局だけ（旧名称の年度や統合前の組織の数値も含みます。今の名前でも旧名称でも指定できます）
+    #[arg(long)]
+    bureau: Option<String>,
     /// 出力するファイル（.xlsx または .csv）。省略時は画面に表示
     #[arg(short, long)]
     output: Option<std::path::PathBuf>,
@@ -251,6 +254,10 @@ pub fn report(store: Store, a: ReportArgs) -> Result<()> {
         },
         detail: a.detail,
         from: a.from,
+        bureau: match &a.bureau {
+            Some(name) => Some(daicho::export::report_bureau(&store, name)?),
+            None => None,
+        },
     };
     let kinds = a.kinds.0;
     let encoding = match a.encoding {
