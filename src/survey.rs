@@ -46,6 +46,11 @@ impl serde::Serialize for Column {
     }
 }
 
+/// The label of the instructions sheet's row naming the section (or 部局) a survey file was sent to.
+pub const ADDRESSEE_LABEL: &str = "回答する所属";
+/// The label of the row naming the fiscal year a survey file asks about.
+pub const SURVEY_YEAR_LABEL: &str = "調査の年度";
+
 /// The answer sheet's name in the template.
 pub const ANSWER_SHEET: &str = "回答";
 /// The instructions sheet's name.

@@ -300,3 +300,32 @@ fn a_unit_gets_its_code_and_ends() {
     let err = t.fails(&["org", "set", "市民部/市民課"], 2);
     assert!(err.contains("変更する項目"), "{err}");
 }
+
+/// A section with nothing to report sends its survey file back empty: the file says whom it was sent to and for
+/// which year, so importing it still receives that section.
+#[test]
+fn an_empty_return_is_received_for_the_section_it_was_sent_to() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let dir = t.path().join("調査");
+    t.ok(&[
+        "survey",
+        "start",
+        "--fy",
+        "2024",
+        "--deadline",
+        "2024-05-31",
+        "-o",
+        dir.to_str().unwrap(),
+        "--bureau",
+        "健康部",
+    ]);
+    let empty = dir.join("調査票_R6_健康部_国民健康保険課.xlsx");
+    let sheets = daicho::import::read_workbook(&std::fs::read(&empty).unwrap()).unwrap();
+    let answer = sheets.iter().find(|s| s.name == "回答").unwrap();
+    assert!(answer.rows.iter().skip(1).all(|r| r.iter().take(20).all(|c| c.is_empty())), "a section with no line");
+    let out = t.ok(&["import", empty.to_str().unwrap()]);
+    assert!(out.contains("取り込みました: 新規 0、更新 0、変更なし 0"), "{out}");
+    let s = status(&t, "2024");
+    assert_eq!(section(&s, "国民健康保険課")["state"], "受付", "received though it had no line: {s}");
+}

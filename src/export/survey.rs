@@ -181,7 +181,7 @@ pub fn write_survey(ledger: &dyn Read, opts: &SurveyOptions, rows: &[SurveyRow])
     let mut wb = Workbook::new();
     if opts.instructions {
         let ws = wb.add_worksheet().set_name(INSTRUCTIONS_SHEET).map_err(xlsx)?;
-        write_instructions(ws, opts, &f)?;
+        write_instructions(ws, opts, &chart, &f)?;
     }
     let ws = wb.add_worksheet().set_name(ANSWER_SHEET).map_err(xlsx)?;
     write_answer_sheet(ws, rows, &f)?;
@@ -403,7 +403,7 @@ fn add_validations(ws: &mut Worksheet, lists: &Lists, last_row: u32) -> Result<(
     Ok(())
 }
 
-fn write_instructions(ws: &mut Worksheet, opts: &SurveyOptions, f: &Formats) -> Result<()> {
+fn write_instructions(ws: &mut Worksheet, opts: &SurveyOptions, chart: &OrgChart, f: &Formats) -> Result<()> {
     let fy = opts.fiscal_year;
     ws.set_column_width(0, 22.0).map_err(xlsx)?;
     ws.set_column_width(1, 90.0).map_err(xlsx)?;
@@ -411,6 +411,19 @@ fn write_instructions(ws: &mut Worksheet, opts: &SurveyOptions, f: &Formats) -> 
     ws.write_string_with_format(0, 0, format!("{org}{} RPA・AI-OCR等 導入効果調査 記入要領", fy.wareki()), &f.title)
         .map_err(xlsx)?;
     let mut row = 2;
+    // Whom the file was sent to: read back by the importer when the answer sheet names no section (a section with
+    // nothing to report returns the file empty, and is still received).
+    if let Some(scope) = opts.scope {
+        {
+            let path = chart.path(scope, fy, crate::org::NameView::AsReported);
+            ws.write_string_with_format(row, 0, crate::survey::ADDRESSEE_LABEL, &f.heading).map_err(xlsx)?;
+            ws.write_string_with_format(row, 1, path, &f.text).map_err(xlsx)?;
+            row += 1;
+            ws.write_string_with_format(row, 0, crate::survey::SURVEY_YEAR_LABEL, &f.heading).map_err(xlsx)?;
+            ws.write_string_with_format(row, 1, fy.wareki(), &f.text).map_err(xlsx)?;
+            row += 1;
+        }
+    }
     for (label, _) in [("提出期限", ()), ("提出先・問合せ先", ())] {
         ws.write_string_with_format(row, 0, label, &f.heading).map_err(xlsx)?;
         ws.write_blank(row, 1, &f.blank).map_err(xlsx)?;

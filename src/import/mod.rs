@@ -270,6 +270,10 @@ pub struct FileReport {
     pub sections: Vec<String>,
     #[serde(skip)]
     section_ids: Vec<i64>,
+    /// The fiscal year of the file's lines that give none (its title's, or the one chosen): a return with no line
+    /// is received for its section in that year.
+    #[serde(skip)]
+    year: Option<FiscalYear>,
     /// Set when a file with the same content was imported before: nothing to do.
     pub already_imported: Option<ImportRecord>,
     /// Set once the plan was committed.
@@ -343,6 +347,7 @@ impl FileReport {
             confirmed: false,
             sections: Vec::new(),
             section_ids: Vec::new(),
+            year: None,
             already_imported: None,
             committed: None,
             remember: Vec::new(),
@@ -407,7 +412,14 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
     let chart = &*context.chart;
     // Mappings remembered for the sections this file reports on, for headers this import did not map; the sections
     // are looked up only when there is a mapping to apply or to remember.
-    let sections = row::sections_of(sheet, &layout, chart);
+    let mut sections = row::sections_of(sheet, &layout, chart);
+    let mut addressed_year = None;
+    if sections.is_empty() {
+        // A return with no line naming its section (nothing to report this year): the survey file says whom it was
+        // sent to, and for which year.
+        sections.extend(addressee(&sheets, chart));
+        addressed_year = labelled(&sheets, crate::survey::SURVEY_YEAR_LABEL).and_then(|t| FiscalYear::parse(&t).ok());
+    }
     report.sections = sections.iter().map(|u| chart.current_path(*u)).collect();
     report.section_ids.clone_from(&sections);
     if !context.remembered.is_empty() {
@@ -470,6 +482,7 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
         (None, Some(g)) => (Some(g), "取込時に指定された年度".to_string()),
         (None, None) => (None, String::new()),
     };
+    report.year = fiscal_year.or(addressed_year);
     let body_options = row::BodyOptions { file, chart, fiscal_year, basis, conversions: context.conversions };
     let body = row::read_body(&body_options, sheet, &layout);
     let basis_lines = body.rows.iter().filter(|r| r.default_basis && r.effect.is_some()).count();
@@ -520,6 +533,28 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
     }
     report.columns = layout.columns;
     ReadReturn { report, rows: body.rows, remember }
+}
+
+/// The text beside a label cell anywhere in the workbook (the instructions sheet's 「回答する所属」「調査の年度」).
+fn labelled(sheets: &[Sheet], label: &str) -> Option<String> {
+    sheets.iter().flat_map(|s| s.rows.iter()).find_map(|r| {
+        let at = r.iter().position(|c| c.display().trim() == label)?;
+        r.iter().skip(at + 1).map(|c| c.display().trim().to_string()).find(|t| !t.is_empty())
+    })
+}
+
+/// The section a survey file was sent to, from the instructions sheet's 「回答する所属」 row.
+fn addressee(sheets: &[Sheet], chart: &OrgChart) -> Option<i64> {
+    let path = labelled(sheets, crate::survey::ADDRESSEE_LABEL)?;
+    match chart.find_path(&crate::org::split_path(&path), None) {
+        crate::org::Resolution::Found(id) => Some(
+            chart
+                .ancestor_at(id, crate::org::Level::Section)
+                .or_else(|| chart.ancestor_at(id, crate::org::Level::Bureau))
+                .map_or(id, |u| u.id),
+        ),
+        _ => None,
+    }
 }
 
 fn file_warning(file: &str, sheet: &str, message: String) -> Problem {
@@ -1124,6 +1159,12 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         }
         for m in &report.remember {
             tx.remember_column_map(m)?;
+        }
+        if units.is_empty()
+            && let Some(fy) = report.year
+        {
+            // No line: the file still answers for the section it was sent to.
+            units.extend(report.section_ids.iter().map(|s| (*s, fy)));
         }
         receive_returns(tx, &units, &report.file)?;
         let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();

@@ -50,11 +50,14 @@ describe("import screen logic", () => {
   it("commits only files without errors or questions that change something", () => {
     const clean = report({});
     const bad = report({ file: "bad.xlsx", errors: [problem] });
-    const same = report({ file: "same.xlsx", rows: [] });
+    const same = report({ file: "same.xlsx", rows: [], sections: [] });
     const asked = report({ file: "asked.xlsx", basis: { basis: "実績", source: "setting", reason: "", lines: 1 } });
     const titled = report({ file: "titled.xlsx", basis: { basis: "試算", source: "title", reason: "", lines: 1 } });
     expect(committable([clean, bad, same, asked, titled]).map((r) => r.file)).toEqual(["総務課.xlsx", "titled.xlsx"]);
     expect([asked, titled].map(needsBasis)).toEqual([true, false]);
+    // A section's return with nothing to change is still imported: that records it as received.
+    const nothingNew = report({ file: "保育課.xlsx", rows: [], sections: ["こども部／保育課"] });
+    expect(committable([nothingNew]).map((r) => r.file)).toEqual(["保育課.xlsx"]);
   });
   it("holds back a file with cautions until they are confirmed, and one just imported", () => {
     const moved = { row: 2, kind: "moves" as const, ledger_id: "R1-0018", message: "所属が 総務部／人事課 → 議会事務局／議事課 に変わります" };

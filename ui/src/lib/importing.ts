@@ -27,7 +27,7 @@ export const unmappedColumns = (r: FileReport): ColumnInfo[] => r.columns.filter
 export const needsConfirmation = (r: FileReport) => r.cautions.length > 0 && !r.confirmed;
 
 /** Files worth committing: no errors, not imported before or just now, nothing left to ask or confirm, and
- * something to change. */
+ * something to change — or a section's return with nothing to change, which is still received (受付). */
 export const committable = (reports: FileReport[]) =>
   reports.filter(
     (r) =>
@@ -36,7 +36,7 @@ export const committable = (reports: FileReport[]) =>
       !r.committed &&
       !needsBasis(r) &&
       !needsConfirmation(r) &&
-      r.rows.some((x) => x.outcome !== "unchanged"),
+      (r.rows.some((x) => x.outcome !== "unchanged") || r.sections.length > 0),
   );
 
 const cautionKinds: Record<Caution["kind"], string> = {
