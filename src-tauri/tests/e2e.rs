@@ -700,6 +700,34 @@ async fn a_team_sets_up_its_year_from_an_empty_ledger() {
     want.sort();
     assert_eq!(written, want, "every section of the year, the ended one left out");
 
+    // 5a. Every section sends its file back (most with nothing to report): one batch received, each return confirmed
+    // on the 調査 screen, the campaign closed.
+    for f in std::fs::read_dir(&pick_dir).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    for name in &written {
+        std::fs::copy(folder.join(name), pick_dir.join(name)).unwrap();
+    }
+    click_text(&client, "button", "回答の取込").await;
+    click(&client, "[data-testid=pick-files]").await;
+    wait_text(&client, "[data-testid=commit-import]", |t| t.contains("取り込める 7 ファイル")).await;
+    wait_enabled(&client, "[data-testid=commit-import]").await;
+    click(&client, "[data-testid=commit-import]").await;
+    wait_text(&client, "[data-testid=batch-state]", |t| t.contains("7 ファイルを取り込みました")).await;
+    let received = store.section_returns(info_fy).unwrap();
+    assert!(received.iter().all(|r| r.state.label() == "受付"), "every section is received: {received:?}");
+    click(&client, "[data-testid=nav-survey]").await;
+    for name in ["総務課", "人事課", "情報政策課", "DX推進課", "市民課", "保育課", "議事課"] {
+        let row = format!("tr[data-section='{name}']");
+        wait_enabled(&client, &format!("{row} [data-testid='move-確定']")).await;
+        click(&client, &format!("{row} [data-testid='move-確定']")).await;
+        wait_text(&client, &format!("{row} [data-testid=survey-state]"), |t| t == "確定").await;
+    }
+    click(&client, "[data-testid=survey-close]").await;
+    wait_text(&client, "[data-testid=survey-message]", |t| t.contains("締め切りました")).await;
+    shot(&client, "10a-survey-closed").await;
+    assert!(store.campaign(info_fy).unwrap().unwrap().closed_on.is_some(), "the year's survey is closed");
+
     // 6. A new ledger file, then back to the team's ledger (a copy of it picked in the open dialog); a file that
     // is not a ledger is refused untouched.
     click_text(&client, "button", "設定").await;
