@@ -14,7 +14,8 @@ CREATE TABLE ocr_measures (
     -- A correction is of characters that were read.
     CHECK (chars_corrected IS NULL OR chars_read IS NULL OR chars_corrected <= chars_read),
     -- A row says something.
-    CHECK (sheets IS NOT NULL OR chars_read IS NOT NULL OR chars_corrected IS NOT NULL OR correction_minutes IS NOT NULL),
+    CHECK (form_type IS NOT NULL OR sheets IS NOT NULL OR chars_read IS NOT NULL OR chars_corrected IS NOT NULL
+           OR correction_minutes IS NOT NULL),
     PRIMARY KEY (initiative_id, fiscal_year)
 );
 

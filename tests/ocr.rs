@@ -137,3 +137,79 @@ fn an_existing_ledger_migrates_with_no_measures() {
     assert!(store.schema_version().unwrap() >= 9, "migrated to the AI-OCR schema");
     assert!(store.ocr_measures(None).unwrap().is_empty(), "no measure is invented");
 }
+
+/// A return (written here cell by cell) with the given header and rows.
+fn workbook(path: &std::path::Path, header: &[&str], rows: &[Vec<&str>]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("回答").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(n) => ws.write_number(r as u32 + 1, c as u16, n).unwrap(),
+                Err(_) if v.is_empty() => ws,
+                Err(_) => ws.write_string(r as u32 + 1, c as u16, *v).unwrap(),
+            };
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// An AI-OCR measure is one per initiative and year: two rows giving it are refused, never the second silently
+/// written over the first; figures that, with what the ledger keeps, correct more than was read are refused before
+/// anything is written; another form replaces the old form's figures instead of mixing with them.
+#[test]
+fn ai_ocr_rows_that_would_overwrite_or_contradict_are_refused() {
+    let t = TestDir::seeded();
+    t.ok(&[
+        "ocr",
+        "set",
+        "R5-0002",
+        "--fy",
+        "2024",
+        "--form",
+        "保育所入所申込書",
+        "--sheets",
+        "1000",
+        "--read",
+        "200000",
+        "--corrected",
+        "2000",
+    ]);
+    let header = ["管理番号", "年度", "算定区分", "帳票の種類", "読取枚数", "読取文字数", "修正文字数"];
+    let cases: [(&str, Vec<Vec<&str>>, &str); 2] = [
+        (
+            "two rows on one initiative and year",
+            vec![
+                vec!["R5-0002", "2024", "試算", "申請書A", "1000", "", ""],
+                vec!["R5-0002", "2024", "実績", "申請書B", "500", "", ""],
+            ],
+            "2行目にもあります",
+        ),
+        (
+            "corrected more than the ledger's read",
+            vec![vec!["R5-0002", "2024", "実績", "", "", "", "250000"]],
+            "修正文字数（250000）が読取文字数（200000）より多く",
+        ),
+    ];
+    let before = t.json(&["ocr", "list", "--fy", "2024", "--json"]);
+    for (what, rows, why) in cases {
+        let path = t.path().join(format!("{what}.xlsx"));
+        workbook(&path, &header, &rows);
+        let out = t.run(&["import", path.to_str().unwrap()]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(out.status.code(), Some(2), "{what}: refused: {text}");
+        assert!(text.contains(why), "{what}: says why: {text}");
+        assert_eq!(t.json(&["ocr", "list", "--fy", "2024", "--json"]), before, "{what}: nothing written");
+    }
+    // Another form: the old form's counts do not carry over to it.
+    let path = t.path().join("another form.xlsx");
+    workbook(&path, &header, &[vec!["R5-0002", "2024", "実績", "児童手当認定請求書", "300", "", ""]]);
+    t.ok(&["import", path.to_str().unwrap()]);
+    let after = t.json(&["ocr", "list", "--fy", "2024", "--json"]);
+    let m = &after["items"][0]["measure"];
+    assert_eq!(m["form_type"], "児童手当認定請求書");
+    assert_eq!((m["sheets"].as_i64(), m["chars_read"].as_i64()), (Some(300), None), "only the new form's figures");
+}

@@ -405,3 +405,29 @@ fn a_bureau_chosen_for_a_report_follows_its_identity_through_the_years() {
     assert_eq!(by_old_name, by_new_name, "a former name means the same 部局");
     assert!(total_of(&by_new_name).1 > Decimal::ZERO, "こども部 had figures as 子ども部 in 令和4年度");
 }
+
+/// Costs are registered per tool for the whole organisation: a report limited to one 部局 never charges it with
+/// them, and a tool's cost per AI-OCR sheet is the same in a 部局's report as in the whole organisation's.
+#[test]
+fn a_bureau_report_is_not_charged_with_the_whole_organisations_costs() {
+    let t = demo();
+    let cost = t.json(&["report", "cost", "--fy", "2024", "--bureau", "こども部", "--json"]);
+    let total = cost["rows"].as_array().unwrap().iter().find(|r| r["kind"] == "total").unwrap().clone();
+    assert_eq!(d(&total["cells"][3]), Decimal::ZERO, "no cost is charged to one 部局: {total}");
+    assert!(cost["notes"].to_string().contains("部局で絞り込んだ帳票では費用を示しません"), "and it says so");
+    let per_sheet = |report: &Json| -> Vec<(String, Decimal)> {
+        report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "line" && !r["cells"][8].is_null())
+            .map(|r| (r["cells"][1].as_str().unwrap().to_string(), d(&r["cells"][8])))
+            .collect()
+    };
+    let whole = per_sheet(&t.json(&["report", "ocr", "--fy", "2024", "--json"]));
+    let scoped = per_sheet(&t.json(&["report", "ocr", "--fy", "2024", "--bureau", "こども部", "--json"]));
+    assert!(!scoped.is_empty(), "こども部 reads forms with AI-OCR in 令和6年度");
+    for (tool, rate) in &scoped {
+        assert!(whole.iter().any(|(t, r)| t == tool && r == rate), "{tool}: {rate}円/枚 is the organisation's rate");
+    }
+}

@@ -126,6 +126,12 @@ pub fn report_tables(
     let mut targets = ledger.targets(None)?;
     let costs = ledger.costs(None)?;
     let mut ocr = crate::report::ocr_lines(ledger, None)?;
+    let mut ocr_sheets: std::collections::BTreeMap<(i32, String), i64> = std::collections::BTreeMap::new();
+    for l in &ocr {
+        if let (Some(tool), Some(n)) = (&l.tool, l.measure.sheets) {
+            *ocr_sheets.entry((l.measure.fiscal_year.0, crate::org::name_key(tool))).or_default() += n;
+        }
+    }
     // One 部局: its figures under any of its names and those of the units merged into it, and its own targets.
     let scope = opts.bureau.map(|b| chart.successor(b));
     if let Some(b) = scope {
@@ -144,6 +150,7 @@ pub fn report_tables(
         targets: &targets,
         costs: &costs,
         ocr: &ocr,
+        ocr_sheets: &ocr_sheets,
     };
     let mut tables: Vec<crate::report::ReportTable> = kinds.iter().map(|k| k.build(&input, opts)).collect();
     if let Some(b) = scope {

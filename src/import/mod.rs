@@ -235,6 +235,9 @@ pub struct RowPlan {
     effect_changed: bool,
     #[serde(skip)]
     ocr_changed: bool,
+    /// Why the row's AI-OCR figures cannot stand with what the ledger keeps (more corrected than read).
+    #[serde(skip)]
+    ocr_problem: Option<String>,
     /// What names the initiative within the batch (its id, its 課 and 業務名), to find two files on one.
     #[serde(skip)]
     keys: Vec<String>,
@@ -751,6 +754,8 @@ impl<'a> Planner<'a> {
 
     fn plan(&self, report: &mut FileReport, rows: Vec<ReturnRow>) -> Result<()> {
         let mut new_keys: Vec<(i64, String)> = Vec::new();
+        // The rows giving an AI-OCR measure, by initiative and year: a second one would overwrite the first.
+        let mut ocr_rows: Vec<(Subject, FiscalYear, usize)> = Vec::new();
         let file_sections: Vec<i64> = report.section_ids.iter().map(|s| self.section_of(*s)).collect();
         for row in rows {
             let title_key = row.title.as_deref().map(name_key);
@@ -797,6 +802,21 @@ impl<'a> Planner<'a> {
                         continue;
                     }
                     let plan = self.plan_existing(&i, row)?;
+                    if let Some(problem) = &plan.ocr_problem {
+                        // Checked here, against what the ledger keeps, so the import never fails halfway.
+                        report.errors.push(Problem {
+                            file: report.file.clone(),
+                            sheet: report.sheet.clone().unwrap_or_default(),
+                            row: plan.row,
+                            column: Column::CharsCorrected.title().into(),
+                            message: format!(
+                                "{problem}（台帳の{}の値と合わせた結果）",
+                                FiscalYear(plan.fiscal_year).wareki()
+                            ),
+                            original: None,
+                        });
+                        continue;
+                    }
                     if plan.outcome != Outcome::Unchanged {
                         self.cautions_of_existing(&i, &plan, &file_sections, &mut report.cautions);
                     }
@@ -830,6 +850,27 @@ impl<'a> Planner<'a> {
                     self.plan_new(n, row)
                 }
             };
+            if plan.parsed.as_ref().is_some_and(|r| r.ocr.is_some())
+                && let Some(subject) = plan.subject
+            {
+                let fy = FiscalYear(plan.fiscal_year);
+                let earlier = ocr_rows.iter().find(|(s, y, r)| *s == subject && *y == fy && *r != plan.row);
+                if let Some((_, _, earlier)) = earlier {
+                    report.errors.push(Problem {
+                        file: report.file.clone(),
+                        sheet: report.sheet.clone().unwrap_or_default(),
+                        row: plan.row,
+                        column: Column::Sheets.title().into(),
+                        message: format!(
+                            "同じ取組の{}の AI-OCR 読取実績が{earlier}行目にもあります。1つの行にまとめてください",
+                            fy.wareki()
+                        ),
+                        original: None,
+                    });
+                } else if !ocr_rows.iter().any(|(s, y, _)| *s == subject && *y == fy) {
+                    ocr_rows.push((subject, fy, plan.row));
+                }
+            }
             report.rows.push(plan);
         }
         Ok(())
@@ -870,6 +911,7 @@ impl<'a> Planner<'a> {
             initiative_changed: true,
             effect_changed: row.effect.is_some(),
             ocr_changed: row.ocr.is_some(),
+            ocr_problem: None,
             keys: vec![format!("name:{}:{}", row.unit_id.unwrap_or(0), name_key(&opt_text(&row.title)))],
             parsed: Some(row),
         }
@@ -969,10 +1011,13 @@ impl<'a> Planner<'a> {
             effect_changed = changes.len() > before_count;
         }
         let mut ocr_changed = false;
+        let mut ocr_problem = None;
         if let Some(o) = &row.ocr {
             let before = self.ledger.ocr_measures_of(i.id)?.into_iter().find(|m| m.fiscal_year == fy);
             let after = o.over(i.id, fy, before.as_ref());
-            if before.as_ref() != Some(&after) {
+            if let Some(problem) = after.problem() {
+                ocr_problem = Some(problem);
+            } else if before.as_ref() != Some(&after) {
                 ocr_changed = true;
                 changes.push(FieldChange {
                     field: ocr_label(fy),
@@ -994,6 +1039,7 @@ impl<'a> Planner<'a> {
             initiative_changed,
             effect_changed,
             ocr_changed,
+            ocr_problem,
             keys: vec![
                 format!("id:{}", i.id),
                 format!("name:{}:{}", i.unit_id, name_key(&i.title)),

@@ -718,11 +718,12 @@ fn read_figures(r: &mut Reader<'_>, basis: Option<Basis>) -> Figures {
 fn read_ocr(r: &mut Reader<'_>, kind: Option<Kind>) -> Option<OcrInput> {
     let count = |r: &mut Reader<'_>, c: Column| {
         r.decimal_at(r.col(c), c, Quantity::Count).and_then(|d| {
-            if d.fract().is_zero() && d >= Decimal::ZERO {
-                i64::try_from(d).ok()
-            } else {
-                r.error(Some(c), format!("{}は0以上の整数で入力してください", c.title()));
-                None
+            match i64::try_from(d).ok().filter(|_| d.fract().is_zero() && d >= Decimal::ZERO) {
+                Some(n) => Some(n),
+                None => {
+                    r.error(Some(c), format!("{}は0以上の整数で入力してください", c.title()));
+                    None
+                }
             }
         })
     };

@@ -108,6 +108,8 @@ impl OcrInput {
     /// The measure of an initiative's fiscal year with these fields written over `before` (a field left empty keeps
     /// what was there).
     pub fn over(&self, initiative_id: i64, fiscal_year: FiscalYear, before: Option<&OcrMeasure>) -> OcrMeasure {
+        // Another form is another measure: nothing of the old form's figures carries over to it.
+        let before = before.filter(|b| self.form_type.is_none() || b.form_type == self.form_type);
         OcrMeasure {
             initiative_id,
             fiscal_year,
@@ -121,6 +123,16 @@ impl OcrInput {
 }
 
 impl OcrMeasure {
+    /// Why the measure cannot be: more characters corrected than read.
+    pub fn problem(&self) -> Option<String> {
+        match (self.chars_read, self.chars_corrected) {
+            (Some(read), Some(corrected)) if corrected > read => Some(format!(
+                "修正文字数（{corrected}）が読取文字数（{read}）より多くなっています。読取文字数のうち修正した文字数を入力してください"
+            )),
+            _ => None,
+        }
+    }
+
     /// 正読率 = (read − corrected) ÷ read, when both are known and something was read.
     pub fn accuracy(&self) -> Option<Decimal> {
         match (self.chars_read, self.chars_corrected) {
@@ -131,7 +143,8 @@ impl OcrMeasure {
 
     /// Whether the measure says anything at all.
     pub fn is_empty(&self) -> bool {
-        self.sheets.is_none()
+        self.form_type.is_none()
+            && self.sheets.is_none()
             && self.chars_read.is_none()
             && self.chars_corrected.is_none()
             && self.correction_minutes.is_none()

@@ -23,8 +23,11 @@ pub struct ReportInput<'a> {
     pub effects: &'a [EffectRow],
     pub targets: &'a [Target],
     pub costs: &'a [Cost],
-    /// AI-OCR measures of every fiscal year, with their initiatives.
+    /// AI-OCR measures of every fiscal year, with their initiatives (of the 部局 when the report is limited to one).
     pub ocr: &'a [OcrLine],
+    /// The sheets each tool read in a fiscal year over the whole organisation, by tool key: a tool's cost is spread
+    /// over all of them, whichever 部局 a report shows.
+    pub ocr_sheets: &'a BTreeMap<(i32, String), i64>,
 }
 
 /// An AI-OCR measure with the initiative it belongs to.
@@ -595,7 +598,10 @@ pub fn cost_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable
     for g in &summary.groups {
         tools.entry(key(&g.key)).or_insert_with(|| (g.key.clone(), None, None)).2 = Some(&g.totals);
     }
-    for c in input.costs.iter().filter(|c| c.fiscal_year == fy) {
+    // Costs are the whole organisation's, per tool: a report limited to one 部局 shows none rather than charge it
+    // with all of them.
+    let costs: &[Cost] = if opts.bureau.is_some() { &[] } else { input.costs };
+    for c in costs.iter().filter(|c| c.fiscal_year == fy) {
         tools.entry(key(&c.tool)).or_insert_with(|| (c.tool.clone(), None, None)).1 = Some(c);
     }
     let columns = vec![
@@ -666,6 +672,9 @@ pub fn cost_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable
     let mut notes = rounding_notes(s);
     notes.push(conversions(s));
     notes.push("費用対効果 = 削減額 ÷ 費用計。費用はツールごと・年度ごとの登録値（daicho cost set）".into());
+    if opts.bureau.is_some() {
+        notes.push("部局で絞り込んだ帳票では費用を示しません（費用はツールごとに全庁で登録しているため）".into());
+    }
     ReportTable {
         sheet: "費用対効果".into(),
         title: title(s, fy, "ツール別 費用対効果"),
@@ -686,13 +695,9 @@ pub fn ocr_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable 
     let fy = opts.fiscal_year;
     let key = |t: &str| crate::org::name_key(t);
     let lines: Vec<&OcrLine> = input.ocr.iter().filter(|l| l.measure.fiscal_year == fy).collect();
-    // The sheets each tool read in the year, over every form: its cost is spread over all of them.
-    let mut tool_sheets: BTreeMap<String, i64> = BTreeMap::new();
-    for l in &lines {
-        if let (Some(tool), Some(n)) = (&l.tool, l.measure.sheets) {
-            *tool_sheets.entry(key(tool)).or_default() += n;
-        }
-    }
+    // The sheets each tool read in the year over the whole organisation: its cost is spread over all of them.
+    let tool_sheets: BTreeMap<String, i64> =
+        input.ocr_sheets.iter().filter(|((y, _), _)| *y == fy.0).map(|((_, tool), n)| (tool.clone(), *n)).collect();
     let tool_cost = |tool: &str| -> Option<Decimal> {
         input
             .costs
@@ -771,11 +776,12 @@ pub fn ocr_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable 
             (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
         };
     }
-    // The whole year's cost per sheet: the costs of the tools that read sheets, over all their sheets.
-    let (cost_sum, sheets_with_cost) = tool_sheets.iter().fold((Decimal::ZERO, 0i64), |(c, n), (tool_key, sheets)| {
-        match input.costs.iter().find(|c| c.fiscal_year == fy && key(&c.tool) == *tool_key) {
-            Some(cost) => (c + cost.licence_yen + cost.maintenance_yen, n + sheets),
-            None => (c, n),
+    // The cost per sheet of the report's lines: the cost their sheets carry, over those sheets (for the whole
+    // organisation, the costs of the tools that read sheets over all their sheets).
+    let (cost_sum, sheets_with_cost) = lines.iter().fold((Decimal::ZERO, 0i64), |(c, n), l| {
+        match (l.tool.as_deref().and_then(per_sheet), l.measure.sheets) {
+            (Some(rate), Some(sheets)) => (c + rate * Decimal::from(sheets), n + sheets),
+            _ => (c, n),
         }
     });
     rows.push(ReportRow::new(
@@ -815,7 +821,7 @@ pub fn ocr_report(input: &ReportInput<'_>, opts: &ReportOptions) -> ReportTable 
         rows,
         notes: vec![
             "正読率 = (読取文字数 − 修正文字数) ÷ 読取文字数（両方が記録された取組だけで計算）".into(),
-            "1枚あたり費用 = ツールの年度の費用（ライセンス費＋保守費）÷ そのツールで読み取った枚数（帳票によらず同じ）。合計行は費用が登録されたツールの費用の合計 ÷ その読取枚数".into(),
+            "1枚あたり費用 = ツールの年度の費用（ライセンス費＋保守費）÷ そのツールで全庁が読み取った枚数（帳票・部局によらず同じ）。合計行は各行の費用の合計 ÷ その読取枚数".into(),
             "読取実績は取組の詳細画面、調査票の「帳票の種類」〜「修正時間(分)」の列、または daicho ocr set で記録します".into(),
         ],
         total_is_sum: false,

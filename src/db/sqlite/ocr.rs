@@ -64,10 +64,8 @@ impl SqliteTx<'_> {
         if m.is_empty() {
             return self.delete_ocr_measure(m.initiative_id, m.fiscal_year);
         }
-        if let (Some(read), Some(corrected)) = (m.chars_read, m.chars_corrected)
-            && corrected > read
-        {
-            return Err(Error::Invalid(format!("修正文字数（{corrected}）が読取文字数（{read}）より多くなっています")));
+        if let Some(problem) = m.problem() {
+            return Err(Error::Invalid(problem));
         }
         if [m.sheets, m.chars_read, m.chars_corrected].iter().flatten().any(|n| *n < 0)
             || m.correction_minutes.is_some_and(|d| d < Decimal::ZERO)
