@@ -26,6 +26,7 @@ fn options(truth: &Value) -> ImportOptions {
         basis: o["basis"].as_str().and_then(Basis::parse),
         maps: o["maps"].as_array().unwrap().iter().map(|m| ColumnMap::parse(m.as_str().unwrap()).unwrap()).collect(),
         confirm: o["confirm"].as_bool().unwrap_or(false),
+        confirmed: Vec::new(),
     }
 }
 

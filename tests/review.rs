@@ -31,12 +31,15 @@ fn each_dangerous_change_is_named_and_a_plain_return_has_none() {
     let t = TestDir::new();
     t.ok(&["demo"]);
     // (file, the cautions it must raise): each file alone, so no batch caution mixes in.
-    let cases: [(&str, &[(u64, &str)]); 4] = [
+    let cases: [(&str, &[(u64, &str)]); 5] = [
         // Returned as sent: updating nothing dangerous asks nothing.
         ("議事課_そのまま.xlsx", &[]),
         // The case: 議事課 writes 総務部 人事課's 管理番号 over its own line.
         ("議事課_他課の管理番号.xlsx", &[(2, "moves"), (2, "renames"), (2, "other_section")]),
         ("議事課_業務名の変更.xlsx", &[(2, "renames")]),
+        // 議事課's file carrying a whole line of こども家庭課 (its 管理番号 and its 部局・課): the file says whom it was
+        // sent to, so the line is another section's however it is written.
+        ("議事課_他課の行.xlsx", &[(2, "other_section")]),
         // A new line for what 情報政策課 already has (R1-0001), written in its システム係 and without the 管理番号.
         ("情報政策課_同名の新規行.ods", &[(3, "same_name")]),
     ];

@@ -138,6 +138,7 @@ pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Op
         .blocking_pick_file()
         .and_then(|p| p.into_path().ok());
     let Some(path) = picked else { return Ok(None) };
+    state.refuse_while_importing()?;
     let kept = state.store()?.restore_from(&path)?;
     Ok(Some(format!("{} から戻しました（元の台帳は {} に残しています）", path.display(), kept.display())))
 }

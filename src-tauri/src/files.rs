@@ -76,9 +76,9 @@ pub(crate) struct Progress {
 pub(crate) struct FileChoice {
     basis: Option<String>,
     maps: Vec<MapChoice>,
-    /// The user read the file's cautions (要確認) and wants them written.
+    /// The cautions (要確認) the user read and wants written, by their key.
     #[serde(default)]
-    confirm: bool,
+    confirmed: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,7 +101,7 @@ fn options_of(fiscal_year: Option<i32>, choice: Option<&FileChoice>) -> ApiResul
         for m in &c.maps {
             options.maps.push(ColumnMap::new(&m.column, &m.target)?);
         }
-        options.confirm = c.confirm;
+        options.confirmed.clone_from(&c.confirmed);
     }
     Ok(options)
 }
@@ -119,6 +119,7 @@ pub async fn import_files(
     commit: bool,
     choices: Option<HashMap<String, FileChoice>>,
 ) -> ApiResult<Vec<FileReport>> {
+    let _importing = state.begin_import()?;
     state.cancel.store(false, Ordering::SeqCst);
     let chosen: Vec<PathBuf> = paths.iter().map(|p| state.chosen(p)).collect::<Result<_, _>>()?;
     // Reports name each file as the user knows it: its file name.

@@ -31,6 +31,7 @@ pub async fn new_ledger(app: AppHandle, state: State<'_, AppState>) -> ApiResult
             .and_then(|p| p.into_path().ok()),
     };
     let Some(path) = path else { return Ok(None) };
+    state.refuse_while_importing()?;
     let store = Store::create(&path)?;
     state.switch_to(store)?;
     Ok(Some(path.display().to_string()))
@@ -60,6 +61,7 @@ pub async fn open_ledger(app: AppHandle, state: State<'_, AppState>) -> ApiResul
             .and_then(|p| p.into_path().ok()),
     };
     let Some(path) = path else { return Ok(None) };
+    state.refuse_while_importing()?;
     let store = Store::open_existing(&path)?;
     state.switch_to(store)?;
     Ok(Some(path.display().to_string()))
@@ -68,6 +70,7 @@ pub async fn open_ledger(app: AppHandle, state: State<'_, AppState>) -> ApiResul
 /// Takes the sample city out of the open ledger: it becomes empty, the sample is kept as a copy beside it.
 #[tauri::command]
 pub fn remove_sample(state: State<'_, AppState>) -> ApiResult<String> {
+    state.refuse_while_importing()?;
     let kept = actions::remove_sample(&mut *state.store()?)?;
     Ok(kept.display().to_string())
 }

@@ -15,23 +15,38 @@ pub struct AppState {
     chosen: ChosenFiles,
     /// Set by the cancel button; checked between files, each of which is its own transaction.
     pub cancel: AtomicBool,
+    /// Set while an import batch runs: the ledger is locked per file, so other screens stay usable, but the open
+    /// ledger must not be swapped for another under the batch.
+    importing: AtomicBool,
+}
+
+/// Clears the importing flag when the batch ends, however it ends.
+pub struct Importing<'a>(&'a AtomicBool);
+
+impl Drop for Importing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl AppState {
     /// Opens the ledger at `DAICHO_DB`, else the one the app last opened (when it still is a ledger), else the
     /// default local app-data path.
     pub fn open() -> Result<Self, daicho::Error> {
-        let path = match std::env::var_os("DAICHO_DB") {
-            Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => match last_ledger() {
-                Some(p) => p,
-                None => daicho::db::default_path()?,
+        let store = match std::env::var_os("DAICHO_DB") {
+            Some(p) if !p.is_empty() => Store::open(&PathBuf::from(p))?,
+            // The ledger opened last, checked as when it was opened (never migrated into one if it is no longer a
+            // Daicho ledger); else, or when it cannot be opened, the default ledger.
+            _ => match last_ledger().map(|p| Store::open_existing(&p)) {
+                Some(Ok(store)) => store,
+                _ => Store::open(&daicho::db::default_path()?)?,
             },
         };
         Ok(Self {
-            store: Mutex::new(Store::open(&path)?),
+            store: Mutex::new(store),
             chosen: ChosenFiles::default(),
             cancel: AtomicBool::new(false),
+            importing: AtomicBool::new(false),
         })
     }
 
@@ -50,9 +65,34 @@ impl AppState {
         &self.store
     }
 
+    /// Marks an import batch as running until the returned guard is dropped; refuses a second batch meanwhile.
+    pub fn begin_import(&self) -> Result<Importing<'_>, ApiError> {
+        use std::sync::atomic::Ordering;
+        if self.importing.swap(true, Ordering::SeqCst) {
+            return Err(ApiError {
+                code: "conflict",
+                message: "取り込みを実行中です。終わってからもう一度実行してください".into(),
+            });
+        }
+        Ok(Importing(&self.importing))
+    }
+
+    /// Refuses to replace the open ledger (another file, the sample taken out, a restore) while a batch imports.
+    pub fn refuse_while_importing(&self) -> Result<(), ApiError> {
+        if self.importing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(ApiError {
+                code: "conflict",
+                message: "回答の取り込み中は台帳を切り替えられません。取り込みが終わるか中止してから操作してください"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
     /// Puts another ledger in place of the open one (a new file, or one the user opened) and remembers it for the
     /// next start, unless `DAICHO_DB` chooses the ledger.
     pub fn switch_to(&self, store: Store) -> Result<(), ApiError> {
+        self.refuse_while_importing()?;
         let path = store.path().to_path_buf();
         *self.store()? = store;
         if std::env::var_os("DAICHO_DB").is_none_or(|p| p.is_empty())

@@ -264,11 +264,19 @@ pub fn return_errors_file(
     let table = ReportTable {
         sheet: "修正のお願い".into(),
         title: format!("調査票の修正のお願い（{to} 御中）"),
-        subtitle: format!(
-            "回答ファイル「{file}」を{}に確認しました。要修正 {} 件を直して、同じファイルで再提出してください。",
-            crate::fiscal::wareki_date(today),
-            report.errors.len()
-        ),
+        subtitle: if report.errors.is_empty() {
+            format!(
+                "回答ファイル「{file}」を{}に確認しました。要確認 {} 件が意図したものか確かめ、必要なら直して同じファイルで再提出してください。",
+                crate::fiscal::wareki_date(today),
+                report.cautions.len()
+            )
+        } else {
+            format!(
+                "回答ファイル「{file}」を{}に確認しました。要修正 {} 件を直して、同じファイルで再提出してください。",
+                crate::fiscal::wareki_date(today),
+                report.errors.len()
+            )
+        },
         columns: vec![
             ReportColumn::new("種別", ColumnKind::Text, 8.0),
             ReportColumn::new("行", ColumnKind::Text, 10.0),
@@ -279,7 +287,7 @@ pub fn return_errors_file(
         rows,
         notes: vec![
             "要修正: このままではファイル全体を取り込めません（正しい行も取り込まれていません）。この行の、この列を直してください。".into(),
-            "要確認: 取り込めますが、台帳の別の取組を書き換えるため確認が必要です。意図したものか確かめてください。".into(),
+            "要確認: 取り込めますが、所属の移動・業務名の変更・他の課の管理番号・同じ業務名の取組の追加など、台帳に大きく関わる変更です。意図したものか確かめてください。".into(),
             "参考: 取り込めますが、記載を確かめてください。行は調査票の Excel の行番号です。".into(),
         ],
         total_is_sum: false,

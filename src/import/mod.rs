@@ -49,9 +49,13 @@ pub struct ImportOptions {
     pub fiscal_year: Option<FiscalYear>,
     pub basis: Option<Basis>,
     pub maps: Vec<ColumnMap>,
-    /// The user saw the file's cautions (a move to another section, a rename, another section's 管理番号, a name
-    /// already in the section, a second file of the batch on the same initiative) and wants them written.
+    /// The user saw every caution of the file (a move to another section, a rename, another section's 管理番号, a
+    /// name already in the section, a second file of the batch on the same initiative) and wants them written: the
+    /// CLI's `--confirm`.
     pub confirm: bool,
+    /// The cautions the user confirmed, by [`Caution::key`]: a caution that appears later (after another choice, or
+    /// against a ledger that changed meanwhile) is not among them and holds the file back again.
+    pub confirmed: Vec<String>,
 }
 
 /// What reading returns needs from the ledger: the organisation, the settings that apply, and the column mappings
@@ -173,6 +177,16 @@ pub enum CautionKind {
 }
 
 impl CautionKind {
+    fn slug(self) -> &'static str {
+        match self {
+            CautionKind::Moves => "moves",
+            CautionKind::Renames => "renames",
+            CautionKind::OtherSection => "other_section",
+            CautionKind::SameName => "same_name",
+            CautionKind::InBatch => "in_batch",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             CautionKind::Moves => "所属の移動",
@@ -188,6 +202,8 @@ impl CautionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Caution {
+    /// What the user confirms: the row, the kind and the initiative (`2:moves:R1-0018`).
+    pub key: String,
     /// Excel's row number.
     pub row: usize,
     pub kind: CautionKind,
@@ -195,6 +211,13 @@ pub struct Caution {
     pub ledger_id: Option<String>,
     /// What happens, in words: 「総務部 総務課 → 議会事務局 議事課」.
     pub message: String,
+}
+
+impl Caution {
+    fn new(row: usize, kind: CautionKind, ledger_id: Option<String>, message: String) -> Self {
+        let key = format!("{row}:{}:{}", kind.slug(), ledger_id.as_deref().unwrap_or(""));
+        Caution { key, row, kind, ledger_id, message }
+    }
 }
 
 impl std::fmt::Display for Caution {
@@ -267,8 +290,12 @@ pub struct FileReport {
     pub warnings: Vec<Problem>,
     /// Changes written only when confirmed: the file is not imported while one is unconfirmed.
     pub cautions: Vec<Caution>,
-    /// Whether the user confirmed the cautions for this import.
+    /// Whether every caution is confirmed for this import.
     pub confirmed: bool,
+    #[serde(skip)]
+    confirm_all: bool,
+    #[serde(skip)]
+    confirmed_keys: Vec<String>,
     /// The sections (課) the return reports on, as named today: whom to send its errors back to.
     pub sections: Vec<String>,
     #[serde(skip)]
@@ -277,6 +304,9 @@ pub struct FileReport {
     /// is received for its section in that year.
     #[serde(skip)]
     year: Option<FiscalYear>,
+    /// The file names the section it was sent to (a survey file): only that section is received.
+    #[serde(skip)]
+    addressed: bool,
     /// Set when a file with the same content was imported before: nothing to do.
     pub already_imported: Option<ImportRecord>,
     /// Set once the plan was committed.
@@ -298,7 +328,13 @@ impl FileReport {
 
     /// Whether the file has cautions the user has not confirmed.
     pub fn needs_confirmation(&self) -> bool {
-        !self.cautions.is_empty() && !self.confirmed
+        !self.confirm_all && self.cautions.iter().any(|c| !self.confirmed_keys.contains(&c.key))
+    }
+
+    /// Keeps [`FileReport::confirmed`] in step with the cautions found so far.
+    fn settle(&mut self) {
+        self.cautions.sort_by_key(|c| c.row);
+        self.confirmed = !self.needs_confirmation();
     }
 
     /// The section ids the return reports on (see [`FileReport::sections`]).
@@ -313,20 +349,20 @@ impl FileReport {
         for plan in self.rows.iter().filter(|p| p.outcome != Outcome::Unchanged) {
             let keys: Vec<String> = plan.keys.iter().map(|k| format!("{}:{k}", plan.fiscal_year)).collect();
             if let Some(earlier) = keys.iter().find_map(|k| seen.get(k)) {
-                self.cautions.push(Caution {
-                    row: plan.row,
-                    kind: CautionKind::InBatch,
-                    ledger_id: plan.ledger_id.clone(),
-                    message: format!(
-                        "「{}」の{}は、同時に取り込む「{earlier}」も変更します。後のファイルの内容で上書きされます",
+                self.cautions.push(Caution::new(
+                    plan.row,
+                    CautionKind::InBatch,
+                    plan.ledger_id.clone(),
+                    format!(
+                        "「{}」の{}は、同時に取り込む「{earlier}」も変更します。両方を取り込むと、このファイルの内容が後から書き込まれます",
                         plan.title,
                         FiscalYear(plan.fiscal_year).wareki()
                     ),
-                });
+                ));
             }
             mine.extend(keys);
         }
-        self.cautions.sort_by_key(|c| c.row);
+        self.settle();
         for k in mine {
             seen.entry(k).or_insert_with(|| self.file.clone());
         }
@@ -348,9 +384,12 @@ impl FileReport {
             warnings: Vec::new(),
             cautions: Vec::new(),
             confirmed: false,
+            confirm_all: false,
+            confirmed_keys: Vec::new(),
             sections: Vec::new(),
             section_ids: Vec::new(),
             year: None,
+            addressed: false,
             already_imported: None,
             committed: None,
             remember: Vec::new(),
@@ -392,7 +431,8 @@ pub struct ReadReturn {
 /// Reads one file: the workbook, its table's layout, every row read and validated against the organisation.
 pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &ImportOptions) -> ReadReturn {
     let mut report = FileReport::empty(file.to_string(), content_hash(bytes));
-    report.confirmed = options.confirm;
+    report.confirm_all = options.confirm;
+    report.confirmed_keys.clone_from(&options.confirmed);
     let nothing = |report| ReadReturn { report, rows: Vec::new(), remember: Vec::new() };
     let sheets = match read_workbook(bytes) {
         Ok(s) => s,
@@ -415,14 +455,16 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
     let chart = &*context.chart;
     // Mappings remembered for the sections this file reports on, for headers this import did not map; the sections
     // are looked up only when there is a mapping to apply or to remember.
-    let mut sections = row::sections_of(sheet, &layout, chart);
-    let mut addressed_year = None;
-    if sections.is_empty() {
-        // A return with no line naming its section (nothing to report this year): the survey file says whom it was
-        // sent to, and for which year.
-        sections.extend(addressee(&sheets, chart));
-        addressed_year = labelled(&sheets, crate::survey::SURVEY_YEAR_LABEL).and_then(|t| FiscalYear::parse(&t).ok());
-    }
+    // Whom a survey file was sent to, and for which year (its 記入要領 sheet says so): the file answers for that
+    // section, whatever its rows name — a row naming another section's initiative is a caution, and only the
+    // addressee is received. A table of the department's own names its sections by its rows.
+    let addressed = addressee(&sheets, chart);
+    let addressed_year = labelled(&sheets, crate::survey::SURVEY_YEAR_LABEL).and_then(|t| FiscalYear::parse(&t).ok());
+    let sections = match addressed {
+        Some(a) => vec![a],
+        None => row::sections_of(sheet, &layout, chart),
+    };
+    report.addressed = addressed.is_some();
     report.sections = sections.iter().map(|u| chart.current_path(*u)).collect();
     report.section_ids.clone_from(&sections);
     if !context.remembered.is_empty() {
@@ -467,8 +509,8 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
             "回答に算定区分の記載がないため、台帳の設定（取込時の算定区分）を使います".to_string(),
         ),
     };
-    let (fiscal_year, year_reason) = match (&layout.title.fiscal_year, options.fiscal_year) {
-        (Some((fy, text)), given) => {
+    let (fiscal_year, year_reason) = match (&layout.title.fiscal_year, addressed_year, options.fiscal_year) {
+        (Some((fy, text)), _, given) => {
             if let Some(g) = given.filter(|g| g != fy) {
                 report.warnings.push(file_warning(
                     file,
@@ -482,10 +524,25 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
             }
             (Some(*fy), format!("表題「{text}」から"))
         }
-        (None, Some(g)) => (Some(g), "取込時に指定された年度".to_string()),
-        (None, None) => (None, String::new()),
+        (None, Some(fy), given) => {
+            if let Some(g) = given.filter(|g| *g != fy) {
+                report.warnings.push(file_warning(
+                    file,
+                    &sheet.name,
+                    format!(
+                        "調査票の「{}」のとおり{}で読みます（指定の年度は{}）。年度の欄がある行はその年度です",
+                        crate::survey::SURVEY_YEAR_LABEL,
+                        fy.wareki(),
+                        g.wareki()
+                    ),
+                ));
+            }
+            (Some(fy), format!("調査票の「{}」から", crate::survey::SURVEY_YEAR_LABEL))
+        }
+        (None, None, Some(g)) => (Some(g), "取込時に指定された年度".to_string()),
+        (None, None, None) => (None, String::new()),
     };
-    report.year = fiscal_year.or(addressed_year);
+    report.year = fiscal_year;
     let body_options = row::BodyOptions { file, chart, fiscal_year, basis, conversions: context.conversions };
     let body = row::read_body(&body_options, sheet, &layout);
     let basis_lines = body.rows.iter().filter(|r| r.default_basis && r.effect.is_some()).count();
@@ -681,7 +738,7 @@ pub fn plan_read(ledger: &dyn Read, read: ReadReturn) -> Result<FileReport> {
     // Row order, whichever step found the problem.
     report.errors.sort_by_key(|p| p.row);
     report.warnings.sort_by_key(|p| p.row);
-    report.cautions.sort_by_key(|c| c.row);
+    report.settle();
     Ok(report)
 }
 
@@ -826,18 +883,18 @@ impl<'a> Planner<'a> {
                     if let (Some(unit), Some(key)) = (row.unit_id, title_key.as_deref())
                         && let Some(same) = self.same_name_in_section(unit, key)?
                     {
-                        report.cautions.push(Caution {
-                            row: row.row,
-                            kind: CautionKind::SameName,
-                            ledger_id: Some(same.ledger_id.clone()),
-                            message: format!(
+                        report.cautions.push(Caution::new(
+                            row.row,
+                            CautionKind::SameName,
+                            Some(same.ledger_id.clone()),
+                            format!(
                                 "{}には同じ業務名の取組「{}」（管理番号 {}、{}）があります。同じ取組なら管理番号を記入してください。別の取組として登録するには確認が必要です",
                                 self.chart.current_path(self.section_of(unit)),
                                 same.title,
                                 same.ledger_id,
                                 self.chart.current_path(same.unit_id)
                             ),
-                        });
+                        ));
                     }
                     let key = (row.unit_id.unwrap_or(0), title_key.unwrap_or_default());
                     let n = match new_keys.iter().position(|k| *k == key) {
@@ -923,7 +980,7 @@ impl<'a> Planner<'a> {
         let Some(row) = plan.parsed.as_ref() else { return };
         let fy = row.fiscal_year;
         let mut push = |kind, message| {
-            out.push(Caution { row: row.row, kind, ledger_id: Some(i.ledger_id.clone()), message });
+            out.push(Caution::new(row.row, kind, Some(i.ledger_id.clone()), message));
         };
         let from = self.section_of(i.unit_id);
         if let Some(to) = row.unit_id
@@ -1206,10 +1263,16 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         for m in &report.remember {
             tx.remember_column_map(m)?;
         }
-        if units.is_empty()
+        if report.addressed {
+            // A survey file answers for the section it was sent to, in each year its lines give (or its own year
+            // when it has no line), whatever units its rows name.
+            let mut years: Vec<FiscalYear> = units.iter().map(|(_, fy)| *fy).chain(report.year).collect();
+            years.sort_unstable();
+            years.dedup();
+            units = years.into_iter().flat_map(|fy| report.section_ids.iter().map(move |s| (*s, fy))).collect();
+        } else if units.is_empty()
             && let Some(fy) = report.year
         {
-            // No line: the file still answers for the section it was sent to.
             units.extend(report.section_ids.iter().map(|s| (*s, fy)));
         }
         receive_returns(tx, &units, &report.file)?;

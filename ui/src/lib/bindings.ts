@@ -37,7 +37,7 @@ export type ExportRequest = {
  */
 what: string, fiscal_year: number, 
 /**
- * 部局 (or 部局/課) for the template and the ledger export.
+ * 部局 (or 部局/課) for the template and the ledger export; a 部局 for a report.
  */
 scope: string | null, prefill: boolean, 
 /**
@@ -47,9 +47,9 @@ format: string, };
 
 export type FileChoice = { basis: string | null, maps: Array<MapChoice>, 
 /**
- * The user read the file's cautions (要確認) and wants them written.
+ * The cautions (要確認) the user read and wants written, by their key.
  */
-confirm: boolean, };
+confirmed: Array<string>, };
 
 export type MapChoice = { column: string, target: string, };
 
@@ -395,6 +395,10 @@ export type CautionKind = "moves" | "renames" | "other_section" | "same_name" | 
 
 export type Caution = { 
 /**
+ * What the user confirms: the row, the kind and the initiative (`2:moves:R1-0018`).
+ */
+key: string, 
+/**
  * Excel's row number.
  */
 row: number, kind: CautionKind, 
@@ -437,7 +441,7 @@ fiscal_year: YearUse | null, rows: Array<RowPlan>, errors: Array<Problem>, warni
  */
 cautions: Array<Caution>, 
 /**
- * Whether the user confirmed the cautions for this import.
+ * Whether every caution is confirmed for this import.
  */
 confirmed: boolean, 
 /**

@@ -60,7 +60,7 @@ describe("import screen logic", () => {
     expect(committable([nothingNew]).map((r) => r.file)).toEqual(["保育課.xlsx"]);
   });
   it("holds back a file with cautions until they are confirmed, and one just imported", () => {
-    const moved = { row: 2, kind: "moves" as const, ledger_id: "R1-0018", message: "所属が 総務部／人事課 → 議会事務局／議事課 に変わります" };
+    const moved = { key: "2:moves:R1-0018", row: 2, kind: "moves" as const, ledger_id: "R1-0018", message: "所属が 総務部／人事課 → 議会事務局／議事課 に変わります" };
     const cautious = report({ file: "cautious.xlsx", cautions: [moved] });
     const confirmed = report({ file: "confirmed.xlsx", cautions: [moved], confirmed: true });
     const record = { id: 1, file_name: "f", sha256: "x", at: "2024-06-01T09:00:00+09:00", actor: "a", created: 1, updated: 0, unchanged: 0, warnings: [] };

@@ -93,8 +93,13 @@ pub fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
     let total = a.files.len();
     // Files are read and checked on every core; each is then planned against the ledger and committed in order.
     let names: Vec<String> = a.files.iter().map(|p| p.display().to_string()).collect();
-    let options =
-        daicho::import::ImportOptions { fiscal_year: a.fy, basis: a.basis, maps: a.maps.clone(), confirm: a.confirm };
+    let options = daicho::import::ImportOptions {
+        fiscal_year: a.fy,
+        basis: a.basis,
+        maps: a.maps.clone(),
+        confirm: a.confirm,
+        confirmed: Vec::new(),
+    };
     let read = |i: usize| std::fs::read(&a.files[i]).map_err(|source| Error::Io { path: a.files[i].clone(), source });
     let reports = actions::import_returns(
         &std::cell::RefCell::new(&mut store),

@@ -155,7 +155,7 @@ pub fn run(mut store: Store, c: SurveyCommand) -> Result<()> {
         }
         SurveyCommand::SendBack { file, fy, output, basis, maps } => {
             let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
-            let options = daicho::import::ImportOptions { fiscal_year: Some(fy), basis, maps, confirm: false };
+            let options = daicho::import::ImportOptions { fiscal_year: Some(fy), basis, maps, ..Default::default() };
             let name = file.display().to_string();
             let errors = actions::return_errors(&store, &name, &bytes, &options, fy, today)?;
             let output = output.unwrap_or_else(|| PathBuf::from(&errors.file_name));
@@ -168,7 +168,10 @@ pub fn run(mut store: Store, c: SurveyCommand) -> Result<()> {
                 output.display()
             );
             if sent.is_empty() {
-                emit(&format!("{what}\n（{}の調査の課ではないため、回答の状態は変えていません）", fy.label()));
+                emit(&format!(
+                    "{what}\n（{}の調査がないか、この課が調査の対象外か確定済みのため、回答の状態は変えていません）",
+                    fy.label()
+                ));
             } else {
                 emit(&format!("{what}\n差戻しにしました: {}", sent.join("、")));
             }
