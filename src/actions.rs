@@ -834,7 +834,7 @@ pub fn import_returns(
     let mut reports = Vec::with_capacity(total);
     let mut backed_up: Option<PathBuf> = None;
     // What the batch's earlier files change (initiative and year → file), to flag a second file on the same one.
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = crate::import::BatchSeen::default();
     crate::import::read_returns(batch.names, read, &context, options, None, |n, read| {
         if cancelled() {
             return Ok(ControlFlow::Break(()));

@@ -226,6 +226,30 @@ impl std::fmt::Display for Caution {
     }
 }
 
+/// What names an initiative within a batch, compactly (a batch of 500 files holds tens of thousands): its id, or
+/// its unit and the hash of its 業務名's key. A hash collision can only add a caution, never change a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum BatchKey {
+    Id(i64),
+    Name(i64, u64),
+}
+
+impl BatchKey {
+    fn name(unit: i64, title: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        name_key(title).hash(&mut h);
+        BatchKey::Name(unit, h.finish())
+    }
+}
+
+/// What the files of a batch change so far: each initiative and fiscal year, with the first file that changes it.
+#[derive(Debug, Default)]
+pub struct BatchSeen {
+    files: Vec<String>,
+    keys: HashMap<(i32, BatchKey), usize>,
+}
+
 /// Which initiative a row is about (the subject of its changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Subject {
@@ -263,7 +287,7 @@ pub struct RowPlan {
     ocr_problem: Option<String>,
     /// What names the initiative within the batch (its id, its 課 and 業務名), to find two files on one.
     #[serde(skip)]
-    keys: Vec<String>,
+    keys: Vec<BatchKey>,
 }
 
 /// Everything known about one file: where its table is, what each row would do, and every problem.
@@ -343,12 +367,13 @@ impl FileReport {
     }
 
     /// Marks every row that changes an initiative an earlier file of the batch changes too (same fiscal year), and
-    /// adds this file's to `seen` (key → the earlier file's name).
-    pub fn check_batch(&mut self, seen: &mut HashMap<String, String>) {
-        let mut mine: Vec<String> = Vec::new();
+    /// adds this file's to `seen`.
+    pub fn check_batch(&mut self, seen: &mut BatchSeen) {
+        let mut mine: Vec<(i32, BatchKey)> = Vec::new();
         for plan in self.rows.iter().filter(|p| p.outcome != Outcome::Unchanged) {
-            let keys: Vec<String> = plan.keys.iter().map(|k| format!("{}:{k}", plan.fiscal_year)).collect();
-            if let Some(earlier) = keys.iter().find_map(|k| seen.get(k)) {
+            let keys = plan.keys.iter().map(|k| (plan.fiscal_year, *k));
+            if let Some(&earlier) = keys.clone().find_map(|k| seen.keys.get(&k)) {
+                let earlier = seen.files.get(earlier).map_or("", String::as_str);
                 self.cautions.push(Caution::new(
                     plan.row,
                     CautionKind::InBatch,
@@ -363,8 +388,12 @@ impl FileReport {
             mine.extend(keys);
         }
         self.settle();
-        for k in mine {
-            seen.entry(k).or_insert_with(|| self.file.clone());
+        if !mine.is_empty() {
+            let index = seen.files.len();
+            seen.files.push(self.file.clone());
+            for k in mine {
+                seen.keys.entry(k).or_insert(index);
+            }
         }
     }
 
@@ -598,7 +627,7 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
 /// The text beside a label cell anywhere in the workbook (the instructions sheet's 「回答する所属」「調査の年度」).
 fn labelled(sheets: &[Sheet], label: &str) -> Option<String> {
     sheets.iter().flat_map(|s| s.rows.iter()).find_map(|r| {
-        let at = r.iter().position(|c| c.display().trim() == label)?;
+        let at = r.iter().position(|c| matches!(c, Cell::Text(t) if t.trim() == label))?;
         r.iter().skip(at + 1).map(|c| c.display().trim().to_string()).find(|t| !t.is_empty())
     })
 }
@@ -733,7 +762,7 @@ pub fn plan_read(ledger: &dyn Read, read: ReadReturn) -> Result<FileReport> {
         return Ok(report);
     }
     let chart = ledger.org_chart()?;
-    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default(), section_units: Default::default() };
+    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default() };
     planner.plan(&mut report, rows)?;
     // Row order, whichever step found the problem.
     report.errors.sort_by_key(|p| p.row);
@@ -749,8 +778,6 @@ struct Planner<'a> {
     chart: &'a OrgChart,
     /// The initiatives of each 課 a row named, loaded once per file.
     in_unit: RefCell<HashMap<i64, Vec<Initiative>>>,
-    /// The units of each section, built the first time a new line is checked for a name its section has.
-    section_units: std::cell::OnceCell<HashMap<i64, Vec<i64>>>,
 }
 
 fn opt_text(v: &Option<String>) -> String {
@@ -785,23 +812,12 @@ impl<'a> Planner<'a> {
 
     /// The section (課, or the 部局 of a unit directly under one) of a unit, followed to the unit that carries it on.
     fn section_of(&self, unit_id: i64) -> i64 {
-        let unit = self.chart.successor(unit_id);
-        self.chart
-            .ancestor_at(unit, crate::org::Level::Section)
-            .or_else(|| self.chart.ancestor_at(unit, crate::org::Level::Bureau))
-            .map_or(unit, |u| u.id)
+        self.chart.current_section(unit_id)
     }
 
     /// An initiative of the same section as `unit_id` (in any of its 係) whose 業務名 reads as `title_key`.
     fn same_name_in_section(&self, unit_id: i64, title_key: &str) -> Result<Option<Initiative>> {
-        let by_section = self.section_units.get_or_init(|| {
-            let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
-            for u in self.chart.units() {
-                map.entry(self.section_of(u.id)).or_default().push(u.id);
-            }
-            map
-        });
-        for &unit in by_section.get(&self.section_of(unit_id)).into_iter().flatten() {
+        for &unit in self.chart.units_of_section(self.section_of(unit_id)) {
             if let Some(i) = self.by_unit_title(unit, title_key)? {
                 return Ok(Some(i));
             }
@@ -969,7 +985,7 @@ impl<'a> Planner<'a> {
             effect_changed: row.effect.is_some(),
             ocr_changed: row.ocr.is_some(),
             ocr_problem: None,
-            keys: vec![format!("name:{}:{}", row.unit_id.unwrap_or(0), name_key(&opt_text(&row.title)))],
+            keys: vec![BatchKey::name(row.unit_id.unwrap_or(0), &opt_text(&row.title))],
             parsed: Some(row),
         }
     }
@@ -1098,13 +1114,9 @@ impl<'a> Planner<'a> {
             ocr_changed,
             ocr_problem,
             keys: vec![
-                format!("id:{}", i.id),
-                format!("name:{}:{}", i.unit_id, name_key(&i.title)),
-                format!(
-                    "name:{}:{}",
-                    row.unit_id.unwrap_or(i.unit_id),
-                    name_key(row.title.as_deref().unwrap_or(&i.title))
-                ),
+                BatchKey::Id(i.id),
+                BatchKey::name(i.unit_id, &i.title),
+                BatchKey::name(row.unit_id.unwrap_or(i.unit_id), row.title.as_deref().unwrap_or(&i.title)),
             ],
             parsed: Some(row),
         })

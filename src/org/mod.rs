@@ -168,6 +168,8 @@ pub struct OrgChart {
     /// [`name_key`] of every name a unit has had (names, former names, aliases) → the units, in id order: resolving
     /// a name is a lookup, not a normalisation of every name of every unit (once per imported row).
     by_key: HashMap<String, Vec<i64>>,
+    /// [`OrgChart::current_section`] → every unit in it (its 係, and the units merged into it), built once.
+    by_section: HashMap<i64, Vec<i64>>,
 }
 
 impl OrgChart {
@@ -182,7 +184,25 @@ impl OrgChart {
                 }
             }
         }
-        Self { units, by_key }
+        let mut chart = Self { units, by_key, by_section: HashMap::new() };
+        let mut by_section: HashMap<i64, Vec<i64>> = HashMap::new();
+        for id in chart.units.keys() {
+            by_section.entry(chart.current_section(*id)).or_default().push(*id);
+        }
+        chart.by_section = by_section;
+        chart
+    }
+
+    /// The section (課, or the 部局 of a unit directly under one) a unit's initiatives belong to today: the unit
+    /// that carries it on, up to its 課.
+    pub fn current_section(&self, id: i64) -> i64 {
+        let unit = self.successor(id);
+        self.ancestor_at(unit, Level::Section).or_else(|| self.ancestor_at(unit, Level::Bureau)).map_or(unit, |u| u.id)
+    }
+
+    /// Every unit whose [`OrgChart::current_section`] is `section`.
+    pub fn units_of_section(&self, section: i64) -> &[i64] {
+        self.by_section.get(&section).map_or(&[], Vec::as_slice)
     }
 
     /// The units that have (or had) a name with this [`name_key`].
