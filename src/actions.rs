@@ -399,6 +399,30 @@ pub fn set_target(
     Ok(target)
 }
 
+/// Removes the target of a fiscal year: the whole organisation's (`bureau` `None`) or a 部局's.
+pub fn delete_target(store: &mut Store, author: &Author, fy: FiscalYear, bureau: Option<&str>) -> Result<()> {
+    let bureau_id = match bureau {
+        Some(b) => Some(store.org_chart()?.resolve(b, Some(fy))?),
+        None => None,
+    };
+    if !store.write(author, |tx| tx.delete_target(fy, bureau_id))? {
+        return Err(Error::NotFound(format!(
+            "{}の目標値（{}）は登録されていません",
+            fy.label(),
+            bureau.unwrap_or("団体全体")
+        )));
+    }
+    Ok(())
+}
+
+/// Removes a tool's cost of a fiscal year.
+pub fn delete_cost(store: &mut Store, author: &Author, tool: &str, fy: FiscalYear) -> Result<()> {
+    if !store.write(author, |tx| tx.delete_cost(tool, fy))? {
+        return Err(Error::NotFound(format!("{}の「{tool}」の費用は登録されていません", fy.label())));
+    }
+    Ok(())
+}
+
 /// Records (or replaces) a tool's cost for a fiscal year.
 pub fn set_cost(store: &mut Store, author: &Author, cost: &Cost) -> Result<()> {
     store.write(author, |tx| tx.set_cost(cost))

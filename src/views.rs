@@ -684,6 +684,8 @@ pub struct YearPlan {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TargetRow {
     pub scope: String,
+    /// The 部局's name that year, `None` for the whole organisation's target.
+    pub bureau: Option<String>,
     /// Exact decimal text.
     pub hours: String,
 }
@@ -708,6 +710,7 @@ pub fn year_plan(ledger: &dyn Read, fy: FiscalYear) -> Result<YearPlan> {
             scope: t
                 .bureau_id
                 .map_or_else(|| "団体全体".to_string(), |b| chart.display_name(b, fy, NameView::AsReported)),
+            bureau: t.bureau_id.map(|b| chart.display_name(b, fy, NameView::AsReported)),
             hours: t.hours.normalize().to_string(),
         })
         .collect();

@@ -332,3 +332,22 @@ fn an_empty_return_is_received_for_the_section_it_was_sent_to() {
     let s = status(&t, "2024");
     assert_eq!(section(&s, "国民健康保険課")["state"], "受付", "received though it had no line: {s}");
 }
+
+/// A target or a cost entered by mistake is removed again (and said so when there is none to remove).
+#[test]
+fn a_target_and_a_cost_are_removed() {
+    let t = TestDir::new();
+    t.ok(&["org", "add", "総務部/人事課"]);
+    t.ok(&["target", "set", "--fy", "2025", "--hours", "1200"]);
+    t.ok(&["target", "set", "--fy", "2025", "--hours", "300", "--bureau", "総務部"]);
+    t.ok(&["cost", "set", "--tool", "WinActor", "--fy", "2025", "--licence", "1000000"]);
+    t.ok(&["target", "delete", "--fy", "2025", "--bureau", "総務部"]);
+    let targets = t.json(&["target", "list", "--json"]);
+    assert_eq!(targets.as_array().unwrap().len(), 1, "only the whole organisation's target is left: {targets}");
+    t.ok(&["cost", "delete", "--tool", "ＷｉｎＡｃｔｏｒ", "--fy", "2025"]);
+    assert!(t.json(&["cost", "list", "--json"]).as_array().unwrap().is_empty(), "the tool is found by its name's key");
+    let err = t.fails(&["cost", "delete", "--tool", "WinActor", "--fy", "2025"], 3);
+    assert!(err.contains("登録されていません"), "{err}");
+    let log = t.ok(&["log"]);
+    assert_eq!(log.matches("削除").count(), 2, "both removals are audited: {log}");
+}

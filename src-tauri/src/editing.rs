@@ -282,6 +282,28 @@ pub fn set_target(
     Ok(views::year_plan(&*store, fy)?)
 }
 
+/// Removes the year's target of the whole organisation (`bureau` empty) or of one 部局.
+#[tauri::command]
+pub fn delete_target(
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    bureau: Option<String>,
+) -> ApiResult<views::YearPlan> {
+    let fy = FiscalYear(fiscal_year);
+    let mut store = state.store()?;
+    actions::delete_target(&mut store, &author(), fy, text(bureau).as_deref())?;
+    Ok(views::year_plan(&*store, fy)?)
+}
+
+/// Removes a tool's cost of the year.
+#[tauri::command]
+pub fn delete_cost(state: State<'_, AppState>, fiscal_year: i32, tool: String) -> ApiResult<views::YearPlan> {
+    let fy = FiscalYear(fiscal_year);
+    let mut store = state.store()?;
+    actions::delete_cost(&mut store, &author(), &tool, fy)?;
+    Ok(views::year_plan(&*store, fy)?)
+}
+
 /// Records a tool's licence and maintenance cost for the year.
 #[tauri::command]
 pub fn set_cost(

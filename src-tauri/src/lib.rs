@@ -81,6 +81,8 @@ pub fn run() {
             ledger_file::open_ledger,
             ledger_file::remove_sample,
             editing::add_unit,
+            editing::delete_target,
+            editing::delete_cost,
             editing::set_ocr_measure,
             editing::update_unit,
             files::pick_org_file,

@@ -581,6 +581,15 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert_eq!(targets.iter().find(|t| t.bureau_id == Some(bureau)).unwrap().hours.to_string(), "750");
     let cost = store.costs(Some(fy)).unwrap().into_iter().find(|c| c.tool == "AI-OCR新製品").unwrap();
     assert_eq!(cost.licence_yen.to_string(), "1320000");
+    // A cost entered by mistake is removed again, after a confirmation, and the removal is in the audit log.
+    let row = "//tbody[@data-testid='costs']/tr[td[1][normalize-space(.)='AI-OCR新製品']]";
+    let cost_row = client.find(Locator::XPath(row)).await.unwrap();
+    cost_row.find(Locator::Css("[data-testid=cost-delete]")).await.unwrap().click().await.unwrap();
+    click(&client, "[data-testid=cost-delete-yes]").await;
+    wait_text(&client, "[data-testid=plan-message]", |t| t.contains("AI-OCR新製品 の費用を削除しました")).await;
+    assert!(store.costs(Some(fy)).unwrap().iter().all(|c| c.tool != "AI-OCR新製品"), "the cost is gone");
+    let removed = store.audit_log(daicho::ledger::AuditQuery { entity: Some("cost"), key: None, limit: 5 }).unwrap();
+    assert!(removed.iter().any(|e| e.action == "delete"), "and its removal is audited");
     click(&client, "[data-testid=backup]").await;
     let backed = wait_text(&client, "[data-testid=settings-message]", |t| t.contains("バックアップ")).await;
     shot(&client, "9-settings").await;

@@ -196,6 +196,11 @@ pub trait Write: Read {
     fn set_target(&mut self, target: &Target) -> Result<()>;
     /// Records the cost of a tool for a fiscal year, replacing an earlier figure.
     fn set_cost(&mut self, cost: &Cost) -> Result<()>;
+    /// Removes the target of a fiscal year (the whole organisation's when `bureau_id` is `None`); `false` when there
+    /// was none.
+    fn delete_target(&mut self, fy: FiscalYear, bureau_id: Option<i64>) -> Result<bool>;
+    /// Removes a tool's cost of a fiscal year; `false` when there was none.
+    fn delete_cost(&mut self, tool: &str, fy: FiscalYear) -> Result<bool>;
     /// Records or replaces the AI-OCR measure of an initiative's fiscal year (one with no figure removes it).
     fn set_ocr_measure(&mut self, m: &OcrMeasure) -> Result<()>;
     /// Removes the AI-OCR measure of an initiative's fiscal year.

@@ -70,4 +70,24 @@ impl SqliteTx<'_> {
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "cost", &audit_key, before.as_ref(), Some(cost))
     }
+
+    /// Removes a tool's cost of a fiscal year (the tool by its name's key); `false` when there was none.
+    pub(super) fn delete_cost(&mut self, tool: &str, fy: FiscalYear) -> Result<bool> {
+        let key = name_key(tool);
+        let before = self
+            .tx
+            .prepare_cached(
+                "SELECT tool, fiscal_year, licence_yen, maintenance_yen, note FROM costs
+                 WHERE tool_key = ?1 AND fiscal_year = ?2",
+            )?
+            .query_row(params![key, fy.0], from_row)
+            .optional()?;
+        let Some(before) = before else { return Ok(false) };
+        self.tx
+            .prepare_cached("DELETE FROM costs WHERE tool_key = ?1 AND fiscal_year = ?2")?
+            .execute(params![key, fy.0])?;
+        let audit_key = format!("{}/{}", before.tool, fy.0);
+        self.audit(Action::Delete, "cost", &audit_key, Some(&before), None)?;
+        Ok(true)
+    }
 }

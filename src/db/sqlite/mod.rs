@@ -341,6 +341,12 @@ impl Write for SqliteTx<'_> {
     fn set_target(&mut self, target: &Target) -> Result<()> {
         SqliteTx::set_target(self, target)
     }
+    fn delete_target(&mut self, fy: FiscalYear, bureau_id: Option<i64>) -> Result<bool> {
+        SqliteTx::delete_target(self, fy, bureau_id)
+    }
+    fn delete_cost(&mut self, tool: &str, fy: FiscalYear) -> Result<bool> {
+        SqliteTx::delete_cost(self, tool, fy)
+    }
     fn set_ocr_measure(&mut self, m: &OcrMeasure) -> Result<()> {
         SqliteTx::set_ocr_measure(self, m)
     }

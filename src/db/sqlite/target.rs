@@ -62,4 +62,21 @@ impl SqliteTx<'_> {
             }
         }
     }
+
+    /// Removes the target of a fiscal year (the whole organisation's, or a 部局's); `false` when there was none.
+    pub(super) fn delete_target(&mut self, fy: FiscalYear, bureau_id: Option<i64>) -> Result<bool> {
+        let existing: Option<(i64, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, hours FROM targets WHERE fiscal_year = ?1 AND ifnull(bureau_id, 0) = ifnull(?2, 0)",
+            )?
+            .query_row(params![fy.0, bureau_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((id, hours)) = existing else { return Ok(false) };
+        self.tx.prepare_cached("DELETE FROM targets WHERE id = ?1")?.execute([id])?;
+        let key = format!("{}/{}", fy.0, bureau_id.map_or("全体".to_string(), |b| b.to_string()));
+        let before = Target { fiscal_year: fy, bureau_id, hours: hours.parse().unwrap_or_default() };
+        self.audit(Action::Delete, "target", &key, Some(&before), None)?;
+        Ok(true)
+    }
 }

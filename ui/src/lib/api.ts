@@ -73,6 +73,8 @@ export const api = {
   updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
   setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
   /** Records the AI-OCR measure of the year (every field empty removes it); the detail again. */
+  deleteTarget: (fiscalYear: number, bureau: string | null) => invoke<YearPlan>("delete_target", { fiscalYear, bureau }),
+  deleteCost: (fiscalYear: number, tool: string) => invoke<YearPlan>("delete_cost", { fiscalYear, tool }),
   setOcrMeasure: (ledgerId: string, fiscalYear: number, form: OcrForm) => invoke<InitiativeDetail>("set_ocr_measure", { ledgerId, fiscalYear, form }),
   yearPlan: (fiscalYear: number) => invoke<YearPlan>("year_plan", { fiscalYear }),
   setTarget: (fiscalYear: number, bureau: string | null, hours: string) =>

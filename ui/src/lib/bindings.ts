@@ -248,6 +248,10 @@ bureaus: Array<string>, };
 
 export type TargetRow = { scope: string, 
 /**
+ * The 部局's name that year, `None` for the whole organisation's target.
+ */
+bureau: string | null, 
+/**
  * Exact decimal text.
  */
 hours: string, };

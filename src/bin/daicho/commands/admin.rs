@@ -27,6 +27,14 @@ pub enum TargetCommand {
         #[arg(long)]
         bureau: Option<String>,
     },
+    /// 目標値を削除する
+    Delete {
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+        /// 部局の目標を削除する（省略時は団体全体）
+        #[arg(long)]
+        bureau: Option<String>,
+    },
     /// 目標値を一覧する
     List {
         #[arg(long)]
@@ -52,6 +60,13 @@ pub enum CostCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// 年度のツール費用を削除する
+    Delete {
+        #[arg(long)]
+        tool: String,
+        #[arg(long, value_parser = fiscal_year)]
+        fy: FiscalYear,
+    },
     /// 登録したツール費用を一覧する
     List {
         #[arg(long, value_parser = fiscal_year)]
@@ -75,6 +90,10 @@ pub fn target(mut store: Store, c: TargetCommand) -> Result<()> {
             actions::set_target(&mut store, &author(), fy, bureau.as_deref(), hours)?;
             let whom = bureau.unwrap_or_else(|| "団体全体".into());
             emit(&format!("{} の目標値（{whom}）を {} 時間にしました", fy.label(), group_thousands(hours, 2)));
+        }
+        TargetCommand::Delete { fy, bureau } => {
+            actions::delete_target(&mut store, &author(), fy, bureau.as_deref())?;
+            emit(&format!("{} の目標値（{}）を削除しました", fy.label(), bureau.as_deref().unwrap_or("団体全体")));
         }
         TargetCommand::List { json } => {
             let targets = store.targets(None)?;
@@ -145,6 +164,10 @@ pub fn cost(mut store: Store, c: CostCommand) -> Result<()> {
                 group_thousands(licence, 0),
                 group_thousands(maintenance, 0)
             ));
+        }
+        CostCommand::Delete { tool, fy } => {
+            actions::delete_cost(&mut store, &author(), &tool, fy)?;
+            emit(&format!("{} の {tool} の費用を削除しました", fy.label()));
         }
         CostCommand::List { fy, json } => {
             let costs = store.costs(fy)?;
