@@ -31,20 +31,26 @@ fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
     daicho::Error::Io { path: path.to_path_buf(), source: e }.into()
 }
 
+/// Test seam: with `DAICHO_TEST_PICK_DIR` set, the files there with one of `extensions`, by name, stand for what a
+/// file dialog would return; `None` when it is not set (the dialog opens).
+pub(crate) fn test_picks(extensions: &[&str]) -> Option<ApiResult<Vec<PathBuf>>> {
+    let dir = PathBuf::from(std::env::var_os("DAICHO_TEST_PICK_DIR")?);
+    let found = std::fs::read_dir(&dir).map_err(|e| io(&dir, e)).map(|entries| {
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| extensions.contains(&x)))
+            .collect();
+        found.sort();
+        found
+    });
+    Some(found)
+}
+
 /// Opens the file dialog for returns (several files at once) and returns the chosen paths.
 #[tauri::command]
 pub async fn pick_returns(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Vec<String>> {
-    let paths: Vec<PathBuf> = match std::env::var_os("DAICHO_TEST_PICK_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map_err(|e| io(&dir, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| SPREADSHEETS.contains(&x)))
-                .collect();
-            found.sort();
-            found
-        }
+    let paths: Vec<PathBuf> = match test_picks(SPREADSHEETS) {
+        Some(found) => found?,
         None => app
             .dialog()
             .file()
@@ -154,17 +160,8 @@ pub async fn import_files(
 /// Opens the file dialog for an organisation workbook (部局・課・係・コード・開始年度・終了年度・別名).
 #[tauri::command]
 pub async fn pick_org_file(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
-    let path: Option<PathBuf> = match std::env::var_os("DAICHO_TEST_PICK_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map_err(|e| io(&dir, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| SPREADSHEETS.contains(&x)))
-                .collect();
-            found.sort();
-            found.into_iter().next()
-        }
+    let path: Option<PathBuf> = match test_picks(SPREADSHEETS) {
+        Some(found) => found?.into_iter().next(),
         None => app
             .dialog()
             .file()

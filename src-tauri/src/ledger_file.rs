@@ -40,18 +40,8 @@ pub async fn new_ledger(app: AppHandle, state: State<'_, AppState>) -> ApiResult
 /// Opens another ledger file the user picks, after checking it is a Daicho ledger. `None` when cancelled.
 #[tauri::command]
 pub async fn open_ledger(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
-    let path = match std::env::var_os("DAICHO_TEST_PICK_DIR") {
-        Some(dir) => {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(PathBuf::from(dir))
-                .ok()
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "sqlite3"))
-                .collect();
-            found.sort();
-            found.into_iter().next()
-        }
+    let path = match crate::files::test_picks(FILTER.1) {
+        Some(found) => found?.into_iter().next(),
         None => app
             .dialog()
             .file()

@@ -102,16 +102,18 @@ pub fn report_file(
                 ));
             }
         },
-        None => {
-            let options = WorkbookOptions {
-                exported_on,
-                hour_places: settings.rounding.places,
-                organisation_name: settings.organisation_name,
-            };
-            write_reports(&tables, &options)?
-        }
+        None => write_reports(&tables, &workbook_options(settings, exported_on))?,
     };
     Ok((bytes, tables))
+}
+
+/// How a workbook of report tables is written under the ledger's settings: its hours' decimals, its footer.
+fn workbook_options(settings: crate::ledger::Settings, exported_on: chrono::NaiveDate) -> WorkbookOptions {
+    WorkbookOptions {
+        exported_on,
+        hour_places: settings.rounding.places,
+        organisation_name: settings.organisation_name,
+    }
 }
 
 /// The report tables of the ledger.
@@ -212,13 +214,7 @@ pub fn survey_missing_file(
         total_is_sum: false,
         chart: None,
     };
-    let settings = ledger.settings()?;
-    let options = report::WorkbookOptions {
-        exported_on: today,
-        hour_places: settings.rounding.places,
-        organisation_name: settings.organisation_name,
-    };
-    Ok((write_reports(&[table], &options)?, owing.len()))
+    Ok((write_reports(&[table], &workbook_options(ledger.settings()?, today))?, owing.len()))
 }
 
 /// The workbook a refused return is sent back with (差戻し): addressed to the sections it reports on, every error with
@@ -293,11 +289,5 @@ pub fn return_errors_file(
         total_is_sum: false,
         chart: None,
     };
-    let settings = ledger.settings()?;
-    let options = report::WorkbookOptions {
-        exported_on: today,
-        hour_places: settings.rounding.places,
-        organisation_name: settings.organisation_name,
-    };
-    write_reports(&[table], &options)
+    write_reports(&[table], &workbook_options(ledger.settings()?, today))
 }
