@@ -856,7 +856,7 @@ pub fn import_returns(
     let context = ledger.with_store(&mut |store| ReadContext::load(store))?;
     let total = batch.names.len();
     let mut reports = Vec::with_capacity(total);
-    let mut backed_up: Option<PathBuf> = None;
+    let mut backed_up: Option<Option<PathBuf>> = None;
     // What the batch's earlier files change (initiative and year → file), to flag a second file on the same one.
     let mut seen = crate::import::BatchSeen::default();
     crate::import::read_returns(batch.names, read, &context, options, None, |n, read| {
@@ -874,8 +874,9 @@ pub fn import_returns(
             report.check_batch(&mut seen);
             if batch.commit && report.can_commit() {
                 if backed_up.is_none() {
+                    // A server keeps no copy here (None): each file still commits whole or not at all.
                     let path = store.backup_before_import()?;
-                    fresh_backup = Some(path.clone());
+                    fresh_backup = path.clone();
                     backed_up = Some(path);
                 }
                 report.committed = Some(crate::import::commit(store, author, &report)?);
@@ -895,4 +896,46 @@ pub fn import_returns(
 /// An optional text as typed: trimmed, `None` when empty.
 fn text(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// What `daicho db copy` did: the rows of each table, and the summaries compared.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LedgerCopy {
+    pub copy: crate::db::CopyReport,
+    /// Fiscal years whose summaries were compared, each by every grouping.
+    pub years_checked: Vec<FiscalYear>,
+}
+
+/// Copies a whole ledger into an empty one (a new file, or an empty database on the server) — every record with
+/// its history, the audit log and the imports, with their ids — then checks it as a team would: each year's summary,
+/// by every grouping and name view, must be the same in both. The copy itself is compared cell by cell before it
+/// commits; a summary that differs afterwards is an error naming the year.
+pub fn copy_ledger(from: &Store, to: &mut Store) -> Result<LedgerCopy> {
+    use crate::org::NameView;
+    use crate::report::{GroupBy, SummaryOptions, summarize_year};
+    let copy = from.copy_into(to)?;
+    let years = from.years_with_figures()?;
+    let (chart_from, chart_to) = (from.org_chart()?, to.org_chart()?);
+    let (settings_from, settings_to) = (from.settings()?, to.settings()?);
+    for &fy in &years {
+        let (targets_from, targets_to) = (from.targets(Some(fy))?, to.targets(Some(fy))?);
+        for by in
+            [GroupBy::Bureau, GroupBy::Section, GroupBy::Kind, GroupBy::Tool, GroupBy::Status, GroupBy::Initiative]
+        {
+            for view in [NameView::AsReported, NameView::Current] {
+                let opts = SummaryOptions { fiscal_year: fy, by, basis: None, view };
+                let a = summarize_year(from, &chart_from, &settings_from, &targets_from, &opts)?;
+                let b = summarize_year(&*to, &chart_to, &settings_to, &targets_to, &opts)?;
+                let json = |s| serde_json::to_string(&s).map_err(|e| Error::Internal(e.to_string()));
+                if json(a)? != json(b)? {
+                    return Err(Error::Internal(format!(
+                        "コピー先の {}年度の集計（{}）がコピー元と一致しません。コピー先を使わずに報告してください",
+                        fy.0,
+                        by.label()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(LedgerCopy { copy, years_checked: years })
 }

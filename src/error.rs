@@ -50,7 +50,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A closed set of machine codes for callers (the CLI's exit status, the desktop app's error handling):
     /// `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable` (the ledger is busy or cannot be
-    /// reached; trying again may work), `internal`.
+    /// reached; trying again may work), `forbidden` (the login may not do this), `internal`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Formula(_) | Error::Fiscal(_) | Error::Effect(_) | Error::Invalid(_) => "validation",
@@ -62,6 +62,7 @@ impl Error {
                 StorageErrorKind::Conflict => "conflict",
                 StorageErrorKind::NotFound => "not_found",
                 StorageErrorKind::Unavailable => "unavailable",
+                StorageErrorKind::Forbidden => "forbidden",
                 StorageErrorKind::Other => "internal",
             },
             Error::Internal(_) => "internal",

@@ -128,11 +128,11 @@ pub async fn backup(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Opt
 #[tauri::command]
 pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
     // Opens in the folder of the automatic copies (taken before each import and migration).
-    let backups = state.store()?.backups_folder();
-    let picked = app
-        .dialog()
-        .file()
-        .set_directory(backups)
+    let mut dialog = app.dialog().file();
+    if let Some(backups) = state.store()?.backups_folder() {
+        dialog = dialog.set_directory(backups);
+    }
+    let picked = dialog
         .set_title("戻すバックアップを選ぶ")
         .add_filter("台帳のバックアップ", &["sqlite3"])
         .blocking_pick_file()

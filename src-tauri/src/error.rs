@@ -6,11 +6,11 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ApiError {
-    /// One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `internal`.
+    /// One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `forbidden`, `internal`.
     #[cfg_attr(
         test,
         ts(
-            type = "\"validation\" | \"not_found\" | \"conflict\" | \"io\" | \"incompatible\" | \"unavailable\" | \"internal\""
+            type = "\"validation\" | \"not_found\" | \"conflict\" | \"io\" | \"incompatible\" | \"unavailable\" | \"forbidden\" | \"internal\""
         )
     )]
     pub code: &'static str,

@@ -8,11 +8,18 @@
 //!   the integrity check). Domain records go in and out ([`crate::ledger`], [`crate::org`]); errors are the
 //!   library's own ([`StorageError`] for what the storage refused or could not do).
 //!
-//! The one backend today is an SQLite file ([`sqlite`], with its SQL, migrations, automatic backups and the warning
-//! about network folders). A second backend is a sibling module that implements [`Backend`], [`Read`] and [`Write`]
-//! with its own SQL and migrations; nothing outside `src/db` names a backend's types.
+//! Two backends: an SQLite file ([`sqlite`], with its SQL, migrations, automatic backups and the warning about
+//! network folders), the default for one person; and with the `postgres` feature a team's shared ledger on a
+//! PostgreSQL server ([`postgres`], its own SQL and migrations of the same numbers). Each implements [`Backend`],
+//! [`Read`] and [`Write`]; nothing outside `src/db` names a backend's types. [`Store::open_target`] takes what
+//! `--db` and `DAICHO_DB` hold — a file path or a server's connection string — and opens the right one.
 
+mod copy;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
+
+pub use copy::CopyReport;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,6 +54,8 @@ pub enum StorageErrorKind {
     /// The storage cannot be used now: busy with another program's write past the wait, or locked. Trying again
     /// later works.
     Unavailable,
+    /// The login may not do this: a manager's (viewer's) login writing to the shared ledger. Enforced by the server.
+    Forbidden,
     /// Anything else: a fault of the storage or of Daicho.
     Other,
 }
@@ -54,6 +63,24 @@ pub enum StorageErrorKind {
 impl StorageError {
     pub fn new(kind: StorageErrorKind, message: impl Into<String>) -> Self {
         Self { kind, message: message.into() }
+    }
+}
+
+/// What an audit row records: a record created, changed or removed (`audit_log.action`, both backends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuditAction {
+    Create,
+    Update,
+    Delete,
+}
+
+impl AuditAction {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Delete => "delete",
+        }
     }
 }
 
@@ -226,14 +253,20 @@ pub(crate) trait Backend: Read + Send {
     fn integrity_problems(&self) -> Result<Vec<String>>;
     /// Writes a consistent copy of the ledger to `target`, which must not exist yet.
     fn backup_to(&self, target: &Path) -> Result<()>;
-    /// Takes the automatic copy kept before an import batch; returns its path.
-    fn backup_before_import(&self) -> Result<PathBuf>;
-    /// The folder of the automatic copies.
-    fn backups_folder(&self) -> PathBuf;
+    /// Takes the automatic copy kept before an import batch; returns its path (`None` where the server keeps the
+    /// copies).
+    fn backup_before_import(&self) -> Result<Option<PathBuf>>;
+    /// The folder of the automatic copies (`None` on a server).
+    fn backups_folder(&self) -> Option<PathBuf>;
     /// Replaces the ledger with a checked backup, keeping the current one; returns where it was kept.
     fn restore_from(&mut self, backup: &Path) -> Result<PathBuf>;
     /// A warning when the ledger is where it may be corrupted (a network share, a synced folder).
     fn location_warning(&self) -> Option<String>;
+    /// Every row of one table, in the table's order (for [`Store::copy_into`]).
+    fn read_table(&self, table: &copy::Table) -> Result<copy::Rows>;
+    /// Writes every table of [`copy::TABLES`] into this ledger, which must be empty, in one transaction that reads
+    /// them back and compares before committing.
+    fn load_empty(&mut self, data: &[copy::Rows]) -> Result<()>;
 }
 
 /// An open, migrated ledger.
@@ -246,6 +279,39 @@ impl Store {
     /// applies pending migrations.
     pub fn open(path: &Path) -> Result<Self> {
         Ok(Self { backend: Box::new(sqlite::SqliteStore::open(path)?) })
+    }
+
+    /// Opens the ledger `target` names: a PostgreSQL connection string (`postgresql://host/db?sslmode=verify-full`,
+    /// or libpq words `host=… dbname=…`) opens the shared ledger on that server, anything else is a file path.
+    pub fn open_target(target: &str) -> Result<Self> {
+        match Location::parse(target) {
+            Location::File(path) => Self::open(&path),
+            Location::Server(conn) => Self::connect(&conn),
+        }
+    }
+
+    /// Connects to the shared ledger on a PostgreSQL server and applies its pending migrations (under an advisory
+    /// lock, so two clients starting at once cannot both migrate).
+    #[cfg(feature = "postgres")]
+    pub fn connect(conn: &str) -> Result<Self> {
+        Ok(Self { backend: Box::new(postgres::PgStore::open(conn)?) })
+    }
+
+    /// Without the `postgres` feature a server cannot be reached.
+    #[cfg(not(feature = "postgres"))]
+    pub fn connect(conn: &str) -> Result<Self> {
+        Err(Error::Invalid(format!(
+            "この Daicho は PostgreSQL に対応せずにビルドされています（接続先: {}）",
+            Location::Server(conn.to_string()).shown()
+        )))
+    }
+
+    /// Prepares a PostgreSQL database for a team (`daicho server init`), connected as its owner: the schema, and the
+    /// roles `daicho_editor` (the team: read and write) and `daicho_viewer` (managers: read and export), enforced by
+    /// the server's grants. Staff logins are then made members of one of them (README, サーバーの台帳).
+    #[cfg(feature = "postgres")]
+    pub fn init_server(conn: &str) -> Result<()> {
+        postgres::init_server(conn)
     }
 
     /// Opens a ledger that exists, after checking (read-only) that it is a sound Daicho ledger: a file that is not
@@ -278,7 +344,8 @@ impl Store {
         value.ok_or_else(|| Error::Internal("書き込みの結果がありません".into()))
     }
 
-    /// The ledger's file.
+    /// The ledger's file; for a server, its connection string without the password (what to show as where the
+    /// ledger is).
     pub fn path(&self) -> &Path {
         self.backend.path()
     }
@@ -302,12 +369,12 @@ impl Store {
 
     /// The automatic copy taken before an import batch commits anything (kept in [`Store::backups_folder`], the
     /// newest ten). Returns its path.
-    pub fn backup_before_import(&self) -> Result<PathBuf> {
+    pub fn backup_before_import(&self) -> Result<Option<PathBuf>> {
         self.backend.backup_before_import()
     }
 
-    /// The folder of the automatic copies taken before imports and migrations.
-    pub fn backups_folder(&self) -> PathBuf {
+    /// The folder of the automatic copies taken before imports and migrations (`None` for a server's ledger).
+    pub fn backups_folder(&self) -> Option<PathBuf> {
         self.backend.backups_folder()
     }
 
@@ -402,6 +469,85 @@ impl Read for Store {
     fn section_returns(&self, fy: FiscalYear) -> Result<Vec<SectionReturn>> {
         self.backend.section_returns(fy)
     }
+}
+
+/// Where a ledger is: what `--db`, `DAICHO_DB` and the app's 接続先 hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// An SQLite file.
+    File(PathBuf),
+    /// A PostgreSQL server: the connection string as given (it may hold a password; show [`Location::shown`]).
+    Server(String),
+}
+
+impl Location {
+    /// A `postgresql://` or `postgres://` URL, or libpq `key=value` words naming a host or database, is a server;
+    /// anything else is a file path.
+    pub fn parse(text: &str) -> Self {
+        let t = text.trim();
+        let url = ["postgresql://", "postgres://"]
+            .iter()
+            .any(|p| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+        let words = t.split_whitespace().all(|w| w.split_once('=').is_some_and(|(k, _)| is_libpq_key(k)))
+            && t.split_whitespace().any(|w| w.starts_with("host=") || w.starts_with("dbname="));
+        if url || words { Location::Server(t.to_string()) } else { Location::File(PathBuf::from(text)) }
+    }
+
+    /// What to show as where the ledger is: the path, or the connection string without its password.
+    pub fn shown(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Server(s) => redact(s),
+        }
+    }
+}
+
+/// The libpq connection keywords a server target may use.
+fn is_libpq_key(k: &str) -> bool {
+    matches!(
+        k,
+        "host"
+            | "hostaddr"
+            | "port"
+            | "dbname"
+            | "user"
+            | "password"
+            | "passfile"
+            | "sslmode"
+            | "sslrootcert"
+            | "connect_timeout"
+            | "application_name"
+            | "options"
+            | "target_session_attrs"
+            | "keepalives"
+    )
+}
+
+/// A connection string with any password replaced by `***`.
+pub fn redact(conn: &str) -> String {
+    let t = conn.trim();
+    if let Some(rest) = t.split_once("://") {
+        // postgresql://user:secret@host/db → postgresql://user:***@host/db
+        let (scheme, rest) = rest;
+        let (auth, tail) = match rest.split_once('@') {
+            Some((auth, tail)) => (Some(auth), tail),
+            None => (None, rest),
+        };
+        let auth = auth.map(|a| match a.split_once(':') {
+            Some((user, _)) => format!("{user}:***@"),
+            None => format!("{a}@"),
+        });
+        let mut out = format!("{scheme}://{}{tail}", auth.unwrap_or_default());
+        if let Some(i) = out.find("password=") {
+            let end = out[i..].find('&').map_or(out.len(), |e| i + e);
+            out.replace_range(i..end, "password=***");
+        }
+        return out;
+    }
+    t.split_whitespace()
+        .map(|w| if w.starts_with("password=") { "password=***".to_string() } else { w.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The schema version this build migrates to.

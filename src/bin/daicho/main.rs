@@ -19,12 +19,14 @@ use rust_decimal::Decimal;
     version,
     about = "台帳 (Daicho) — RPA・AI-OCR の取組と削減時間の台帳",
     long_about = "台帳 (Daicho) — RPA・AI-OCR の取組と、それによる削減時間を管理します。\n\
-                  データベースは既定でローカルのアプリデータフォルダに作られます（--db または DAICHO_DB で変更できます）。",
+                  データベースは既定でローカルのアプリデータフォルダに作られます（--db または DAICHO_DB で変更できます。\n\
+                  チームの共有台帳は PostgreSQL サーバーの接続文字列で指定します）。",
     after_help = "例:\n  daicho demo\n  daicho summary --fy 2023\n  daicho calc \"5分×40か所×245日\""
 )]
 struct Cli {
-    /// 台帳データベースのファイル（既定: ローカルのアプリデータフォルダの daicho.sqlite3）
-    #[arg(long, global = true, env = "DAICHO_DB", value_name = "PATH")]
+    /// 台帳: SQLite のファイル（既定: ローカルのアプリデータフォルダの daicho.sqlite3）か、チームの共有台帳の
+    /// PostgreSQL サーバー（postgresql://サーバー/daicho?sslmode=verify-full または host=… dbname=…）
+    #[arg(long, global = true, env = "DAICHO_DB", value_name = "PATH|接続文字列")]
     db: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -150,6 +152,12 @@ enum Command {
         #[arg(long)]
         remove: bool,
     },
+    /// 台帳を丸ごと写す（SQLite のファイル ⇄ PostgreSQL の共有台帳）
+    #[command(subcommand)]
+    Db(commands::admin::DbCommand),
+    /// 共有台帳の PostgreSQL サーバーを準備する（情報システム担当向け）
+    #[command(subcommand)]
+    Server(commands::admin::ServerCommand),
     /// 監査ログ（誰がいつ何を変えたか）を表示する
     Log {
         /// この取組の変更だけを表示する（管理番号）
@@ -214,7 +222,8 @@ pub(crate) fn emit_json<T: serde::Serialize>(value: &T) -> daicho::Result<()> {
 }
 
 /// Exit status by error code: 2 for refused input (as clap does for bad arguments), 3 not found, 4 conflict,
-/// 5 incompatible database, 6 unavailable (busy or locked past the wait: try again), 1 otherwise.
+/// 5 incompatible database, 6 unavailable (busy or locked past the wait: try again), 7 forbidden (a viewer's login
+/// writing to the shared ledger), 1 otherwise.
 fn exit_code(e: &daicho::Error) -> u8 {
     match e.code() {
         "validation" => 2,
@@ -222,6 +231,7 @@ fn exit_code(e: &daicho::Error) -> u8 {
         "conflict" => 4,
         "incompatible" => 5,
         "unavailable" => 6,
+        "forbidden" => 7,
         _ => 1,
     }
 }

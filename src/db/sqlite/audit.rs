@@ -7,22 +7,7 @@ use super::SqliteTx;
 use crate::error::Result;
 use crate::ledger::{AuditEntry, AuditQuery};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
-    Create,
-    Update,
-    Delete,
-}
-
-impl Action {
-    fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Delete => "delete",
-        }
-    }
-}
+pub(crate) use crate::db::AuditAction as Action;
 
 impl SqliteTx<'_> {
     /// Records a change in the same transaction as the change itself.

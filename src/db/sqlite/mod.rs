@@ -10,6 +10,7 @@ mod audit;
 mod autobackup;
 mod campaign;
 mod column_maps;
+mod copy;
 mod cost;
 mod effect;
 mod imports;
@@ -417,12 +418,12 @@ impl Backend for SqliteStore {
         Ok(())
     }
 
-    fn backup_before_import(&self) -> Result<PathBuf> {
-        autobackup::take(&self.conn, &self.path, autobackup::Reason::Import)
+    fn backup_before_import(&self) -> Result<Option<PathBuf>> {
+        autobackup::take(&self.conn, &self.path, autobackup::Reason::Import).map(Some)
     }
 
-    fn backups_folder(&self) -> PathBuf {
-        autobackup::folder(&self.path)
+    fn backups_folder(&self) -> Option<PathBuf> {
+        Some(autobackup::folder(&self.path))
     }
 
     /// The current file is kept beside it as `….before-restore` (then `….before-restore-2`, …).
@@ -453,6 +454,15 @@ impl Backend for SqliteStore {
 
     fn location_warning(&self) -> Option<String> {
         location::warning_for(&self.path)
+    }
+
+    fn read_table(&self, table: &crate::db::copy::Table) -> Result<crate::db::copy::Rows> {
+        copy::read_table(&self.conn, table)
+    }
+
+    fn load_empty(&mut self, data: &[crate::db::copy::Rows]) -> Result<()> {
+        let shown = self.path.display().to_string();
+        copy::load_empty(&mut self.conn, &shown, data)
     }
 }
 

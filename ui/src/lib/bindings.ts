@@ -3,9 +3,9 @@
 
 export type ApiError = { 
 /**
- * One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `internal`.
+ * One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `forbidden`, `internal`.
  */
-code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "unavailable" | "internal", message: string, };
+code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "unavailable" | "forbidden" | "internal", message: string, };
 
 export type AppInfo = { db_path: string, initiatives: number, organisation_name: string, 
 /**

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 use daicho::actions;
-use daicho::db::{Read, Store};
+use daicho::db::{Location, Read, Store};
 use daicho::fiscal::FiscalYear;
 use daicho::ledger::SETTING_KEYS;
 use daicho::number::group_thousands;
@@ -193,5 +193,79 @@ pub fn cost(mut store: Store, c: CostCommand) -> Result<()> {
             emit(&format!("{}{} 件", t.render(), costs.len()));
         }
     }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// 台帳を丸ごと写す（記録・履歴・変更の記録・取込の記録すべて）。SQLite のファイルから PostgreSQL の共有台帳へ、
+    /// またはその逆（バックアップや持ち出し用の写し）。写し先は新しいファイルか空のデータベースに限ります
+    Copy {
+        /// 写し元: 台帳のファイル、またはサーバーの接続文字列
+        from: String,
+        /// 写し先: 新しいファイル、または空のデータベースの接続文字列
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `daicho db …`: the ledger as a whole.
+pub fn db(c: DbCommand) -> Result<()> {
+    let DbCommand::Copy { from, to, json } = c;
+    let source = match Location::parse(&from) {
+        Location::File(path) => Store::open_existing(&path)?,
+        Location::Server(conn) => Store::connect(&conn)?,
+    };
+    let mut target = match Location::parse(&to) {
+        // A new file only: an existing ledger is never written over.
+        Location::File(path) => Store::create(&path)?,
+        Location::Server(conn) => Store::connect(&conn)?,
+    };
+    let done = actions::copy_ledger(&source, &mut target)?;
+    if json {
+        return emit_json(&done);
+    }
+    let mut t = Table::new(&[("表", Align::Left), ("行数", Align::Right)]);
+    for (table, rows) in &done.copy.tables {
+        t.row(vec![table.clone(), group_thousands(Decimal::from(*rows as u64), 0)]);
+    }
+    emit(&t.render());
+    let years: Vec<String> = done.years_checked.iter().map(|fy| fy.0.to_string()).collect();
+    emit(&format!(
+        "{} から {} へ {} 行を写し、読み直して一致を確かめました。集計も一致しています（年度: {}）",
+        Location::parse(&from).shown(),
+        Location::parse(&to).shown(),
+        done.copy.rows(),
+        if years.is_empty() { "なし".to_string() } else { years.join(", ") }
+    ));
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum ServerCommand {
+    /// PostgreSQL のデータベースを共有台帳として準備する（スキーマ、編集者 daicho_editor と閲覧者 daicho_viewer の
+    /// ロールと権限）。データベースの所有者のログインで実行し、Daicho を更新したあとにも実行します
+    Init {
+        /// 所有者として接続する接続文字列（例: postgresql://daicho_owner@db.city.local/daicho?sslmode=verify-full）
+        conn: String,
+    },
+}
+
+/// `daicho server …`: what the IT section runs on the shared ledger's server.
+pub fn server(c: ServerCommand) -> Result<()> {
+    let ServerCommand::Init { conn } = c;
+    let Location::Server(conn) = Location::parse(&conn) else {
+        return Err(Error::Invalid(format!(
+            "{conn} はサーバーの接続文字列ではありません（postgresql://サーバー/データベース または host=… dbname=…）"
+        )));
+    };
+    Store::init_server(&conn)?;
+    emit(&format!(
+        "{} を共有台帳として準備しました（スキーマ {}）。職員のログインを daicho_editor（編集）か daicho_viewer（閲覧）に\n\
+         加えてください: CREATE ROLE 氏名 LOGIN PASSWORD '…' IN ROLE daicho_editor;",
+        Location::Server(conn.clone()).shown(),
+        daicho::db::latest_schema_version()
+    ));
     Ok(())
 }

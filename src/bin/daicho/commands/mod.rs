@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use chrono::Local;
 use daicho::Result;
 use daicho::actions;
-use daicho::db::{Read, Store};
+use daicho::db::{Location, Read, Store};
 use daicho::formula::{Formula, result_text};
 use daicho::ledger::{Author, Evaluation};
 use daicho::number::{self, group_thousands, round_half_up};
@@ -28,9 +28,14 @@ pub(crate) fn author() -> Author {
     Author::os_user(Local::now().fixed_offset())
 }
 
+/// Opens the ledger `--db`/`DAICHO_DB` names — a file, or a PostgreSQL server's connection string — or the default
+/// file in the app-data folder.
 fn open(cli_db: Option<std::path::PathBuf>) -> Result<Store> {
     let path = match cli_db {
-        Some(p) => p,
+        Some(p) => match p.to_str().map(Location::parse) {
+            Some(Location::Server(conn)) => return Store::connect(&conn),
+            _ => p,
+        },
         None => daicho::db::default_path()?,
     };
     if let Some(warning) = daicho::db::location_warning_for(&path) {
@@ -57,7 +62,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Some(p) => Some(p),
                 None => daicho::db::default_path().ok(),
             };
-            let conversions = match path.filter(|p| p.exists()) {
+            let on_server = path.as_ref().and_then(|p| p.to_str()).map(Location::parse);
+            let path = match on_server {
+                Some(Location::Server(_)) => path,
+                _ => path.filter(|p| p.exists()),
+            };
+            let conversions = match path {
                 Some(p) => open(Some(p))?.settings()?.conversions(),
                 None => daicho::formula::Conversions::default(),
             };
@@ -124,6 +134,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 stats.ocr_measures
             ));
         }
+        Command::Db(c) => admin::db(c)?,
+        Command::Server(c) => admin::server(c)?,
         Command::Log { id, limit, json } => initiative::log(open(db_path)?, id.as_deref(), limit, json)?,
     }
     Ok(ExitCode::SUCCESS)

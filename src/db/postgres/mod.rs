@@ -1,0 +1,441 @@
+//! The PostgreSQL backend: a team's shared ledger on the city's server, behind the same seam as the SQLite file.
+//!
+//! Reads are functions over any client (`&mut impl GenericClient`: the connection, or a transaction that sees its
+//! own changes) in the module of their tables, as in [`super::sqlite`]; writes are methods of [`PgTx`], one
+//! transaction, each recording its audit row in it. What only a server has stays here: connection strings and TLS
+//! ([`connect`]), the migration runner under an advisory lock, the person named on every transaction
+//! (`daicho.user`), and the mapping of SQLSTATEs to the library's errors.
+//!
+//! The sync client runs its own small runtime: it must never be called from an async runtime's worker thread (the
+//! desktop app calls the store from blocking threads).
+
+mod audit;
+mod campaign;
+mod column_maps;
+mod connect;
+mod copy;
+mod cost;
+mod effect;
+mod imports;
+mod initiative;
+mod migrate;
+mod ocr;
+mod org;
+mod roles;
+mod settings;
+mod target;
+
+use std::cell::{RefCell, RefMut};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use postgres::error::SqlState;
+use postgres::{Client, Transaction};
+
+use super::{Backend, FigureParts, Read, StorageError, StorageErrorKind, Write};
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::ledger::{
+    AuditEntry, AuditQuery, Author, Basis, Campaign, Cost, Effect, EffectRow, Evaluated, Evaluation, Figure,
+    ImportRecord, Initiative, InitiativeFields, InitiativeFilter, NewImport, OcrMeasure, SectionReturn, Settings,
+    StatusChange, StoredColumnMap, Target, UnitReturn,
+};
+use crate::org::{Level, OrgChart};
+
+/// A PostgreSQL error in the library's terms: a rule of the schema is a conflict, a lost connection, a lock or a
+/// serialization failure is unavailable (trying again works), a refused privilege says so. The only place the
+/// driver's error type is turned into ours.
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        let code = e.code();
+        let detail = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
+        let kind = match code {
+            Some(c) if is_rule(c) => StorageErrorKind::Conflict,
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::LOCK_NOT_AVAILABLE
+                    || *c == SqlState::ADMIN_SHUTDOWN
+                    || *c == SqlState::CANNOT_CONNECT_NOW
+                    || *c == SqlState::TOO_MANY_CONNECTIONS =>
+            {
+                StorageErrorKind::Unavailable
+            }
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => StorageErrorKind::Forbidden,
+            Some(_) => StorageErrorKind::Other,
+            // No SQLSTATE: the connection was lost (closed, or its socket failed), or a value did not convert.
+            None if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) => {
+                StorageErrorKind::Unavailable
+            }
+            None => StorageErrorKind::Other,
+        };
+        let message = match (kind, code) {
+            (_, Some(c)) if *c == SqlState::INSUFFICIENT_PRIVILEGE => format!(
+                "この操作の権限がありません（{detail}）。台帳の編集は編集者のログインで行ってください（閲覧者は読み取りと出力のみ）"
+            ),
+            (StorageErrorKind::Unavailable, _) => format!(
+                "台帳のサーバーに接続できないか、ほかの人の変更と重なりました（{detail}）。しばらくしてからやり直してください"
+            ),
+            _ => format!("データベースのエラー: {detail}"),
+        };
+        Error::Storage(StorageError::new(kind, message))
+    }
+}
+
+/// Whether an SQLSTATE is a rule of the schema refusing a change (a key, a CHECK, a trigger).
+fn is_rule(c: &SqlState) -> bool {
+    *c == SqlState::UNIQUE_VIOLATION
+        || *c == SqlState::FOREIGN_KEY_VIOLATION
+        || *c == SqlState::CHECK_VIOLATION
+        || *c == SqlState::NOT_NULL_VIOLATION
+        || *c == SqlState::RESTRICT_VIOLATION
+        || *c == SqlState::EXCLUSION_VIOLATION
+        || *c == SqlState::INVALID_TEXT_REPRESENTATION
+}
+
+/// Maps a rule of the schema refusing a change to the domain error it stands for (as `sqlite::constraint`).
+pub(crate) fn constraint(e: postgres::Error, conflict: impl FnOnce() -> String) -> Error {
+    match e.code() {
+        Some(c) if is_rule(c) => Error::Conflict(conflict()),
+        _ => e.into(),
+    }
+}
+
+/// An open, migrated ledger on a server.
+pub(super) struct PgStore {
+    client: RefCell<Client>,
+    /// The connection string without its password, shown as where the ledger is.
+    shown: PathBuf,
+}
+
+/// Prepares a server for the team (`daicho server init`): connected as the database's owner, applies the
+/// migrations and creates the editor and viewer roles with their grants. Run again after an upgrade.
+pub(super) fn init_server(target: &str) -> Result<()> {
+    let mut client = connect::connect(target)?;
+    migrate::migrate(&mut client)?;
+    roles::init(&mut client)
+}
+
+impl PgStore {
+    /// Connects to the server named by `target` (a `postgresql://` URL or libpq `key=value` words) and applies
+    /// pending migrations under an advisory lock.
+    pub(super) fn open(target: &str) -> Result<Self> {
+        let mut client = connect::connect(target)?;
+        migrate::migrate(&mut client)?;
+        Ok(Self { client: RefCell::new(client), shown: PathBuf::from(super::redact(target)) })
+    }
+
+    fn db(&self) -> RefMut<'_, Client> {
+        self.client.borrow_mut()
+    }
+
+    fn chart(&self) -> Result<Arc<OrgChart>> {
+        Ok(Arc::new(org::load_org_chart(&mut *self.db())?))
+    }
+}
+
+/// A write transaction with the author of its changes. Every write method records an audit row in it.
+pub(super) struct PgTx<'a> {
+    tx: RefCell<Transaction<'a>>,
+    author: Author,
+    /// The last 管理番号 this transaction numbered, per fiscal year (as `SqliteTx::numbered`).
+    numbered: std::collections::HashMap<FiscalYear, u32>,
+}
+
+impl<'a> PgTx<'a> {
+    fn db(&self) -> RefMut<'_, Transaction<'a>> {
+        self.tx.borrow_mut()
+    }
+
+    fn chart(&self) -> Result<Arc<OrgChart>> {
+        Ok(Arc::new(org::load_org_chart(&mut *self.db())?))
+    }
+}
+
+/// The reads, the same for the store and a transaction: each over the client the type reads through.
+macro_rules! reads {
+    ($type:ty) => {
+        impl Read for $type {
+            fn org_chart(&self) -> Result<Arc<OrgChart>> {
+                self.chart()
+            }
+            fn settings(&self) -> Result<Settings> {
+                settings::load_settings(&mut *self.db())
+            }
+            fn initiative(&self, id: i64) -> Result<Initiative> {
+                initiative::find_initiative(&mut *self.db(), id)
+            }
+            fn initiative_by_ledger_id(&self, ledger_id: &str) -> Result<Initiative> {
+                initiative::initiative_by_ledger_id(&mut *self.db(), ledger_id)
+            }
+            fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
+                initiative::list_initiatives(&mut *self.db(), filter)
+            }
+            fn initiatives_of_unit(&self, unit_id: i64) -> Result<Vec<Initiative>> {
+                initiative::initiatives_of_unit(&mut *self.db(), unit_id)
+            }
+            fn initiative_count(&self) -> Result<usize> {
+                initiative::initiative_count(&mut *self.db())
+            }
+            fn status_history(&self, initiative_id: i64) -> Result<Vec<StatusChange>> {
+                initiative::status_history(&mut *self.db(), initiative_id)
+            }
+            fn evaluations(&self, initiative_id: i64) -> Result<Vec<Evaluation>> {
+                initiative::evaluations(&mut *self.db(), initiative_id)
+            }
+            fn effects_of(&self, initiative_id: i64) -> Result<Vec<Effect>> {
+                effect::effects_of(&mut *self.db(), initiative_id)
+            }
+            fn effects_in_year(&self, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
+                effect::effects_in_year(&mut *self.db(), fy)
+            }
+            fn years_with_figures(&self) -> Result<Vec<FiscalYear>> {
+                effect::years_with_figures(&mut *self.db())
+            }
+            fn with_figures(
+                &self,
+                fy: FiscalYear,
+                parts: FigureParts,
+                each: &mut dyn FnMut(&mut dyn Iterator<Item = Figure>),
+            ) -> Result<()> {
+                // Read in pages, the client released before each page is handed on: `each` may read the store.
+                effect::with_figures(&self.tx_or_client(), fy, parts, each)
+            }
+            fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
+                target::targets(&mut *self.db(), fy)
+            }
+            fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
+                cost::costs(&mut *self.db(), fy)
+            }
+            fn ocr_measures(&self, fy: Option<FiscalYear>) -> Result<Vec<OcrMeasure>> {
+                ocr::ocr_measures(&mut *self.db(), fy)
+            }
+            fn ocr_measures_of(&self, initiative_id: i64) -> Result<Vec<OcrMeasure>> {
+                ocr::ocr_measures_of(&mut *self.db(), initiative_id)
+            }
+            fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
+                audit::audit_log(&mut *self.db(), query)
+            }
+            fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
+                imports::import_by_hash(&mut *self.db(), sha256)
+            }
+            fn import_history(&self) -> Result<Vec<ImportRecord>> {
+                imports::import_history(&mut *self.db())
+            }
+            fn returned_units(&self, fy: FiscalYear) -> Result<Vec<UnitReturn>> {
+                imports::returned_units(&mut *self.db(), fy)
+            }
+            fn column_maps(&self) -> Result<Vec<StoredColumnMap>> {
+                column_maps::column_maps(&mut *self.db())
+            }
+            fn campaign(&self, fy: FiscalYear) -> Result<Option<Campaign>> {
+                campaign::campaign(&mut *self.db(), fy)
+            }
+            fn section_returns(&self, fy: FiscalYear) -> Result<Vec<SectionReturn>> {
+                campaign::section_returns(&mut *self.db(), fy)
+            }
+        }
+    };
+}
+
+/// One query over a borrowed client: its SQL and parameters to its rows.
+type QueryFn<'s> = dyn Fn(&str, &[&(dyn postgres::types::ToSql + Sync)]) -> Result<Vec<postgres::Row>> + 's;
+
+/// The store or the transaction, for [`effect::with_figures`].
+pub(crate) struct PagedReader<'s> {
+    query: Box<QueryFn<'s>>,
+}
+
+impl PagedReader<'_> {
+    /// Runs one query with the client borrowed for that query only.
+    pub(crate) fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>> {
+        (self.query)(sql, params)
+    }
+}
+
+impl PgStore {
+    fn tx_or_client(&self) -> PagedReader<'_> {
+        PagedReader { query: Box::new(move |sql, params| Ok(self.db().query(sql, params)?)) }
+    }
+}
+
+impl PgTx<'_> {
+    fn tx_or_client(&self) -> PagedReader<'_> {
+        PagedReader { query: Box::new(move |sql, params| Ok(self.db().query(sql, params)?)) }
+    }
+}
+
+reads!(PgStore);
+reads!(PgTx<'_>);
+
+impl Write for PgTx<'_> {
+    fn author(&self) -> &Author {
+        &self.author
+    }
+    fn start_campaign(&mut self, campaign: &Campaign, sections: &[i64]) -> Result<usize> {
+        PgTx::start_campaign(self, campaign, sections)
+    }
+    fn set_section_return(&mut self, r: &SectionReturn) -> Result<()> {
+        PgTx::set_section_return(self, r)
+    }
+    fn close_campaign(&mut self, fy: FiscalYear, on: chrono::NaiveDate) -> Result<()> {
+        PgTx::close_campaign(self, fy, on)
+    }
+    fn add_unit(
+        &mut self,
+        level: Level,
+        parent: Option<i64>,
+        name: &str,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<i64> {
+        PgTx::add_unit(self, level, parent, name, code, valid_from, valid_to)
+    }
+    fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
+        PgTx::add_alias(self, unit_id, alias)
+    }
+    fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
+        PgTx::rename_unit(self, unit_id, new_name, from_year)
+    }
+    fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
+        PgTx::merge_units(self, from, into, fiscal_year)
+    }
+    fn update_unit(
+        &mut self,
+        unit_id: i64,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<()> {
+        PgTx::update_unit(self, unit_id, code, valid_from, valid_to)
+    }
+    fn next_ledger_id(&mut self, fy: FiscalYear) -> Result<String> {
+        PgTx::next_ledger_id(self, fy)
+    }
+    fn add_initiative(&mut self, fields: &InitiativeFields) -> Result<Initiative> {
+        PgTx::add_initiative(self, fields)
+    }
+    fn update_initiative(
+        &mut self,
+        id: i64,
+        fields: &InitiativeFields,
+        status_on: Option<chrono::NaiveDate>,
+    ) -> Result<Initiative> {
+        PgTx::update_initiative(self, id, fields, status_on)
+    }
+    fn delete_initiative(&mut self, id: i64) -> Result<()> {
+        PgTx::delete_initiative(self, id)
+    }
+    fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()> {
+        PgTx::set_evaluation(self, initiative_id, evaluation)
+    }
+    fn set_effect(&mut self, initiative_id: i64, effect: &Evaluated) -> Result<Effect> {
+        PgTx::set_effect(self, initiative_id, effect)
+    }
+    fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
+        PgTx::delete_effect(self, initiative_id, fy, basis)
+    }
+    fn set_target(&mut self, target: &Target) -> Result<()> {
+        PgTx::set_target(self, target)
+    }
+    fn delete_target(&mut self, fy: FiscalYear, bureau_id: Option<i64>) -> Result<bool> {
+        PgTx::delete_target(self, fy, bureau_id)
+    }
+    fn delete_cost(&mut self, tool: &str, fy: FiscalYear) -> Result<bool> {
+        PgTx::delete_cost(self, tool, fy)
+    }
+    fn set_ocr_measure(&mut self, m: &OcrMeasure) -> Result<()> {
+        PgTx::set_ocr_measure(self, m)
+    }
+    fn delete_ocr_measure(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        PgTx::delete_ocr_measure(self, initiative_id, fy)
+    }
+    fn set_cost(&mut self, cost: &Cost) -> Result<()> {
+        PgTx::set_cost(self, cost)
+    }
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings> {
+        PgTx::set_setting(self, key, value)
+    }
+    fn remember_column_map(&mut self, map: &StoredColumnMap) -> Result<()> {
+        PgTx::remember_column_map(self, map)
+    }
+    fn record_import(&mut self, import: &NewImport<'_>) -> Result<ImportRecord> {
+        PgTx::record_import(self, import)
+    }
+}
+
+impl Backend for PgStore {
+    fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let client = self.client.get_mut();
+        let mut tx = client.transaction()?;
+        // The person is part of the transaction: the server's audit rules read it (`current_setting('daicho.user')`).
+        tx.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
+        let mut w = PgTx { tx: RefCell::new(tx), author: author.clone(), numbered: Default::default() };
+        f(&mut w)?;
+        w.tx.into_inner().commit()?;
+        Ok(())
+    }
+
+    fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        migrate::schema_version(&mut *self.db())
+    }
+
+    fn integrity_problems(&self) -> Result<Vec<String>> {
+        // The server keeps its own pages sound; what can be checked is that every rule the schema declares holds
+        // (a constraint added NOT VALID, or one a superuser bypassed, would show here).
+        let rows = self.db().query(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint
+             WHERE connamespace = current_schema()::regnamespace AND NOT convalidated",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| format!("検証されていない制約: {} の {}", r.get::<_, String>(0), r.get::<_, String>(1)))
+            .collect())
+    }
+
+    fn backup_to(&self, target: &Path) -> Result<()> {
+        Err(Error::Invalid(format!(
+            "サーバーの台帳は {} へ直接保存できません。`daicho db copy` で SQLite のファイルへ写してください",
+            target.display()
+        )))
+    }
+
+    fn backup_before_import(&self) -> Result<Option<PathBuf>> {
+        // Each file commits in one transaction on the server, and the server's own backups (README) cover it.
+        Ok(None)
+    }
+
+    fn backups_folder(&self) -> Option<PathBuf> {
+        None
+    }
+
+    fn restore_from(&mut self, backup: &Path) -> Result<PathBuf> {
+        Err(Error::Invalid(format!(
+            "サーバーの台帳は {} から復元できません。サーバーの復元は管理者が行います（README「サーバーの台帳」）",
+            backup.display()
+        )))
+    }
+
+    fn location_warning(&self) -> Option<String> {
+        None
+    }
+
+    fn read_table(&self, table: &crate::db::copy::Table) -> Result<crate::db::copy::Rows> {
+        copy::read_table(&mut *self.db(), table)
+    }
+
+    fn load_empty(&mut self, data: &[crate::db::copy::Rows]) -> Result<()> {
+        let shown = self.shown.display().to_string();
+        copy::load_empty(self.client.get_mut(), &shown, data)
+    }
+}

@@ -1,0 +1,233 @@
+//! Organisation tables: units, renames, aliases, merges.
+
+use std::collections::HashMap;
+
+use postgres::GenericClient;
+use serde::Serialize;
+
+use super::PgTx;
+use super::audit::Action;
+use crate::error::{Error, Result};
+use crate::fiscal::FiscalYear;
+use crate::org::{Level, Merge, OrgChart, OrgUnit, Rename, name_key};
+
+/// Loads the whole organisation (a few hundred rows at most).
+pub(super) fn load_org_chart(c: &mut impl GenericClient) -> Result<OrgChart> {
+    let mut units: HashMap<i64, OrgUnit> = HashMap::new();
+    for r in c.query("SELECT id, level, parent_id, name, code, valid_from, valid_to FROM org_units ORDER BY id", &[])? {
+        let level: String = r.try_get(1)?;
+        let u = OrgUnit {
+            id: r.try_get(0)?,
+            level: Level::parse(&level).unwrap_or(Level::Team),
+            parent_id: r.try_get(2)?,
+            name: r.try_get(3)?,
+            code: r.try_get(4)?,
+            valid_from: r.try_get::<_, Option<i32>>(5)?.map(FiscalYear),
+            valid_to: r.try_get::<_, Option<i32>>(6)?.map(FiscalYear),
+            renames: Vec::new(),
+            aliases: Vec::new(),
+            merged_into: None,
+        };
+        units.insert(u.id, u);
+    }
+    for r in c.query("SELECT unit_id, from_year, name FROM org_renames ORDER BY unit_id, from_year", &[])? {
+        let (id, from, name) = (r.try_get::<_, i64>(0)?, r.try_get::<_, i32>(1)?, r.try_get::<_, String>(2)?);
+        if let Some(u) = units.get_mut(&id) {
+            u.renames.push(Rename { from_year: FiscalYear(from), name });
+        }
+    }
+    for r in c.query("SELECT unit_id, alias FROM org_aliases ORDER BY id", &[])? {
+        let (id, alias) = (r.try_get::<_, i64>(0)?, r.try_get::<_, String>(1)?);
+        if let Some(u) = units.get_mut(&id) {
+            u.aliases.push(alias);
+        }
+    }
+    for r in c.query("SELECT from_unit_id, into_unit_id, fiscal_year FROM org_merges", &[])? {
+        let (from, into, fy) = (r.try_get::<_, i64>(0)?, r.try_get::<_, i64>(1)?, r.try_get::<_, i32>(2)?);
+        if let Some(u) = units.get_mut(&from) {
+            u.merged_into = Some(Merge { into_id: into, fiscal_year: FiscalYear(fy) });
+        }
+    }
+    Ok(OrgChart::new(units.into_values()))
+}
+
+fn unit_row(c: &mut impl GenericClient, id: i64) -> Result<OrgUnit> {
+    load_org_chart(c)?.get(id).cloned().ok_or_else(|| Error::NotFound(format!("組織 (id {id}) が見つかりません")))
+}
+
+/// Whether the server refused a change with the message of one of the schema's triggers.
+fn raised(e: &postgres::Error, message: &str) -> bool {
+    e.as_db_error().is_some_and(|d| d.message().contains(message))
+}
+
+/// What an alias or rename audit row records.
+#[derive(Serialize)]
+struct NameRecord<'a> {
+    unit_id: i64,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_year: Option<i32>,
+}
+
+impl PgTx<'_> {
+    /// Adds a unit. `parent` must be a bureau for a section and a section for a 係.
+    pub(super) fn add_unit(
+        &mut self,
+        level: Level,
+        parent: Option<i64>,
+        name: &str,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<i64> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Invalid(format!("{}の名前が空です", level.ja())));
+        }
+        let id: i64 = self
+            .db()
+            .query_one(
+                "INSERT INTO org_units (level, parent_id, name, name_key, code, valid_from, valid_to)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &level.as_str(),
+                    &parent,
+                    &name,
+                    &name_key(name),
+                    &code.map(str::trim).filter(|c| !c.is_empty()),
+                    &valid_from.map(|f| f.0),
+                    &valid_to.map(|f| f.0),
+                ],
+            )
+            .map_err(|e| {
+                if raised(&e, "wrong level") {
+                    Error::Invalid(format!("{}「{name}」の上位組織の階層が正しくありません", level.ja()))
+                } else {
+                    super::constraint(e, || {
+                        format!("{}「{name}」（またはそのコード）はすでに登録されています", level.ja())
+                    })
+                }
+            })?
+            .try_get(0)?;
+        let after = unit_row(&mut *self.db(), id)?;
+        self.audit(Action::Create, "org_unit", &id.to_string(), None, Some(&after))?;
+        Ok(id)
+    }
+
+    /// Declares another spelling of a unit's name.
+    pub(super) fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<()> {
+        let alias = alias.trim();
+        if alias.is_empty() {
+            return Err(Error::Invalid("別名が空です".into()));
+        }
+        self.db()
+            .execute(
+                "INSERT INTO org_aliases (unit_id, alias, alias_key) VALUES ($1, $2, $3)",
+                &[&unit_id, &alias, &name_key(alias)],
+            )
+            .map_err(|e| super::constraint(e, || format!("別名「{alias}」はすでに登録されています")))?;
+        let record = NameRecord { unit_id, name: alias, from_year: None };
+        self.audit(Action::Create, "org_alias", &unit_id.to_string(), None, Some(&record))
+    }
+
+    /// Renames a unit from a fiscal year on; figures of earlier years keep showing the old name.
+    pub(super) fn rename_unit(&mut self, unit_id: i64, new_name: &str, from_year: FiscalYear) -> Result<()> {
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(Error::Invalid("新しい名前が空です".into()));
+        }
+        let before = unit_row(&mut *self.db(), unit_id)?;
+        if before.valid_from.is_some_and(|f| from_year <= f) {
+            return Err(Error::Invalid(format!(
+                "名称変更の年度 {} は、組織の開始年度より後にしてください",
+                from_year.label()
+            )));
+        }
+        self.db()
+            .execute(
+                "INSERT INTO org_renames (unit_id, name, name_key, from_year) VALUES ($1, $2, $3, $4)",
+                &[&unit_id, &new_name, &name_key(new_name), &from_year.0],
+            )
+            .map_err(|e| {
+                super::constraint(e, || format!("{} にはすでに名称変更が登録されています", from_year.label()))
+            })?;
+        let after = unit_row(&mut *self.db(), unit_id)?;
+        self.audit(Action::Update, "org_unit", &unit_id.to_string(), Some(&before), Some(&after))
+    }
+
+    /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
+    /// move to the successor, and their past figures stay where they were reported.
+    pub(super) fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
+        let target = unit_row(&mut *self.db(), into)?;
+        for &id in from {
+            let before = unit_row(&mut *self.db(), id)?;
+            if id == into {
+                return Err(Error::Invalid(format!("「{}」を自分自身に統合することはできません", before.name)));
+            }
+            if before.level != target.level {
+                return Err(Error::Invalid(format!(
+                    "{}「{}」と{}「{}」は階層が違うため統合できません",
+                    before.level.ja(),
+                    before.name,
+                    target.level.ja(),
+                    target.current_name()
+                )));
+            }
+            if before.valid_from.is_some_and(|f| fiscal_year <= f) {
+                return Err(Error::Invalid(format!("統合の年度は「{}」の開始年度より後にしてください", before.name)));
+            }
+            self.db().execute("UPDATE org_units SET valid_to = $2 WHERE id = $1", &[&id, &(fiscal_year.0 - 1)])?;
+            self.db()
+                .execute(
+                    "INSERT INTO org_merges (from_unit_id, into_unit_id, fiscal_year) VALUES ($1, $2, $3)",
+                    &[&id, &into, &fiscal_year.0],
+                )
+                .map_err(|e| super::constraint(e, || format!("「{}」はすでに統合済みです", before.name)))?;
+            let after = unit_row(&mut *self.db(), id)?;
+            self.audit(Action::Update, "org_unit", &id.to_string(), Some(&before), Some(&after))?;
+            let moving: Vec<i64> = self
+                .db()
+                .query("SELECT id FROM initiatives WHERE unit_id = $1", &[&id])?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+            for initiative in moving {
+                self.move_initiative(initiative, into)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PgTx<'_> {
+    /// Sets a unit's code and the fiscal years it exists (`None` leaves a field as it is).
+    pub(super) fn update_unit(
+        &mut self,
+        unit_id: i64,
+        code: Option<&str>,
+        valid_from: Option<FiscalYear>,
+        valid_to: Option<FiscalYear>,
+    ) -> Result<()> {
+        let before = unit_row(&mut *self.db(), unit_id)?;
+        self.db()
+            .execute(
+                "UPDATE org_units SET code = coalesce($2::TEXT, code), valid_from = coalesce($3::INTEGER, valid_from),
+                        valid_to = coalesce($4::INTEGER, valid_to)
+                 WHERE id = $1",
+                &[&unit_id, &code, &valid_from.map(|f| f.0), &valid_to.map(|t| t.0)],
+            )
+            .map_err(|e| {
+                super::constraint(e, || {
+                    format!(
+                        "「{}」のコードか年度が正しくありません（コードの重複、または開始年度が終了年度より後）",
+                        before.name
+                    )
+                })
+            })?;
+        let after = unit_row(&mut *self.db(), unit_id)?;
+        if after != before {
+            self.audit(Action::Update, "org_unit", &unit_id.to_string(), Some(&before), Some(&after))?;
+        }
+        Ok(())
+    }
+}
