@@ -1,5 +1,5 @@
 //! The invariants of `ARCHITECTURE.md` that a test can hold: the storage is a seam (nothing outside `src/db` names
-//! SQLite's driver), and the shells only call the library's public face of storage.
+//! SQLite's or PostgreSQL's driver), and the shells only call the library's public face of storage.
 
 use std::path::{Path, PathBuf};
 
@@ -36,7 +36,7 @@ fn hits(path: &Path, text: &str, needle: &str) -> Vec<String> {
 }
 
 #[test]
-fn nothing_outside_src_db_names_the_sqlite_driver() {
+fn nothing_outside_src_db_names_a_database_driver() {
     let db = root().join("src").join("db");
     let mut found = Vec::new();
     for (path, text) in sources(&root().join("src")) {
@@ -44,6 +44,8 @@ fn nothing_outside_src_db_names_the_sqlite_driver() {
             continue;
         }
         found.extend(hits(&path, &text, "rusqlite"));
+        found.extend(hits(&path, &text, "postgres::"));
+        found.extend(hits(&path, &text, "native_tls"));
         found.extend(hits(&path, &text, ".conn()"));
     }
     assert!(
@@ -64,6 +66,9 @@ const SHELL_MAY_USE: &[&str] = &[
     "backups_folder",
     "DATA_DIR_VAR",
     "DB_FILE_NAME",
+    // Where a ledger is: a file or a server's connection string (`--db`, `DAICHO_DB`, the app's 接続先).
+    "Location",
+    "latest_schema_version",
 ];
 
 #[test]

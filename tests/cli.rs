@@ -300,6 +300,9 @@ fn check_reports_integrity_and_the_verification_list() {
 
 #[test]
 fn backup_and_restore_from_the_command_line() {
+    if crate::support::on_server("backups and restore are of a ledger file") {
+        return;
+    }
     let t = TestDir::new();
     t.ok(&["org", "add", "総務部"]);
     let backup = t.path().join("backup.sqlite3");
@@ -334,6 +337,9 @@ fn backup_and_restore_from_the_command_line() {
 /// before copy nothing; restoring the copy undoes the whole batch.
 #[test]
 fn an_import_batch_is_backed_up_first_and_restoring_the_copy_undoes_it() {
+    if crate::support::on_server("the automatic copies are of a ledger file") {
+        return;
+    }
     let t = TestDir::seeded();
     let backups = daicho::db::backups_folder(&t.db());
     let copies = || std::fs::read_dir(&backups).map(|d| d.count()).unwrap_or(0);

@@ -15,6 +15,7 @@ mod org;
 mod readme;
 mod report;
 mod review;
+mod server;
 mod support;
 mod survey;
 mod views;

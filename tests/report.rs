@@ -267,8 +267,7 @@ fn report_csv_files_and_encodings_from_the_command_line() {
 #[test]
 fn report_csv_to_a_terminal_is_readable_text() {
     let t = demo();
-    let command =
-        format!("'{}' --db '{}' report summary --fy 2023 --csv", env!("CARGO_BIN_EXE_daicho"), t.db().display());
+    let command = format!("'{}' --db '{}' report summary --fy 2023 --csv", env!("CARGO_BIN_EXE_daicho"), t.target());
     let out = t.command_named("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
     assert!(out.status.success(), "{}", describe(&out));
     let text = String::from_utf8(out.stdout).expect("the terminal gets UTF-8 text, not Shift_JIS bytes");

@@ -13,11 +13,36 @@ use daicho::ledger::Author;
 pub enum Backend {
     /// The embedded SQLite file, one per test directory.
     Sqlite,
+    /// A PostgreSQL server (`DAICHO_TEST_PG`, libpq words without `dbname`): one fresh database per test directory,
+    /// dropped with it.
+    Postgres,
 }
 
-/// Every backend, by the name `DAICHO_TEST_BACKEND` takes. A second backend (a server) adds itself here with how a
-/// test gets a fresh, empty ledger on it; `scripts/test.sh` runs the suite once per backend it can reach.
-pub const BACKENDS: &[(&str, Backend)] = &[("sqlite", Backend::Sqlite)];
+/// Every backend, by the name `DAICHO_TEST_BACKEND` takes; `scripts/test.sh` runs the suite once per backend.
+pub const BACKENDS: &[(&str, Backend)] = &[("sqlite", Backend::Sqlite), ("postgres", Backend::Postgres)];
+
+/// The server of the PostgreSQL run: libpq words naming host and user (`host=/tmp/pg user=daicho`).
+pub fn server() -> String {
+    std::env::var("DAICHO_TEST_PG").unwrap_or_else(|_| {
+        panic!("DAICHO_TEST_BACKEND=postgres needs DAICHO_TEST_PG (host=… user=…): scripts/test.sh sets both")
+    })
+}
+
+/// A connection to the server's maintenance database, for creating and dropping the tests' databases.
+fn admin() -> postgres::Client {
+    postgres::Client::connect(&format!("{} dbname=postgres", server()), postgres::NoTls)
+        .unwrap_or_else(|e| panic!("the test server {} cannot be reached: {e}", server()))
+}
+
+/// Whether this run keeps ledgers on a server: tests of what only a file has (its bytes, a second raw connection,
+/// backups and restore, SQLite's own migrations) return early there, saying so.
+pub fn on_server(what: &str) -> bool {
+    let server = backend() == Backend::Postgres;
+    if server {
+        eprintln!("skipped on PostgreSQL: {what}");
+    }
+    server
+}
 
 /// The backend this run of the suite uses: `DAICHO_TEST_BACKEND`, SQLite when unset.
 pub fn backend() -> Backend {
@@ -32,11 +57,44 @@ pub fn backend() -> Backend {
 
 pub struct TestDir {
     dir: tempfile::TempDir,
+    /// This test's database on the server (PostgreSQL runs).
+    database: Option<String>,
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        if let Some(name) = &self.database {
+            let _ = admin().batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
 }
 
 impl TestDir {
     pub fn new() -> Self {
-        Self { dir: tempfile::Builder::new().prefix("daicho-test-").tempdir().unwrap() }
+        Self::from_template(None)
+    }
+
+    /// A test directory whose server database (PostgreSQL runs) is a copy of `template`, or empty.
+    fn from_template(template: Option<&str>) -> Self {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = tempfile::Builder::new().prefix("daicho-test-").tempdir().unwrap();
+        let database = (backend() == Backend::Postgres).then(|| {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("daicho_t_{}_{n}", std::process::id());
+            let from = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+            admin().batch_execute(&format!("CREATE DATABASE {name}{from}")).unwrap();
+            name
+        });
+        Self { dir, database }
+    }
+
+    /// What `--db` and [`daicho::db::Store::open_target`] take for this test's ledger: the SQLite file, or the
+    /// connection string of this test's database on the server.
+    pub fn target(&self) -> String {
+        match &self.database {
+            Some(name) => format!("{} dbname={name}", server()),
+            None => self.db().to_str().unwrap().to_string(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -54,9 +112,7 @@ impl TestDir {
 
     /// This test's ledger on the backend the suite runs against ([`backend`]).
     pub fn store(&self) -> Store {
-        match backend() {
-            Backend::Sqlite => Store::open(&self.db()).unwrap(),
-        }
+        Store::open_target(&self.target()).unwrap()
     }
 
     /// A second, raw connection to this test's SQLite file, as another program would open it (with foreign keys on,
@@ -104,7 +160,7 @@ impl TestDir {
     /// Runs `daicho --db <this test's db> ARGS` and returns its output.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut c = self.command();
-        c.arg("--db").arg(self.db()).args(args);
+        c.arg("--db").arg(self.target()).args(args);
         c.output().unwrap()
     }
 
@@ -181,6 +237,9 @@ impl TestDir {
     pub fn seeded_from(seed: &str) -> Self {
         // The templates live in cargo's folder for integration-test data, one per seed and test process; those of
         // earlier runs are removed when the first is made.
+        if backend() == Backend::Postgres {
+            return Self::seeded_on_server(seed);
+        }
         static TEMPLATES: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
         let mut templates = TEMPLATES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("seeds");
@@ -200,6 +259,18 @@ impl TestDir {
         // rewrites the header (tests compare the file's bytes before and after a refused import).
         drop(t.store());
         t
+    }
+
+    /// On the server the seeded ledger is a database every test's is created from (`CREATE DATABASE … TEMPLATE`);
+    /// the seeded test directories are kept (never dropped) for the rest of the process.
+    fn seeded_on_server(seed: &str) -> Self {
+        static TEMPLATES: std::sync::Mutex<Vec<(String, TestDir)>> = std::sync::Mutex::new(Vec::new());
+        let mut templates = TEMPLATES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !templates.iter().any(|(s, _)| s == seed) {
+            templates.push((seed.to_string(), Self::seeded_by_commands(seed)));
+        }
+        let (_, template) = templates.iter().find(|(s, _)| s == seed).unwrap();
+        Self::from_template(template.database.as_deref())
     }
 
     fn seeded_by_commands(seed: &str) -> Self {
