@@ -251,9 +251,14 @@ pub struct InitiativeChanges {
     pub scenario_count: Option<Option<i64>>,
     pub owner: Option<Option<String>>,
     pub notes: Option<Option<String>>,
+    /// The version the editor started from (the one a form was loaded with, `daicho edit --if-version`): the edit
+    /// is refused as a conflict when the initiative changed since. `None`: the version read here.
+    pub expected_version: Option<i64>,
 }
 
-/// Edits an initiative (by 管理番号).
+/// Edits an initiative (by 管理番号). The unchanged fields are the ones read here, so the edit carries the version
+/// read with them (or the caller's [`InitiativeChanges::expected_version`]): another person's change in between is
+/// refused as a conflict, never overwritten.
 pub fn edit_initiative(
     store: &mut Store,
     author: &Author,
@@ -279,7 +284,8 @@ pub fn edit_initiative(
         notes: keep(changes.notes, i.notes.clone()),
         ..i.fields()
     };
-    store.write(author, |tx| tx.update_initiative(i.id, &fields, changes.status_on))
+    let expected = changes.expected_version.unwrap_or(i.version);
+    store.write(author, |tx| tx.update_initiative(i.id, &fields, changes.status_on, Some(expected)))
 }
 
 /// Deletes an initiative with its effects, history and evaluations (all kept in the audit log). Returns what was
@@ -859,7 +865,8 @@ pub fn import_returns(
     let mut backed_up: Option<Option<PathBuf>> = None;
     // What the batch's earlier files change (initiative and year → file), to flag a second file on the same one.
     let mut seen = crate::import::BatchSeen::default();
-    crate::import::read_returns(batch.names, read, &context, options, None, |n, read| {
+    let mut claimed = false;
+    let result = crate::import::read_returns(batch.names, read, &context, options, None, |n, read| {
         if cancelled() {
             return Ok(ControlFlow::Break(()));
         }
@@ -874,6 +881,9 @@ pub fn import_returns(
             report.check_batch(&mut seen);
             if batch.commit && report.can_commit() {
                 if backed_up.is_none() {
+                    // One batch at a time on a shared ledger; the claim ends with the batch, below.
+                    store.claim_import()?;
+                    claimed = true;
                     // A server keeps no copy here (None): each file still commits whole or not at all.
                     let path = store.backup_before_import()?;
                     fresh_backup = path.clone();
@@ -889,7 +899,14 @@ pub fn import_returns(
         on(ImportEvent::Done(&report));
         reports.push(report);
         Ok(ControlFlow::Continue(()))
-    })?;
+    });
+    if claimed {
+        ledger.with_store(&mut |store| {
+            store.release_import();
+            Ok(())
+        })?;
+    }
+    result?;
     Ok(reports)
 }
 

@@ -348,7 +348,7 @@ pub fn populate(tx: &mut dyn Write) -> Result<DemoStats> {
                 if fy == end {
                     let i = tx.initiative(p.id)?;
                     let fields = InitiativeFields { status, ..i.fields() };
-                    tx.update_initiative(p.id, &fields, Some(fy.first_day()))?;
+                    tx.update_initiative(p.id, &fields, Some(fy.first_day()), None)?;
                 }
                 if fy >= end {
                     continue;

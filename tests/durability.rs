@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use crate::support::TestDir;
 
-const ROWS: usize = 300;
+pub(crate) const ROWS: usize = 300;
 const KILLS: usize = 100;
 
 /// A return with `ROWS` new initiatives, written with rust_xlsxwriter.
-fn big_return(path: &std::path::Path) {
+pub(crate) fn big_return(path: &std::path::Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in ["部局", "課", "区分", "業務名", "年度", "算定区分", "算定式"].iter().enumerate() {
@@ -31,10 +31,10 @@ fn big_return(path: &std::path::Path) {
 }
 
 /// A small deterministic generator, so a failure can be replayed.
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }

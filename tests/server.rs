@@ -253,3 +253,185 @@ fn staff_adding_at_once_never_share_a_ledger_id() {
         .count();
     assert_eq!(created, staff * each, "the audit log accounts for every initiative added");
 }
+
+/// Five people edit three initiatives at once, each edit from the version they read a moment before (`show`, then
+/// `edit --if-version`): every edit either lands or is refused as a conflict (exit 4), and the audit log is one
+/// unbroken chain per initiative — each change's "before" is the previous change's "after" — holding every edit
+/// that landed and nothing else. On both backends (SQLite's file shared by processes, and the server).
+/// `DAICHO_STRESS_EDITS` raises the edits per person (the issue's figure is 1,000; CI runs 25).
+#[test]
+#[cfg(unix)]
+fn five_people_editing_at_once_lose_no_update() {
+    let t = TestDir::new();
+    t.ok(&["org", "add", "総務部/総務課"]);
+    for n in 1..=3 {
+        t.ok(&[
+            "add",
+            "--unit",
+            "総務部/総務課",
+            "--kind",
+            "RPA",
+            "--title",
+            &format!("共有の取組{n}"),
+            "--start",
+            "2024-05-01",
+        ]);
+    }
+    let edits: usize = std::env::var("DAICHO_STRESS_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(25);
+    let daicho = env!("CARGO_BIN_EXE_daicho");
+    let target = t.target();
+    let workers: Vec<_> = (0..5)
+        .map(|p| {
+            let log = t.path().join(format!("person{p}.log"));
+            // Each edit: read the version, wait a little (the person types), write from that version.
+            let script = format!(
+                r#"i=0
+while [ $i -lt {edits} ]; do
+  id="R6-000$(( (i * 7 + {p}) % 3 + 1 ))"
+  v=$('{daicho}' --db '{target}' show "$id" --json | sed -n 's/^    "version": \([0-9]*\).*/\1/p')
+  [ -n "$v" ] || exit 9
+  sleep 0.0$(( (i * 3 + {p}) % 5 ))
+  '{daicho}' --db '{target}' edit "$id" --notes "person{p}-edit$i" --if-version "$v" >/dev/null 2>&1
+  rc=$?
+  case $rc in
+    0) echo "landed $id person{p}-edit$i $v" ;;
+    4) echo "conflict $id person{p}-edit$i" ;;
+    *) exit $rc ;;
+  esac
+  i=$((i + 1))
+done > '{log}'"#,
+                log = log.display()
+            );
+            (log, t.command_named("sh").arg("-c").arg(script).spawn().unwrap())
+        })
+        .collect();
+    let mut landed: Vec<(String, String)> = Vec::new();
+    let mut read_version = std::collections::HashMap::new();
+    let mut conflicts = 0;
+    for (log, mut w) in workers {
+        let status = w.wait().unwrap();
+        assert!(status.success(), "every edit lands or is refused as a conflict, nothing else: {status}");
+        for line in std::fs::read_to_string(&log).unwrap().lines() {
+            match line.split(' ').collect::<Vec<_>>().as_slice() {
+                ["landed", id, note, v] => {
+                    landed.push((id.to_string(), note.to_string()));
+                    read_version.insert(note.to_string(), v.parse::<i64>().unwrap());
+                }
+                ["conflict", _, _] => conflicts += 1,
+                other => panic!("unexpected line {other:?}"),
+            }
+        }
+    }
+    assert_eq!(landed.len() + conflicts, 5 * edits, "every edit was tried");
+    assert!(!landed.is_empty(), "edits land");
+    let store = Store::open_target(&target).unwrap();
+    for n in 1..=3 {
+        let id = format!("R6-000{n}");
+        let query = daicho::ledger::AuditQuery { entity: Some("initiative"), key: Some(&id), limit: 10_000 };
+        let mut updates: Vec<_> =
+            store.audit_log(query).unwrap().into_iter().filter(|e| e.action == "update").collect();
+        updates.reverse();
+        let mine: Vec<&str> = landed.iter().filter(|(i, _)| *i == id).map(|(_, note)| note.as_str()).collect();
+        assert_eq!(updates.len(), mine.len(), "{id}: one audit row per landed edit, none for a refused one");
+        for pair in updates.windows(2) {
+            assert_eq!(pair[1].before, pair[0].after, "{id}: each change starts from the one before: no update lost");
+        }
+        for e in &updates {
+            let (before, after) = (e.before.as_ref().unwrap(), e.after.as_ref().unwrap());
+            let note = after["notes"].as_str().unwrap();
+            assert_eq!(
+                before["version"].as_i64(),
+                read_version.get(note).copied(),
+                "{id}: {note} landed on the very version its author read, never over a change made since"
+            );
+        }
+        let mut logged: Vec<&str> =
+            updates.iter().map(|e| e.after.as_ref().unwrap()["notes"].as_str().unwrap()).collect();
+        let mut expected = mine.clone();
+        logged.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(logged, expected, "{id}: the audit log holds exactly the edits that landed");
+        let now = store.initiative_by_ledger_id(&id).unwrap();
+        assert_eq!(now.version, 1 + mine.len() as i64, "{id}: the version counts the landed edits");
+        let last = updates.last().map(|e| e.after.as_ref().unwrap()["notes"].as_str().unwrap().to_string());
+        assert_eq!(now.notes, last, "{id}: what is stored is the last landed edit");
+    }
+    eprintln!("{} edits landed, {conflicts} refused as conflicts", landed.len());
+}
+
+#[test]
+fn a_second_import_is_told_who_is_importing() {
+    if !server_pass("a_second_import_is_told_who_is_importing") {
+        return;
+    }
+    let t = TestDir::seeded();
+    let file = crate::support::fixture("template_filled.xlsx");
+    // A colleague's batch is under way (its claim is held by this connection).
+    let colleague = Store::open_target(&t.target()).unwrap();
+    colleague.claim_import().unwrap();
+    let err = t.fails(&["import", file.to_str().unwrap()], 6);
+    assert!(err.contains("取り込み中です") && err.contains("daicho（"), "the refusal names who imports: {err}");
+    assert_eq!(Store::open_target(&t.target()).unwrap().import_history().unwrap().len(), 0, "nothing was written");
+    colleague.release_import();
+    let out = t.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("取り込みました") || out.contains("新規"), "after the colleague's batch it imports: {out}");
+    // And a dry run never needs the claim.
+    colleague.claim_import().unwrap();
+    t.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+}
+
+/// The server ends the importing session at random moments (as a server stopped or restarted mid-import does to
+/// its clients): each time the ledger holds all of the file's lines with its import record, or none of them.
+#[test]
+fn an_import_cut_off_by_the_server_is_all_or_nothing() {
+    use crate::durability::{Lcg, ROWS, big_return};
+    if !server_pass("an_import_cut_off_by_the_server_is_all_or_nothing") {
+        return;
+    }
+    let file = std::env::temp_dir().join(format!("daicho-big-{}.xlsx", std::process::id()));
+    big_return(&file);
+    let probe = TestDir::new();
+    ok(&probe, &["--db", &probe.target(), "org", "add", "総務部/人事課"]);
+    let start = std::time::Instant::now();
+    ok(&probe, &["--db", &probe.target(), "import", file.to_str().unwrap()]);
+    let full = start.elapsed();
+    let mut admin =
+        postgres::Client::connect(&format!("{} dbname=postgres", crate::support::server()), postgres::NoTls).unwrap();
+    let mut rng = Lcg(0x5e7e_da1c_4000);
+    let (mut none, mut all) = (0, 0);
+    for cut in 0..20 {
+        let t = TestDir::new();
+        let target = t.target();
+        ok(&t, &["--db", &target, "org", "add", "総務部/人事課"]);
+        let database = target.rsplit("dbname=").next().unwrap().to_string();
+        // Into the second half mostly, where the file is written (the first reads and plans it).
+        let micros = full.as_micros() as u64;
+        let delay = std::time::Duration::from_micros(micros / 3 + rng.next() % (micros * 4 / 5).max(1));
+        let mut child = t
+            .command()
+            .args(["--db", &target, "import", file.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND application_name = 'daicho' AND pid <> pg_backend_pid()",
+                &[&database],
+            )
+            .unwrap();
+        let _ = child.wait();
+        let store = Store::open_target(&target).unwrap();
+        let lines = store.initiatives(&Default::default()).unwrap().len();
+        let records = store.import_history().unwrap().len();
+        match (lines, records) {
+            (0, 0) => none += 1,
+            (n, 1) if n == ROWS => all += 1,
+            other => panic!("cut {cut} after {delay:?}: a file is all or nothing, found (lines, records) = {other:?}"),
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+    eprintln!("cut off 20 imports: {none} left nothing, {all} were whole (a whole import took {full:?})");
+}

@@ -99,6 +99,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("scenario_count", Int),
             ("owner", Text),
             ("notes", Text),
+            ("version", Int),
         ],
         order: "id",
         identity: true,

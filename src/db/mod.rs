@@ -84,6 +84,18 @@ impl AuditAction {
     }
 }
 
+/// The refusal of an edit made from an earlier version of an initiative: who changed it last and when, and what to do.
+pub(crate) fn stale_edit(current: &Initiative, expected: i64, last: Option<&AuditEntry>) -> Error {
+    let who = last.map_or(String::new(), |e| {
+        let at = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+        format!("（最後の変更: {} {at}）", e.actor)
+    });
+    Error::Conflict(format!(
+        "取組 {} は、開いた後にほかの人が変更しました{who}。最新の内容（版 {}、開いたときは版 {expected}）を読み直してから、もう一度変更してください",
+        current.ledger_id, current.version
+    ))
+}
+
 /// Which parts of its initiative a streamed [`Figure`] carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FigureParts {
@@ -199,13 +211,16 @@ pub trait Write: Read {
     /// Adds an initiative, numbering it from the fiscal year of its start date (or of the author's date) when no
     /// 管理番号 is given, and records its first status.
     fn add_initiative(&mut self, fields: &InitiativeFields) -> Result<Initiative>;
-    /// Replaces an initiative's fields (its 管理番号 stays). A status change is added to the history, dated
-    /// `status_on` or the author's date.
+    /// Replaces an initiative's fields (its 管理番号 stays) and raises its version. A status change is added to the
+    /// history, dated `status_on` or the author's date. With `expected_version`, an initiative whose version is
+    /// another (someone changed it since the editor read it) is refused as a conflict naming who changed it last;
+    /// fields that change nothing write nothing.
     fn update_initiative(
         &mut self,
         id: i64,
         fields: &InitiativeFields,
         status_on: Option<chrono::NaiveDate>,
+        expected_version: Option<i64>,
     ) -> Result<Initiative>;
     /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
     fn delete_initiative(&mut self, id: i64) -> Result<()>;
@@ -262,6 +277,13 @@ pub(crate) trait Backend: Read + Send {
     fn restore_from(&mut self, backup: &Path) -> Result<PathBuf>;
     /// A warning when the ledger is where it may be corrupted (a network share, a synced folder).
     fn location_warning(&self) -> Option<String>;
+    /// Claims the ledger for an import batch until [`Backend::release_import`] (or the connection ends): a second
+    /// batch is refused, naming who is importing. A file ledger needs no claim (its writes are serialised whole).
+    fn claim_import(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Ends the claim of [`Backend::claim_import`].
+    fn release_import(&self) {}
     /// Every row of one table, in the table's order (for [`Store::copy_into`]).
     fn read_table(&self, table: &copy::Table) -> Result<copy::Rows>;
     /// Writes every table of [`copy::TABLES`] into this ledger, which must be empty, in one transaction that reads
@@ -294,7 +316,21 @@ impl Store {
     /// lock, so two clients starting at once cannot both migrate).
     #[cfg(feature = "postgres")]
     pub fn connect(conn: &str) -> Result<Self> {
-        Ok(Self { backend: Box::new(postgres::PgStore::open(conn)?) })
+        Self::connect_with_password(conn, None)
+    }
+
+    /// [`Store::connect`] with a password typed for this session (the app's 接続先), used for this connection only.
+    #[cfg(feature = "postgres")]
+    pub fn connect_with_password(conn: &str, password: Option<&str>) -> Result<Self> {
+        Ok(Self { backend: Box::new(postgres::PgStore::open(conn, password)?) })
+    }
+
+    /// Keeps a password for a server in the libpq password file of this user (`%APPDATA%\postgresql\pgpass.conf`
+    /// on Windows, `~/.pgpass` elsewhere, readable by this user only), where Daicho, psql and pgAdmin find it.
+    /// Returns the file's path. Daicho itself never writes a password anywhere else.
+    #[cfg(feature = "postgres")]
+    pub fn remember_password(conn: &str, password: &str) -> Result<PathBuf> {
+        postgres::remember_password(conn, password)
     }
 
     /// Without the `postgres` feature a server cannot be reached.
@@ -388,6 +424,18 @@ impl Store {
     /// A warning when the ledger file is on a network share or in a synced or roaming folder.
     pub fn location_warning(&self) -> Option<String> {
         self.backend.location_warning()
+    }
+
+    /// Claims a shared ledger for an import batch: while one person imports, another's batch is refused with who is
+    /// importing (files of two batches never interleave). Released by [`Store::release_import`] or when the
+    /// connection ends; a file ledger needs no claim.
+    pub fn claim_import(&self) -> Result<()> {
+        self.backend.claim_import()
+    }
+
+    /// Ends the claim of [`Store::claim_import`].
+    pub fn release_import(&self) {
+        self.backend.release_import()
     }
 }
 

@@ -1234,7 +1234,8 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             let initiative = match subject {
                 Subject::Existing(id) if plan.initiative_changed => {
                     let i = tx.initiative(id)?;
-                    tx.update_initiative(id, &merged_fields(&i, row), None)?
+                    // Merged from the version read here: a change committed since is a conflict, never overwritten.
+                    tx.update_initiative(id, &merged_fields(&i, row), None, Some(i.version))?
                 }
                 Subject::Existing(id) => tx.initiative(id)?,
                 Subject::New(n) if n < created.len() => tx.initiative(created[n])?,

@@ -196,6 +196,9 @@ pub struct Initiative {
     pub scenario_count: Option<i64>,
     pub owner: Option<String>,
     pub notes: Option<String>,
+    /// Raised by every change: an edit carries the version it started from, and is refused when the record changed
+    /// since (another person's edit is never silently overwritten).
+    pub version: i64,
 }
 
 /// The fields of a new or edited initiative (everything but the row id).
@@ -236,6 +239,14 @@ impl Initiative {
             owner: self.owner.clone(),
             notes: self.notes.clone(),
         }
+    }
+
+    /// Whether writing `f` would change nothing of this initiative (its 管理番号 stays whatever `f` says).
+    pub fn unchanged_by(&self, f: &InitiativeFields) -> bool {
+        let mine = InitiativeFields { ledger_id: None, numbered_in: None, ..self.fields() };
+        let theirs =
+            InitiativeFields { ledger_id: None, numbered_in: None, title: f.title.trim().to_string(), ..f.clone() };
+        mine == theirs
     }
 }
 

@@ -105,18 +105,20 @@ pub(super) fn settings(conn: &str) -> Result<Settings> {
     Ok(Settings { config, sslmode, rootcert: get("sslrootcert").map(PathBuf::from) })
 }
 
-/// The password for this connection in libpq's password file (`host:port:database:user:password`, `*` matches
-/// anything), as `psql` would find it.
-fn from_passfile(config: &Config, named: Option<String>) -> Option<String> {
-    let path =
-        named.map(PathBuf::from).or_else(|| std::env::var_os("PGPASSFILE").map(PathBuf::from)).or_else(|| {
-            if cfg!(windows) {
-                dirs::config_dir().map(|d| d.join("postgresql").join("pgpass.conf"))
-            } else {
-                dirs::home_dir().map(|d| d.join(".pgpass"))
-            }
-        })?;
-    let text = std::fs::read_to_string(path).ok()?;
+/// Where libpq (and Daicho) look for the password file: `passfile`, else `PGPASSFILE`, else
+/// `%APPDATA%\postgresql\pgpass.conf` on Windows and `~/.pgpass` elsewhere.
+fn passfile_path(named: Option<String>) -> Option<PathBuf> {
+    named.map(PathBuf::from).or_else(|| std::env::var_os("PGPASSFILE").map(PathBuf::from)).or_else(|| {
+        if cfg!(windows) {
+            dirs::config_dir().map(|d| d.join("postgresql").join("pgpass.conf"))
+        } else {
+            dirs::home_dir().map(|d| d.join(".pgpass"))
+        }
+    })
+}
+
+/// The host, port, database and user a password-file line is matched on.
+fn passfile_key(config: &Config) -> [String; 4] {
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(h)) => h.clone(),
         #[cfg(unix)]
@@ -124,8 +126,47 @@ fn from_passfile(config: &Config, named: Option<String>) -> Option<String> {
         None => "localhost".to_string(),
     };
     let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
-    let db = config.get_dbname().unwrap_or_default().to_string();
-    let user = config.get_user().unwrap_or_default().to_string();
+    [host, port, config.get_dbname().unwrap_or_default().to_string(), config.get_user().unwrap_or_default().to_string()]
+}
+
+/// Keeps a password for this connection in the libpq password file (replacing the line for the same host, port,
+/// database and user), readable by this user only, as `psql` would use it. Returns the file's path.
+pub(crate) fn remember_password(conn: &str, password: &str) -> Result<PathBuf> {
+    let s = settings(conn)?;
+    let (_, ours) = split(conn);
+    let named = ours.iter().rev().find(|(k, _)| k == "passfile").map(|(_, v)| v.clone());
+    let path = passfile_path(named).ok_or_else(|| Error::Internal("パスワードファイルの場所が分かりません".into()))?;
+    let key = passfile_key(&s.config);
+    let escape = |v: &str| v.replace('\\', "\\\\").replace(':', "\\:");
+    let line = format!("{}:{}", key.iter().map(|k| escape(k)).collect::<Vec<_>>().join(":"), escape(password));
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut lines: Vec<String> = old
+        .lines()
+        .filter(|l| {
+            let f = passfile_fields(l);
+            l.starts_with('#') || f.len() != 5 || f[..4] != key[..]
+        })
+        .map(str::to_string)
+        .collect();
+    lines.push(line);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").map_err(|source| Error::Io { path: path.clone(), source })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|source| Error::Io { path: path.clone(), source })?;
+    }
+    Ok(path)
+}
+
+/// The password for this connection in libpq's password file (`host:port:database:user:password`, `*` matches
+/// anything), as `psql` would find it.
+fn from_passfile(config: &Config, named: Option<String>) -> Option<String> {
+    let text = std::fs::read_to_string(passfile_path(named)?).ok()?;
+    let [host, port, db, user] = passfile_key(config);
     text.lines().filter(|l| !l.starts_with('#')).find_map(|line| {
         let fields = passfile_fields(line);
         let [h, p, d, u, pw] = fields.as_slice() else { return None };
@@ -151,8 +192,11 @@ fn passfile_fields(line: &str) -> Vec<String> {
 /// Connects, with TLS as `sslmode` asks: `verify-full` checks the certificate chain (the OS store and
 /// `sslrootcert`) and the host name, `verify-ca` the chain only, `require` and `prefer` encrypt without checking
 /// (libpq's meanings), `disable` does not encrypt.
-pub(super) fn connect(conn: &str) -> Result<Client> {
-    let s = settings(conn)?;
+pub(super) fn connect(conn: &str, password: Option<&str>) -> Result<Client> {
+    let mut s = settings(conn)?;
+    if let Some(password) = password {
+        s.config.password(password);
+    }
     let unreachable = |e: postgres::Error| -> Error {
         crate::db::StorageError::new(
             crate::db::StorageErrorKind::Unavailable,
@@ -219,6 +263,26 @@ mod tests {
             passfile_fields(r"db.city.local:5432:daicho:kaizen:pa\:ss\\w"),
             ["db.city.local", "5432", "daicho", "kaizen", "pa:ss\\w"]
         );
+    }
+
+    #[test]
+    fn a_remembered_password_is_found_again_and_replaced_not_repeated() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass.conf");
+        std::fs::write(&file, "# a line of the user's own\nother.host:5432:*:kaizen:keep\n").unwrap();
+        let conn = format!("host=db.city.local dbname=daicho user=kaizen passfile={}", file.display());
+        remember_password(&conn, "first:one").unwrap();
+        remember_password(&conn, "sec\\ond").unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(text.lines().count(), 3, "the same server's line is replaced, others kept: {text}");
+        assert!(text.contains("other.host:5432:*:kaizen:keep"), "{text}");
+        if std::env::var_os("PGPASSWORD").is_none() {
+            assert_eq!(
+                settings(&conn).unwrap().config.get_password(),
+                Some(&b"sec\\ond"[..]),
+                "read back as libpq would"
+            );
+        }
     }
 
     #[test]

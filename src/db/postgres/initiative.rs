@@ -12,7 +12,7 @@ use crate::fiscal::FiscalYear;
 use crate::ledger::{Evaluation, Grade, Initiative, InitiativeFields, InitiativeFilter, Kind, Status, StatusChange};
 
 const COLUMNS: &str =
-    "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes";
+    "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes, version";
 
 /// A stored value the library does not know, as SQLite's backend reports it (a conversion failure).
 fn bad_value(col: usize, what: &str, value: &str) -> Error {
@@ -38,6 +38,7 @@ fn from_row(r: &Row) -> Result<Initiative> {
         scenario_count: r.try_get(9)?,
         owner: r.try_get(10)?,
         notes: r.try_get(11)?,
+        version: r.try_get(12)?,
     })
 }
 
@@ -164,6 +165,14 @@ fn check_fields(f: &InitiativeFields) -> Result<()> {
 }
 
 impl PgTx<'_> {
+    /// The refusal of an edit made from version `expected` of `seen`: the record as it is now, and who changed it.
+    fn stale(&self, seen: &Initiative, expected: i64) -> Error {
+        let current = find_initiative(&mut *self.db(), seen.id).unwrap_or_else(|_| seen.clone());
+        let query = crate::ledger::AuditQuery { entity: Some("initiative"), key: Some(&current.ledger_id), limit: 1 };
+        let last = super::audit::audit_log(&mut *self.db(), query).ok().and_then(|mut v| v.pop());
+        crate::db::stale_edit(&current, expected, last.as_ref())
+    }
+
     /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
     pub(super) fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
         check_fields(f)?;
@@ -223,13 +232,20 @@ impl PgTx<'_> {
         id: i64,
         f: &InitiativeFields,
         status_on: Option<NaiveDate>,
+        expected_version: Option<i64>,
     ) -> Result<Initiative> {
         check_fields(f)?;
         let before = find_initiative(&mut *self.db(), id)?;
-        self.db().execute(
+        if let Some(expected) = expected_version.filter(|v| *v != before.version) {
+            return Err(self.stale(&before, expected));
+        }
+        if before.unchanged_by(f) {
+            return Ok(before);
+        }
+        let changed = self.db().execute(
             "UPDATE initiatives SET kind = $2, title = $3, unit_id = $4, tool = $5, vendor = $6, status = $7,
-                started_on = $8, scenario_count = $9, owner = $10, notes = $11
-             WHERE id = $1",
+                started_on = $8, scenario_count = $9, owner = $10, notes = $11, version = version + 1
+             WHERE id = $1 AND version = $12",
             &[
                 &id,
                 &f.kind.label(),
@@ -242,8 +258,13 @@ impl PgTx<'_> {
                 &f.scenario_count,
                 &f.owner,
                 &f.notes,
+                &before.version,
             ],
         )?;
+        // Another person's commit between the read and this write (the server's default isolation allows it).
+        if changed == 0 {
+            return Err(self.stale(&before, before.version));
+        }
         if before.status != f.status {
             let on = status_on.unwrap_or(self.author.at.date_naive());
             self.db().execute(
@@ -260,7 +281,8 @@ impl PgTx<'_> {
 
     pub(crate) fn move_initiative(&mut self, id: i64, unit_id: i64) -> Result<()> {
         let before = find_initiative(&mut *self.db(), id)?;
-        self.db().execute("UPDATE initiatives SET unit_id = $2 WHERE id = $1", &[&id, &unit_id])?;
+        self.db()
+            .execute("UPDATE initiatives SET unit_id = $2, version = version + 1 WHERE id = $1", &[&id, &unit_id])?;
         let after = find_initiative(&mut *self.db(), id)?;
         self.audit(Action::Update, "initiative", &after.ledger_id, Some(&before), Some(&after))
     }

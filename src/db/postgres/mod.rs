@@ -101,6 +101,9 @@ pub(crate) fn constraint(e: postgres::Error, conflict: impl FnOnce() -> String) 
     }
 }
 
+/// The advisory lock of an import batch (session-level, so it spans the batch's transactions): "daicho" + 2.
+const IMPORT_LOCK: i64 = 0x6461_6963_686f_0002;
+
 /// An open, migrated ledger on a server.
 pub(super) struct PgStore {
     client: RefCell<Client>,
@@ -108,10 +111,12 @@ pub(super) struct PgStore {
     shown: PathBuf,
 }
 
+pub(super) use connect::remember_password;
+
 /// Prepares a server for the team (`daicho server init`): connected as the database's owner, applies the
 /// migrations and creates the editor and viewer roles with their grants. Run again after an upgrade.
 pub(super) fn init_server(target: &str) -> Result<()> {
-    let mut client = connect::connect(target)?;
+    let mut client = connect::connect(target, None)?;
     migrate::migrate(&mut client)?;
     roles::init(&mut client)
 }
@@ -119,8 +124,8 @@ pub(super) fn init_server(target: &str) -> Result<()> {
 impl PgStore {
     /// Connects to the server named by `target` (a `postgresql://` URL or libpq `key=value` words) and applies
     /// pending migrations under an advisory lock.
-    pub(super) fn open(target: &str) -> Result<Self> {
-        let mut client = connect::connect(target)?;
+    pub(super) fn open(target: &str, password: Option<&str>) -> Result<Self> {
+        let mut client = connect::connect(target, password)?;
         migrate::migrate(&mut client)?;
         Ok(Self { client: RefCell::new(client), shown: PathBuf::from(super::redact(target)) })
     }
@@ -325,8 +330,9 @@ impl Write for PgTx<'_> {
         id: i64,
         fields: &InitiativeFields,
         status_on: Option<chrono::NaiveDate>,
+        expected_version: Option<i64>,
     ) -> Result<Initiative> {
-        PgTx::update_initiative(self, id, fields, status_on)
+        PgTx::update_initiative(self, id, fields, status_on, expected_version)
     }
     fn delete_initiative(&mut self, id: i64) -> Result<()> {
         PgTx::delete_initiative(self, id)
@@ -428,6 +434,35 @@ impl Backend for PgStore {
 
     fn location_warning(&self) -> Option<String> {
         None
+    }
+
+    fn claim_import(&self) -> Result<()> {
+        let mut c = self.db();
+        let claimed: bool = c.query_one("SELECT pg_try_advisory_lock($1)", &[&IMPORT_LOCK])?.get(0);
+        if claimed {
+            return Ok(());
+        }
+        // Who holds it: the login and the program of the session with the granted lock.
+        let holder = c.query_opt(
+            "SELECT a.usename::text, coalesce(a.client_addr::text, 'このサーバー'), to_char(a.backend_start, 'HH24:MI')
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ($1::BIGINT >> 32)::oid
+               AND l.objid = ($1::BIGINT & 4294967295)::oid AND l.objsubid = 1",
+            &[&IMPORT_LOCK],
+        )?;
+        let who = holder.map_or_else(
+            || "ほかの人".to_string(),
+            |r| format!("{}（{}、{} から接続）", r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2)),
+        );
+        Err(StorageError::new(
+            StorageErrorKind::Unavailable,
+            format!("{who}が取り込み中です。取り込みが終わってから、もう一度取り込んでください"),
+        )
+        .into())
+    }
+
+    fn release_import(&self) {
+        let _ = self.db().execute("SELECT pg_advisory_unlock($1)", &[&IMPORT_LOCK]);
     }
 
     fn read_table(&self, table: &crate::db::copy::Table) -> Result<crate::db::copy::Rows> {

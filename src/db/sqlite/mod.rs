@@ -324,8 +324,9 @@ impl Write for SqliteTx<'_> {
         id: i64,
         fields: &InitiativeFields,
         status_on: Option<chrono::NaiveDate>,
+        expected_version: Option<i64>,
     ) -> Result<Initiative> {
-        SqliteTx::update_initiative(self, id, fields, status_on)
+        SqliteTx::update_initiative(self, id, fields, status_on, expected_version)
     }
     fn delete_initiative(&mut self, id: i64) -> Result<()> {
         SqliteTx::delete_initiative(self, id)

@@ -82,6 +82,9 @@ pub struct EditArgs {
     owner: Option<String>,
     #[arg(long)]
     notes: Option<String>,
+    /// この版から変更する（show --json の version）。その後ほかの人が変更していたら、変更せずに終了コード 4 で止まります
+    #[arg(long, value_name = "VERSION")]
+    if_version: Option<i64>,
 }
 
 #[derive(Args)]
@@ -137,6 +140,7 @@ pub fn edit(mut store: Store, a: EditArgs) -> Result<()> {
         scenario_count: a.scenarios.map(Some),
         owner: a.owner.map(Some),
         notes: a.notes.map(Some),
+        expected_version: a.if_version,
     };
     let after = actions::edit_initiative(&mut store, &author(), &a.id, changes)?;
     emit(&format!("取組 {}「{}」を変更しました", after.ledger_id, after.title));
