@@ -16,26 +16,30 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test (under xvfb-run for the desktop app's end-to-end tests)"
-xvfb-run -a cargo test --workspace --locked
-
-# The ledger, import and report tests again, each test on its own database of a throwaway PostgreSQL cluster (Unix
-# socket only, stopped afterwards). Under CI a missing server fails the run instead of skipping the backend.
-echo "== cargo test on PostgreSQL"
+# A throwaway PostgreSQL cluster (Unix socket only, stopped at the end) for the shared ledger: the app's end-to-end
+# test opens a ledger there, and the ledger, import and report tests run again on it, each test on its own database.
+# Under CI a missing server fails the run instead of skipping.
 if bash scripts/pg-cluster.sh check; then
     pgdir=$(mktemp -d /tmp/daicho-pg.XXXXXX)
     trap 'bash scripts/pg-cluster.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
     server=$(bash scripts/pg-cluster.sh start "$pgdir")
-    server=${server% dbname=postgres}
-    DAICHO_TEST_BACKEND=postgres DAICHO_TEST_PG="$server" cargo test --locked --test main
-    bash scripts/pg-cluster.sh stop "$pgdir"
-    rm -rf "$pgdir"
-    trap - EXIT
+    export DAICHO_TEST_PG="${server% dbname=postgres}"
 elif [[ "${CI:-}" == true ]]; then
     echo "PostgreSQL's server binaries are missing: the shared-ledger backend cannot be tested (apt-get install postgresql)" >&2
     exit 1
 else
-    echo "skipped: PostgreSQL's server binaries are not installed (apt-get install postgresql)"
+    echo "PostgreSQL's server binaries are not installed (apt-get install postgresql): the shared-ledger tests are skipped"
+fi
+
+echo "== cargo test (under xvfb-run for the desktop app's end-to-end tests)"
+xvfb-run -a cargo test --workspace --locked
+
+if [[ -n "${DAICHO_TEST_PG:-}" ]]; then
+    echo "== cargo test on PostgreSQL"
+    DAICHO_TEST_BACKEND=postgres cargo test --locked --test main
+    bash scripts/pg-cluster.sh stop "$pgdir"
+    rm -rf "$pgdir"
+    trap - EXIT
 fi
 
 bash scripts/windows-test.sh

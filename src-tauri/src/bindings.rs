@@ -27,6 +27,7 @@ mod tests {
             crate::survey::SurveyProgress,
             crate::survey::SurveyStarted,
             crate::files::ExportRequest,
+            crate::ledger_file::ServerCheck,
             crate::files::FileChoice,
             crate::files::MapChoice,
             crate::files::SentBack,

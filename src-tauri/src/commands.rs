@@ -25,7 +25,10 @@ fn decimal(text: &Option<String>) -> ApiResult<Option<Decimal>> {
 #[derive(Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
+    /// Where the ledger is: its file, or the team's server (its connection string without a password).
     pub db_path: String,
+    /// The ledger is a team's shared ledger on a server.
+    pub shared: bool,
     pub initiatives: usize,
     pub organisation_name: String,
     /// The fiscal year to open on: the latest with figures, or the current one.
@@ -44,11 +47,15 @@ pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     let current = FiscalYear::of_date(Local::now().date_naive()).0;
     Ok(AppInfo {
         db_path: store.path().display().to_string(),
+        shared: matches!(
+            daicho::db::Location::parse(&store.path().display().to_string()),
+            daicho::db::Location::Server(_)
+        ),
         initiatives: store.initiative_count()?,
         organisation_name: store.settings()?.organisation_name,
         fiscal_year: years.last().copied().unwrap_or(current),
         choices: views::choices(),
-        storage_warning: store.location_warning(),
+        storage_warning: state.startup_warning().or_else(|| store.location_warning()),
         sample: actions::is_sample(&*store)?,
     })
 }

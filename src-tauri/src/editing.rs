@@ -31,6 +31,8 @@ pub struct InitiativeEdit {
     pub scenarios: Option<String>,
     pub owner: Option<String>,
     pub notes: Option<String>,
+    /// The version the form was opened with: a save from it is refused when someone changed the initiative since.
+    pub version: Option<i64>,
 }
 
 #[tauri::command]
@@ -54,6 +56,7 @@ pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> A
         scenario_count: Some(scenarios),
         owner: Some(input.owner),
         notes: Some(input.notes),
+        expected_version: input.version,
     };
     let mut store = state.store()?;
     actions::edit_initiative(&mut store, &author(), &input.ledger_id, changes)?;
@@ -106,41 +109,47 @@ pub fn set_setting(state: State<'_, AppState>, key: String, value: String) -> Ap
 
 /// Saves a copy of the ledger where the user chooses (or in `DAICHO_TEST_SAVE_DIR`).
 #[tauri::command]
-pub async fn backup(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
-    let name = format!("daicho_backup_{}.sqlite3", Local::now().format("%Y%m%d_%H%M"));
-    let path = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
-        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
-        None => app
-            .dialog()
-            .file()
-            .set_title("バックアップの保存先を選ぶ")
-            .set_file_name(&name)
-            .add_filter("台帳のバックアップ", &["sqlite3"])
-            .blocking_save_file()
-            .and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = path else { return Ok(None) };
-    state.store()?.backup_to(&path)?;
-    Ok(Some(path.display().to_string()))
+pub async fn backup(app: AppHandle) -> ApiResult<Option<String>> {
+    crate::state::blocking(app, move |app, state| {
+        let name = format!("daicho_backup_{}.sqlite3", Local::now().format("%Y%m%d_%H%M"));
+        let path = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
+            Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
+            None => app
+                .dialog()
+                .file()
+                .set_title("バックアップの保存先を選ぶ")
+                .set_file_name(&name)
+                .add_filter("台帳のバックアップ", &["sqlite3"])
+                .blocking_save_file()
+                .and_then(|p| p.into_path().ok()),
+        };
+        let Some(path) = path else { return Ok(None) };
+        state.store()?.backup_to(&path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// Replaces the ledger with a backup the user picks, after checking it; the current ledger is kept beside it.
 #[tauri::command]
-pub async fn restore(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
-    // Opens in the folder of the automatic copies (taken before each import and migration).
-    let mut dialog = app.dialog().file();
-    if let Some(backups) = state.store()?.backups_folder() {
-        dialog = dialog.set_directory(backups);
-    }
-    let picked = dialog
-        .set_title("戻すバックアップを選ぶ")
-        .add_filter("台帳のバックアップ", &["sqlite3"])
-        .blocking_pick_file()
-        .and_then(|p| p.into_path().ok());
-    let Some(path) = picked else { return Ok(None) };
-    state.refuse_while_importing()?;
-    let kept = state.store()?.restore_from(&path)?;
-    Ok(Some(format!("{} から戻しました（元の台帳は {} に残しています）", path.display(), kept.display())))
+pub async fn restore(app: AppHandle) -> ApiResult<Option<String>> {
+    crate::state::blocking(app, move |app, state| {
+        // Opens in the folder of the automatic copies (taken before each import and migration).
+        let mut dialog = app.dialog().file();
+        if let Some(backups) = state.store()?.backups_folder() {
+            dialog = dialog.set_directory(backups);
+        }
+        let picked = dialog
+            .set_title("戻すバックアップを選ぶ")
+            .add_filter("台帳のバックアップ", &["sqlite3"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok());
+        let Some(path) = picked else { return Ok(None) };
+        state.refuse_while_importing()?;
+        let kept = state.store()?.restore_from(&path)?;
+        Ok(Some(format!("{} から戻しました（元の台帳は {} に残しています）", path.display(), kept.display())))
+    })
+    .await
 }
 
 #[tauri::command]

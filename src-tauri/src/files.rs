@@ -48,22 +48,25 @@ pub(crate) fn test_picks(extensions: &[&str]) -> Option<ApiResult<Vec<PathBuf>>>
 
 /// Opens the file dialog for returns (several files at once) and returns the chosen paths.
 #[tauri::command]
-pub async fn pick_returns(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Vec<String>> {
-    let paths: Vec<PathBuf> = match test_picks(SPREADSHEETS) {
-        Some(found) => found?,
-        None => app
-            .dialog()
-            .file()
-            .set_title("取り込む回答ファイルを選ぶ")
-            .add_filter("Excel・OpenDocument", SPREADSHEETS)
-            .blocking_pick_files()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|p| p.into_path().ok())
-            .collect(),
-    };
-    state.choose(&paths);
-    Ok(paths.iter().map(|p| p.display().to_string()).collect())
+pub async fn pick_returns(app: AppHandle) -> ApiResult<Vec<String>> {
+    crate::state::blocking(app, move |app, state| {
+        let paths: Vec<PathBuf> = match test_picks(SPREADSHEETS) {
+            Some(found) => found?,
+            None => app
+                .dialog()
+                .file()
+                .set_title("取り込む回答ファイルを選ぶ")
+                .add_filter("Excel・OpenDocument", SPREADSHEETS)
+                .blocking_pick_files()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.into_path().ok())
+                .collect(),
+        };
+        state.choose(&paths);
+        Ok(paths.iter().map(|p| p.display().to_string()).collect())
+    })
+    .await
 }
 
 /// Progress of a run over several files, sent as the `import-progress` event.
@@ -119,74 +122,78 @@ fn options_of(fiscal_year: Option<i32>, choice: Option<&FileChoice>) -> ApiResul
 #[tauri::command]
 pub async fn import_files(
     app: AppHandle,
-    state: State<'_, AppState>,
     paths: Vec<String>,
     fiscal_year: Option<i32>,
     commit: bool,
     choices: Option<HashMap<String, FileChoice>>,
 ) -> ApiResult<Vec<FileReport>> {
-    let _importing = state.begin_import()?;
-    state.cancel.store(false, Ordering::SeqCst);
-    let chosen: Vec<PathBuf> = paths.iter().map(|p| state.chosen(p)).collect::<Result<_, _>>()?;
-    // Reports name each file as the user knows it: its file name.
-    let names: Vec<String> = chosen
-        .iter()
-        .zip(&paths)
-        .map(|(p, path)| p.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned()))
-        .collect();
-    let total = names.len();
-    let choices = choices.unwrap_or_default();
-    let options: Vec<ImportOptions> =
-        paths.iter().map(|p| options_of(fiscal_year, choices.get(p))).collect::<ApiResult<_>>()?;
-    let read =
-        |i: usize| std::fs::read(&chosen[i]).map_err(|e| daicho::Error::Io { path: chosen[i].clone(), source: e });
-    let reports = actions::import_returns(
-        state.ledger(),
-        &author(),
-        &actions::ImportBatch { names: &names, commit },
-        read,
-        |n| options[n].clone(),
-        &|| state.cancel.load(Ordering::SeqCst),
-        &mut |event| {
-            if let actions::ImportEvent::File { index, total, .. } = event {
-                let _ = app.emit("import-progress", Progress { done: index, total, file: paths[index].clone() });
-            }
-        },
-    )?;
-    let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
-    Ok(reports)
+    crate::state::blocking(app, move |app, state| {
+        let _importing = state.begin_import()?;
+        state.cancel.store(false, Ordering::SeqCst);
+        let chosen: Vec<PathBuf> = paths.iter().map(|p| state.chosen(p)).collect::<Result<_, _>>()?;
+        // Reports name each file as the user knows it: its file name.
+        let names: Vec<String> = chosen
+            .iter()
+            .zip(&paths)
+            .map(|(p, path)| p.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned()))
+            .collect();
+        let total = names.len();
+        let choices = choices.unwrap_or_default();
+        let options: Vec<ImportOptions> =
+            paths.iter().map(|p| options_of(fiscal_year, choices.get(p))).collect::<ApiResult<_>>()?;
+        let read =
+            |i: usize| std::fs::read(&chosen[i]).map_err(|e| daicho::Error::Io { path: chosen[i].clone(), source: e });
+        let reports = actions::import_returns(
+            state.ledger(),
+            &author(),
+            &actions::ImportBatch { names: &names, commit },
+            read,
+            |n| options[n].clone(),
+            &|| state.cancel.load(Ordering::SeqCst),
+            &mut |event| {
+                if let actions::ImportEvent::File { index, total, .. } = event {
+                    let _ = app.emit("import-progress", Progress { done: index, total, file: paths[index].clone() });
+                }
+            },
+        )?;
+        let _ = app.emit("import-progress", Progress { done: reports.len(), total, file: String::new() });
+        Ok(reports)
+    })
+    .await
 }
 
 /// Opens the file dialog for an organisation workbook (部局・課・係・コード・開始年度・終了年度・別名).
 #[tauri::command]
-pub async fn pick_org_file(app: AppHandle, state: State<'_, AppState>) -> ApiResult<Option<String>> {
-    let path: Option<PathBuf> = match test_picks(SPREADSHEETS) {
-        Some(found) => found?.into_iter().next(),
-        None => app
-            .dialog()
-            .file()
-            .set_title("取り込む組織表を選ぶ")
-            .add_filter("Excel・OpenDocument", SPREADSHEETS)
-            .blocking_pick_file()
-            .and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = path else { return Ok(None) };
-    state.choose(std::slice::from_ref(&path));
-    Ok(Some(path.display().to_string()))
+pub async fn pick_org_file(app: AppHandle) -> ApiResult<Option<String>> {
+    crate::state::blocking(app, move |app, state| {
+        let path: Option<PathBuf> = match test_picks(SPREADSHEETS) {
+            Some(found) => found?.into_iter().next(),
+            None => app
+                .dialog()
+                .file()
+                .set_title("取り込む組織表を選ぶ")
+                .add_filter("Excel・OpenDocument", SPREADSHEETS)
+                .blocking_pick_file()
+                .and_then(|p| p.into_path().ok()),
+        };
+        let Some(path) = path else { return Ok(None) };
+        state.choose(std::slice::from_ref(&path));
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// Checks (`commit: false`) or imports an organisation workbook: every row's change, every error; a file with an
 /// error imports nothing.
 #[tauri::command]
-pub async fn import_org(
-    state: State<'_, AppState>,
-    path: String,
-    commit: bool,
-) -> ApiResult<daicho::import::org::OrgReport> {
-    let chosen = state.chosen(&path)?;
-    let bytes = std::fs::read(&chosen).map_err(|e| io(&chosen, e))?;
-    let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
-    Ok(actions::import_org(&mut *state.store()?, &author(), &name, &bytes, commit)?)
+pub async fn import_org(app: AppHandle, path: String, commit: bool) -> ApiResult<daicho::import::org::OrgReport> {
+    crate::state::blocking(app, move |_app, state| {
+        let chosen = state.chosen(&path)?;
+        let bytes = std::fs::read(&chosen).map_err(|e| io(&chosen, e))?;
+        let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
+        Ok(actions::import_org(&mut *state.store()?, &author(), &name, &bytes, commit)?)
+    })
+    .await
 }
 
 /// What sending a return back did: where its list of errors was saved, and which sections became 差戻し.
@@ -203,24 +210,26 @@ pub struct SentBack {
 #[tauri::command]
 pub async fn send_back_return(
     app: AppHandle,
-    state: State<'_, AppState>,
     path: String,
     fiscal_year: i32,
     choice: Option<FileChoice>,
 ) -> ApiResult<Option<SentBack>> {
-    let fy = FiscalYear(fiscal_year);
-    let chosen = state.chosen(&path)?;
-    let bytes = std::fs::read(&chosen).map_err(|e| daicho::Error::Io { path: chosen.clone(), source: e })?;
-    let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
-    let options = options_of(Some(fiscal_year), choice.as_ref())?;
-    let today = chrono::Local::now().date_naive();
-    let errors = actions::return_errors(&*state.store()?, &name, &bytes, &options, fy, today)?;
-    let Some(saved) = save_file(&app, &errors.file_name, "差戻しの一覧の保存先を選ぶ", &errors.workbook)?
-    else {
-        return Ok(None);
-    };
-    let sections = actions::send_back(&mut *state.store()?, &author(), fy, &errors.report)?;
-    Ok(Some(SentBack { saved, sections }))
+    crate::state::blocking(app, move |app, state| {
+        let fy = FiscalYear(fiscal_year);
+        let chosen = state.chosen(&path)?;
+        let bytes = std::fs::read(&chosen).map_err(|e| daicho::Error::Io { path: chosen.clone(), source: e })?;
+        let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
+        let options = options_of(Some(fiscal_year), choice.as_ref())?;
+        let today = chrono::Local::now().date_naive();
+        let errors = actions::return_errors(&*state.store()?, &name, &bytes, &options, fy, today)?;
+        let Some(saved) = save_file(&app, &errors.file_name, "差戻しの一覧の保存先を選ぶ", &errors.workbook)?
+        else {
+            return Ok(None);
+        };
+        let sections = actions::send_back(&mut *state.store()?, &author(), fy, &errors.report)?;
+        Ok(Some(SentBack { saved, sections }))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -255,60 +264,59 @@ pub struct ExportRequest {
 /// Builds the file, asks where to save it (suggesting a name), writes it atomically and shows it in its folder.
 /// Returns the saved path, or `None` when the user cancelled the dialog.
 #[tauri::command]
-pub async fn export_file(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    request: ExportRequest,
-) -> ApiResult<Option<String>> {
-    let fy = FiscalYear(request.fiscal_year);
-    let csv = match request.format.as_str() {
-        "xlsx" => None,
-        "csv-cp932" => Some(CsvEncoding::Cp932),
-        "csv-utf8" => Some(CsvEncoding::Utf8Bom),
-        other => {
-            return Err(ApiError {
-                code: "validation", message: format!("出力形式「{other}」はありません")
-            });
-        }
-    };
-    let (bytes, name) = {
-        let store = state.store()?;
-        match request.what.as_str() {
-            "template" => {
-                let (bytes, _) =
-                    daicho::export::survey_file(&*store, fy, request.scope.as_deref(), true, request.prefill)?;
-                (bytes, format!("{}_調査票.xlsx", fy.wareki()))
+pub async fn export_file(app: AppHandle, request: ExportRequest) -> ApiResult<Option<String>> {
+    crate::state::blocking(app, move |app, state| {
+        let fy = FiscalYear(request.fiscal_year);
+        let csv = match request.format.as_str() {
+            "xlsx" => None,
+            "csv-cp932" => Some(CsvEncoding::Cp932),
+            "csv-utf8" => Some(CsvEncoding::Utf8Bom),
+            other => {
+                return Err(ApiError {
+                    code: "validation", message: format!("出力形式「{other}」はありません")
+                });
             }
-            "ledger" => {
-                let (bytes, _) = daicho::export::survey_file(&*store, fy, request.scope.as_deref(), false, true)?;
-                (bytes, format!("{}_台帳.xlsx", fy.wareki()))
+        };
+        let (bytes, name) = {
+            let store = state.store()?;
+            match request.what.as_str() {
+                "template" => {
+                    let (bytes, _) =
+                        daicho::export::survey_file(&*store, fy, request.scope.as_deref(), true, request.prefill)?;
+                    (bytes, format!("{}_調査票.xlsx", fy.wareki()))
+                }
+                "ledger" => {
+                    let (bytes, _) = daicho::export::survey_file(&*store, fy, request.scope.as_deref(), false, true)?;
+                    (bytes, format!("{}_台帳.xlsx", fy.wareki()))
+                }
+                what => {
+                    let kinds = ReportKind::selection(what)?;
+                    let opts = ReportOptions {
+                        fiscal_year: fy,
+                        by: GroupBy::Bureau,
+                        basis: None,
+                        view: NameView::AsReported,
+                        detail: false,
+                        from: None,
+                        // A 部局 chosen for a report selects it under any of its names, with the units merged into it.
+                        bureau: match request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                            Some(name) => Some(daicho::export::report_bureau(&*store, name)?),
+                            None => None,
+                        },
+                    };
+                    let (bytes, tables) =
+                        daicho::export::report_file(&*store, &kinds, &opts, csv, Local::now().date_naive())?;
+                    let title = if tables.len() == 1 { tables[0].sheet.clone() } else { "効果集計".to_string() };
+                    let ext = if csv.is_some() { "csv" } else { "xlsx" };
+                    let bureau = request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty());
+                    let bureau = bureau.map_or(String::new(), |b| format!("{}_", b.replace(['/', '\\'], "_")));
+                    (bytes, format!("{}_{bureau}{title}.{ext}", fy.wareki()))
+                }
             }
-            what => {
-                let kinds = ReportKind::selection(what)?;
-                let opts = ReportOptions {
-                    fiscal_year: fy,
-                    by: GroupBy::Bureau,
-                    basis: None,
-                    view: NameView::AsReported,
-                    detail: false,
-                    from: None,
-                    // A 部局 chosen for a report selects it under any of its names, with the units merged into it.
-                    bureau: match request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                        Some(name) => Some(daicho::export::report_bureau(&*store, name)?),
-                        None => None,
-                    },
-                };
-                let (bytes, tables) =
-                    daicho::export::report_file(&*store, &kinds, &opts, csv, Local::now().date_naive())?;
-                let title = if tables.len() == 1 { tables[0].sheet.clone() } else { "効果集計".to_string() };
-                let ext = if csv.is_some() { "csv" } else { "xlsx" };
-                let bureau = request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty());
-                let bureau = bureau.map_or(String::new(), |b| format!("{}_", b.replace(['/', '\\'], "_")));
-                (bytes, format!("{}_{bureau}{title}.{ext}", fy.wareki()))
-            }
-        }
-    };
-    save_file(&app, &name, "保存先を選ぶ", &bytes)
+        };
+        save_file(&app, &name, "保存先を選ぶ", &bytes)
+    })
+    .await
 }
 
 /// Asks where to save a file the app built (suggesting `name`; in tests, `DAICHO_TEST_SAVE_DIR/name` without a

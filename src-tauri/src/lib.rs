@@ -80,6 +80,8 @@ pub fn run() {
             ledger_file::new_ledger,
             ledger_file::open_ledger,
             ledger_file::remove_sample,
+            ledger_file::test_server,
+            ledger_file::connect_server,
             editing::add_unit,
             editing::delete_target,
             editing::delete_cost,

@@ -5,10 +5,22 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
-use daicho::db::Store;
+use daicho::db::{Location, Store};
 use daicho::ledger::Author;
 
 use crate::error::ApiError;
+
+/// Runs a command's body on a blocking thread, never on the async runtime's workers: the shared ledger's client
+/// blocks on its own runtime (and panics on a worker), and file dialogs and imports block for seconds.
+pub async fn blocking<T: Send + 'static>(
+    app: tauri::AppHandle,
+    body: impl FnOnce(&tauri::AppHandle, &AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    use tauri::Manager;
+    tauri::async_runtime::spawn_blocking(move || body(&app, &app.state::<AppState>()))
+        .await
+        .map_err(|e| ApiError { code: "internal", message: format!("内部エラー: {e}") })?
+}
 
 pub struct AppState {
     store: Mutex<Store>,
@@ -18,6 +30,8 @@ pub struct AppState {
     /// Set while an import batch runs: the ledger is locked per file, so other screens stay usable, but the open
     /// ledger must not be swapped for another under the batch.
     importing: AtomicBool,
+    /// The last ledger could not be opened at start (a server out of reach): the app opened the local one instead.
+    startup_warning: Mutex<Option<String>>,
 }
 
 /// Clears the importing flag when the batch ends, however it ends.
@@ -30,16 +44,31 @@ impl Drop for Importing<'_> {
 }
 
 impl AppState {
-    /// Opens the ledger at `DAICHO_DB`, else the one the app last opened (when it still is a ledger), else the
-    /// default local app-data path.
+    /// Opens the ledger `DAICHO_DB` names (a file, or a team's server), else the one the app last opened (when it
+    /// still is a ledger), else the default local app-data path.
     pub fn open() -> Result<Self, daicho::Error> {
-        let store = match std::env::var_os("DAICHO_DB") {
-            Some(p) if !p.is_empty() => Store::open(&PathBuf::from(p))?,
+        let mut warning = None;
+        let store = match std::env::var("DAICHO_DB") {
+            Ok(p) if !p.is_empty() => Store::open_target(&p)?,
             // The ledger opened last, checked as when it was opened (never migrated into one if it is no longer a
-            // Daicho ledger); else, or when it cannot be opened, the default ledger.
-            _ => match last_ledger().map(|p| Store::open_existing(&p)) {
-                Some(Ok(store)) => store,
-                _ => Store::open(&daicho::db::default_path()?)?,
+            // Daicho ledger); else, or when it cannot be opened, the default ledger — saying so when it was a
+            // team's server, so nobody works in the local file thinking it is the shared one.
+            _ => match last_ledger() {
+                Some(Location::File(p)) => match Store::open_existing(&p) {
+                    Ok(store) => store,
+                    Err(_) => Store::open(&daicho::db::default_path()?)?,
+                },
+                Some(Location::Server(conn)) => match Store::connect(&conn) {
+                    Ok(store) => store,
+                    Err(e) => {
+                        warning = Some(format!(
+                            "共有台帳（{}）に接続できなかったため、このPCの台帳を開いています: {e}。設定 › 台帳で接続し直してください",
+                            Location::Server(conn.clone()).shown()
+                        ));
+                        Store::open(&daicho::db::default_path()?)?
+                    }
+                },
+                None => Store::open(&daicho::db::default_path()?)?,
             },
         };
         Ok(Self {
@@ -47,6 +76,7 @@ impl AppState {
             chosen: ChosenFiles::default(),
             cancel: AtomicBool::new(false),
             importing: AtomicBool::new(false),
+            startup_warning: Mutex::new(warning),
         })
     }
 
@@ -89,19 +119,27 @@ impl AppState {
         Ok(())
     }
 
-    /// Puts another ledger in place of the open one (a new file, or one the user opened) and remembers it for the
-    /// next start, unless `DAICHO_DB` chooses the ledger.
-    pub fn switch_to(&self, store: Store) -> Result<(), ApiError> {
+    /// Puts another ledger in place of the open one (a new file, one the user opened, a team's server) and
+    /// remembers where it is for the next start (a path, or a connection string without a password), unless
+    /// `DAICHO_DB` chooses the ledger.
+    pub fn switch_to(&self, store: Store, location: &str) -> Result<(), ApiError> {
         self.refuse_while_importing()?;
-        let path = store.path().to_path_buf();
         *self.store()? = store;
+        if let Ok(mut w) = self.startup_warning.lock() {
+            *w = None;
+        }
         if std::env::var_os("DAICHO_DB").is_none_or(|p| p.is_empty())
             && let Some(file) = last_ledger_file()
         {
             // Remembering is a convenience: a failure to write it changes nothing of the ledger.
-            let _ = std::fs::write(file, path.as_os_str().as_encoded_bytes());
+            let _ = std::fs::write(file, location.as_bytes());
         }
         Ok(())
+    }
+
+    /// Why the app did not open the ledger it used last (a server it could not reach), shown until another opens.
+    pub fn startup_warning(&self) -> Option<String> {
+        self.startup_warning.lock().ok().and_then(|w| w.clone())
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
@@ -117,10 +155,12 @@ fn last_ledger_file() -> Option<PathBuf> {
 }
 
 /// The ledger the app last opened, if it is still there.
-fn last_ledger() -> Option<PathBuf> {
+fn last_ledger() -> Option<Location> {
     let text = std::fs::read_to_string(last_ledger_file()?).ok()?;
-    let path = PathBuf::from(text.trim());
-    path.is_file().then_some(path)
+    match Location::parse(text.trim()) {
+        Location::File(path) => path.is_file().then_some(Location::File(path)),
+        server => Some(server),
+    }
 }
 
 /// Files the user chose in a dialog (or dropped on the window) during this session: the only paths the file

@@ -47,37 +47,43 @@ pub struct SurveyStarted {
 #[tauri::command]
 pub async fn start_survey(
     app: AppHandle,
-    state: State<'_, AppState>,
     fiscal_year: i32,
     deadline: String,
     scope: Option<String>,
 ) -> ApiResult<Option<SurveyStarted>> {
-    let fy = FiscalYear(fiscal_year);
-    let deadline = parse_date(deadline.trim()).map_err(|e| invalid(format!("締切: {e}")))?;
-    let folder = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
-        Some(dir) => Some(PathBuf::from(dir).join(format!("調査票_{}", fy.short()))),
-        None => app
-            .dialog()
-            .file()
-            .set_title("調査票を書き出すフォルダを選ぶ")
-            .blocking_pick_folder()
-            .and_then(|p| p.into_path().ok()),
-    };
-    let Some(folder) = folder else { return Ok(None) };
-    let mut store = state.store()?;
-    let started = actions::start_survey(
-        &mut store,
-        &author(),
-        fy,
-        deadline,
-        scope.as_deref(),
-        &folder,
-        &mut |done, total, path| {
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let _ = app.emit("survey-progress", SurveyProgress { done, total, file });
-        },
-    )?;
-    Ok(Some(SurveyStarted { folder: folder.display().to_string(), files: started.files.len(), added: started.added }))
+    crate::state::blocking(app, move |app, state| {
+        let fy = FiscalYear(fiscal_year);
+        let deadline = parse_date(deadline.trim()).map_err(|e| invalid(format!("締切: {e}")))?;
+        let folder = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
+            Some(dir) => Some(PathBuf::from(dir).join(format!("調査票_{}", fy.short()))),
+            None => app
+                .dialog()
+                .file()
+                .set_title("調査票を書き出すフォルダを選ぶ")
+                .blocking_pick_folder()
+                .and_then(|p| p.into_path().ok()),
+        };
+        let Some(folder) = folder else { return Ok(None) };
+        let mut store = state.store()?;
+        let started = actions::start_survey(
+            &mut store,
+            &author(),
+            fy,
+            deadline,
+            scope.as_deref(),
+            &folder,
+            &mut |done, total, path| {
+                let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let _ = app.emit("survey-progress", SurveyProgress { done, total, file });
+            },
+        )?;
+        Ok(Some(SurveyStarted {
+            folder: folder.display().to_string(),
+            files: started.files.len(),
+            added: started.added,
+        }))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -96,15 +102,14 @@ pub fn set_return_state(
 
 /// Saves the sections still owing (未提出・差戻し), with their 部局, as a workbook for reminders.
 #[tauri::command]
-pub async fn save_survey_missing(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    fiscal_year: i32,
-) -> ApiResult<Option<String>> {
-    let fy = FiscalYear(fiscal_year);
-    let (bytes, _) = daicho::export::survey_missing_file(&*state.store()?, fy, Local::now().date_naive())?;
-    let name = format!("{}_未提出の課.xlsx", fy.wareki());
-    crate::files::save_file(&app, &name, "未提出の課の一覧の保存先を選ぶ", &bytes)
+pub async fn save_survey_missing(app: AppHandle, fiscal_year: i32) -> ApiResult<Option<String>> {
+    crate::state::blocking(app, move |app, state| {
+        let fy = FiscalYear(fiscal_year);
+        let (bytes, _) = daicho::export::survey_missing_file(&*state.store()?, fy, Local::now().date_naive())?;
+        let name = format!("{}_未提出の課.xlsx", fy.wareki());
+        crate::files::save_file(&app, &name, "未提出の課の一覧の保存先を選ぶ", &bytes)
+    })
+    .await
 }
 
 #[tauri::command]

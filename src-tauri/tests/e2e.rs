@@ -233,6 +233,34 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     click(&client, "[data-testid=eval-save]").await;
     wait_text(&client, "body", |t| t.contains("の評価を B にしました")).await;
 
+    // A colleague changes the initiative while this form is open: the save is refused, the form shows what they
+    // changed and takes it where this user changed nothing, and saving again applies both (no lost update).
+    click(&client, "[data-testid=edit-open]").await;
+    type_into(&client, "[data-testid=edit-owner]", "山田").await;
+    {
+        let mut colleague = daicho::db::Store::open(&db).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
+        let changes =
+            daicho::actions::InitiativeChanges { notes: Some(Some("同僚の追記".into())), ..Default::default() };
+        let by = daicho::ledger::Author { user: "同僚".into(), at };
+        daicho::actions::edit_initiative(&mut colleague, &by, &ledger_id, changes).unwrap();
+    }
+    click(&client, "[data-testid=edit-save]").await;
+    let stale = wait_text(&client, "[data-testid=edit-stale]", |t| t.contains("備考")).await;
+    assert!(stale.contains("同僚の追記"), "what the colleague changed is shown: {stale}");
+    let refused = text_of(&client, "[data-testid=edit-form] .error").await;
+    assert!(refused.contains("同僚"), "the refusal names who changed it: {refused}");
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
+    shot(&client, "4b-edit-changed-meanwhile").await;
+    click(&client, "[data-testid=edit-save]").await;
+    wait_text(&client, "[data-testid=change-log]", |t| t.contains("山田")).await;
+    let both = store.initiative_by_ledger_id(&ledger_id).unwrap();
+    assert_eq!(
+        (both.owner.as_deref(), both.notes.as_deref()),
+        (Some("山田"), Some("同僚の追記")),
+        "the re-applied edit keeps the colleague's change"
+    );
+
     // What the screen showed is what the ledger holds.
     let i = store.initiative_by_ledger_id(&ledger_id).unwrap();
     let saved = store.effects_of(i.id).unwrap();
@@ -769,4 +797,83 @@ async fn a_team_sets_up_its_year_from_an_empty_ledger() {
 
     client.close().await.unwrap();
     drop(driver);
+}
+
+/// A team's ledger on its PostgreSQL server, opened from 設定: the connection is tried first (a wrong one and one
+/// with a password in it are refused with what to do), then the app works on the server — the header says so, the
+/// dashboard is the server's, and a command that runs off the main thread (an export) works there. Runs when
+/// `DAICHO_TEST_PG` names a test server (scripts/test.sh starts one); CI requires it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_opens_its_shared_ledger_on_the_server() {
+    let Some(server) = std::env::var("DAICHO_TEST_PG").ok().filter(|s| !s.is_empty()) else {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI runs this with a test server (scripts/test.sh)");
+        eprintln!("skipped: DAICHO_TEST_PG names no test server");
+        return;
+    };
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("daicho_e2e_{}", std::process::id());
+    // The sync clients block on runtimes of their own: off this test's async workers (block_in_place).
+    use tokio::task::block_in_place as sync;
+    let conn = format!("{server} dbname={name}");
+    // The IT section moved the team's ledger (here the sample city) onto the server.
+    let shared = sync(|| {
+        let mut admin = postgres::Client::connect(&format!("{server} dbname=postgres"), postgres::NoTls).unwrap();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let mut shared = daicho::db::Store::open_target(&conn).unwrap();
+        let author = daicho::ledger::Author::os_user(chrono::Local::now().fixed_offset());
+        daicho::actions::load_demo(&mut shared, &author).unwrap();
+        shared
+    });
+
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("returns"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    wait_text(&client, "[data-testid=empty-state]", |t| t.contains("台帳はまだ空です")).await;
+    click_text(&client, "button", "設定").await;
+
+    type_into(&client, "[data-testid=server-conn]", &format!("{server} dbname={name} password=secret")).await;
+    click(&client, "[data-testid=server-test]").await;
+    let refused = wait_text(&client, "body", |t| t.contains("パスワードを書かないで")).await;
+    assert!(refused.contains("「パスワード」欄"), "{refused}");
+    type_into(&client, "[data-testid=server-conn]", &format!("{server} dbname=daicho_no_such_ledger")).await;
+    click(&client, "[data-testid=server-test]").await;
+    let unreachable = wait_text(&client, "body", |t| t.contains("接続できません")).await;
+    assert!(unreachable.contains("daicho_no_such_ledger"), "the message names the server it tried: {unreachable}");
+
+    type_into(&client, "[data-testid=server-conn]", &conn).await;
+    click(&client, "[data-testid=server-test]").await;
+    let count = sync(|| shared.initiative_count().unwrap());
+    let check = wait_text(&client, "[data-testid=server-check]", |t| t.contains("接続できました")).await;
+    assert!(check.contains(&format!("取組 {count} 件")), "the test reads the ledger there: {check}");
+    click(&client, "[data-testid=server-connect]").await;
+    wait_text(&client, "[data-testid=settings-message]", |t| t.contains("共有台帳を開きました")).await;
+    let header = wait_text(&client, "[data-testid=where]", |t| t.contains("共有台帳")).await;
+    assert!(header.contains(&name), "the header always shows which ledger is open: {header}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "10-shared-ledger").await;
+
+    click_text(&client, "button", "集計").await;
+    let (fy, expected) = sync(|| {
+        let years = daicho::views::years(&shared).unwrap();
+        let fy = daicho::fiscal::FiscalYear(*years.last().unwrap());
+        (fy, daicho::views::dashboard(&shared, fy).unwrap())
+    });
+    let want = format!("{}時間", daicho::number::group_fixed(expected.total_hours, 1));
+    let total = wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    assert_eq!(total.replace('\n', ""), want, "the dashboard is the server's ledger");
+
+    click_text(&client, "button", "出力").await;
+    click(&client, "[data-testid=export-report-save]").await;
+    wait_text(&client, "[data-testid=export-message]", |t| t.contains("保存しました")).await;
+    assert!(save_dir.join(format!("{}_効果集計.xlsx", fy.wareki())).is_file(), "the export ran against the server");
+
+    client.close().await.unwrap();
+    drop(driver);
+    sync(|| {
+        drop(shared);
+        let mut admin = postgres::Client::connect(&format!("{server} dbname=postgres"), postgres::NoTls).unwrap();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+    });
 }

@@ -27,6 +27,7 @@ import type {
   SurveyStarted,
   SurveyStatus,
   YearPlan,
+  ServerCheck,
 } from "./types";
 
 /** Turns whatever the shell rejected with into an ApiError the UI can branch on by `code`. */
@@ -58,6 +59,9 @@ export const api = {
   openLedger: () => invoke<string | null>("open_ledger"),
   /** Empties a ledger that holds the sample city; where the sample was kept. */
   removeSample: () => invoke<string>("remove_sample"),
+  testServer: (conn: string, password: string | null) => invoke<ServerCheck>("test_server", { conn, password }),
+  connectServer: (conn: string, password: string | null, remember: boolean) =>
+    invoke<string>("connect_server", { conn, password, remember }),
   addUnit: (path: string, code: string | null, from: number | null) => invoke<string[]>("add_unit", { path, code, from }),
   updateUnit: (unit: string, code: string | null, to: number | null) => invoke<string>("update_unit", { unit, code, to }),
   pickOrgFile: () => invoke<string | null>("pick_org_file"),

@@ -7,7 +7,15 @@ export type ApiError = {
  */
 code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "unavailable" | "forbidden" | "internal", message: string, };
 
-export type AppInfo = { db_path: string, initiatives: number, organisation_name: string, 
+export type AppInfo = { 
+/**
+ * Where the ledger is: its file, or the team's server (its connection string without a password).
+ */
+db_path: string, 
+/**
+ * The ledger is a team's shared ledger on a server.
+ */
+shared: boolean, initiatives: number, organisation_name: string, 
 /**
  * The fiscal year to open on: the latest with figures, or the current one.
  */
@@ -45,6 +53,12 @@ scope: string | null, prefill: boolean,
  */
 format: string, };
 
+export type ServerCheck = { 
+/**
+ * The connection string as shown (without a password).
+ */
+shown: string, schema_version: number, initiatives: number, };
+
 export type FileChoice = { basis: string | null, maps: Array<MapChoice>, 
 /**
  * The cautions (要確認) the user read and wants written, by their key.
@@ -59,7 +73,11 @@ export type InitiativeEdit = { ledger_id: string, kind: string, title: string, t
 /**
  * The date the status changed, when it did (`2024/4/1`, `令和6年4月1日`…); today when empty.
  */
-status_on: string | null, started_on: string | null, scenarios: string | null, owner: string | null, notes: string | null, };
+status_on: string | null, started_on: string | null, scenarios: string | null, owner: string | null, notes: string | null, 
+/**
+ * The version the form was opened with: a save from it is refused when someone changed the initiative since.
+ */
+version: number | null, };
 
 export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, };
 
@@ -89,7 +107,12 @@ title: string,
 /**
  * The owning unit (a 部局, 課 or 係).
  */
-unit_id: number, tool: string | null, vendor: string | null, status: Status, started_on: string | null, scenario_count: number | null, owner: string | null, notes: string | null, };
+unit_id: number, tool: string | null, vendor: string | null, status: Status, started_on: string | null, scenario_count: number | null, owner: string | null, notes: string | null, 
+/**
+ * Raised by every change: an edit carries the version it started from, and is refused when the record changed
+ * since (another person's edit is never silently overwritten).
+ */
+version: number, };
 
 export type StatusChange = { status: Status, changed_on: string, note: string | null, };
 

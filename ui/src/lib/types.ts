@@ -49,4 +49,5 @@ export type {
   YearPlan,
   TargetRow,
   CostRow,
+  ServerCheck,
 } from "./bindings";
