@@ -3,6 +3,7 @@
 #   scripts/pg-cluster.sh start DIR   → prints the connection string (host=DIR user=daicho dbname=postgres)
 #   scripts/pg-cluster.sh stop DIR
 #   scripts/pg-cluster.sh check       → succeeds when the server's binaries are installed
+# PG_EXTRA adds server options (scripts/bench-postgres.sh loads pg_stat_statements).
 # initdb refuses to run as root, so as root the server runs as the `postgres` system user (Debian's package makes
 # it). Needs Debian's `postgresql` package (scripts/install-deps.sh installs it).
 set -euo pipefail
@@ -26,7 +27,7 @@ start)
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
     "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U daicho --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log"
     "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-        -o "-c listen_addresses='' -k $dir -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
+        -o "-c listen_addresses='' -k $dir -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200 ${PG_EXTRA:-}" \
         start >/dev/null
     echo "host=$dir user=daicho dbname=postgres"
     ;;
