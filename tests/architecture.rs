@@ -69,6 +69,9 @@ const SHELL_MAY_USE: &[&str] = &[
     // Where a ledger is: a file or a server's connection string (`--db`, `DAICHO_DB`, the app's 接続先).
     "Location",
     "latest_schema_version",
+    // Other people's changes to a shared ledger, heard by the app.
+    "Watch",
+    "ChangeNotice",
 ];
 
 #[test]

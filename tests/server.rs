@@ -399,7 +399,7 @@ fn an_import_cut_off_by_the_server_is_all_or_nothing() {
         postgres::Client::connect(&format!("{} dbname=postgres", crate::support::server()), postgres::NoTls).unwrap();
     let mut rng = Lcg(0x5e7e_da1c_4000);
     let (mut none, mut all) = (0, 0);
-    for cut in 0..20 {
+    for cut in 0..12 {
         let t = TestDir::new();
         let target = t.target();
         ok(&t, &["--db", &target, "org", "add", "総務部/人事課"]);
@@ -433,5 +433,34 @@ fn an_import_cut_off_by_the_server_is_all_or_nothing() {
         }
     }
     let _ = std::fs::remove_file(&file);
-    eprintln!("cut off 20 imports: {none} left nothing, {all} were whole (a whole import took {full:?})");
+    eprintln!("cut off 12 imports: {none} left nothing, {all} were whole (a whole import took {full:?})");
+}
+
+#[test]
+fn other_peoples_changes_are_heard_as_they_commit_and_ones_own_are_not() {
+    let t = TestDir::new();
+    let mut mine = Store::open_target(&t.target()).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watch = mine.watch(Box::new(move |n| tx.send(n.by).unwrap())).unwrap();
+    if !server_pass("other_peoples_changes_are_heard_as_they_commit_and_ones_own_are_not") {
+        assert!(watch.is_none(), "a ledger file has no one else writing to it while it is open");
+        return;
+    }
+    let _watch = watch.expect("a shared ledger can be watched");
+    let wait = std::time::Duration::from_secs(10);
+    let me = crate::support::author();
+    mine.write(&me, |w| w.add_unit(daicho::org::Level::Bureau, None, "総務部", None, None, None)).unwrap();
+    let mut theirs = Store::open_target(&t.target()).unwrap();
+    let colleague = daicho::ledger::Author { user: "同僚".into(), ..crate::support::author() };
+    theirs.write(&colleague, |w| w.add_unit(daicho::org::Level::Bureau, None, "財務部", None, None, None)).unwrap();
+    assert_eq!(rx.recv_timeout(wait).unwrap(), "同僚", "the colleague's commit is heard, one's own is not");
+    // A transaction that rolls back is never announced.
+    let refused: daicho::Result<()> = theirs.write(&colleague, |w| {
+        w.add_unit(daicho::org::Level::Bureau, None, "企画部", None, None, None)?;
+        Err(daicho::Error::Invalid("やめる".into()))
+    });
+    assert!(refused.is_err());
+    theirs.write(&colleague, |w| w.add_unit(daicho::org::Level::Bureau, None, "福祉部", None, None, None)).unwrap();
+    assert_eq!(rx.recv_timeout(wait).unwrap(), "同僚");
+    assert!(rx.recv_timeout(std::time::Duration::from_millis(500)).is_err(), "exactly one notice per commit");
 }

@@ -222,7 +222,7 @@ pub async fn send_back_return(
         let options = options_of(Some(fiscal_year), choice.as_ref())?;
         let today = chrono::Local::now().date_naive();
         let errors = actions::return_errors(&*state.store()?, &name, &bytes, &options, fy, today)?;
-        let Some(saved) = save_file(&app, &errors.file_name, "差戻しの一覧の保存先を選ぶ", &errors.workbook)?
+        let Some(saved) = save_file(app, &errors.file_name, "差戻しの一覧の保存先を選ぶ", &errors.workbook)?
         else {
             return Ok(None);
         };
@@ -314,7 +314,7 @@ pub async fn export_file(app: AppHandle, request: ExportRequest) -> ApiResult<Op
                 }
             }
         };
-        save_file(&app, &name, "保存先を選ぶ", &bytes)
+        save_file(app, &name, "保存先を選ぶ", &bytes)
     })
     .await
 }

@@ -38,6 +38,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .setup(|app| {
+            // Other people's changes to a shared ledger refresh the open screen.
+            app.state::<state::AppState>().announce_changes(app.handle().clone());
+            Ok(())
+        })
         .on_window_event(|window, event| {
             // Files dropped on the window count as chosen by the user, like a dialog's answer; the import screen
             // receives them and checks them first.

@@ -32,6 +32,10 @@ pub struct AppState {
     importing: AtomicBool,
     /// The last ledger could not be opened at start (a server out of reach): the app opened the local one instead.
     startup_warning: Mutex<Option<String>>,
+    /// Where other people's changes to a shared ledger are announced (`ledger-changed`), once the window exists.
+    app: std::sync::OnceLock<tauri::AppHandle>,
+    /// Listening for them on the open ledger (a server's); replaced when another ledger opens.
+    watch: Mutex<Option<daicho::db::Watch>>,
 }
 
 /// Clears the importing flag when the batch ends, however it ends.
@@ -77,6 +81,8 @@ impl AppState {
             cancel: AtomicBool::new(false),
             importing: AtomicBool::new(false),
             startup_warning: Mutex::new(warning),
+            app: std::sync::OnceLock::new(),
+            watch: Mutex::new(None),
         })
     }
 
@@ -128,6 +134,7 @@ impl AppState {
         if let Ok(mut w) = self.startup_warning.lock() {
             *w = None;
         }
+        self.rewatch();
         if std::env::var_os("DAICHO_DB").is_none_or(|p| p.is_empty())
             && let Some(file) = last_ledger_file()
         {
@@ -135,6 +142,27 @@ impl AppState {
             let _ = std::fs::write(file, location.as_bytes());
         }
         Ok(())
+    }
+
+    /// Starts announcing other people's changes to the window (`ledger-changed`, with who made them).
+    pub fn announce_changes(&self, app: tauri::AppHandle) {
+        let _ = self.app.set(app);
+        self.rewatch();
+    }
+
+    /// Listens on the open ledger (a shared one; a file has nothing to hear). A failure to listen leaves the app
+    /// working without live updates.
+    fn rewatch(&self) {
+        use tauri::Emitter;
+        let Some(app) = self.app.get().cloned() else { return };
+        let Ok(mut watch) = self.watch.lock() else { return };
+        *watch = None;
+        if let Ok(store) = self.store() {
+            let announce = Box::new(move |n: daicho::db::ChangeNotice| {
+                let _ = app.emit("ledger-changed", n.by);
+            });
+            *watch = store.watch(announce).ok().flatten();
+        }
     }
 
     /// Why the app did not open the ledger it used last (a server it could not reach), shown until another opens.

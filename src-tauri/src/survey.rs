@@ -107,7 +107,7 @@ pub async fn save_survey_missing(app: AppHandle, fiscal_year: i32) -> ApiResult<
         let fy = FiscalYear(fiscal_year);
         let (bytes, _) = daicho::export::survey_missing_file(&*state.store()?, fy, Local::now().date_naive())?;
         let name = format!("{}_未提出の課.xlsx", fy.wareki());
-        crate::files::save_file(&app, &name, "未提出の課の一覧の保存先を選ぶ", &bytes)
+        crate::files::save_file(app, &name, "未提出の課の一覧の保存先を選ぶ", &bytes)
     })
     .await
 }

@@ -869,6 +869,47 @@ async fn a_team_opens_its_shared_ledger_on_the_server() {
     wait_text(&client, "[data-testid=export-message]", |t| t.contains("保存しました")).await;
     assert!(save_dir.join(format!("{}_効果集計.xlsx", fy.wareki())).is_file(), "the export ran against the server");
 
+    // A colleague adds an initiative on their PC: the open ledger list shows it without anyone pressing a thing.
+    click_text(&client, "button", "台帳").await;
+    let before = format!("{count} 件");
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&before)).await;
+    sync(|| {
+        let mut colleague = daicho::db::Store::open_target(&conn).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
+        let new = daicho::actions::NewInitiative {
+            unit: "総務部".into(),
+            kind: Some(daicho::ledger::Kind::Rpa),
+            title: "同僚が登録した取組".into(),
+            tool: None,
+            vendor: None,
+            status: None,
+            started_on: None,
+            fiscal_year: Some(fy),
+            scenario_count: None,
+            owner: None,
+            notes: None,
+            ledger_id: None,
+        };
+        daicho::actions::add_initiative(&mut colleague, &daicho::ledger::Author { user: "同僚".into(), at }, new)
+            .unwrap();
+    });
+    let after = format!("{} 件", count + 1);
+    let listed = wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&after)).await;
+    assert!(listed.contains(&after), "the list refreshed by itself: {listed}");
+    // On a screen where one may be typing, the change is announced and shown when asked.
+    click_text(&client, "button", "設定").await;
+    sync(|| {
+        let mut colleague = daicho::db::Store::open_target(&conn).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:05:00+09:00").unwrap();
+        let by = daicho::ledger::Author { user: "同僚".into(), at };
+        colleague.write(&by, |w| w.set_setting("organisation_name", "みどり市（共有）").map(|_| ())).unwrap();
+    });
+    let banner = wait_text(&client, "[data-testid=changed-banner]", |t| t.contains("同僚")).await;
+    assert!(banner.contains("同僚 さんが台帳を変更しました"), "{banner}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "10a-shared-changed").await;
+    click(&client, "[data-testid=changed-show]").await;
+
     client.close().await.unwrap();
     drop(driver);
     sync(|| {

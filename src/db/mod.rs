@@ -96,6 +96,35 @@ pub(crate) fn stale_edit(current: &Initiative, expected: i64, last: Option<&Audi
     ))
 }
 
+/// A change another person committed to the shared ledger (heard through [`Store::watch`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeNotice {
+    /// Who made it (the author of the transaction).
+    pub by: String,
+}
+
+/// Listening for other people's changes: stops when dropped.
+pub struct Watch {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watch {
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn new(stop: Arc<std::sync::atomic::AtomicBool>, thread: std::thread::JoinHandle<()>) -> Self {
+        Self { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Which parts of its initiative a streamed [`Figure`] carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FigureParts {
@@ -284,6 +313,10 @@ pub(crate) trait Backend: Read + Send {
     }
     /// Ends the claim of [`Backend::claim_import`].
     fn release_import(&self) {}
+    /// Hears other connections' commits (a shared ledger); `None` where no one else writes while it is open.
+    fn watch(&self, _on_change: Box<dyn FnMut(ChangeNotice) + Send>) -> Result<Option<Watch>> {
+        Ok(None)
+    }
     /// Every row of one table, in the table's order (for [`Store::copy_into`]).
     fn read_table(&self, table: &copy::Table) -> Result<copy::Rows>;
     /// Writes every table of [`copy::TABLES`] into this ledger, which must be empty, in one transaction that reads
@@ -436,6 +469,12 @@ impl Store {
     /// Ends the claim of [`Store::claim_import`].
     pub fn release_import(&self) {
         self.backend.release_import()
+    }
+
+    /// Calls `on_change` (on a thread of its own) whenever another person commits a change to this shared ledger,
+    /// until the returned [`Watch`] is dropped: the app refreshes the open screen. `None` for a ledger file.
+    pub fn watch(&self, on_change: Box<dyn FnMut(ChangeNotice) + Send>) -> Result<Option<Watch>> {
+        self.backend.watch(on_change)
     }
 }
 

@@ -24,6 +24,7 @@ mod org;
 mod roles;
 mod settings;
 mod target;
+mod watch;
 
 use std::cell::{RefCell, RefMut};
 use std::path::{Path, PathBuf};
@@ -107,6 +108,11 @@ const IMPORT_LOCK: i64 = 0x6461_6963_686f_0002;
 /// An open, migrated ledger on a server.
 pub(super) struct PgStore {
     client: RefCell<Client>,
+    /// What it was opened with (kept in memory only), for the watcher's own connection.
+    target: String,
+    password: Option<String>,
+    /// This connection's server process, whose own change notices are not reported back.
+    pid: i32,
     /// The connection string without its password, shown as where the ledger is.
     shown: PathBuf,
 }
@@ -127,7 +133,14 @@ impl PgStore {
     pub(super) fn open(target: &str, password: Option<&str>) -> Result<Self> {
         let mut client = connect::connect(target, password)?;
         migrate::migrate(&mut client)?;
-        Ok(Self { client: RefCell::new(client), shown: PathBuf::from(super::redact(target)) })
+        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+        Ok(Self {
+            client: RefCell::new(client),
+            target: target.to_string(),
+            password: password.map(str::to_string),
+            pid,
+            shown: PathBuf::from(super::redact(target)),
+        })
     }
 
     fn db(&self) -> RefMut<'_, Client> {
@@ -383,7 +396,10 @@ impl Backend for PgStore {
         tx.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
         let mut w = PgTx { tx: RefCell::new(tx), author: author.clone(), numbered: Default::default() };
         f(&mut w)?;
-        w.tx.into_inner().commit()?;
+        let mut tx = w.tx.into_inner();
+        // Heard by the other clients when (and only if) this commits.
+        tx.execute("SELECT pg_notify($1, $2)", &[&watch::CHANNEL, &author.user])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -459,6 +475,10 @@ impl Backend for PgStore {
             format!("{who}が取り込み中です。取り込みが終わってから、もう一度取り込んでください"),
         )
         .into())
+    }
+
+    fn watch(&self, on_change: Box<dyn FnMut(crate::db::ChangeNotice) + Send>) -> Result<Option<crate::db::Watch>> {
+        watch::start(self.target.clone(), self.password.clone(), self.pid, on_change).map(Some)
     }
 
     fn release_import(&self) {

@@ -99,6 +99,9 @@ export const api = {
   mergeUnits: (units: string[], into: string, fiscalYear: number) => invoke<void>("merge_units", { units, into, fiscalYear }),
   onFilesDropped: (handler: (paths: string[]) => void): Promise<UnlistenFn> =>
     listen<string[]>("files-dropped", (e) => handler(e.payload)),
+  /** Another person committed a change to the shared ledger (their name). */
+  onLedgerChanged: (handler: (by: string) => void): Promise<UnlistenFn> =>
+    listen<string>("ledger-changed", (e) => handler(e.payload)),
   onImportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("import-progress", (e) => handler(e.payload)),
   surveyStatus: (fiscalYear: number) => invoke<SurveyStatus | null>("survey_status", { fiscalYear }),
