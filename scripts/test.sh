@@ -40,6 +40,7 @@ if [[ -n "${DAICHO_TEST_PG:-}" ]]; then
     bash scripts/pg-cluster.sh stop "$pgdir"
     rm -rf "$pgdir"
     trap - EXIT
+    unset DAICHO_TEST_PG
 fi
 
 bash scripts/windows-test.sh
