@@ -72,6 +72,7 @@ const SHELL_MAY_USE: &[&str] = &[
     // Other people's changes to a shared ledger, heard by the app.
     "Watch",
     "ChangeNotice",
+    "redact",
 ];
 
 #[test]

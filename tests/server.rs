@@ -66,7 +66,9 @@ fn connection_strings_are_servers_and_anything_else_a_file() {
         ("host=db.city.local dbname=daicho user=kaizen", true),
         ("dbname=daicho", true),
         ("C:\\Users\\kaizen\\台帳.sqlite3", false),
-        ("台帳 host=1.sqlite3", false),
+        // Words the driver knows and Daicho does not list still make a server, never a file of that name.
+        ("host=db keepalives_idle=30 tcp_user_timeout=5000 dbname=daicho", true),
+        ("host=db password='a b' dbname=daicho", true),
         ("daicho.sqlite3", false),
         ("//server/share/daicho.sqlite3", false),
     ];
@@ -80,6 +82,10 @@ fn connection_strings_are_servers_and_anything_else_a_file() {
             "postgresql://db/daicho?password=***&sslmode=require",
         ),
         ("host=db dbname=daicho password=s3cret", "host=db dbname=daicho password=***"),
+        ("host=db password='s3 cr\\'et' dbname=daicho", "host=db password=*** dbname=daicho"),
+        ("host=db dbname=台帳 password=s3cret user=課長", "host=db dbname=台帳 password=*** user=課長"),
+        ("postgresql://db/daicho?sslpassword=k&password=s3cret", "postgresql://db/daicho?sslpassword=k&password=***"),
+        ("postgresql://kaizen:s3@cret@db/daicho", "postgresql://kaizen:***@db/daicho"),
     ];
     for (text, expected) in shown {
         assert_eq!(Location::parse(text).shown(), expected, "a password is never shown");
@@ -463,4 +469,45 @@ fn other_peoples_changes_are_heard_as_they_commit_and_ones_own_are_not() {
     theirs.write(&colleague, |w| w.add_unit(daicho::org::Level::Bureau, None, "福祉部", None, None, None)).unwrap();
     assert_eq!(rx.recv_timeout(wait).unwrap(), "同僚");
     assert!(rx.recv_timeout(std::time::Duration::from_millis(500)).is_err(), "exactly one notice per commit");
+}
+
+#[test]
+fn a_connection_test_changes_nothing_on_the_server() {
+    if !server_pass("a_connection_test_changes_nothing_on_the_server") {
+        return;
+    }
+    let t = TestDir::new();
+    let probe = Store::probe(&t.target(), None).unwrap();
+    assert_eq!((probe.schema_version, probe.initiatives), (0, None), "an empty database holds no ledger");
+    let mut c = postgres::Client::connect(&t.target(), postgres::NoTls).unwrap();
+    let made: bool = c.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[]).unwrap().get(0);
+    assert!(!made, "testing the connection created nothing there");
+    ok(&t, &["--db", &t.target(), "demo"]);
+    let probe = Store::probe(&t.target(), None).unwrap();
+    assert_eq!(probe.schema_version, daicho::db::latest_schema_version());
+    assert_eq!(probe.initiatives, Some(150), "the sample city's initiatives are counted");
+}
+
+#[test]
+fn a_file_a_colleague_imported_after_it_was_checked_is_not_imported_twice() {
+    let t = TestDir::seeded();
+    let bytes = std::fs::read(crate::support::fixture("template_filled.xlsx")).unwrap();
+    let opts = crate::support::fy2024();
+    // Checked here (the plan) …
+    let mut mine = t.store();
+    let plan = daicho::import::plan_file(&mine, "回答.xlsx", &bytes, &opts).unwrap();
+    assert!(plan.can_commit(), "a clean file: {:?}", plan.errors);
+    // … while a colleague imports the same file.
+    let mut theirs = t.store();
+    let colleague = daicho::ledger::Author { user: "同僚".into(), ..crate::support::author() };
+    let done = daicho::import::plan_file(&theirs, "回答.xlsx", &bytes, &opts).unwrap();
+    daicho::import::commit(&mut theirs, &colleague, &done).unwrap();
+    let count = mine.initiative_count().unwrap();
+    let Err(e) = daicho::import::commit(&mut mine, &crate::support::author(), &plan) else {
+        panic!("the second commit of one file must be refused")
+    };
+    assert_eq!(e.code(), "conflict", "{e}");
+    assert!(e.to_string().contains("同僚") && e.to_string().contains("取り込み済み"), "says who imported it: {e}");
+    assert_eq!(mine.initiative_count().unwrap(), count, "nothing was created twice");
+    assert_eq!(mine.import_history().unwrap().len(), 1, "one import of the file");
 }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use daicho::actions;
-use daicho::db::{Location, Read, Store};
+use daicho::db::{Location, Store};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -69,8 +69,8 @@ pub async fn open_ledger(app: AppHandle) -> ApiResult<Option<String>> {
 pub struct ServerCheck {
     /// The connection string as shown (without a password).
     pub shown: String,
-    pub schema_version: i64,
-    pub initiatives: usize,
+    /// What opening it would do, or what it holds.
+    pub message: String,
 }
 
 /// A team's server from what the user typed: a connection string without a password in it (the password field is
@@ -89,7 +89,8 @@ fn server_target(conn: &str) -> ApiResult<String> {
         }
         Location::Server(conn) => Ok(conn),
         Location::File(_) => Err(crate::error::invalid(format!(
-            "「{conn}」はサーバーの接続先ではありません。postgresql://サーバー名/データベース名?sslmode=verify-full の形で入力してください"
+            "「{}」はサーバーの接続先ではありません。postgresql://サーバー名/データベース名?sslmode=verify-full の形で入力してください",
+            daicho::db::redact(conn)
         ))),
     }
 }
@@ -99,12 +100,17 @@ fn server_target(conn: &str) -> ApiResult<String> {
 pub async fn test_server(app: AppHandle, conn: String, password: Option<String>) -> ApiResult<ServerCheck> {
     crate::state::blocking(app, move |_app, _state| {
         let conn = server_target(&conn)?;
-        let store = Store::connect_with_password(&conn, password.as_deref().filter(|p| !p.is_empty()))?;
-        Ok(ServerCheck {
-            shown: Location::Server(conn.clone()).shown(),
-            schema_version: store.schema_version()?,
-            initiatives: store.initiative_count()?,
-        })
+        let probe = Store::probe(&conn, password.as_deref().filter(|p| !p.is_empty()))?;
+        let latest = daicho::db::latest_schema_version();
+        let message = match (probe.schema_version, probe.initiatives) {
+            (0, _) => "台帳はまだありません（開くと、このデータベースに台帳を作ります）".to_string(),
+            (v, Some(n)) if v == latest => format!("スキーマ {v}、取組 {n} 件"),
+            (v, _) if v < latest => format!("スキーマ {v}（開くとスキーマ {latest} に更新します）"),
+            (v, _) => format!(
+                "スキーマ {v} は新しい版の Daicho のものです（この版は {latest} まで）。Daicho を更新してください"
+            ),
+        };
+        Ok(ServerCheck { shown: Location::Server(conn.clone()).shown(), message })
     })
     .await
 }

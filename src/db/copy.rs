@@ -273,10 +273,8 @@ impl Store {
         if schema.0 != schema.1 {
             return Err(Error::Internal(format!("コピー元と先のスキーマが違います（{} と {}）", schema.0, schema.1)));
         }
-        let mut data = Vec::with_capacity(TABLES.len());
-        for table in TABLES {
-            data.push(self.backend.read_table(table)?);
-        }
+        // One snapshot of the source: on a shared ledger others may commit while it is read.
+        let data = self.backend.read_tables()?;
         target.backend.load_empty(&data)?;
         Ok(CopyReport { tables: TABLES.iter().zip(&data).map(|(t, rows)| (t.name.to_string(), rows.len())).collect() })
     }

@@ -96,6 +96,16 @@ pub(crate) fn stale_edit(current: &Initiative, expected: i64, last: Option<&Audi
     ))
 }
 
+/// What a server holds, read by a connection test without changing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerProbe {
+    /// The schema applied there: 0 where no ledger was made yet; below [`latest_schema_version`] when opening it
+    /// will update it; above when it was made by a newer Daicho.
+    pub schema_version: i64,
+    /// The initiatives, when the schema is this version's.
+    pub initiatives: Option<usize>,
+}
+
 /// A change another person committed to the shared ledger (heard through [`Store::watch`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeNotice {
@@ -103,25 +113,23 @@ pub struct ChangeNotice {
     pub by: String,
 }
 
-/// Listening for other people's changes: stops when dropped.
+/// Listening for other people's changes: stops when dropped (its thread ends on its own within moments, so dropping
+/// never waits on a server that does not answer).
 pub struct Watch {
     stop: Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _thread: std::thread::JoinHandle<()>,
 }
 
 impl Watch {
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn new(stop: Arc<std::sync::atomic::AtomicBool>, thread: std::thread::JoinHandle<()>) -> Self {
-        Self { stop, thread: Some(thread) }
+        Self { stop, _thread: thread }
     }
 }
 
 impl Drop for Watch {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -317,8 +325,9 @@ pub(crate) trait Backend: Read + Send {
     fn watch(&self, _on_change: Box<dyn FnMut(ChangeNotice) + Send>) -> Result<Option<Watch>> {
         Ok(None)
     }
-    /// Every row of one table, in the table's order (for [`Store::copy_into`]).
-    fn read_table(&self, table: &copy::Table) -> Result<copy::Rows>;
+    /// Every row of every table of [`copy::TABLES`], in each table's order, read as one consistent snapshot
+    /// (colleagues may be committing meanwhile), for [`Store::copy_into`].
+    fn read_tables(&self) -> Result<Vec<copy::Rows>>;
     /// Writes every table of [`copy::TABLES`] into this ledger, which must be empty, in one transaction that reads
     /// them back and compares before committing.
     fn load_empty(&mut self, data: &[copy::Rows]) -> Result<()>;
@@ -356,6 +365,13 @@ impl Store {
     #[cfg(feature = "postgres")]
     pub fn connect_with_password(conn: &str, password: Option<&str>) -> Result<Self> {
         Ok(Self { backend: Box::new(postgres::PgStore::open(conn, password)?) })
+    }
+
+    /// Connects to a server and reads what it holds without changing anything (no migration: a connection test
+    /// against the wrong database creates nothing there).
+    #[cfg(feature = "postgres")]
+    pub fn probe(conn: &str, password: Option<&str>) -> Result<ServerProbe> {
+        postgres::probe(conn, password)
     }
 
     /// Keeps a password for a server in the libpq password file of this user (`%APPDATA%\postgresql\pgpass.conf`
@@ -568,15 +584,16 @@ pub enum Location {
 }
 
 impl Location {
-    /// A `postgresql://` or `postgres://` URL, or libpq `key=value` words naming a host or database, is a server;
-    /// anything else is a file path.
+    /// A `postgresql://` or `postgres://` URL, or libpq `key=value` words of which one names the host or the
+    /// database (`host=`, `hostaddr=`, `dbname=`), is a server — whatever its other words, which the driver then
+    /// accepts or refuses with its own message, so a connection string is never taken for a file name; anything
+    /// else is a file path.
     pub fn parse(text: &str) -> Self {
         let t = text.trim();
         let url = ["postgresql://", "postgres://"]
             .iter()
             .any(|p| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
-        let words = t.split_whitespace().all(|w| w.split_once('=').is_some_and(|(k, _)| is_libpq_key(k)))
-            && t.split_whitespace().any(|w| w.starts_with("host=") || w.starts_with("dbname="));
+        let words = t.split_whitespace().any(|w| ["host=", "hostaddr=", "dbname="].iter().any(|k| w.starts_with(k)));
         if url || words { Location::Server(t.to_string()) } else { Location::File(PathBuf::from(text)) }
     }
 
@@ -589,52 +606,57 @@ impl Location {
     }
 }
 
-/// The libpq connection keywords a server target may use.
-fn is_libpq_key(k: &str) -> bool {
-    matches!(
-        k,
-        "host"
-            | "hostaddr"
-            | "port"
-            | "dbname"
-            | "user"
-            | "password"
-            | "passfile"
-            | "sslmode"
-            | "sslrootcert"
-            | "connect_timeout"
-            | "application_name"
-            | "options"
-            | "target_session_attrs"
-            | "keepalives"
-    )
-}
-
 /// A connection string with any password replaced by `***`.
 pub fn redact(conn: &str) -> String {
     let t = conn.trim();
-    if let Some(rest) = t.split_once("://") {
-        // postgresql://user:secret@host/db → postgresql://user:***@host/db
-        let (scheme, rest) = rest;
-        let (auth, tail) = match rest.split_once('@') {
-            Some((auth, tail)) => (Some(auth), tail),
-            None => (None, rest),
+    if let Some((scheme, rest)) = t.split_once("://") {
+        // postgresql://user:secret@host/db?password=x → postgresql://user:***@host/db?password=***
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        let authority = match authority.rsplit_once('@') {
+            Some((userinfo, host)) => match userinfo.split_once(':') {
+                Some((user, _)) => format!("{user}:***@{host}"),
+                None => format!("{userinfo}@{host}"),
+            },
+            None => authority.to_string(),
         };
-        let auth = auth.map(|a| match a.split_once(':') {
-            Some((user, _)) => format!("{user}:***@"),
-            None => format!("{a}@"),
-        });
-        let mut out = format!("{scheme}://{}{tail}", auth.unwrap_or_default());
-        if let Some(i) = out.find("password=") {
-            let end = out[i..].find('&').map_or(out.len(), |e| i + e);
-            out.replace_range(i..end, "password=***");
-        }
-        return out;
+        let tail = match tail.split_once('?') {
+            Some((path, query)) => {
+                let query: Vec<String> = query
+                    .split('&')
+                    .map(|p| if p.starts_with("password=") { "password=***".to_string() } else { p.to_string() })
+                    .collect();
+                format!("{path}?{}", query.join("&"))
+            }
+            None => tail.to_string(),
+        };
+        return format!("{scheme}://{authority}{tail}");
     }
-    t.split_whitespace()
-        .map(|w| if w.starts_with("password=") { "password=***".to_string() } else { w.to_string() })
-        .collect::<Vec<_>>()
-        .join(" ")
+    // libpq words: a value may be quoted ('a b', with \' and \\ escapes); a password's whole value is hidden.
+    let mut out = String::new();
+    let mut rest = t;
+    while !rest.is_empty() {
+        let space = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+        out.push_str(&rest[..space]);
+        rest = &rest[space..];
+        let (mut end, mut quoted, mut escaped) = (rest.len(), false, false);
+        for (i, c) in rest.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if quoted => escaped = true,
+                '\'' => quoted = !quoted,
+                c if c.is_whitespace() && !quoted => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let word = &rest[..end];
+        out.push_str(if word.starts_with("password=") { "password=***" } else { word });
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// The schema version this build migrates to.

@@ -274,6 +274,9 @@ pub struct RowPlan {
     pub changes: Vec<FieldChange>,
     #[serde(skip)]
     subject: Option<Subject>,
+    /// The version of the existing initiative this plan was made from: a change committed since refuses the file.
+    #[serde(skip)]
+    planned_version: Option<i64>,
     #[serde(skip)]
     parsed: Option<ReturnRow>,
     #[serde(skip)]
@@ -981,6 +984,7 @@ impl<'a> Planner<'a> {
             outcome: Outcome::Created,
             changes,
             subject: Some(Subject::New(n)),
+            planned_version: None,
             initiative_changed: true,
             effect_changed: row.effect.is_some(),
             ocr_changed: row.ocr.is_some(),
@@ -1109,6 +1113,7 @@ impl<'a> Planner<'a> {
             outcome: if changes.is_empty() { Outcome::Unchanged } else { Outcome::Updated },
             changes,
             subject: Some(Subject::Existing(i.id)),
+            planned_version: Some(i.version),
             initiative_changed,
             effect_changed,
             ocr_changed,
@@ -1225,6 +1230,13 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         return Ok(previous.clone());
     }
     store.write(author, |tx| {
+        // Another person may have committed the same file since it was checked (a shared ledger).
+        if let Some(previous) = tx.import_by_hash(&report.sha256)? {
+            return Err(crate::Error::Conflict(format!(
+                "{} は {} に {} が取り込み済みです（取り込み直しません）",
+                report.file, previous.at, previous.actor
+            )));
+        }
         let mut created: Vec<i64> = Vec::new();
         let mut units: Vec<(i64, FiscalYear)> = Vec::new();
         for plan in &report.rows {
@@ -1234,8 +1246,9 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             let initiative = match subject {
                 Subject::Existing(id) if plan.initiative_changed => {
                     let i = tx.initiative(id)?;
-                    // Merged from the version read here: a change committed since is a conflict, never overwritten.
-                    tx.update_initiative(id, &merged_fields(&i, row), None, Some(i.version))?
+                    // From the version the plan was made from: a colleague's change committed since the file was
+                    // checked is a conflict (the file is not written), never overwritten.
+                    tx.update_initiative(id, &merged_fields(&i, row), None, plan.planned_version.or(Some(i.version)))?
                 }
                 Subject::Existing(id) => tx.initiative(id)?,
                 Subject::New(n) if n < created.len() => tx.initiative(created[n])?,

@@ -152,13 +152,21 @@ pub(crate) fn remember_password(conn: &str, password: &str) -> Result<PathBuf> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
     }
-    std::fs::write(&path, lines.join("\n") + "\n").map_err(|source| Error::Io { path: path.clone(), source })?;
-    #[cfg(unix)]
+    // Written beside it, readable by this user only from its first byte, then renamed over it: a failure leaves
+    // the user's other saved passwords as they were.
+    let staging = path.with_extension("daicho-new");
+    let io = |source| Error::Io { path: staging.clone(), source };
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|source| Error::Io { path: path.clone(), source })?;
+        use std::io::Write as _;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&staging).map_err(io)?;
+        file.write_all((lines.join("\n") + "\n").as_bytes()).map_err(io)?;
+        file.sync_all().map_err(io)?;
     }
+    std::fs::rename(&staging, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
     Ok(path)
 }
 

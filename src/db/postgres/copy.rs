@@ -12,7 +12,13 @@ use crate::error::{Error, Result};
 
 pub(super) fn read_table(c: &mut impl GenericClient, table: &Table) -> Result<Rows> {
     let columns: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
-    let rows = c.query(&format!("SELECT {} FROM {} ORDER BY {}", columns.join(", "), table.name, table.order), &[])?;
+    // Text keys in byte order, as SQLite orders them, whatever the server's collation.
+    let order = match table.order {
+        "key" => "key COLLATE \"C\"",
+        "unit_id, header_key" => "unit_id, header_key COLLATE \"C\"",
+        other => other,
+    };
+    let rows = c.query(&format!("SELECT {} FROM {} ORDER BY {order}", columns.join(", "), table.name), &[])?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let mut row = Vec::with_capacity(columns.len());

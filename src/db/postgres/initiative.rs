@@ -73,10 +73,13 @@ pub(super) fn initiative_by_ledger_id(c: &mut impl GenericClient, ledger_id: &st
 
 /// The initiatives a unit owns (through the unit index), in 管理番号 order.
 pub(super) fn initiatives_of_unit(c: &mut impl GenericClient, unit_id: i64) -> Result<Vec<Initiative>> {
-    c.query(&format!("SELECT {COLUMNS} FROM initiatives WHERE unit_id = $1 ORDER BY ledger_id"), &[&unit_id])?
-        .iter()
-        .map(from_row)
-        .collect()
+    c.query(
+        &format!("SELECT {COLUMNS} FROM initiatives WHERE unit_id = $1 ORDER BY ledger_id COLLATE \"C\""),
+        &[&unit_id],
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub(super) fn list_initiatives(c: &mut impl GenericClient, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
@@ -108,7 +111,7 @@ pub(super) fn list_initiatives(c: &mut impl GenericClient, filter: &InitiativeFi
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
-    sql.push_str(" ORDER BY ledger_id");
+    sql.push_str(" ORDER BY ledger_id COLLATE \"C\"");
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| &**p).collect();
     c.query(&sql, &refs)?.iter().map(from_row).collect()
 }

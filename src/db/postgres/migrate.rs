@@ -86,6 +86,20 @@ fn check(applied: &[(i64, String)]) -> Result<()> {
     Ok(())
 }
 
+/// What a server holds, read without changing anything (接続テスト): the schema version applied (0 on a database
+/// with no ledger yet) and, when it is the latest, how many initiatives.
+pub(crate) fn probe(client: &mut Client) -> Result<(i64, Option<usize>)> {
+    let applied = applied(client)?;
+    let version = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+    let count = if version == latest_version() {
+        let n: i64 = client.query_one("SELECT count(*) FROM initiatives", &[])?.get(0);
+        Some(usize::try_from(n).unwrap_or(0))
+    } else {
+        None
+    };
+    Ok((version, count))
+}
+
 /// The schema version applied.
 pub(crate) fn schema_version(c: &mut impl GenericClient) -> Result<i64> {
     Ok(c.query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])?.get(0))

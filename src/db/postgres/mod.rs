@@ -119,6 +119,13 @@ pub(super) struct PgStore {
 
 pub(super) use connect::remember_password;
 
+/// Reads what a server holds without migrating it (see [`crate::db::ServerProbe`]).
+pub(super) fn probe(target: &str, password: Option<&str>) -> Result<crate::db::ServerProbe> {
+    let mut client = connect::connect(target, password)?;
+    let (schema_version, initiatives) = migrate::probe(&mut client)?;
+    Ok(crate::db::ServerProbe { schema_version, initiatives })
+}
+
 /// Prepares a server for the team (`daicho server init`): connected as the database's owner, applies the
 /// migrations and creates the editor and viewer roles with their grants. Run again after an upgrade.
 pub(super) fn init_server(target: &str) -> Result<()> {
@@ -459,17 +466,27 @@ impl Backend for PgStore {
             return Ok(());
         }
         // Who holds it: the login and the program of the session with the granted lock.
+        // Another login's address and start time are hidden from an ordinary login (NULL): shown when known.
         let holder = c.query_opt(
-            "SELECT a.usename::text, coalesce(a.client_addr::text, 'このサーバー'), to_char(a.backend_start, 'HH24:MI')
+            "SELECT a.usename::text, a.client_addr::text, to_char(a.backend_start, 'HH24:MI')
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
              WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ($1::BIGINT >> 32)::oid
                AND l.objid = ($1::BIGINT & 4294967295)::oid AND l.objsubid = 1",
             &[&IMPORT_LOCK],
         )?;
-        let who = holder.map_or_else(
-            || "ほかの人".to_string(),
-            |r| format!("{}（{}、{} から接続）", r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2)),
-        );
+        let who = match holder {
+            None => "ほかの人".to_string(),
+            Some(r) => {
+                let text = |i: usize| r.try_get::<_, Option<String>>(i).ok().flatten();
+                let name = text(0).unwrap_or_else(|| "ほかの人".to_string());
+                match (text(1), text(2)) {
+                    (Some(from), Some(at)) => format!("{name}（{from}、{at} から接続）"),
+                    (None, Some(at)) => format!("{name}（このサーバー上、{at} から接続）"),
+                    (Some(from), None) => format!("{name}（{from}）"),
+                    (None, None) => name,
+                }
+            }
+        };
         Err(StorageError::new(
             StorageErrorKind::Unavailable,
             format!("{who}が取り込み中です。取り込みが終わってから、もう一度取り込んでください"),
@@ -485,8 +502,17 @@ impl Backend for PgStore {
         let _ = self.db().execute("SELECT pg_advisory_unlock($1)", &[&IMPORT_LOCK]);
     }
 
-    fn read_table(&self, table: &crate::db::copy::Table) -> Result<crate::db::copy::Rows> {
-        copy::read_table(&mut *self.db(), table)
+    fn read_tables(&self) -> Result<Vec<crate::db::copy::Rows>> {
+        // One REPEATABLE READ, READ ONLY transaction: a snapshot of the whole ledger while colleagues commit.
+        let mut client = self.db();
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let rows = crate::db::copy::TABLES.iter().map(|t| copy::read_table(&mut tx, t)).collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(rows)
     }
 
     fn load_empty(&mut self, data: &[crate::db::copy::Rows]) -> Result<()> {

@@ -35,7 +35,13 @@ pub(super) fn start(
         .spawn(move || {
             while !stopped.load(Ordering::SeqCst) {
                 let Some(c) = client.as_mut() else {
-                    std::thread::sleep(Duration::from_secs(3));
+                    // Wait a little before listening again, ending at once when the watch is dropped.
+                    for _ in 0..30 {
+                        if stopped.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
                     client = listen().ok();
                     continue;
                 };
@@ -43,6 +49,9 @@ pub(super) fn start(
                     let mut notices = c.notifications();
                     let mut waiting = notices.timeout_iter(Duration::from_millis(300));
                     loop {
+                        if stopped.load(Ordering::SeqCst) {
+                            break false;
+                        }
                         match waiting.next() {
                             Ok(Some(n)) if n.process_id() != own_pid => {
                                 on_change(ChangeNotice { by: n.payload().to_string() })

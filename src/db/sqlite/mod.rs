@@ -457,8 +457,12 @@ impl Backend for SqliteStore {
         location::warning_for(&self.path)
     }
 
-    fn read_table(&self, table: &crate::db::copy::Table) -> Result<crate::db::copy::Rows> {
-        copy::read_table(&self.conn, table)
+    fn read_tables(&self) -> Result<Vec<crate::db::copy::Rows>> {
+        // One read transaction: in WAL mode it sees one snapshot however others write meanwhile.
+        let tx = self.conn.unchecked_transaction()?;
+        let rows = crate::db::copy::TABLES.iter().map(|t| copy::read_table(&tx, t)).collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(rows)
     }
 
     fn load_empty(&mut self, data: &[crate::db::copy::Rows]) -> Result<()> {

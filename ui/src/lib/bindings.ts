@@ -57,7 +57,11 @@ export type ServerCheck = {
 /**
  * The connection string as shown (without a password).
  */
-shown: string, schema_version: number, initiatives: number, };
+shown: string, 
+/**
+ * What opening it would do, or what it holds.
+ */
+message: string, };
 
 export type FileChoice = { basis: string | null, maps: Array<MapChoice>, 
 /**

@@ -257,7 +257,8 @@ pub fn server(c: ServerCommand) -> Result<()> {
     let ServerCommand::Init { conn } = c;
     let Location::Server(conn) = Location::parse(&conn) else {
         return Err(Error::Invalid(format!(
-            "{conn} はサーバーの接続文字列ではありません（postgresql://サーバー/データベース または host=… dbname=…）"
+            "{} はサーバーの接続文字列ではありません（postgresql://サーバー/データベース または host=… dbname=…）",
+            daicho::db::redact(&conn)
         )));
     };
     Store::init_server(&conn)?;
