@@ -47,10 +47,7 @@ pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     let current = FiscalYear::of_date(Local::now().date_naive()).0;
     Ok(AppInfo {
         db_path: store.path().display().to_string(),
-        shared: matches!(
-            daicho::db::Location::parse(&store.path().display().to_string()),
-            daicho::db::Location::Server(_)
-        ),
+        shared: store.is_shared(),
         initiatives: store.initiative_count()?,
         organisation_name: store.settings()?.organisation_name,
         fiscal_year: years.last().copied().unwrap_or(current),

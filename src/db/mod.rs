@@ -84,9 +84,24 @@ impl AuditAction {
     }
 }
 
-/// The refusal of an edit made from an earlier version of an initiative: who changed it last and when, and what to do.
-pub(crate) fn stale_edit(current: &Initiative, expected: i64, last: Option<&AuditEntry>) -> Error {
-    let who = last.map_or(String::new(), |e| {
+/// The checksum both migration runners record for an applied migration. FNV-1a, 64 bits: enough to notice an
+/// edited file; not a security measure.
+pub(crate) fn migration_checksum(sql: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in sql.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The refusal of an edit made from version `expected` of `seen` (either backend's transaction reads it): the
+/// initiative as it is now, who changed it last and when, and what to do.
+pub(crate) fn stale_edit(tx: &dyn Read, seen: &Initiative, expected: i64) -> Error {
+    let current = tx.initiative(seen.id).unwrap_or_else(|_| seen.clone());
+    let query = AuditQuery { entity: Some("initiative"), key: Some(&current.ledger_id), limit: 1 };
+    let last = tx.audit_log(query).ok().and_then(|mut v| v.pop());
+    let who = last.as_ref().map_or(String::new(), |e| {
         let at = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
         format!("（最後の変更: {} {at}）", e.actor)
     });
@@ -321,6 +336,10 @@ pub(crate) trait Backend: Read + Send {
     }
     /// Ends the claim of [`Backend::claim_import`].
     fn release_import(&self) {}
+    /// Whether this is a team's shared ledger on a server (not a file).
+    fn is_shared(&self) -> bool {
+        false
+    }
     /// Hears other connections' commits (a shared ledger); `None` where no one else writes while it is open.
     fn watch(&self, _on_change: Box<dyn FnMut(ChangeNotice) + Send>) -> Result<Option<Watch>> {
         Ok(None)
@@ -485,6 +504,11 @@ impl Store {
     /// Ends the claim of [`Store::claim_import`].
     pub fn release_import(&self) {
         self.backend.release_import()
+    }
+
+    /// Whether this is a team's shared ledger on a server (not a file).
+    pub fn is_shared(&self) -> bool {
+        self.backend.is_shared()
     }
 
     /// Calls `on_change` (on a thread of its own) whenever another person commits a change to this shared ledger,

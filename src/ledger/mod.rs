@@ -250,6 +250,19 @@ impl Initiative {
     }
 }
 
+impl InitiativeFields {
+    /// The rules every backend checks before writing: a 業務名, and no negative シナリオ数.
+    pub(crate) fn check(&self) -> crate::error::Result<()> {
+        if self.title.trim().is_empty() {
+            return Err(crate::error::Error::Invalid("業務名が空です".into()));
+        }
+        if self.scenario_count.is_some_and(|n| n < 0) {
+            return Err(crate::error::Error::Invalid("シナリオ数は0以上の整数で指定してください".into()));
+        }
+        Ok(())
+    }
+}
+
 /// One entry of an initiative's status history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -157,28 +157,10 @@ pub(super) fn evaluations(c: &mut impl GenericClient, initiative_id: i64) -> Res
         .collect()
 }
 
-fn check_fields(f: &InitiativeFields) -> Result<()> {
-    if f.title.trim().is_empty() {
-        return Err(Error::Invalid("業務名が空です".into()));
-    }
-    if f.scenario_count.is_some_and(|n| n < 0) {
-        return Err(Error::Invalid("シナリオ数は0以上の整数で指定してください".into()));
-    }
-    Ok(())
-}
-
 impl PgTx<'_> {
-    /// The refusal of an edit made from version `expected` of `seen`: the record as it is now, and who changed it.
-    fn stale(&self, seen: &Initiative, expected: i64) -> Error {
-        let current = find_initiative(&mut *self.db(), seen.id).unwrap_or_else(|_| seen.clone());
-        let query = crate::ledger::AuditQuery { entity: Some("initiative"), key: Some(&current.ledger_id), limit: 1 };
-        let last = super::audit::audit_log(&mut *self.db(), query).ok().and_then(|mut v| v.pop());
-        crate::db::stale_edit(&current, expected, last.as_ref())
-    }
-
     /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
     pub(super) fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
-        check_fields(f)?;
+        f.check()?;
         let ledger_id = match &f.ledger_id {
             Some(id) if !id.trim().is_empty() => {
                 self.numbered.clear();
@@ -237,10 +219,10 @@ impl PgTx<'_> {
         status_on: Option<NaiveDate>,
         expected_version: Option<i64>,
     ) -> Result<Initiative> {
-        check_fields(f)?;
+        f.check()?;
         let before = find_initiative(&mut *self.db(), id)?;
         if let Some(expected) = expected_version.filter(|v| *v != before.version) {
-            return Err(self.stale(&before, expected));
+            return Err(crate::db::stale_edit(self, &before, expected));
         }
         if before.unchanged_by(f) {
             return Ok(before);
@@ -266,7 +248,7 @@ impl PgTx<'_> {
         )?;
         // Another person's commit between the read and this write (the server's default isolation allows it).
         if changed == 0 {
-            return Err(self.stale(&before, before.version));
+            return Err(crate::db::stale_edit(self, &before, before.version));
         }
         if before.status != f.status {
             let on = status_on.unwrap_or(self.author.at.date_naive());

@@ -13,15 +13,7 @@ include!(concat!(env!("OUT_DIR"), "/postgres_migrations.rs"));
 /// The advisory lock key of migrations ("daicho" + 1).
 const MIGRATION_LOCK: i64 = 0x6461_6963_686f_0001;
 
-/// FNV-1a, 64 bits, as SQLite's runner: enough to notice an edited file; not a security measure.
-fn checksum(sql: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in sql.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
+use crate::db::migration_checksum as checksum;
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)

@@ -498,6 +498,10 @@ impl Backend for PgStore {
         watch::start(self.target.clone(), self.password.clone(), self.pid, on_change).map(Some)
     }
 
+    fn is_shared(&self) -> bool {
+        true
+    }
+
     fn release_import(&self) {
         let _ = self.db().execute("SELECT pg_advisory_unlock($1)", &[&IMPORT_LOCK]);
     }

@@ -11,15 +11,7 @@ use crate::error::{Error, Result};
 
 include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
-/// FNV-1a, 64 bits: enough to notice an edited file; not a security measure.
-fn checksum(sql: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in sql.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
+use crate::db::migration_checksum as checksum;
 
 /// A step in Rust that completes a migration's SQL, in its transaction.
 type Step = fn(&Connection) -> Result<()>;
