@@ -1,5 +1,6 @@
 //! The `daicho` command as a user runs it.
 
+use crate::support::Launch;
 use crate::support::{TestDir, describe, fixture};
 
 #[test]
@@ -59,11 +60,11 @@ fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment
     let t = TestDir::new();
     let db = t.db();
     let db = db.to_str().unwrap();
-    let before = t.command().args(["--db", db, "org", "add", "総務部"]).output().unwrap();
+    let before = t.command().args(["--db", db, "org", "add", "総務部"]).launch();
     assert!(before.status.success(), "{}", describe(&before));
-    let after = t.command().args(["org", "add", "総務部/人事課", "--db", db]).output().unwrap();
+    let after = t.command().args(["org", "add", "総務部/人事課", "--db", db]).launch();
     assert!(after.status.success(), "{}", describe(&after));
-    let env = t.command().env("DAICHO_DB", db).args(["org", "list"]).output().unwrap();
+    let env = t.command().env("DAICHO_DB", db).args(["org", "list"]).launch();
     let listed = String::from_utf8(env.stdout).unwrap();
     assert!(listed.contains("総務部") && listed.contains("人事課"), "all three reached the same file: {listed}");
     assert!(!t.path().join("home").exists(), "with --db or DAICHO_DB nothing is written to the app-data folder");
@@ -74,7 +75,7 @@ fn db_option_is_accepted_before_or_after_the_subcommand_and_from_the_environment
 #[test]
 fn without_db_the_file_goes_to_the_data_folder() {
     let t = TestDir::new();
-    let out = t.command().args(["org", "add", "総務部"]).output().unwrap();
+    let out = t.command().args(["org", "add", "総務部"]).launch();
     assert!(out.status.success(), "{}", describe(&out));
     assert!(t.data_dir().join("daicho.sqlite3").exists(), "DAICHO_DATA_DIR holds the default ledger");
     assert!(!t.db().exists(), "and nothing else was written");
@@ -88,7 +89,7 @@ fn the_default_folder_is_the_local_app_data_folder() {
     #[cfg(target_os = "linux")]
     {
         let t = TestDir::new();
-        let out = t.command().env_remove(daicho::db::DATA_DIR_VAR).args(["org", "add", "総務部"]).output().unwrap();
+        let out = t.command().env_remove(daicho::db::DATA_DIR_VAR).args(["org", "add", "総務部"]).launch();
         assert!(out.status.success(), "{}", describe(&out));
         let expected = t.path().join("home/.local/share/daicho/daicho.sqlite3");
         assert!(expected.exists(), "on Linux the local data dir is $XDG_DATA_HOME/daicho: {}", expected.display());
@@ -260,7 +261,7 @@ fn argument_errors_are_in_japanese_too() {
 #[test]
 fn help_is_in_japanese() {
     let t = TestDir::new();
-    let out = t.command().arg("--help").output().unwrap();
+    let out = t.command().arg("--help").launch();
     let help = String::from_utf8(out.stdout).unwrap();
     for phrase in ["算定式を計算する", "年度の削減時間を集計する", "--db"] {
         assert!(help.contains(phrase), "help mentions {phrase}: {help}");
@@ -321,8 +322,7 @@ fn backup_and_restore_from_the_command_line() {
     assert!(out.contains("before-restore-2"), "{out}");
     let first = t.path().join("daicho.sqlite3.before-restore");
     let kept =
-        String::from_utf8(t.command().args(["--db", first.to_str().unwrap(), "org", "list"]).output().unwrap().stdout)
-            .unwrap();
+        String::from_utf8(t.command().args(["--db", first.to_str().unwrap(), "org", "list"]).launch().stdout).unwrap();
     assert!(
         kept.contains("財務部") && !kept.contains("市民部"),
         "the first kept copy is as the first restore left it: {kept}"
@@ -369,7 +369,7 @@ fn japanese_folder_names_work_for_every_file() {
     std::fs::create_dir_all(&folder).unwrap();
     let db = folder.join("台帳.sqlite3");
     let run = |args: &[&str]| {
-        let out = t.command().arg("--db").arg(&db).args(args).output().unwrap();
+        let out = t.command().arg("--db").arg(&db).args(args).launch();
         assert!(out.status.success(), "daicho {args:?}:\n{}", describe(&out));
         String::from_utf8(out.stdout).unwrap()
     };
@@ -391,11 +391,11 @@ fn japanese_folder_names_work_for_every_file() {
 #[test]
 fn windows_paths_are_warned_about_only_on_a_share() {
     let t = TestDir::new();
-    let out = t.command().args(["--db", r"\\fileserver\業務改善\daicho.sqlite3", "org", "list"]).output().unwrap();
+    let out = t.command().args(["--db", r"\\fileserver\業務改善\daicho.sqlite3", "org", "list"]).launch();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("ネットワーク共有（UNC パス）"), "{stderr}");
     let verbatim = format!(r"\\?\{}", t.db().display());
-    let out = t.command().args(["--db", &verbatim, "org", "add", "総務部"]).output().unwrap();
+    let out = t.command().args(["--db", &verbatim, "org", "add", "総務部"]).launch();
     assert!(out.status.success(), "{}", describe(&out));
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("ネットワーク"),

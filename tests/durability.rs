@@ -5,6 +5,7 @@ use daicho::db::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use crate::support::Launch;
 use crate::support::TestDir;
 
 pub(crate) const ROWS: usize = 300;
@@ -69,8 +70,7 @@ fn an_import_killed_at_random_moments_is_all_or_nothing() {
             .args(["import", file.to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .start();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -96,15 +96,8 @@ fn all_at_once(t: &TestDir, db: &std::path::Path, commands: &[Vec<String>], roun
     let children: Vec<_> = commands
         .iter()
         .map(|args| {
-            let child = t
-                .command()
-                .arg("--db")
-                .arg(db)
-                .args(args)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
+            let child =
+                t.command().arg("--db").arg(db).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).start();
             (args, child)
         })
         .collect();
@@ -140,7 +133,7 @@ fn several_processes_on_one_ledger_at_once_all_succeed() {
     assert_eq!(store.schema_version().unwrap(), daicho::db::latest_schema_version(), "migrated once, completely");
 
     let demo = t.path().join("demo.sqlite3");
-    let out = t.command().arg("--db").arg(&demo).arg("demo").output().unwrap();
+    let out = t.command().arg("--db").arg(&demo).arg("demo").launch();
     assert!(out.status.success(), "the sample city: {}", crate::support::describe(&out));
     let fixture = |name: &str| crate::support::fixture(name).to_str().unwrap().to_string();
     for round in 0..3 {

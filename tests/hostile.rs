@@ -6,7 +6,7 @@ use daicho::import::plan_file;
 use serde_json::Value;
 
 #[cfg(unix)]
-use crate::support::describe;
+use crate::support::{Launch, describe};
 use crate::support::{TestDir, fixture, fy2024};
 
 /// What each file must give: `Err(start of the one message)` for a file refused as a whole, `Ok(check)` for a file
@@ -161,7 +161,7 @@ fn the_cli_refuses_each_hostile_file_within_a_memory_cap_and_writes_nothing() {
         let Err(message) = expect else { continue };
         let before = sha(&t.db());
         let path = fixture("hostile").join(name);
-        let out = t.capped_command(1 << 20).arg("--db").arg(t.db()).arg("import").arg(&path).output().unwrap();
+        let out = t.capped_command(1 << 20).arg("--db").arg(t.db()).arg("import").arg(&path).launch();
         assert_eq!(out.status.code(), Some(2), "{name}: refused as a validation error:\n{}", describe(&out));
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains(message), "{name}: the message is shown:\n{}", describe(&out));
@@ -180,14 +180,7 @@ fn fuzz_findings_are_refused_or_read_within_the_memory_cap() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         seen += 1;
-        let out = t
-            .capped_command(1 << 20)
-            .arg("--db")
-            .arg(t.db())
-            .args(["import", "--dry-run"])
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = t.capped_command(1 << 20).arg("--db").arg(t.db()).args(["import", "--dry-run"]).arg(&path).launch();
         assert!(matches!(out.status.code(), Some(0 | 2)), "{path:?}: a clean result, not a crash:\n{}", describe(&out));
     }
     assert!(seen > 0, "the findings folder is read");

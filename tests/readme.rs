@@ -1,6 +1,7 @@
 //! The README's CLI tour is real output: each `$ daicho …` line of its `console` block is run in an empty
 //! directory (with `DAICHO_DB=demo.sqlite3`, as the block's first line says) and must print exactly what follows.
 
+use crate::support::Launch;
 use crate::support::{TestDir, words};
 
 /// Runs one README command line (`daicho …`, optionally `| head -n N` or `| tail -n N`) in the tour directory.
@@ -11,7 +12,7 @@ fn run_line(t: &TestDir, line: &str) -> String {
     };
     let args = words(&command);
     assert_eq!(args[0], "daicho", "tour lines run daicho: {command}");
-    let out = t.command().current_dir(t.path()).env("DAICHO_DB", "demo.sqlite3").args(&args[1..]).output().unwrap();
+    let out = t.command().current_dir(t.path()).env("DAICHO_DB", "demo.sqlite3").args(&args[1..]).launch();
     let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
     let Some(filter) = filter else { return text };
     let lines: Vec<&str> = text.lines().collect();

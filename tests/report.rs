@@ -268,7 +268,7 @@ fn report_csv_files_and_encodings_from_the_command_line() {
 fn report_csv_to_a_terminal_is_readable_text() {
     let t = demo();
     let command = format!("'{}' --db '{}' report summary --fy 2023 --csv", env!("CARGO_BIN_EXE_daicho"), t.target());
-    let out = t.command_named("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    let out = crate::support::Launch::launch(t.command_named("script").args(["-qec", &command, "/dev/null"]));
     assert!(out.status.success(), "{}", describe(&out));
     let text = String::from_utf8(out.stdout).expect("the terminal gets UTF-8 text, not Shift_JIS bytes");
     assert!(text.contains("部局,RPA件数,RPA削減時間(h),"), "{text}");

@@ -4,6 +4,7 @@
 
 use daicho::db::{Location, Read, Store};
 
+use crate::support::Launch;
 use crate::support::{Backend, TestDir, backend, describe};
 
 /// A server to test against, or `None` (and a note) in the SQLite pass.
@@ -17,14 +18,14 @@ fn server_pass(test: &str) -> bool {
 
 /// Runs `daicho ARGS` (no `--db` added) and requires success.
 fn ok(t: &TestDir, args: &[&str]) -> String {
-    let out = t.command().args(args).output().unwrap();
+    let out = t.command().args(args).launch();
     assert!(out.status.success(), "daicho {args:?} failed:\n{}", describe(&out));
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// Runs `daicho ARGS` (no `--db` added) and requires the exit code; returns stderr.
 fn fails(t: &TestDir, args: &[&str], code: i32) -> String {
-    let out = t.command().args(args).output().unwrap();
+    let out = t.command().args(args).launch();
     assert_eq!(out.status.code(), Some(code), "daicho {args:?}:\n{}", describe(&out));
     String::from_utf8(out.stderr).unwrap()
 }
@@ -237,7 +238,7 @@ fn staff_adding_at_once_never_share_a_ledger_id() {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            t.command_named("sh").arg("-c").arg(script).spawn().unwrap()
+            t.command_named("sh").arg("-c").arg(script).start()
         })
         .collect();
     for mut w in workers {
@@ -308,7 +309,7 @@ while [ $i -lt {edits} ]; do
 done > '{log}'"#,
                 log = log.display()
             );
-            (log, t.command_named("sh").arg("-c").arg(script).spawn().unwrap())
+            (log, t.command_named("sh").arg("-c").arg(script).start())
         })
         .collect();
     let mut landed: Vec<(String, String)> = Vec::new();
@@ -418,8 +419,7 @@ fn an_import_cut_off_by_the_server_is_all_or_nothing() {
             .args(["--db", &target, "import", file.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            .start();
         std::thread::sleep(delay);
         admin
             .execute(

@@ -2,7 +2,7 @@
 //! environment points every app-data location into that directory, so no test touches the real app-data folder.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 use chrono::{DateTime, FixedOffset};
 use daicho::db::Store;
@@ -161,7 +161,7 @@ impl TestDir {
     pub fn run(&self, args: &[&str]) -> Output {
         let mut c = self.command();
         c.arg("--db").arg(self.target()).args(args);
-        c.output().unwrap()
+        c.launch()
     }
 
     /// Runs and requires success, printing everything useful when it fails.
@@ -183,6 +183,40 @@ impl TestDir {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
+}
+
+/// Starting a program, the way every test here starts one.
+///
+/// Under Wine (the Windows pass of `.ci/run`) `CreateProcess` now and then fails with `ERROR_INTERNAL_ERROR` (1359)
+/// before the program has run at all — a fault of the emulation, seen once in ~400 spawns of a CI run, never of
+/// Windows. Only that error, only before anything ran, is tried again (up to five times); any other failure, and any
+/// failure of the program itself, is the test's to judge.
+pub trait Launch {
+    fn launch(&mut self) -> Output;
+    fn start(&mut self) -> Child;
+}
+
+impl Launch for Command {
+    fn launch(&mut self) -> Output {
+        retry_wine_spawn(|| self.output())
+    }
+    fn start(&mut self) -> Child {
+        retry_wine_spawn(|| self.spawn())
+    }
+}
+
+fn retry_wine_spawn<T>(mut go: impl FnMut() -> std::io::Result<T>) -> T {
+    const ERROR_INTERNAL_ERROR: i32 = 1359;
+    for attempt in 1.. {
+        match go() {
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(ERROR_INTERNAL_ERROR) && attempt < 5 => {
+                eprintln!("spawn failed with Windows error 1359 (Wine); trying again ({attempt}/5)");
+                std::thread::sleep(std::time::Duration::from_millis(200 * attempt));
+            }
+            other => return other.unwrap_or_else(|e| panic!("the program could not be started: {e}")),
+        }
+    }
+    unreachable!()
 }
 
 pub fn describe(out: &Output) -> String {
