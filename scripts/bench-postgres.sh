@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The 500 × 50 returns import on both backends, with the statements the server ran per imported line
-# (pg_stat_statements on a throwaway cluster). Needs the bench data of `cargo bench` (target/bench-data: run
-# `cargo bench` once) and a release CLI (`cargo build --release -p daicho`). Prints figures; BENCHMARKS.md keeps them.
+# The 500 × 50 returns import on both backends: SQLite, PostgreSQL on this machine (Unix socket), and PostgreSQL over
+# a link with 1 ms round-trip time (scripts/delay-proxy.py), with the statements the server ran per imported line
+# (pg_stat_statements). The server keeps its production durability (fsync, full-page writes, synchronous commit),
+# unlike the test cluster. Needs the bench data of `cargo bench` (target/bench-data: run `cargo bench` once) and a
+# release CLI (`cargo build --release -p daicho`). Prints figures; BENCHMARKS.md keeps them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 daicho=$PWD/target/release/daicho
 data=$PWD/target/bench-data
+rtt_ms=${RTT_MS:-1}
 [[ -x "$daicho" && -d "$data/returns-500x50" && -f "$data/import-seed.sqlite3" ]] || {
     echo "needs target/release/daicho and target/bench-data (cargo build --release -p daicho; cargo bench)" >&2
     exit 1
@@ -13,8 +16,10 @@ data=$PWD/target/bench-data
 work=$(mktemp -d /tmp/daicho-bench-pg.XXXXXX)
 pgdir="$work/pg"
 chmod 755 "$work" # the server runs as the postgres user when this runs as root
-trap 'bash scripts/pg-cluster.sh stop "$pgdir"; rm -rf "$work"' EXIT
-server=$(PG_EXTRA="-c shared_preload_libraries=pg_stat_statements" bash scripts/pg-cluster.sh start "$pgdir")
+proxy=
+trap '[[ -n "$proxy" ]] && kill "$proxy" 2>/dev/null; bash scripts/pg-cluster.sh stop "$pgdir"; rm -rf "$work"' EXIT
+durable="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
+server=$(PG_EXTRA="-c shared_preload_libraries=pg_stat_statements $durable" bash scripts/pg-cluster.sh start "$pgdir")
 base=${server% dbname=postgres}
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 files=("$data"/returns-500x50/*.xlsx)
@@ -27,18 +32,37 @@ dry=$(seconds "$daicho" --db "$work/dry.sqlite3" import --dry-run "${files[@]}")
 cp "$data/import-seed.sqlite3" "$work/commit.sqlite3"
 sqlite=$(seconds "$daicho" --db "$work/commit.sqlite3" import "${files[@]}")
 
-psql "$base dbname=postgres" -c "CREATE DATABASE bench"
+psql "$base dbname=postgres" -c "CREATE DATABASE bench" -c "CREATE DATABASE bench_far"
 target="$base dbname=bench"
 "$daicho" db copy "$data/import-seed.sqlite3" "$target" >/dev/null
+"$daicho" db copy "$data/import-seed.sqlite3" "$base dbname=bench_far" >/dev/null
 psql "$target" -c "CREATE EXTENSION pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
 pg=$(seconds "$daicho" --db "$target" import "${files[@]}")
-calls=$(command psql -X -At "$target" -c "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
+# The statements of the bench database only (pg_stat_statements counts the whole cluster's).
+mine="query NOT LIKE '%pg_stat_statements%' AND dbid = (SELECT oid FROM pg_database WHERE datname = 'bench')"
+calls=$(command psql -X -At "$target" -c "SELECT sum(calls) FROM pg_stat_statements WHERE $mine")
 commits=$(command psql -X -At "$target" -c "SELECT count(*) FROM imports")
 
-echo "returns: ${#files[@]} files, $lines lines; committed on the server: $commits files"
-printf 'SQLite dry run            %8.3f s\n' "$dry"
-printf 'SQLite import (commit)    %8.3f s   (÷ dry run %.2f)\n' "$sqlite" "$(echo "$sqlite / $dry" | bc -l)"
-printf 'PostgreSQL import         %8.3f s   (÷ SQLite import %.2f)\n' "$pg" "$(echo "$pg / $sqlite" | bc -l)"
-printf 'statements on the server  %8d     (%.1f per imported line)\n' "$calls" "$(echo "$calls / $lines" | bc -l)"
-# rust-postgres sends each statement as a prepare and an execute: two round trips. Over a 1 ms link that alone adds:
-printf 'at 1 ms a round trip      %8.1f s more (2 round trips a statement)\n' "$(echo "$calls * 2 / 1000" | bc -l)"
+# The same import through a proxy that holds each packet rtt/2 in each direction, on a free port.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 scripts/delay-proxy.py "$port" "$pgdir/.s.PGSQL.5432" "$rtt_ms" > "$work/proxy.log" 2>&1 &
+proxy=$!
+for _ in $(seq 50); do grep -q ready "$work/proxy.log" 2>/dev/null && break; sleep 0.1; done
+far="host=127.0.0.1 port=$port user=daicho sslmode=disable"
+# The round trip as measured: 500 one-statement queries through the proxy, less the same without it.
+printf 'SELECT 1;\n%.0s' {1..500} > "$work/ping.sql"
+near_ping=$(seconds psql "$base dbname=postgres" -f "$work/ping.sql")
+far_ping=$(seconds psql "$far dbname=postgres" -f "$work/ping.sql")
+rtt=$(echo "($far_ping - $near_ping) * 1000 / 500" | bc -l)
+pg_far=$(seconds "$daicho" --db "$far dbname=bench_far" import "${files[@]}")
+far_commits=$(command psql -X -At "$base dbname=bench_far" -c "SELECT count(*) FROM imports")
+
+echo "returns: ${#files[@]} files, $lines lines; committed on the server: $commits files (over the slow link: $far_commits)"
+printf 'SQLite dry run               %8.3f s\n' "$dry"
+printf 'SQLite import (commit)       %8.3f s   (÷ dry run %.2f)\n' "$sqlite" "$(echo "$sqlite / $dry" | bc -l)"
+printf 'PostgreSQL import, local     %8.3f s   (÷ SQLite import %.2f)\n' "$pg" "$(echo "$pg / $sqlite" | bc -l)"
+printf 'PostgreSQL import, %.2f ms   %8.3f s   (÷ SQLite import %.2f)\n' "$rtt" "$pg_far" "$(echo "$pg_far / $sqlite" | bc -l)"
+printf 'statements on the server     %8d     (%.2f per imported line, %.1f per file)\n' "$calls" \
+    "$(echo "$calls / $lines" | bc -l)" "$(echo "$calls / ${#files[@]}" | bc -l)"
+echo "the statements that took the server longest (calls per file, server time in total):"
+command psql -X -At -F ' ' "$target" -c "SELECT to_char(calls::numeric / ${#files[@]}, 'FM990.00'), to_char(total_exec_time / 1000, 'FM990.000') || ' s', left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements WHERE $mine ORDER BY total_exec_time DESC LIMIT 12"

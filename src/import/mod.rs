@@ -1237,24 +1237,29 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
                 report.file, previous.at, previous.actor
             )));
         }
-        let mut created: Vec<i64> = Vec::new();
-        let mut units: Vec<(i64, FiscalYear)> = Vec::new();
-        for plan in &report.rows {
-            let (Some(subject), Some(row)) = (plan.subject, plan.parsed.as_ref()) else {
-                continue;
-            };
-            let initiative = match subject {
-                Subject::Existing(id) if plan.initiative_changed => {
-                    let i = tx.initiative(id)?;
-                    // From the version the plan was made from: a colleague's change committed since the file was
-                    // checked is a conflict (the file is not written), never overwritten.
-                    tx.update_initiative(id, &merged_fields(&i, row), None, plan.planned_version.or(Some(i.version)))?
-                }
-                Subject::Existing(id) => tx.initiative(id)?,
-                Subject::New(n) if n < created.len() => tx.initiative(created[n])?,
+        // The lines that write, in the file's order. Each step below writes all of them at once (a server gets a few
+        // statements per file, not several round trips per line), in the order the lines give.
+        let lines: Vec<(&RowPlan, &ReturnRow, Subject)> =
+            report.rows.iter().filter_map(|plan| Some((plan, plan.parsed.as_ref()?, plan.subject?))).collect();
+        // Initiatives the file names, read in one go.
+        let named: Vec<i64> = lines
+            .iter()
+            .filter_map(|(_, _, s)| match s {
+                Subject::Existing(id) => Some(*id),
+                Subject::New(_) => None,
+            })
+            .collect();
+        let mut existing: HashMap<i64, Initiative> =
+            tx.initiatives_by_id(&named)?.into_iter().map(|i| (i.id, i)).collect();
+        // New initiatives: `New(n)` is the n-th the file adds; a later line naming it again writes to the same one.
+        let mut new_fields: Vec<InitiativeFields> = Vec::new();
+        let mut slot: Vec<Option<usize>> = Vec::with_capacity(lines.len());
+        for (_, row, subject) in &lines {
+            slot.push(match *subject {
+                Subject::New(n) if n < new_fields.len() => Some(n),
                 Subject::New(_) => {
                     // Numbered in the line's own fiscal year.
-                    let fields = InitiativeFields {
+                    new_fields.push(InitiativeFields {
                         ledger_id: None,
                         numbered_in: Some(row.fiscal_year),
                         kind: row.kind.unwrap_or(crate::ledger::Kind::Other),
@@ -1267,17 +1272,51 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
                         scenario_count: row.scenarios,
                         owner: None,
                         notes: if row.effect.is_none() { row.note.clone() } else { None },
-                    };
-                    let i = tx.add_initiative(&fields)?;
-                    created.push(i.id);
-                    i
+                    });
+                    Some(new_fields.len() - 1)
                 }
-            };
-            if plan.effect_changed
-                && let Some(e) = &row.effect
-            {
-                tx.set_effect(initiative.id, e)?;
-            }
+                Subject::Existing(_) => None,
+            });
+        }
+        // Changes to existing initiatives, each from the version the plan was made from: a colleague's change
+        // committed since the file was checked is a conflict (the file is not written), never overwritten.
+        let mut known: Vec<Option<Initiative>> = Vec::with_capacity(lines.len());
+        for (plan, row, subject) in &lines {
+            known.push(match *subject {
+                Subject::Existing(id) => {
+                    let i = existing.get(&id).cloned().ok_or_else(|| crate::Error::NotFound(format!("取組 {id}")))?;
+                    Some(if plan.initiative_changed {
+                        let version = plan.planned_version.or(Some(i.version));
+                        let after = tx.update_initiative(id, &merged_fields(&i, row), None, version)?;
+                        existing.insert(id, after.clone());
+                        after
+                    } else {
+                        i
+                    })
+                }
+                Subject::New(_) => None,
+            });
+        }
+        let created = tx.add_initiatives(&new_fields)?;
+        // The initiative each line writes to, in the file's order.
+        let written: Vec<&Initiative> = known
+            .iter()
+            .zip(&slot)
+            .map(|(k, s)| match (k, s) {
+                (Some(i), _) => Ok(i),
+                (None, Some(n)) => Ok(&created[*n]),
+                (None, None) => Err(crate::Error::Internal("取り込む行の取組が決まっていません".into())),
+            })
+            .collect::<Result<_>>()?;
+        let effects: Vec<(i64, &Evaluated)> = lines
+            .iter()
+            .zip(&written)
+            .filter(|((plan, _, _), _)| plan.effect_changed)
+            .filter_map(|((_, row, _), i)| Some((i.id, row.effect.as_ref()?)))
+            .collect();
+        tx.set_effects(&effects)?;
+        let mut units: Vec<(i64, FiscalYear)> = Vec::with_capacity(lines.len());
+        for ((plan, row, _), initiative) in lines.iter().zip(&written) {
             if plan.ocr_changed
                 && let Some(o) = &row.ocr
             {
@@ -1301,6 +1340,9 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         {
             units.extend(report.section_ids.iter().map(|s| (*s, fy)));
         }
+        // One (unit, year) per pair however many lines name it: the import's units are a set.
+        units.sort_unstable();
+        units.dedup();
         receive_returns(tx, &units, &report.file)?;
         let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
         tx.record_import(&NewImport {

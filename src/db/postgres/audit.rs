@@ -9,8 +9,18 @@ use crate::ledger::{AuditEntry, AuditQuery};
 
 pub(crate) use crate::db::AuditAction as Action;
 
+/// Audit rows held back until the log is read or the transaction commits: action, entity, key, before, after.
+pub(super) type Pending = Vec<[Option<String>; 5]>;
+
+/// Every held-back row in one statement, in the order they were recorded (their ids follow that order).
+const INSERT_ROWS: &str = "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
+     SELECT $1, $2, a, e, k, b, f FROM unnest($3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])
+         WITH ORDINALITY AS r (a, e, k, b, f, n)
+     ORDER BY n";
+
 impl PgTx<'_> {
-    /// Records a change in the same transaction as the change itself.
+    /// Records a change in the same transaction as the change itself. The row is sent with the others of the
+    /// transaction (see [`Pending`]): a change is one round trip, not two.
     pub(crate) fn audit<T: Serialize>(
         &self,
         action: Action,
@@ -24,11 +34,50 @@ impl PgTx<'_> {
             json(before).map_err(|e| crate::Error::Internal(e.to_string()))?,
             json(after).map_err(|e| crate::Error::Internal(e.to_string()))?,
         );
-        self.db().execute(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&self.author.at.to_rfc3339(), &self.author.user, &action.as_str(), &entity, &key, &before, &after],
-        )?;
+        self.audit_rows.borrow_mut().push([
+            Some(action.as_str().to_string()),
+            Some(entity.to_string()),
+            Some(key.to_string()),
+            before,
+            after,
+        ]);
+        Ok(())
+    }
+
+    /// The arrays of the held-back rows, column by column, emptying the buffer.
+    fn pending_columns(&self) -> [Vec<Option<String>>; 5] {
+        let rows = std::mem::take(&mut *self.audit_rows.borrow_mut());
+        let mut columns: [Vec<Option<String>>; 5] = Default::default();
+        for row in rows {
+            for (column, value) in columns.iter_mut().zip(row) {
+                column.push(value);
+            }
+        }
+        columns
+    }
+
+    /// Sends the held-back audit rows (before the log is read in this transaction).
+    pub(super) fn flush_audit(&self) -> Result<()> {
+        if self.audit_rows.borrow().is_empty() {
+            return Ok(());
+        }
+        let [a, e, k, b, f] = self.pending_columns();
+        let at = self.author.at.to_rfc3339();
+        self.execute(INSERT_ROWS, &[&at, &self.author.user, &a, &e, &k, &b, &f])?;
+        Ok(())
+    }
+
+    /// The last statement before the commit: the held-back audit rows and the change notice together.
+    pub(super) fn flush_audit_and_notify(&self) -> Result<()> {
+        let channel = super::watch::CHANNEL;
+        if self.audit_rows.borrow().is_empty() {
+            self.execute("SELECT pg_notify($1, $2)", &[&channel, &self.author.user])?;
+            return Ok(());
+        }
+        let [a, e, k, b, f] = self.pending_columns();
+        let at = self.author.at.to_rfc3339();
+        let sql = format!("WITH written AS ({INSERT_ROWS}) SELECT pg_notify($8, $2)");
+        self.execute(&sql, &[&at, &self.author.user, &a, &e, &k, &b, &f, &channel])?;
         Ok(())
     }
 }

@@ -201,46 +201,139 @@ impl PgTx<'_> {
     /// the unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported
     /// under.
     pub(super) fn set_effect(&mut self, initiative_id: i64, new: &Evaluated) -> Result<Effect> {
-        let initiative = super::initiative::find_initiative(&mut *self.db(), initiative_id)?;
-        let before = find(&mut *self.db(), initiative_id, new.fiscal_year, new.basis)?;
-        let unit_id = before.as_ref().map_or(initiative.unit_id, |b| b.unit_id);
-        let structured = match &new.structured {
-            Some(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
-            None => None,
-        };
-        let formula = new.formula.as_ref();
-        let claim = formula.and_then(|f| f.claim);
-        self.db().execute(
-            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, claim_minutes,
-                                  claim_tolerance_minutes, structured, computed_minutes, stated_hours, note)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (initiative_id, fiscal_year, basis) DO UPDATE SET
-                 formula = excluded.formula, canonical = excluded.canonical,
-                 claim_minutes = excluded.claim_minutes, claim_tolerance_minutes = excluded.claim_tolerance_minutes,
-                 structured = excluded.structured, computed_minutes = excluded.computed_minutes,
-                 stated_hours = excluded.stated_hours, note = excluded.note",
+        let mut written = self.set_effects(&[(initiative_id, new)])?;
+        written.pop().ok_or_else(|| Error::Internal("効果の保存後に行が見つかりません".into()))
+    }
+
+    /// Records effects as [`set_effect`](Self::set_effect) records each, in order: two statements for each run of
+    /// them in which no initiative, year and basis repeats (one statement cannot write a row twice).
+    pub(super) fn set_effects(&mut self, effects: &[(i64, &Evaluated)]) -> Result<Vec<Effect>> {
+        let mut out = Vec::with_capacity(effects.len());
+        let mut run = std::collections::HashSet::new();
+        let mut start = 0;
+        for (at, (id, e)) in effects.iter().enumerate() {
+            if !run.insert((*id, e.fiscal_year, e.basis)) {
+                out.extend(self.set_distinct_effects(&effects[start..at])?);
+                run.clear();
+                run.insert((*id, e.fiscal_year, e.basis));
+                start = at;
+            }
+        }
+        out.extend(self.set_distinct_effects(&effects[start..])?);
+        Ok(out)
+    }
+
+    /// Effects of distinct initiative, year and basis: what each replaces and the unit it belongs to in one query,
+    /// then all of them in one statement.
+    fn set_distinct_effects(&mut self, effects: &[(i64, &Evaluated)]) -> Result<Vec<Effect>> {
+        if effects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = effects.iter().map(|(id, _)| *id).collect();
+        let years: Vec<i32> = effects.iter().map(|(_, e)| e.fiscal_year.0).collect();
+        let bases: Vec<&str> = effects.iter().map(|(_, e)| e.basis.label()).collect();
+        let rows = self.query(
+            &format!(
+                // Each looked up through its key (LIMIT keeps the planner from turning a lookup into a join over
+                // the whole table, which it does when the table has grown faster than its statistics).
+                "SELECT {COLUMNS}, r.n, i.unit_id
+                 FROM unnest($1::BIGINT[], $2::INTEGER[], $3::TEXT[]) WITH ORDINALITY AS r (id, fy, basis, n)
+                 JOIN LATERAL (SELECT unit_id FROM initiatives WHERE id = r.id LIMIT 1) i ON true
+                 LEFT JOIN LATERAL (SELECT * FROM effects
+                                    WHERE initiative_id = r.id AND fiscal_year = r.fy AND basis = r.basis LIMIT 1) e
+                     ON true"
+            ),
+            &[&ids, &years, &bases],
+        )?;
+        // Per effect: the one it replaces, and the initiative's unit.
+        let mut found: Vec<Option<(Option<Effect>, i64)>> = vec![None; effects.len()];
+        for r in &rows {
+            let n: i64 = r.try_get(WIDTH)?;
+            let before = match r.try_get::<_, Option<i64>>(0)? {
+                Some(_) => Some(from_row(r)?),
+                None => None,
+            };
+            if let Some(slot) = usize::try_from(n - 1).ok().and_then(|n| found.get_mut(n)) {
+                *slot = Some((before, r.try_get(WIDTH + 1)?));
+            }
+        }
+        let mut befores = Vec::with_capacity(effects.len());
+        let mut units = Vec::with_capacity(effects.len());
+        for ((id, _), f) in effects.iter().zip(found) {
+            let (before, unit) = f.ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))?;
+            units.push(before.as_ref().map_or(unit, |b| b.unit_id));
+            befores.push(before);
+        }
+        fn formula(e: &Evaluated) -> Option<&crate::ledger::FormulaResult> {
+            e.formula.as_ref()
+        }
+        let formulas: Vec<Option<&str>> = effects.iter().map(|(_, e)| formula(e).map(|f| f.text.as_str())).collect();
+        let canonical: Vec<Option<&str>> =
+            effects.iter().map(|(_, e)| formula(e).map(|f| f.canonical.as_str())).collect();
+        let claims: Vec<Option<Decimal>> =
+            effects.iter().map(|(_, e)| formula(e).and_then(|f| f.claim).map(|c| c.minutes.normalize())).collect();
+        let tolerances: Vec<Option<Decimal>> = effects
+            .iter()
+            .map(|(_, e)| formula(e).and_then(|f| f.claim).map(|c| c.tolerance_minutes.normalize()))
+            .collect();
+        let structured: Vec<Option<String>> = effects
+            .iter()
+            .map(|(_, e)| e.structured.as_ref().map(serde_json::to_string).transpose())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let minutes: Vec<Option<Decimal>> =
+            effects.iter().map(|(_, e)| formula(e).map(|f| f.minutes.normalize())).collect();
+        let stated: Vec<Option<Decimal>> = effects.iter().map(|(_, e)| e.stated_hours).collect();
+        let notes: Vec<Option<&str>> = effects.iter().map(|(_, e)| e.note.as_deref()).collect();
+        let rows = self.query(
+            &format!(
+                "INSERT INTO effects AS e (initiative_id, unit_id, fiscal_year, basis, formula, canonical,
+                                           claim_minutes, claim_tolerance_minutes, structured, computed_minutes,
+                                           stated_hours, note)
+                 SELECT i, u, y, b, f, c, cm, ct, s, m, h, nt
+                 FROM unnest($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
+                             $7::NUMERIC[], $8::NUMERIC[], $9::TEXT[], $10::NUMERIC[], $11::NUMERIC[], $12::TEXT[])
+                     WITH ORDINALITY AS r (i, u, y, b, f, c, cm, ct, s, m, h, nt, n)
+                 ORDER BY n
+                 ON CONFLICT (initiative_id, fiscal_year, basis) DO UPDATE SET
+                     formula = excluded.formula, canonical = excluded.canonical,
+                     claim_minutes = excluded.claim_minutes,
+                     claim_tolerance_minutes = excluded.claim_tolerance_minutes,
+                     structured = excluded.structured, computed_minutes = excluded.computed_minutes,
+                     stated_hours = excluded.stated_hours, note = excluded.note
+                 RETURNING {COLUMNS}"
+            ),
             &[
-                &initiative_id,
-                &unit_id,
-                &new.fiscal_year.0,
-                &new.basis.label(),
-                &formula.map(|f| f.text.as_str()),
-                &formula.map(|f| f.canonical.as_str()),
-                &claim.map(|c| c.minutes.normalize()),
-                &claim.map(|c| c.tolerance_minutes.normalize()),
+                &ids,
+                &units,
+                &years,
+                &bases,
+                &formulas,
+                &canonical,
+                &claims,
+                &tolerances,
                 &structured,
-                &formula.map(|f| f.minutes.normalize()),
-                &new.stated_hours,
-                &new.note,
+                &minutes,
+                &stated,
+                &notes,
             ],
         )?;
-        let after = find(&mut *self.db(), initiative_id, new.fiscal_year, new.basis)?
-            .ok_or_else(|| Error::Internal("効果の保存後に行が見つかりません".into()))?;
-        let action = if before.is_some() { Action::Update } else { Action::Create };
-        if before.as_ref() != Some(&after) {
-            self.audit(action, "effect", &after.id.to_string(), before.as_ref(), Some(&after))?;
+        let mut written: std::collections::HashMap<(i64, i32, String), Effect> = rows
+            .iter()
+            .map(|r| from_row(r).map(|e| ((e.initiative_id, e.fiscal_year.0, e.basis.label().to_string()), e)))
+            .collect::<Result<_>>()?;
+        let mut out = Vec::with_capacity(effects.len());
+        for ((id, new), before) in effects.iter().zip(befores) {
+            let after = written
+                .remove(&(*id, new.fiscal_year.0, new.basis.label().to_string()))
+                .ok_or_else(|| Error::Internal("効果の保存後に行が見つかりません".into()))?;
+            let action = if before.is_some() { Action::Update } else { Action::Create };
+            if before.as_ref() != Some(&after) {
+                self.audit(action, "effect", &after.id.to_string(), before.as_ref(), Some(&after))?;
+            }
+            out.push(after);
         }
-        Ok(after)
+        Ok(out)
     }
 
     /// Deletes the effect of a fiscal year and basis.

@@ -59,61 +59,73 @@ impl PgTx<'_> {
     /// Records a committed import in the same transaction as its changes.
     pub(super) fn record_import(&mut self, i: &NewImport<'_>) -> Result<ImportRecord> {
         let warnings = serde_json::to_string(i.warnings).map_err(|e| crate::Error::Internal(e.to_string()))?;
-        let id: i64 = self
-            .db()
-            .query_one(
-                "INSERT INTO imports (file_name, sha256, at, actor, created, updated, unchanged, warnings)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &[
-                    &i.file_name,
-                    &i.sha256,
-                    &self.author.at.to_rfc3339(),
-                    &self.author.user,
-                    &(i.created as i64),
-                    &(i.updated as i64),
-                    &(i.unchanged as i64),
-                    &warnings,
-                ],
-            )?
-            .try_get(0)?;
-        for (unit, fy) in i.units {
-            self.db().execute(
-                "INSERT INTO import_units (import_id, unit_id, fiscal_year) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-                &[&id, unit, &fy.0],
-            )?;
-        }
-        let row = self.db().query_one(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1"), &[&id])?;
-        from_row(&row)
+        let units: Vec<i64> = i.units.iter().map(|(u, _)| *u).collect();
+        let years: Vec<i32> = i.units.iter().map(|(_, fy)| fy.0).collect();
+        // The record and the units it answered for in one statement.
+        let rows = self.query(
+            &format!(
+                "WITH recorded AS (
+                     INSERT INTO imports (file_name, sha256, at, actor, created, updated, unchanged, warnings)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}
+                 ), units AS (
+                     INSERT INTO import_units (import_id, unit_id, fiscal_year)
+                     SELECT DISTINCT recorded.id, u.unit, u.fy
+                     FROM recorded, unnest($9::BIGINT[], $10::INTEGER[]) AS u (unit, fy)
+                     ON CONFLICT DO NOTHING
+                 )
+                 SELECT {COLUMNS} FROM recorded"
+            ),
+            &[
+                &i.file_name,
+                &i.sha256,
+                &self.author.at.to_rfc3339(),
+                &self.author.user,
+                &(i.created as i64),
+                &(i.updated as i64),
+                &(i.unchanged as i64),
+                &warnings,
+                &units,
+                &years,
+            ],
+        )?;
+        let row = rows.first().ok_or_else(|| crate::Error::Internal("取り込みの記録が見つかりません".into()))?;
+        from_row(row)
     }
 
     /// The next free 管理番号 for a fiscal year: `R6-0001`, `R6-0002`, …
     pub(super) fn next_ledger_id(&self, fy: FiscalYear) -> Result<String> {
-        // `R6-` ≤ id < `R6.` (in byte order, whatever the database's collation) is the prefix as a range.
         let prefix = format!("{}-", fy.short());
-        let end = format!("{}.", fy.short());
         // Several people add and import at once: the year's numbering is taken under a lock held until this
         // transaction ends, so a second writer reads the largest number only after the first has committed its
         // own, and two transactions never hand out one 管理番号.
-        self.db().execute("SELECT pg_advisory_xact_lock($1, $2)", &[&NUMBERING_LOCK, &fy.0])?;
-        // Longest first, then last in text order: the initiatives_ledger_id_length index walked backwards (among
-        // ids of one length with one prefix and only digits after it, every collation orders as bytes do). A bare
-        // prefix counts as 0, and a number past BIGINT as its largest value, as SQLite's CAST reads them. The digits
-        // test is an equality rather than a regular expression: the planner guesses almost no row passes a regular
-        // expression, and would then sort the whole table instead of walking the index.
-        let max: Option<i64> = self
-            .db()
-            .query_opt(
-                "SELECT least(coalesce(nullif(substr(ledger_id, length($1::TEXT) + 1), ''), '0')::NUMERIC,
-                              9223372036854775807)::BIGINT
-                 FROM initiatives
-                 WHERE ledger_id COLLATE \"C\" >= $1::TEXT AND ledger_id COLLATE \"C\" < $2::TEXT
-                   AND ltrim(substr(ledger_id, length($1::TEXT) + 1), '0123456789') = ''
-                 ORDER BY length(ledger_id) DESC, ledger_id DESC LIMIT 1",
-                &[&prefix, &end],
-            )?
-            .map(|r| r.try_get(0))
-            .transpose()?;
+        self.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&NUMBERING_LOCK, &fy.0])?;
+        // Longest first, then last in text order: the initiatives_ledger_id_length index walked backwards, a page at
+        // a time, until an id of the year with only digits after its prefix (among ids of one length with one prefix
+        // and only digits after it, every collation orders as bytes do). The year's own test is made here, not in
+        // the query: with it in the query, a table whose statistics lag behind its growth (a first import of
+        // thousands of lines) was planned as a scan and sort of the whole table, 20 ms a file; without it, the
+        // index walk is the only plan. A bare prefix counts as 0, and a number past BIGINT as its largest value, as
+        // SQLite's CAST reads them.
+        const PAGE: usize = 500; // as written in the query
+        // Walked from past the longest id: (length, id) < (i32::MAX, "") holds for every id.
+        let mut after: (i32, String) = (i32::MAX, String::new());
+        let max: Option<i64> = 'walk: loop {
+            let rows = self.query(
+                "SELECT length(ledger_id), ledger_id FROM initiatives WHERE (length(ledger_id), ledger_id) < ($1, $2)
+                 ORDER BY length(ledger_id) DESC, ledger_id DESC LIMIT 500",
+                &[&after.0, &after.1],
+            )?;
+            for r in &rows {
+                let id: String = r.try_get(1)?;
+                if let Some(digits) = id.strip_prefix(&prefix).filter(|d| d.bytes().all(|b| b.is_ascii_digit())) {
+                    break 'walk Some(if digits.is_empty() { 0 } else { digits.parse().unwrap_or(i64::MAX) });
+                }
+                after = (r.try_get(0)?, id);
+            }
+            if rows.len() < PAGE {
+                break None;
+            }
+        };
         let next = u32::try_from(max.unwrap_or(0).saturating_add(1)).unwrap_or(u32::MAX);
         Ok(crate::ledger::format_ledger_id(&fy.short(), next))
     }

@@ -50,6 +50,19 @@ pub(super) fn find_initiative(c: &mut impl GenericClient, id: i64) -> Result<Ini
         .ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))
 }
 
+/// Initiatives by id in one query, in the order asked.
+pub(super) fn initiatives_by_id(c: &mut impl GenericClient, ids: &[i64]) -> Result<Vec<Initiative>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = c.query(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ANY($1)"), &[&ids])?;
+    let found: std::collections::HashMap<i64, Initiative> =
+        rows.iter().map(|r| from_row(r).map(|i| (i.id, i))).collect::<Result<_>>()?;
+    ids.iter()
+        .map(|id| found.get(id).cloned().ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません"))))
+        .collect()
+}
+
 /// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.
 pub(super) fn initiative_by_ledger_id(c: &mut impl GenericClient, ledger_id: &str) -> Result<Initiative> {
     let key = crate::number::nfkc(ledger_id).to_uppercase();
@@ -160,8 +173,13 @@ pub(super) fn evaluations(c: &mut impl GenericClient, initiative_id: i64) -> Res
 impl PgTx<'_> {
     /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
     pub(super) fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
-        f.check()?;
-        let ledger_id = match &f.ledger_id {
+        let mut added = self.add_initiatives(std::slice::from_ref(f))?;
+        added.pop().ok_or_else(|| Error::Internal("追加した取組が見つかりません".into()))
+    }
+
+    /// The 管理番号 a new initiative gets: its own, or the next of the year it is numbered in.
+    fn ledger_id_for(&mut self, f: &InitiativeFields) -> Result<String> {
+        Ok(match &f.ledger_id {
             Some(id) if !id.trim().is_empty() => {
                 self.numbered.clear();
                 crate::number::nfkc(id).to_uppercase()
@@ -177,37 +195,80 @@ impl PgTx<'_> {
                 self.numbered.insert(fy, n);
                 crate::ledger::format_ledger_id(&fy.short(), n)
             }
-        };
-        let row = self
-            .db()
-            .query_one(
-                "INSERT INTO initiatives (ledger_id, kind, title, unit_id, tool, vendor, status, started_on,
+        })
+    }
+
+    /// Adds initiatives as [`add_initiative`](Self::add_initiative) adds each: the rows, their first statuses and
+    /// their audit rows in one statement.
+    pub(super) fn add_initiatives(&mut self, fields: &[InitiativeFields]) -> Result<Vec<Initiative>> {
+        if fields.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ledger_ids = Vec::with_capacity(fields.len());
+        for f in fields {
+            f.check()?;
+            ledger_ids.push(self.ledger_id_for(f)?);
+        }
+        let today = self.author.at.date_naive();
+        let kinds: Vec<&str> = fields.iter().map(|f| f.kind.label()).collect();
+        let titles: Vec<&str> = fields.iter().map(|f| f.title.trim()).collect();
+        let units: Vec<i64> = fields.iter().map(|f| f.unit_id).collect();
+        let tools: Vec<Option<&str>> = fields.iter().map(|f| f.tool.as_deref()).collect();
+        let vendors: Vec<Option<&str>> = fields.iter().map(|f| f.vendor.as_deref()).collect();
+        let statuses: Vec<&str> = fields.iter().map(|f| f.status.label()).collect();
+        let started: Vec<Option<NaiveDate>> = fields.iter().map(|f| f.started_on).collect();
+        let scenarios: Vec<Option<i64>> = fields.iter().map(|f| f.scenario_count).collect();
+        let owners: Vec<Option<&str>> = fields.iter().map(|f| f.owner.as_deref()).collect();
+        let notes: Vec<Option<&str>> = fields.iter().map(|f| f.notes.as_deref()).collect();
+        let first_status_on: Vec<NaiveDate> = fields.iter().map(|f| f.started_on.unwrap_or(today)).collect();
+        let sql = format!(
+            "WITH added AS (
+                 INSERT INTO initiatives (ledger_id, kind, title, unit_id, tool, vendor, status, started_on,
                                           scenario_count, owner, notes)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                &[
-                    &ledger_id,
-                    &f.kind.label(),
-                    &f.title.trim(),
-                    &f.unit_id,
-                    &f.tool,
-                    &f.vendor,
-                    &f.status.label(),
-                    &f.started_on,
-                    &f.scenario_count,
-                    &f.owner,
-                    &f.notes,
-                ],
-            )
-            .map_err(|e| super::constraint(e, || format!("管理番号「{ledger_id}」はすでに使われています")))?;
-        let id: i64 = row.try_get(0)?;
-        let on = f.started_on.unwrap_or(self.author.at.date_naive());
-        self.db().execute(
-            "INSERT INTO status_history (initiative_id, status, changed_on) VALUES ($1, $2, $3)",
-            &[&id, &f.status.label(), &on],
-        )?;
-        let after = find_initiative(&mut *self.db(), id)?;
-        self.audit(Action::Create, "initiative", &after.ledger_id, None, Some(&after))?;
-        Ok(after)
+                 SELECT l, k, t, u, tl, v, s, d, c, o, nt
+                 FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[],
+                             $8::DATE[], $9::BIGINT[], $10::TEXT[], $11::TEXT[])
+                     WITH ORDINALITY AS r (l, k, t, u, tl, v, s, d, c, o, nt, n)
+                 ORDER BY n
+                 RETURNING {COLUMNS}
+             ), history AS (
+                 INSERT INTO status_history (initiative_id, status, changed_on)
+                 SELECT a.id, a.status, h.d FROM added a JOIN unnest($1::TEXT[], $12::DATE[]) AS h (l, d)
+                     ON h.l = a.ledger_id
+             )
+             SELECT {COLUMNS} FROM added"
+        );
+        let statement = self.statement(&sql)?;
+        let params: [&(dyn ToSql + Sync); 12] = [
+            &ledger_ids,
+            &kinds,
+            &titles,
+            &units,
+            &tools,
+            &vendors,
+            &statuses,
+            &started,
+            &scenarios,
+            &owners,
+            &notes,
+            &first_status_on,
+        ];
+        let rows = self.db().query(&statement, &params).map_err(|e| {
+            super::constraint(e, || match ledger_ids.as_slice() {
+                [one] => format!("管理番号「{one}」はすでに使われています"),
+                many => format!("管理番号「{}」のどれかがすでに使われています", many.join("」「")),
+            })
+        })?;
+        let mut added: std::collections::HashMap<String, Initiative> =
+            rows.iter().map(|r| from_row(r).map(|i| (i.ledger_id.clone(), i))).collect::<Result<_>>()?;
+        let mut out = Vec::with_capacity(fields.len());
+        for id in &ledger_ids {
+            let after =
+                added.remove(id).ok_or_else(|| Error::Internal(format!("追加した取組 {id} が見つかりません")))?;
+            self.audit(Action::Create, "initiative", &after.ledger_id, None, Some(&after))?;
+            out.push(after);
+        }
+        Ok(out)
     }
 
     /// Replaces an initiative's fields (its 管理番号 stays). A status change is added to the history, dated

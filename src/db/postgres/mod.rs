@@ -31,7 +31,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use postgres::error::SqlState;
-use postgres::{Client, Transaction};
+use postgres::types::ToSql;
+use postgres::{Client, Row, Statement, Transaction};
 
 use super::{Backend, FigureParts, Read, StorageError, StorageErrorKind, Write};
 use crate::error::{Error, Result};
@@ -115,7 +116,12 @@ pub(super) struct PgStore {
     pid: i32,
     /// The connection string without its password, shown as where the ledger is.
     shown: PathBuf,
+    /// Statements prepared on this connection, by their SQL. `postgres` prepares a statement given as text on every
+    /// call (a round trip of its own); a write sends the ones it repeats from here.
+    prepared: Prepared,
 }
+
+type Prepared = RefCell<std::collections::HashMap<String, Statement>>;
 
 pub(super) use connect::remember_password;
 
@@ -140,6 +146,10 @@ impl PgStore {
     pub(super) fn open(target: &str, password: Option<&str>) -> Result<Self> {
         let mut client = connect::connect(target, password)?;
         migrate::migrate(&mut client)?;
+        // Statements are prepared once per connection (see `PgTx::statement`) but planned at each use: a ledger's
+        // tables grow by thousands of rows in one import, and a plan made for yesterday's size (a scan of a table that
+        // was small) would be kept until the server next gathers statistics.
+        client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
         let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
         Ok(Self {
             client: RefCell::new(client),
@@ -147,6 +157,7 @@ impl PgStore {
             password: password.map(str::to_string),
             pid,
             shown: PathBuf::from(super::redact(target)),
+            prepared: Default::default(),
         })
     }
 
@@ -165,11 +176,37 @@ pub(super) struct PgTx<'a> {
     author: Author,
     /// The last 管理番号 this transaction numbered, per fiscal year (as `SqliteTx::numbered`).
     numbered: std::collections::HashMap<FiscalYear, u32>,
+    prepared: &'a Prepared,
+    /// Audit rows not yet sent: written in one statement before anything reads the log, and at the latest with the
+    /// commit (see [`audit`]).
+    audit_rows: RefCell<audit::Pending>,
 }
 
 impl<'a> PgTx<'a> {
     fn db(&self) -> RefMut<'_, Transaction<'a>> {
         self.tx.borrow_mut()
+    }
+
+    /// The statement for `sql`, prepared once per connection.
+    fn statement(&self, sql: &str) -> Result<Statement> {
+        if let Some(s) = self.prepared.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.db().prepare(sql)?;
+        self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// Runs a prepared statement: one round trip.
+    fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let s = self.statement(sql)?;
+        Ok(self.db().execute(&s, params)?)
+    }
+
+    /// Runs a prepared query: one round trip.
+    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        let s = self.statement(sql)?;
+        Ok(self.db().query(&s, params)?)
     }
 
     fn chart(&self) -> Result<Arc<OrgChart>> {
@@ -192,6 +229,9 @@ macro_rules! reads {
             }
             fn initiative_by_ledger_id(&self, ledger_id: &str) -> Result<Initiative> {
                 initiative::initiative_by_ledger_id(&mut *self.db(), ledger_id)
+            }
+            fn initiatives_by_id(&self, ids: &[i64]) -> Result<Vec<Initiative>> {
+                initiative::initiatives_by_id(&mut *self.db(), ids)
             }
             fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
                 initiative::list_initiatives(&mut *self.db(), filter)
@@ -239,6 +279,7 @@ macro_rules! reads {
                 ocr::ocr_measures_of(&mut *self.db(), initiative_id)
             }
             fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
+                self.flush_audit()?;
                 audit::audit_log(&mut *self.db(), query)
             }
             fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
@@ -283,6 +324,11 @@ impl PagedReader<'_> {
 }
 
 impl PgStore {
+    /// Nothing is held back outside a transaction.
+    fn flush_audit(&self) -> Result<()> {
+        Ok(())
+    }
+
     fn tx_or_client(&self) -> PagedReader<'_> {
         PagedReader { query: Box::new(move |sql, params| Ok(self.db().query(sql, params)?)) }
     }
@@ -345,6 +391,9 @@ impl Write for PgTx<'_> {
     fn add_initiative(&mut self, fields: &InitiativeFields) -> Result<Initiative> {
         PgTx::add_initiative(self, fields)
     }
+    fn add_initiatives(&mut self, fields: &[InitiativeFields]) -> Result<Vec<Initiative>> {
+        PgTx::add_initiatives(self, fields)
+    }
     fn update_initiative(
         &mut self,
         id: i64,
@@ -362,6 +411,9 @@ impl Write for PgTx<'_> {
     }
     fn set_effect(&mut self, initiative_id: i64, effect: &Evaluated) -> Result<Effect> {
         PgTx::set_effect(self, initiative_id, effect)
+    }
+    fn set_effects(&mut self, effects: &[(i64, &Evaluated)]) -> Result<Vec<Effect>> {
+        PgTx::set_effects(self, effects)
     }
     fn delete_effect(&mut self, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<()> {
         PgTx::delete_effect(self, initiative_id, fy, basis)
@@ -398,15 +450,20 @@ impl Write for PgTx<'_> {
 impl Backend for PgStore {
     fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
         let client = self.client.get_mut();
-        let mut tx = client.transaction()?;
+        let tx = client.transaction()?;
+        let mut w = PgTx {
+            tx: RefCell::new(tx),
+            author: author.clone(),
+            numbered: Default::default(),
+            prepared: &self.prepared,
+            audit_rows: Default::default(),
+        };
         // The person is part of the transaction: the server's audit rules read it (`current_setting('daicho.user')`).
-        tx.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
-        let mut w = PgTx { tx: RefCell::new(tx), author: author.clone(), numbered: Default::default() };
+        w.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
         f(&mut w)?;
-        let mut tx = w.tx.into_inner();
-        // Heard by the other clients when (and only if) this commits.
-        tx.execute("SELECT pg_notify($1, $2)", &[&watch::CHANNEL, &author.user])?;
-        tx.commit()?;
+        // The audit rows, and a notice heard by the other clients when (and only if) this commits.
+        w.flush_audit_and_notify()?;
+        w.tx.into_inner().commit()?;
         Ok(())
     }
 
