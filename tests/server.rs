@@ -262,10 +262,12 @@ fn staff_adding_at_once_never_share_a_ledger_id() {
 }
 
 /// Five people edit three initiatives at once, each edit from the version they read a moment before (`show`, then
-/// `edit --if-version`): every edit either lands or is refused as a conflict (exit 4), and the audit log is one
-/// unbroken chain per initiative — each change's "before" is the previous change's "after" — holding every edit
-/// that landed and nothing else. On both backends (SQLite's file shared by processes, and the server).
-/// `DAICHO_STRESS_EDITS` raises the edits per person (the issue's figure is 1,000; CI runs 25).
+/// `edit --if-version`), while two more import four returns each: every edit either lands or is refused as a conflict
+/// (exit 4), and the audit log is one unbroken chain per initiative — each change's "before" is the previous
+/// change's "after" — holding every edit that landed and nothing else. Each import lands whole once (told another is
+/// importing, exit 6, it tries again as a person would), no 管理番号 repeats, and the log has every line's creation.
+/// On both backends (SQLite's file shared by processes, and the server). `DAICHO_STRESS_EDITS` raises the edits per
+/// person (the issue's figure is 1,000; CI runs 25).
 #[test]
 #[cfg(unix)]
 fn five_people_editing_at_once_lose_no_update() {
@@ -287,6 +289,36 @@ fn five_people_editing_at_once_lose_no_update() {
     let edits: usize = std::env::var("DAICHO_STRESS_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(25);
     let daicho = env!("CARGO_BIN_EXE_daicho");
     let target = t.target();
+    const IMPORTED: usize = 40;
+    // The two importers start together, once both are waiting (so that one finds the other importing).
+    let go = t.path().join("go");
+    let importers: Vec<_> = (0..2)
+        .map(|n| {
+            // A batch of four files: the claim is held from the first file's commit to the end of the batch.
+            let files: Vec<String> = (0..4)
+                .map(|k| {
+                    let file = t.path().join(format!("回答{n}-{k}.xlsx"));
+                    new_lines_return(&file, &format!("取込{n}-{k}"), IMPORTED / 4);
+                    format!("'{}'", file.display())
+                })
+                .collect();
+            let log = t.path().join(format!("importer{n}.log"));
+            let script = format!(
+                r#"while [ ! -e '{go}' ]; do sleep 0.01; done
+while :; do
+  '{daicho}' --db '{target}' import {files} >/dev/null 2>&1
+  rc=$?
+  [ $rc -eq 0 ] && break
+  [ $rc -eq 6 ] || exit $rc
+  echo busy; sleep 0.05
+done > '{log}'"#,
+                go = go.display(),
+                files = files.join(" "),
+                log = log.display()
+            );
+            (log, t.command_named("sh").arg("-c").arg(script).start())
+        })
+        .collect();
     let workers: Vec<_> = (0..5)
         .map(|p| {
             let log = t.path().join(format!("person{p}.log"));
@@ -312,6 +344,7 @@ done > '{log}'"#,
             (log, t.command_named("sh").arg("-c").arg(script).start())
         })
         .collect();
+    std::fs::write(&go, "").unwrap();
     let mut landed: Vec<(String, String)> = Vec::new();
     let mut read_version = std::collections::HashMap::new();
     let mut conflicts = 0;
@@ -331,7 +364,26 @@ done > '{log}'"#,
     }
     assert_eq!(landed.len() + conflicts, 5 * edits, "every edit was tried");
     assert!(!landed.is_empty(), "edits land");
+    let mut busy = 0;
+    for (log, mut w) in importers {
+        let status = w.wait().unwrap();
+        assert!(status.success(), "an import lands, or is told another is importing and tries again: {status}");
+        busy += std::fs::read_to_string(&log).unwrap().lines().count();
+    }
     let store = Store::open_target(&target).unwrap();
+    assert_eq!(store.import_history().unwrap().len(), 8, "each file was imported once");
+    let ids: Vec<String> = store.initiatives(&Default::default()).unwrap().into_iter().map(|i| i.ledger_id).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), 3 + 2 * IMPORTED, "the three edited and every imported line");
+    assert_eq!(unique.len(), ids.len(), "no 管理番号 repeats: {ids:?}");
+    let created = |entity: &str| {
+        let query = daicho::ledger::AuditQuery { entity: Some(entity), key: None, limit: 100_000 };
+        store.audit_log(query).unwrap().iter().filter(|e| e.action == "create").count()
+    };
+    assert_eq!(created("initiative"), 3 + 2 * IMPORTED, "the log has the creation of every initiative");
+    assert_eq!(created("effect"), 2 * IMPORTED, "and of every imported figure");
     for n in 1..=3 {
         let id = format!("R6-000{n}");
         let query = daicho::ledger::AuditQuery { entity: Some("initiative"), key: Some(&id), limit: 10_000 };
@@ -363,7 +415,27 @@ done > '{log}'"#,
         let last = updates.last().map(|e| e.after.as_ref().unwrap()["notes"].as_str().unwrap().to_string());
         assert_eq!(now.notes, last, "{id}: what is stored is the last landed edit");
     }
-    eprintln!("{} edits landed, {conflicts} refused as conflicts", landed.len());
+    eprintln!(
+        "{} edits landed, {conflicts} refused as conflicts; two imports, told {busy} times to wait",
+        landed.len()
+    );
+}
+
+/// A return of `lines` new initiatives of 総務部/総務課 in FY2024, each with a figure, titled `{tag}-n`.
+fn new_lines_return(path: &std::path::Path, tag: &str, lines: usize) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["部局", "課", "区分", "業務名", "年度", "算定区分", "算定式"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..lines {
+        let title = format!("{tag}-{i:03}");
+        let formula = format!("3分×{}件", 10 + i);
+        for (c, v) in ["総務部", "総務課", "RPA", &title, "2024", "実績", &formula].iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
 }
 
 #[test]

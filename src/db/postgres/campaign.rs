@@ -9,13 +9,21 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{Campaign, ReturnState, SectionReturn};
 
-pub(super) fn campaign(c: &mut impl GenericClient, fy: FiscalYear) -> Result<Option<Campaign>> {
-    let row =
-        c.query_opt("SELECT deadline, started_on, closed_on FROM survey_campaigns WHERE fiscal_year = $1", &[&fy.0])?;
-    row.map(|r| {
-        Ok(Campaign { fiscal_year: fy, deadline: r.try_get(0)?, started_on: r.try_get(1)?, closed_on: r.try_get(2)? })
-    })
-    .transpose()
+pub(super) fn campaign(c: &impl super::Queries, fy: FiscalYear) -> Result<Option<Campaign>> {
+    let rows = c.prepared_query(
+        "SELECT deadline, started_on, closed_on FROM survey_campaigns WHERE fiscal_year = $1",
+        &[&fy.0],
+    )?;
+    rows.first()
+        .map(|r| {
+            Ok(Campaign {
+                fiscal_year: fy,
+                deadline: r.try_get(0)?,
+                started_on: r.try_get(1)?,
+                closed_on: r.try_get(2)?,
+            })
+        })
+        .transpose()
 }
 
 pub(super) fn section_returns(c: &mut impl GenericClient, fy: FiscalYear) -> Result<Vec<SectionReturn>> {
@@ -44,7 +52,7 @@ impl PgTx<'_> {
     /// Starts (or extends) a year's survey: the campaign with its deadline, and a 未提出 row for each section not in
     /// it yet. Returns how many sections were added.
     pub(super) fn start_campaign(&mut self, c: &Campaign, sections: &[i64]) -> Result<usize> {
-        let before = campaign(&mut *self.db(), c.fiscal_year)?;
+        let before = campaign(self, c.fiscal_year)?;
         match &before {
             Some(old) => {
                 self.db().execute(
@@ -102,7 +110,7 @@ impl PgTx<'_> {
 
     /// Closes a year's survey.
     pub(super) fn close_campaign(&mut self, fy: FiscalYear, on: NaiveDate) -> Result<()> {
-        let before = campaign(&mut *self.db(), fy)?;
+        let before = campaign(self, fy)?;
         let Some(before) = before else {
             return Err(Error::NotFound(format!("{}の調査はまだ始めていません", fy.label())));
         };

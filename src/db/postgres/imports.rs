@@ -28,9 +28,9 @@ fn from_row(r: &Row) -> Result<ImportRecord> {
 }
 
 /// The committed import of a file with this content, if any.
-pub(super) fn import_by_hash(c: &mut impl GenericClient, sha256: &str) -> Result<Option<ImportRecord>> {
-    c.query_opt(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = $1 ORDER BY id LIMIT 1"), &[&sha256])?
-        .as_ref()
+pub(super) fn import_by_hash(c: &impl super::Queries, sha256: &str) -> Result<Option<ImportRecord>> {
+    c.prepared_query(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = $1 ORDER BY id LIMIT 1"), &[&sha256])?
+        .first()
         .map(from_row)
         .transpose()
 }
@@ -106,13 +106,13 @@ impl PgTx<'_> {
         // thousands of lines) was planned as a scan and sort of the whole table, 20 ms a file; without it, the
         // index walk is the only plan. A bare prefix counts as 0, and a number past BIGINT as its largest value, as
         // SQLite's CAST reads them.
-        const PAGE: usize = 500; // as written in the query
+        const PAGE: usize = 50; // as written in the query
         // Walked from past the longest id: (length, id) < (i32::MAX, "") holds for every id.
         let mut after: (i32, String) = (i32::MAX, String::new());
         let max: Option<i64> = 'walk: loop {
             let rows = self.query(
                 "SELECT length(ledger_id), ledger_id FROM initiatives WHERE (length(ledger_id), ledger_id) < ($1, $2)
-                 ORDER BY length(ledger_id) DESC, ledger_id DESC LIMIT 500",
+                 ORDER BY length(ledger_id) DESC, ledger_id DESC LIMIT 50",
                 &[&after.0, &after.1],
             )?;
             for r in &rows {

@@ -1,6 +1,5 @@
 //! Organisation tables: units, renames, aliases, merges.
 
-use postgres::GenericClient;
 use serde::Serialize;
 
 use super::PgTx;
@@ -10,9 +9,9 @@ use crate::fiscal::FiscalYear;
 use crate::org::{Level, Merge, OrgChart, OrgUnit, Rename, name_key};
 
 /// Loads the whole organisation (a few hundred rows at most).
-pub(super) fn load_org_chart(c: &mut impl GenericClient) -> Result<OrgChart> {
+pub(super) fn load_org_chart(c: &impl super::Queries) -> Result<OrgChart> {
     // One query for the four tables (a chart is read for every file an import checks: one round trip, not four).
-    let rows = c.query(
+    let rows = c.prepared_query(
         "WITH renames AS (
              SELECT unit_id, array_agg(from_year ORDER BY from_year) AS years, array_agg(name ORDER BY from_year) AS names
              FROM org_renames GROUP BY unit_id
@@ -53,7 +52,7 @@ pub(super) fn load_org_chart(c: &mut impl GenericClient) -> Result<OrgChart> {
     Ok(OrgChart::new(units))
 }
 
-fn unit_row(c: &mut impl GenericClient, id: i64) -> Result<OrgUnit> {
+fn unit_row(c: &impl super::Queries, id: i64) -> Result<OrgUnit> {
     load_org_chart(c)?.get(id).cloned().ok_or_else(|| Error::NotFound(format!("組織 (id {id}) が見つかりません")))
 }
 
@@ -111,7 +110,7 @@ impl PgTx<'_> {
                 }
             })?
             .try_get(0)?;
-        let after = unit_row(&mut *self.db(), id)?;
+        let after = unit_row(self, id)?;
         self.audit(Action::Create, "org_unit", &id.to_string(), None, Some(&after))?;
         Ok(id)
     }
@@ -138,7 +137,7 @@ impl PgTx<'_> {
         if new_name.is_empty() {
             return Err(Error::Invalid("新しい名前が空です".into()));
         }
-        let before = unit_row(&mut *self.db(), unit_id)?;
+        let before = unit_row(self, unit_id)?;
         if before.valid_from.is_some_and(|f| from_year <= f) {
             return Err(Error::Invalid(format!(
                 "名称変更の年度 {} は、組織の開始年度より後にしてください",
@@ -153,16 +152,16 @@ impl PgTx<'_> {
             .map_err(|e| {
                 super::constraint(e, || format!("{} にはすでに名称変更が登録されています", from_year.label()))
             })?;
-        let after = unit_row(&mut *self.db(), unit_id)?;
+        let after = unit_row(self, unit_id)?;
         self.audit(Action::Update, "org_unit", &unit_id.to_string(), Some(&before), Some(&after))
     }
 
     /// Merges units into another from a fiscal year on: the merged units end the year before, their initiatives
     /// move to the successor, and their past figures stay where they were reported.
     pub(super) fn merge_units(&mut self, from: &[i64], into: i64, fiscal_year: FiscalYear) -> Result<()> {
-        let target = unit_row(&mut *self.db(), into)?;
+        let target = unit_row(self, into)?;
         for &id in from {
-            let before = unit_row(&mut *self.db(), id)?;
+            let before = unit_row(self, id)?;
             if id == into {
                 return Err(Error::Invalid(format!("「{}」を自分自身に統合することはできません", before.name)));
             }
@@ -185,7 +184,7 @@ impl PgTx<'_> {
                     &[&id, &into, &fiscal_year.0],
                 )
                 .map_err(|e| super::constraint(e, || format!("「{}」はすでに統合済みです", before.name)))?;
-            let after = unit_row(&mut *self.db(), id)?;
+            let after = unit_row(self, id)?;
             self.audit(Action::Update, "org_unit", &id.to_string(), Some(&before), Some(&after))?;
             let moving: Vec<i64> = self
                 .db()
@@ -210,7 +209,7 @@ impl PgTx<'_> {
         valid_from: Option<FiscalYear>,
         valid_to: Option<FiscalYear>,
     ) -> Result<()> {
-        let before = unit_row(&mut *self.db(), unit_id)?;
+        let before = unit_row(self, unit_id)?;
         self.db()
             .execute(
                 "UPDATE org_units SET code = coalesce($2::TEXT, code), valid_from = coalesce($3::INTEGER, valid_from),
@@ -226,7 +225,7 @@ impl PgTx<'_> {
                     )
                 })
             })?;
-        let after = unit_row(&mut *self.db(), unit_id)?;
+        let after = unit_row(self, unit_id)?;
         if after != before {
             self.audit(Action::Update, "org_unit", &unit_id.to_string(), Some(&before), Some(&after))?;
         }
