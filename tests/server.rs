@@ -583,3 +583,81 @@ fn a_file_a_colleague_imported_after_it_was_checked_is_not_imported_twice() {
     assert_eq!(mine.initiative_count().unwrap(), count, "nothing was created twice");
     assert_eq!(mine.import_history().unwrap().len(), 1, "one import of the file");
 }
+
+/// The server ends the app's session (as a restart of the server does to every client): the ledger stays open, and
+/// its next read and its next write go on over a new connection, each once, with nothing lost or doubled.
+#[test]
+fn the_ledger_goes_on_after_the_server_ends_its_session() {
+    if !server_pass("the_ledger_goes_on_after_the_server_ends_its_session") {
+        return;
+    }
+    let t = TestDir::seeded();
+    let target = t.target();
+    let database = target.rsplit("dbname=").next().unwrap().to_string();
+    let mut admin =
+        postgres::Client::connect(&format!("{} dbname=postgres", crate::support::server()), postgres::NoTls).unwrap();
+    let mut end_sessions = || {
+        let ended: i64 = admin
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&database],
+            )
+            .unwrap()
+            .get(0);
+        assert!(ended >= 1, "the app's session was ended");
+        // The server has closed it when it has gone from the list.
+        for _ in 0..100 {
+            let left: i64 = admin
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&database],
+                )
+                .unwrap()
+                .get(0);
+            if left == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    let mut store = Store::open_target(&target).unwrap();
+    let (heard, notices) = std::sync::mpsc::channel();
+    let _watch =
+        store.watch(Box::new(move |n| heard.send(n.by).unwrap())).unwrap().expect("a shared ledger is watched");
+    let before = store.initiatives(&Default::default()).unwrap();
+    end_sessions();
+    assert_eq!(store.initiatives(&Default::default()).unwrap(), before, "a read after the session ended answers");
+    end_sessions();
+    let author = crate::support::author();
+    store.write(&author, |tx| tx.set_setting("organisation_name", "みどり市（再接続）").map(|_| ())).unwrap();
+    assert_eq!(
+        store.settings().unwrap().organisation_name,
+        "みどり市（再接続）",
+        "a write after the session ended lands"
+    );
+    let changes = store
+        .audit_log(daicho::ledger::AuditQuery { entity: Some("settings"), key: None, limit: 100 })
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.after.as_ref().is_some_and(|a| a.to_string().contains("再接続")))
+        .count();
+    assert_eq!(changes, 1, "the write landed once");
+    // The watcher listens again by itself; one's own changes over the new connection are still not announced.
+    let mut theirs = Store::open_target(&target).unwrap();
+    let colleague = daicho::ledger::Author { user: "同僚".into(), ..crate::support::author() };
+    let mut by = Vec::new();
+    for n in 0..40 {
+        store.write(&author, |tx| tx.set_setting("organisation_name", &format!("自分{n}")).map(|_| ())).unwrap();
+        theirs.write(&colleague, |tx| tx.set_setting("organisation_name", &format!("同僚{n}")).map(|_| ())).unwrap();
+        if let Ok(who) = notices.recv_timeout(std::time::Duration::from_millis(300)) {
+            by.push(who);
+            break;
+        }
+    }
+    while let Ok(who) = notices.recv_timeout(std::time::Duration::from_millis(500)) {
+        by.push(who);
+    }
+    assert!(!by.is_empty(), "the watcher hears changes again after the server ended its session");
+    assert!(by.iter().all(|b| b == "同僚"), "only the colleague's changes are announced, never one's own: {by:?}");
+}

@@ -112,8 +112,9 @@ pub(super) struct PgStore {
     /// What it was opened with (kept in memory only), for the watcher's own connection.
     target: String,
     password: Option<String>,
-    /// This connection's server process, whose own change notices are not reported back.
-    pid: i32,
+    /// This connection's server process, whose own change notices are not reported back (shared with the watcher:
+    /// a new connection has a new process).
+    pid: Arc<std::sync::atomic::AtomicI32>,
     /// The connection string without its password, shown as where the ledger is.
     shown: PathBuf,
     /// Statements prepared on this connection, by their SQL. `postgres` prepares a statement given as text on every
@@ -146,16 +147,12 @@ impl PgStore {
     pub(super) fn open(target: &str, password: Option<&str>) -> Result<Self> {
         let mut client = connect::connect(target, password)?;
         migrate::migrate(&mut client)?;
-        // Statements are prepared once per connection (see `PgTx::statement`) but planned at each use: a ledger's
-        // tables grow by thousands of rows in one import, and a plan made for yesterday's size (a scan of a table that
-        // was small) would be kept until the server next gathers statistics.
-        client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
-        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+        let pid = start_session(&mut client)?;
         Ok(Self {
             client: RefCell::new(client),
             target: target.to_string(),
             password: password.map(str::to_string),
-            pid,
+            pid: Arc::new(std::sync::atomic::AtomicI32::new(pid)),
             shown: PathBuf::from(super::redact(target)),
             prepared: Default::default(),
         })
@@ -165,9 +162,69 @@ impl PgStore {
         self.client.borrow_mut()
     }
 
+    /// A new connection in place of one the server has closed (restarted, or its session ended by an administrator):
+    /// the app stays open across a server restart, and its next read or write goes on. The statements prepared on the
+    /// old session went with it.
+    fn reopen_if_closed(&self) -> Result<()> {
+        if !self.client.borrow().is_closed() {
+            return Ok(());
+        }
+        let mut client = connect::connect(&self.target, self.password.as_deref())?;
+        self.pid.store(start_session(&mut client)?, std::sync::atomic::Ordering::SeqCst);
+        self.prepared.borrow_mut().clear();
+        *self.client.borrow_mut() = client;
+        Ok(())
+    }
+
+    /// A read, made again once on a new connection when the server had closed this one (a read changes nothing, so
+    /// making it twice is safe). The client finds a closed connection only when it next uses it.
+    fn retrying<T>(&self, read: impl Fn() -> Result<T>) -> Result<T> {
+        self.reopen_if_closed()?;
+        match read() {
+            Err(_) if self.client.borrow().is_closed() => {
+                self.reopen_if_closed()?;
+                read()
+            }
+            other => other,
+        }
+    }
+
     fn chart(&self) -> Result<Arc<OrgChart>> {
         Ok(Arc::new(org::load_org_chart(self)?))
     }
+}
+
+/// One write transaction: the person set for the server's audit rules, the caller's changes, the held-back audit rows
+/// with the change notice, the commit.
+fn run_transaction(
+    tx: Transaction<'_>,
+    prepared: &Prepared,
+    author: &Author,
+    f: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let mut w = PgTx {
+        tx: RefCell::new(tx),
+        author: author.clone(),
+        numbered: Default::default(),
+        prepared,
+        audit_rows: Default::default(),
+    };
+    // The person is part of the transaction: the server's audit rules read it (`current_setting('daicho.user')`).
+    w.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
+    f(&mut w)?;
+    // The audit rows, and a notice heard by the other clients when (and only if) this commits.
+    w.flush_audit_and_notify()?;
+    w.tx.into_inner().commit()?;
+    Ok(())
+}
+
+/// What every session of the store sets, and its server process.
+fn start_session(client: &mut Client) -> Result<i32> {
+    // Statements are prepared once per connection (see `PgTx::statement`) but planned at each use: a ledger's tables
+    // grow by thousands of rows in one import, and a plan made for yesterday's size (a scan of a table that was
+    // small) would be kept until the server next gathers statistics.
+    client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    Ok(client.query_one("SELECT pg_backend_pid()", &[])?.get(0))
 }
 
 /// Queries whose statements are prepared once per connection: the reads made for every file of an import (one round
@@ -214,6 +271,11 @@ impl<'a> PgTx<'a> {
         self.tx.borrow_mut()
     }
 
+    /// A read inside a transaction is made once: a lost connection ends the transaction.
+    fn retrying<T>(&self, read: impl Fn() -> Result<T>) -> Result<T> {
+        read()
+    }
+
     /// The statement for `sql`, prepared once per connection.
     fn statement(&self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.prepared.borrow().get(sql) {
@@ -246,43 +308,43 @@ macro_rules! reads {
     ($type:ty) => {
         impl Read for $type {
             fn org_chart(&self) -> Result<Arc<OrgChart>> {
-                self.chart()
+                self.retrying(|| self.chart())
             }
             fn settings(&self) -> Result<Settings> {
-                settings::load_settings(&mut *self.db())
+                self.retrying(|| settings::load_settings(&mut *self.db()))
             }
             fn initiative(&self, id: i64) -> Result<Initiative> {
-                initiative::find_initiative(&mut *self.db(), id)
+                self.retrying(|| initiative::find_initiative(&mut *self.db(), id))
             }
             fn initiative_by_ledger_id(&self, ledger_id: &str) -> Result<Initiative> {
-                initiative::initiative_by_ledger_id(&mut *self.db(), ledger_id)
+                self.retrying(|| initiative::initiative_by_ledger_id(&mut *self.db(), ledger_id))
             }
             fn initiatives_by_id(&self, ids: &[i64]) -> Result<Vec<Initiative>> {
-                initiative::initiatives_by_id(&mut *self.db(), ids)
+                self.retrying(|| initiative::initiatives_by_id(&mut *self.db(), ids))
             }
             fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<Initiative>> {
-                initiative::list_initiatives(&mut *self.db(), filter)
+                self.retrying(|| initiative::list_initiatives(&mut *self.db(), filter))
             }
             fn initiatives_of_unit(&self, unit_id: i64) -> Result<Vec<Initiative>> {
-                initiative::initiatives_of_unit(&mut *self.db(), unit_id)
+                self.retrying(|| initiative::initiatives_of_unit(&mut *self.db(), unit_id))
             }
             fn initiative_count(&self) -> Result<usize> {
-                initiative::initiative_count(&mut *self.db())
+                self.retrying(|| initiative::initiative_count(&mut *self.db()))
             }
             fn status_history(&self, initiative_id: i64) -> Result<Vec<StatusChange>> {
-                initiative::status_history(&mut *self.db(), initiative_id)
+                self.retrying(|| initiative::status_history(&mut *self.db(), initiative_id))
             }
             fn evaluations(&self, initiative_id: i64) -> Result<Vec<Evaluation>> {
-                initiative::evaluations(&mut *self.db(), initiative_id)
+                self.retrying(|| initiative::evaluations(&mut *self.db(), initiative_id))
             }
             fn effects_of(&self, initiative_id: i64) -> Result<Vec<Effect>> {
-                effect::effects_of(&mut *self.db(), initiative_id)
+                self.retrying(|| effect::effects_of(&mut *self.db(), initiative_id))
             }
             fn effects_in_year(&self, fy: Option<FiscalYear>) -> Result<Vec<EffectRow>> {
-                effect::effects_in_year(&mut *self.db(), fy)
+                self.retrying(|| effect::effects_in_year(&mut *self.db(), fy))
             }
             fn years_with_figures(&self) -> Result<Vec<FiscalYear>> {
-                effect::years_with_figures(&mut *self.db())
+                self.retrying(|| effect::years_with_figures(&mut *self.db()))
             }
             fn with_figures(
                 &self,
@@ -294,38 +356,40 @@ macro_rules! reads {
                 effect::with_figures(&self.tx_or_client(), fy, parts, each)
             }
             fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
-                target::targets(&mut *self.db(), fy)
+                self.retrying(|| target::targets(&mut *self.db(), fy))
             }
             fn costs(&self, fy: Option<FiscalYear>) -> Result<Vec<Cost>> {
-                cost::costs(&mut *self.db(), fy)
+                self.retrying(|| cost::costs(&mut *self.db(), fy))
             }
             fn ocr_measures(&self, fy: Option<FiscalYear>) -> Result<Vec<OcrMeasure>> {
-                ocr::ocr_measures(&mut *self.db(), fy)
+                self.retrying(|| ocr::ocr_measures(&mut *self.db(), fy))
             }
             fn ocr_measures_of(&self, initiative_id: i64) -> Result<Vec<OcrMeasure>> {
-                ocr::ocr_measures_of(&mut *self.db(), initiative_id)
+                self.retrying(|| ocr::ocr_measures_of(&mut *self.db(), initiative_id))
             }
             fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
-                self.flush_audit()?;
-                audit::audit_log(&mut *self.db(), query)
+                self.retrying(|| {
+                    self.flush_audit()?;
+                    audit::audit_log(&mut *self.db(), query)
+                })
             }
             fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
-                imports::import_by_hash(self, sha256)
+                self.retrying(|| imports::import_by_hash(self, sha256))
             }
             fn import_history(&self) -> Result<Vec<ImportRecord>> {
-                imports::import_history(&mut *self.db())
+                self.retrying(|| imports::import_history(&mut *self.db()))
             }
             fn returned_units(&self, fy: FiscalYear) -> Result<Vec<UnitReturn>> {
-                imports::returned_units(&mut *self.db(), fy)
+                self.retrying(|| imports::returned_units(&mut *self.db(), fy))
             }
             fn column_maps(&self) -> Result<Vec<StoredColumnMap>> {
-                column_maps::column_maps(&mut *self.db())
+                self.retrying(|| column_maps::column_maps(&mut *self.db()))
             }
             fn campaign(&self, fy: FiscalYear) -> Result<Option<Campaign>> {
-                campaign::campaign(self, fy)
+                self.retrying(|| campaign::campaign(self, fy))
             }
             fn section_returns(&self, fy: FiscalYear) -> Result<Vec<SectionReturn>> {
-                campaign::section_returns(&mut *self.db(), fy)
+                self.retrying(|| campaign::section_returns(&mut *self.db(), fy))
             }
         }
     };
@@ -476,22 +540,21 @@ impl Write for PgTx<'_> {
 
 impl Backend for PgStore {
     fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
-        let client = self.client.get_mut();
-        let tx = client.transaction()?;
-        let mut w = PgTx {
-            tx: RefCell::new(tx),
-            author: author.clone(),
-            numbered: Default::default(),
-            prepared: &self.prepared,
-            audit_rows: Default::default(),
-        };
-        // The person is part of the transaction: the server's audit rules read it (`current_setting('daicho.user')`).
-        w.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
-        f(&mut w)?;
-        // The audit rows, and a notice heard by the other clients when (and only if) this commits.
-        w.flush_audit_and_notify()?;
-        w.tx.into_inner().commit()?;
-        Ok(())
+        self.reopen_if_closed()?;
+        // A connection the server closed since its last use fails at BEGIN, having done nothing: begun again once on a
+        // new connection. (A connection lost later in the transaction is an error: its outcome is the server's.)
+        for attempt in 0..2 {
+            let client = self.client.get_mut();
+            let failed = match client.transaction() {
+                Ok(tx) => return run_transaction(tx, &self.prepared, author, f),
+                Err(e) => e,
+            };
+            if attempt > 0 || !client.is_closed() {
+                return Err(failed.into());
+            }
+            self.reopen_if_closed()?;
+        }
+        Err(Error::Internal("台帳のサーバーとの接続をやり直せませんでした".into()))
     }
 
     fn path(&self) -> &Path {
@@ -544,6 +607,7 @@ impl Backend for PgStore {
     }
 
     fn claim_import(&self) -> Result<()> {
+        self.reopen_if_closed()?;
         let mut c = self.db();
         let claimed: bool = c.query_one("SELECT pg_try_advisory_lock($1)", &[&IMPORT_LOCK])?.get(0);
         if claimed {
@@ -579,7 +643,7 @@ impl Backend for PgStore {
     }
 
     fn watch(&self, on_change: Box<dyn FnMut(crate::db::ChangeNotice) + Send>) -> Result<Option<crate::db::Watch>> {
-        watch::start(self.target.clone(), self.password.clone(), self.pid, on_change).map(Some)
+        watch::start(self.target.clone(), self.password.clone(), Arc::clone(&self.pid), on_change).map(Some)
     }
 
     fn is_shared(&self) -> bool {

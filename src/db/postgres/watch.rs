@@ -3,7 +3,7 @@
 //! connection of its own, on a thread of its own, and hands each change made by another connection to its callback.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
 use fallible_iterator::FallibleIterator;
@@ -14,12 +14,12 @@ use crate::error::Result;
 /// The channel of change notices.
 pub(super) const CHANNEL: &str = "daicho_changes";
 
-/// Starts listening on a connection of its own; changes committed by `own_pid` (this store's connection) are not
-/// reported. A lost connection is retried every few seconds until the watch is dropped.
+/// Starts listening on a connection of its own; changes committed by `own_pid` (this store's connection, whichever
+/// it is now) are not reported. A lost connection is retried every few seconds until the watch is dropped.
 pub(super) fn start(
     target: String,
     password: Option<String>,
-    own_pid: i32,
+    own_pid: Arc<AtomicI32>,
     mut on_change: Box<dyn FnMut(ChangeNotice) + Send>,
 ) -> Result<Watch> {
     let listen = move || -> Result<postgres::Client> {
@@ -53,7 +53,7 @@ pub(super) fn start(
                             break false;
                         }
                         match waiting.next() {
-                            Ok(Some(n)) if n.process_id() != own_pid => {
+                            Ok(Some(n)) if n.process_id() != own_pid.load(Ordering::SeqCst) => {
                                 on_change(ChangeNotice { by: n.payload().to_string() })
                             }
                             Ok(Some(_)) => {}
