@@ -289,10 +289,17 @@ pub fn edit_initiative(
 }
 
 /// Deletes an initiative with its effects, history and evaluations (all kept in the audit log). Returns what was
-/// deleted.
-pub fn delete_initiative(store: &mut Store, author: &Author, ledger_id: &str) -> Result<Initiative> {
+/// deleted. `expected_version` is the version the person saw (a detail screen's, `daicho delete --if-version`); a
+/// change made since by another person is refused as a conflict, never deleted unseen. `None`: the version read here.
+pub fn delete_initiative(
+    store: &mut Store,
+    author: &Author,
+    ledger_id: &str,
+    expected_version: Option<i64>,
+) -> Result<Initiative> {
     let i = store.initiative_by_ledger_id(ledger_id)?;
-    store.write(author, |tx| tx.delete_initiative(i.id))?;
+    let expected = expected_version.unwrap_or(i.version);
+    store.write(author, |tx| tx.delete_initiative(i.id, Some(expected)))?;
     Ok(i)
 }
 

@@ -403,3 +403,38 @@ fn windows_paths_are_warned_about_only_on_a_share() {
         describe(&out)
     );
 }
+
+/// A change from a version someone else has changed since is refused (exit 4) naming who changed it last: an edit
+/// and a deletion alike, and nothing is written. From the current version both go through. On both backends.
+#[test]
+fn an_edit_or_a_deletion_from_a_stale_version_is_refused_naming_who_changed_it() {
+    let t = TestDir::seeded();
+    let version = |t: &TestDir| t.json(&["show", "R5-0001", "--json"])["initiative"]["version"].as_i64().unwrap();
+    let seen = version(&t);
+    let colleague = t
+        .command()
+        .env("USER", "同僚")
+        .env("USERNAME", "同僚")
+        .args(["--db", &t.target(), "edit", "R5-0001", "--notes", "同僚の変更"])
+        .launch();
+    assert!(colleague.status.success(), "{}", describe(&colleague));
+    let seen_text = seen.to_string();
+    for args in [
+        vec!["edit", "R5-0001", "--notes", "自分の変更", "--if-version", &seen_text],
+        vec!["delete", "R5-0001", "--if-version", &seen_text],
+    ] {
+        let err = t.fails(&args, 4);
+        assert!(
+            err.contains("同僚") && err.contains("ほかの人が変更しました"),
+            "{args:?}: names who changed it: {err}"
+        );
+    }
+    let now = t.json(&["show", "R5-0001", "--json"]);
+    assert_eq!(
+        now["initiative"]["notes"], "同僚の変更",
+        "the refused edit wrote nothing, and the refused deletion deleted nothing"
+    );
+    let current = version(&t).to_string();
+    t.ok(&["delete", "R5-0001", "--if-version", &current]);
+    t.fails(&["show", "R5-0001"], 3);
+}

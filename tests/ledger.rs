@@ -207,7 +207,7 @@ fn every_change_is_audited_with_before_and_after() {
     assert_eq!(i.ledger_id, "R6-0001", "numbered from the author's date (2024-06-01 is in 令和6年度)");
     store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("5分×100件"), None))).unwrap();
     store.write(&author(), |tx| tx.set_effect(i.id, &effect(2023, Basis::Actual, Some("6分×100件"), None))).unwrap();
-    store.write(&author(), |tx| tx.delete_initiative(i.id)).unwrap();
+    store.write(&author(), |tx| tx.delete_initiative(i.id, None)).unwrap();
     let log = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 100 }).unwrap();
     let summary: Vec<(String, String)> = log.iter().rev().map(|e| (e.entity.clone(), e.action.clone())).collect();
     let expected: Vec<(String, String)> = [

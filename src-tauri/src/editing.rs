@@ -246,10 +246,11 @@ pub fn merge_units(state: State<'_, AppState>, units: Vec<String>, into: String,
     Ok(actions::merge_units(&mut *state.store()?, &author(), &units, &into, FiscalYear(fiscal_year))?)
 }
 
-/// Deletes an initiative with its effects and history (the audit log keeps them); the UI asks first.
+/// Deletes an initiative with its effects and history (the audit log keeps them); the UI asks first. `version` is the
+/// one the detail showed: a colleague's change since is refused as a conflict (code "conflict"), not deleted unseen.
 #[tauri::command]
-pub fn delete_initiative(state: State<'_, AppState>, ledger_id: String) -> ApiResult<String> {
-    let i = actions::delete_initiative(&mut *state.store()?, &author(), &ledger_id)?;
+pub fn delete_initiative(state: State<'_, AppState>, ledger_id: String, version: Option<i64>) -> ApiResult<String> {
+    let i = actions::delete_initiative(&mut *state.store()?, &author(), &ledger_id, version)?;
     Ok(format!("取組 {}「{}」を削除しました", i.ledger_id, i.title))
 }
 

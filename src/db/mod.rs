@@ -106,7 +106,7 @@ pub(crate) fn stale_edit(tx: &dyn Read, seen: &Initiative, expected: i64) -> Err
         format!("（最後の変更: {} {at}）", e.actor)
     });
     Error::Conflict(format!(
-        "取組 {} は、開いた後にほかの人が変更しました{who}。最新の内容（版 {}、開いたときは版 {expected}）を読み直してから、もう一度変更してください",
+        "取組 {} は、開いた後にほかの人が変更しました{who}。最新の内容（版 {}、開いたときは版 {expected}）を読み直してから、もう一度操作してください",
         current.ledger_id, current.version
     ))
 }
@@ -284,8 +284,10 @@ pub trait Write: Read {
         status_on: Option<chrono::NaiveDate>,
         expected_version: Option<i64>,
     ) -> Result<Initiative>;
-    /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
-    fn delete_initiative(&mut self, id: i64) -> Result<()>;
+    /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log). With
+    /// `expected_version`, an initiative changed since the person saw it is refused as a conflict naming who changed
+    /// it last (as [`update_initiative`](Self::update_initiative) refuses a stale edit).
+    fn delete_initiative(&mut self, id: i64, expected_version: Option<i64>) -> Result<()>;
     /// Records or replaces the evaluation of one fiscal year.
     fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()>;
 

@@ -63,6 +63,9 @@ enum Command {
     Delete {
         /// 管理番号
         id: String,
+        /// この版の取組を削除する（show --json の version）。その後ほかの人が変更していたら、削除せずに終了コード 4 で止まります
+        #[arg(long, value_name = "VERSION")]
+        if_version: Option<i64>,
     },
     /// 効果（削減時間）を登録・削除する
     #[command(subcommand)]

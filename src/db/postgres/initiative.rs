@@ -334,9 +334,12 @@ impl PgTx<'_> {
     }
 
     /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
-    pub(super) fn delete_initiative(&mut self, id: i64) -> Result<()> {
+    pub(super) fn delete_initiative(&mut self, id: i64, expected_version: Option<i64>) -> Result<()> {
         self.numbered.clear();
         let before = find_initiative(&mut *self.db(), id)?;
+        if let Some(expected) = expected_version.filter(|v| *v != before.version) {
+            return Err(crate::db::stale_edit(self, &before, expected));
+        }
         // Each list read first: the client is borrowed for the read only, not through the loop's audit rows.
         let effects = super::effect::effects_of(&mut *self.db(), id)?;
         for effect in effects {
@@ -347,7 +350,13 @@ impl PgTx<'_> {
             let key = format!("{id}/{}", m.fiscal_year.0);
             self.audit(Action::Delete, "ocr_measure", &key, Some(&m), None)?;
         }
-        self.db().execute("DELETE FROM initiatives WHERE id = $1", &[&id])?;
+        // The version read above, checked again by the deletion itself: another person's commit in between (the
+        // server's default isolation allows it) deletes nothing and is a conflict.
+        let deleted =
+            self.db().execute("DELETE FROM initiatives WHERE id = $1 AND version = $2", &[&id, &before.version])?;
+        if deleted == 0 {
+            return Err(crate::db::stale_edit(self, &before, before.version));
+        }
         self.audit(Action::Delete, "initiative", &before.ledger_id, Some(&before), None)
     }
 

@@ -252,9 +252,13 @@ impl SqliteTx<'_> {
     }
 
     /// Deletes an initiative with its effects, history and evaluations (all recorded in the audit log).
-    pub(super) fn delete_initiative(&mut self, id: i64) -> Result<()> {
+    pub(super) fn delete_initiative(&mut self, id: i64, expected_version: Option<i64>) -> Result<()> {
         self.numbered.clear();
         let before = find_initiative(&self.tx, id)?;
+        // The write lock is held: nothing changes between this check and the deletion.
+        if let Some(expected) = expected_version.filter(|v| *v != before.version) {
+            return Err(crate::db::stale_edit(self, &before, expected));
+        }
         for effect in super::effect::effects_of(&self.tx, id)? {
             self.audit(Action::Delete, "effect", &effect.id.to_string(), Some(&effect), None)?;
         }

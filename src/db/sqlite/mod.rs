@@ -328,8 +328,8 @@ impl Write for SqliteTx<'_> {
     ) -> Result<Initiative> {
         SqliteTx::update_initiative(self, id, fields, status_on, expected_version)
     }
-    fn delete_initiative(&mut self, id: i64) -> Result<()> {
-        SqliteTx::delete_initiative(self, id)
+    fn delete_initiative(&mut self, id: i64, expected_version: Option<i64>) -> Result<()> {
+        SqliteTx::delete_initiative(self, id, expected_version)
     }
     fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()> {
         SqliteTx::set_evaluation(self, initiative_id, evaluation)

@@ -85,7 +85,8 @@ export const api = {
     invoke<YearPlan>("set_target", { fiscalYear, bureau, hours }),
   setCost: (fiscalYear: number, tool: string, licence: string, maintenance: string, note: string | null) =>
     invoke<YearPlan>("set_cost", { fiscalYear, tool, licence, maintenance, note }),
-  deleteInitiative: (ledgerId: string) => invoke<string>("delete_initiative", { ledgerId }),
+  deleteInitiative: (ledgerId: string, version: number | null) =>
+    invoke<string>("delete_initiative", { ledgerId, version }),
   deleteEffect: (ledgerId: string, fiscalYear: number, basis: string) =>
     invoke<InitiativeDetail>("delete_effect", { ledgerId, fiscalYear, basis }),
   settings: () => invoke<SettingsView>("settings"),

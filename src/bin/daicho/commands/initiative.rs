@@ -147,8 +147,8 @@ pub fn edit(mut store: Store, a: EditArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn delete(mut store: Store, id: &str) -> Result<()> {
-    let i = actions::delete_initiative(&mut store, &author(), id)?;
+pub fn delete(mut store: Store, id: &str, if_version: Option<i64>) -> Result<()> {
+    let i = actions::delete_initiative(&mut store, &author(), id, if_version)?;
     emit(&format!("取組 {}「{}」を削除しました", i.ledger_id, i.title));
     Ok(())
 }
