@@ -382,7 +382,7 @@ fn import_cases(root: &Path, data: &Path) {
 // Ledgers of N effect rows
 
 /// A ledger of `effects` rows, all in 令和6年度: the demo's organisation, `effects / 3` initiatives spread over its
-/// sections, each with a 試算, 試行 and 実績 figure copied from the demo's own (so formulas and trees are real ones).
+/// sections, each with a 試算, 試行 and 実績 figure copied from the demo's own (so formulas are real ones).
 fn build_ledger(path: &Path, effects: usize) {
     if path.exists() {
         return;
@@ -396,7 +396,7 @@ fn build_ledger(path: &Path, effects: usize) {
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
          BEGIN;
-         CREATE TEMP TABLE f AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, formula, formula_tree, computed_minutes
+         CREATE TEMP TABLE f AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, formula, canonical, computed_minutes
              FROM effects WHERE formula IS NOT NULL;
          CREATE TEMP TABLE u AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM org_units WHERE level = 'section';
          DELETE FROM effects; DELETE FROM status_history; DELETE FROM evaluations; DELETE FROM costs; DELETE FROM initiatives;
@@ -404,8 +404,8 @@ fn build_ledger(path: &Path, effects: usize) {
          INSERT INTO initiatives (id, ledger_id, kind, title, unit_id, status, scenario_count)
              SELECT n + 1, printf('B-%07d', n), CASE n % 4 WHEN 3 THEN 'AI-OCR' ELSE 'RPA' END, printf('業務 %d', n),
                     (SELECT id FROM u WHERE k = n % (SELECT count(*) FROM u)), '運用中', 1 + n % 5 FROM seq;
-         INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, computed_minutes)
-             SELECT i.id, i.unit_id, 2024, b.basis, f.formula, f.formula_tree, f.computed_minutes
+         INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, computed_minutes)
+             SELECT i.id, i.unit_id, 2024, b.basis, f.formula, f.canonical, f.computed_minutes
              FROM initiatives i
              CROSS JOIN (SELECT '試算' AS basis UNION ALL SELECT '試行' UNION ALL SELECT '実績') b
              JOIN f ON f.k = i.id % (SELECT count(*) FROM f);

@@ -66,3 +66,29 @@ printf 'statements on the server     %8d     (%.2f per imported line, %.1f per f
     "$(echo "$calls / $lines" | bc -l)" "$(echo "$calls / ${#files[@]}" | bc -l)"
 echo "the statements that took the server longest (calls per file, server time in total):"
 command psql -X -At -F ' ' "$target" -c "SELECT to_char(calls::numeric / ${#files[@]}, 'FM990.00'), to_char(total_exec_time / 1000, 'FM990.000') || ' s', left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements WHERE $mine ORDER BY total_exec_time DESC LIMIT 12"
+
+# The 1 M-figure summary on both backends, when `cargo bench` has made its ledger.
+big="$data/ledger-1000000.sqlite3"
+if [[ -f "$big" ]]; then
+    psql "$base dbname=postgres" -c "CREATE DATABASE summary"
+    copy=$(seconds "$daicho" db copy "$big" "$base dbname=summary")
+    fastest() {
+        local best= t
+        for _ in 1 2 3; do
+            t=$(seconds "$@")
+            best=$(awk -v a="$best" -v b="$t" 'BEGIN { if (a == "" || b + 0 < a + 0) print b; else print a }')
+        done
+        echo "$best"
+    }
+    s_sum=$(fastest "$daicho" --db "$big" summary --fy 2024)
+    p_sum=$(fastest "$daicho" --db "$base dbname=summary" summary --fy 2024)
+    f_sum=$(fastest "$daicho" --db "$far dbname=summary" summary --fy 2024)
+    same=$(diff <("$daicho" --db "$big" summary --fy 2024 --json) <("$daicho" --db "$base dbname=summary" summary --fy 2024 --json) >/dev/null && echo yes || echo NO)
+    echo "1,000,000 figures (fastest of 3; the two summaries identical: $same):"
+    printf 'db copy SQLite → PostgreSQL  %8.3f s\n' "$copy"
+    printf 'summary, SQLite              %8.3f s\n' "$s_sum"
+    printf 'summary, PostgreSQL local    %8.3f s   (÷ SQLite %.2f)\n' "$p_sum" "$(echo "$p_sum / $s_sum" | bc -l)"
+    printf 'summary, PostgreSQL %.2f ms  %8.3f s   (÷ SQLite %.2f)\n' "$rtt" "$f_sum" "$(echo "$f_sum / $s_sum" | bc -l)"
+else
+    echo "(no $big: run cargo bench once for the 1 M-figure summary)"
+fi
