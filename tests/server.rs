@@ -422,6 +422,7 @@ done > '{log}'"#,
 }
 
 /// A return of `lines` new initiatives of 総務部/総務課 in FY2024, each with a figure, titled `{tag}-n`.
+#[cfg(unix)]
 fn new_lines_return(path: &std::path::Path, tag: &str, lines: usize) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
