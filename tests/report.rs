@@ -430,3 +430,86 @@ fn a_bureau_report_is_not_charged_with_the_whole_organisations_costs() {
         assert!(whole.iter().any(|(t, r)| t == tool && r == rate), "{tool}: {rate}円/枚 is the organisation's rate");
     }
 }
+
+/// Rates and chart axes are written as the tables are: every rate with thousands separators (an achievement of
+/// 45,961.1%, not 45961.1%), every chart's value axis too (4,000, not 4000). Read from the workbook's own XML.
+#[test]
+fn rates_and_chart_axes_have_thousands_separators() {
+    use std::io::Read as _;
+    let t = demo();
+    let out = t.path().join("集計.xlsx");
+    t.ok(&["report", "all", "--fy", "2023", "-o", out.to_str().unwrap()]);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    };
+    let styles = part("xl/styles.xml");
+    assert!(styles.contains("formatCode=\"#,##0.0&quot;%&quot;\""), "rates are grouped: {styles}");
+    assert!(
+        !styles.contains("formatCode=\"0.0&quot;%") && !styles.contains("formatCode=\"0.00&quot;%"),
+        "no rate is ungrouped"
+    );
+    let charts: Vec<String> =
+        (1..).map(|n| format!("xl/charts/chart{n}.xml")).take_while(|name| zip.by_name(name).is_ok()).collect();
+    assert!(!charts.is_empty(), "the workbook has charts");
+    for name in charts {
+        let mut text = String::new();
+        zip.by_name(&name).unwrap().read_to_string(&mut text).unwrap();
+        let value_axis = text.split("<c:valAx>").nth(1).unwrap_or_else(|| panic!("{name} has a value axis"));
+        assert!(value_axis.contains("formatCode=\"#,##0\""), "{name}: the value axis is grouped");
+    }
+}
+
+/// Every chart of the exported workbook lies inside its sheet's print area, right and bottom: a trend chart wider
+/// than its table printed cut at the table's last column (the latest year lost). Read from the workbook's XML: the
+/// print areas (`_xlnm.Print_Area`) and each drawing's bottom-right anchor.
+#[test]
+fn every_chart_lies_inside_its_print_area() {
+    use std::io::Read as _;
+    let t = demo();
+    let out = t.path().join("集計.xlsx");
+    t.ok(&["report", "all", "--fy", "2023", "-o", out.to_str().unwrap()]);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut part = |name: &str| -> Option<String> {
+        let mut text = String::new();
+        zip.by_name(name).ok()?.read_to_string(&mut text).unwrap();
+        Some(text)
+    };
+    // "$I$40" → (column 8, row 39), both from 0.
+    let cell = |a1: &str| {
+        let a1 = a1.replace('$', "");
+        let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let col = letters.bytes().fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1)) - 1;
+        let row: u32 = a1[letters.len()..].parse::<u32>().unwrap() - 1;
+        (col, row)
+    };
+    let workbook = part("xl/workbook.xml").unwrap();
+    let mut charts = 0;
+    for (k, area) in workbook.split("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"").skip(1).map(|s| {
+        let (id, rest) = s.split_once('"').unwrap();
+        let range = rest.split_once('>').unwrap().1.split_once('<').unwrap().0;
+        (id.parse::<usize>().unwrap() + 1, range.rsplit(':').next().unwrap().to_string())
+    }) {
+        let Some(rels) = part(&format!("xl/worksheets/_rels/sheet{k}.xml.rels")) else { continue };
+        let Some(drawing) = rels.split("drawings/").nth(1).map(|s| s.split_once('"').unwrap().0.to_string()) else {
+            continue;
+        };
+        let anchors = part(&format!("xl/drawings/{drawing}")).unwrap();
+        let (last_col, last_row) = cell(&area);
+        for to in anchors.split("<xdr:to>").skip(1) {
+            let value = |tag: &str| -> u32 {
+                to.split(&format!("<xdr:{tag}>")).nth(1).unwrap().split_once('<').unwrap().0.parse().unwrap()
+            };
+            charts += 1;
+            assert!(
+                value("col") <= last_col && value("row") <= last_row,
+                "sheet {k}: the chart reaching column {} row {} lies inside the print area ending at {area}",
+                value("col"),
+                value("row")
+            );
+        }
+    }
+    assert!(charts >= 2, "the workbook's charts were all checked ({charts})");
+}

@@ -36,8 +36,8 @@ fn number_format(kind: ColumnKind, hour_places: u32) -> String {
         ColumnKind::Minutes => "#,##0.##".into(),
         ColumnKind::Count | ColumnKind::Yen | ColumnKind::YenRate => "#,##0".into(),
         ColumnKind::PersonYears => "#,##0.00".into(),
-        ColumnKind::Percent => "0.0\"%\"".into(),
-        ColumnKind::FinePercent => "0.00\"%\"".into(),
+        ColumnKind::Percent => "#,##0.0\"%\"".into(),
+        ColumnKind::FinePercent => "#,##0.00\"%\"".into(),
         ColumnKind::Text => "@".into(),
     }
 }
@@ -105,6 +105,26 @@ fn sum_formula(col: &str, line_rows: &[u32]) -> Option<String> {
     (!parts.is_empty() && parts.len() <= MAX_SUM_ARGS).then(|| format!("=SUM({})", parts.join(",")))
 }
 
+/// A chart's width on the sheet, in pixels.
+const CHART_WIDTH_PX: u32 = 760;
+/// The height of a row the sheet leaves at its default, in pixels (15 points).
+const DEFAULT_ROW_PX: u32 = 20;
+
+/// The last column a drawing `width` pixels wide from column A covers: the table's columns at their widths, then
+/// Excel's default columns (8.43 characters). Excel draws a column `w` characters wide in `7w + 5` pixels.
+fn columns_under(t: &ReportTable, width: u32) -> u16 {
+    let px = |chars: f64| (chars * 7.0 + 5.0).floor() as u32;
+    let mut covered = 0;
+    let mut col: u16 = 0;
+    loop {
+        covered += px(t.columns.get(col as usize).map_or(8.43, |c| c.width));
+        if covered >= width {
+            return col;
+        }
+        col += 1;
+    }
+}
+
 fn write_table(ws: &mut Worksheet, t: &ReportTable, s: &Styles, opts: &WorkbookOptions) -> Result<()> {
     let last_col = t.columns.len().saturating_sub(1) as u16;
     ws.write_string_with_format(0, 0, &t.title, &s.title).map_err(xlsx)?;
@@ -165,21 +185,24 @@ fn write_table(ws: &mut Worksheet, t: &ReportTable, s: &Styles, opts: &WorkbookO
         row += 1;
     }
     let mut last_row = row;
-    if let Some(spec) = &t.chart {
-        let chart_rows = 30;
-        if let Some(chart) = chart(t, spec, &line_rows)? {
-            // The chart prints on a page of its own rather than being cut at the bottom of the table's page.
-            ws.insert_chart(row + 1, 0, &chart).map_err(xlsx)?;
-            ws.set_page_breaks(&[row + 1]).map_err(xlsx)?;
-            last_row = row + 1 + chart_rows;
-        }
+    let mut print_col = last_col;
+    if let Some(spec) = &t.chart
+        && let Some((chart, height)) = chart(t, spec, &line_rows)?
+    {
+        // The chart prints on a page of its own rather than being cut at the bottom of the table's page, and the
+        // print area reaches as far right and down as the chart does (a table narrower than the chart would
+        // otherwise cut its right side: the latest year of a trend).
+        ws.insert_chart(row + 1, 0, &chart).map_err(xlsx)?;
+        ws.set_page_breaks(&[row + 1]).map_err(xlsx)?;
+        last_row = row + 1 + height.div_ceil(DEFAULT_ROW_PX) + 1;
+        print_col = print_col.max(columns_under(t, CHART_WIDTH_PX));
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 1).map_err(xlsx)?;
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW).map_err(xlsx)?;
-    ws.set_print_area(0, 0, last_row, last_col).map_err(xlsx)?;
+    ws.set_print_area(0, 0, last_row, print_col).map_err(xlsx)?;
     ws.set_footer(format!(
         "&L&\"{FONT}\"&8{}&C&\"{FONT}\"&8&P / &N ページ&R&\"{FONT}\"&8出力日: {}",
         opts.organisation_name,
@@ -193,14 +216,15 @@ fn decimal_text(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) -> Result<Option<Chart>> {
+/// The table's chart with its height in pixels, or `None` where a chart cannot be drawn from the table's rows.
+fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) -> Result<Option<(Chart, u32)>> {
     let sheet = t.sheet.as_str();
     let font = |size: u32| {
         let mut f = ChartFont::new();
         f.set_name(FONT).set_size(size);
         f
     };
-    let mut chart = match spec.kind {
+    let (mut chart, height) = match spec.kind {
         ChartKind::Bar => {
             let (Some(first), Some(last)) = (line_rows.first(), line_rows.last()) else { return Ok(None) };
             if line_rows.len() != (last - first + 1) as usize {
@@ -215,8 +239,9 @@ fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) ->
             }
             c.y_axis().set_reverse(); // categories top-down, as in the table
             c.legend().set_hidden();
-            c.set_height(((line_rows.len() as u32) * 26 + 100).clamp(300, 900));
-            c
+            let height = ((line_rows.len() as u32) * 26 + 100).clamp(300, 900);
+            c.set_height(height);
+            (c, height)
         }
         ChartKind::LineByRow { first_value_column } => {
             let last_col = t.columns.len() as u16 - 1;
@@ -232,16 +257,18 @@ fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) ->
             // A year without figures is an empty cell, drawn as a gap in the line (never as a drop to zero).
             c.show_empty_cells_as(ChartEmptyCells::Gaps);
             c.set_height(360);
-            c
+            (c, 360)
         }
     };
     chart.title().set_name(&spec.title).set_font(&font(12));
     chart.x_axis().set_font(&font(9));
     chart.y_axis().set_font(&font(9));
-    match spec.kind {
-        ChartKind::Bar => chart.x_axis().set_name(&spec.value_axis).set_name_font(&font(9)),
-        ChartKind::LineByRow { .. } => chart.y_axis().set_name(&spec.value_axis).set_name_font(&font(9)),
+    // The value axis (a bar chart's runs across) reads as the tables do: 4,000, not 4000.
+    let values = match spec.kind {
+        ChartKind::Bar => chart.x_axis(),
+        ChartKind::LineByRow { .. } => chart.y_axis(),
     };
-    chart.set_width(760);
-    Ok(Some(chart))
+    values.set_name(&spec.value_axis).set_name_font(&font(9)).set_num_format("#,##0");
+    chart.set_width(CHART_WIDTH_PX);
+    Ok(Some((chart, height)))
 }
