@@ -228,7 +228,14 @@ pub fn check_formula(
                 if c.matches {
                     "申告値と一致（記載の桁数の範囲内）".to_string()
                 } else {
-                    format!("申告値との差 {}分", crate::number::group_thousands(c.difference_minutes, 2))
+                    // In hours, as the stated figure is written, with both figures beside it.
+                    let hours = |m: Decimal| crate::number::group_thousands(m / Decimal::from(60), 2);
+                    format!(
+                        "申告値との差 {}時間（式 {}時間、申告 {}時間）",
+                        hours(c.difference_minutes),
+                        hours(f.minutes()),
+                        hours(c.stated_minutes)
+                    )
                 }
             });
             FormulaCheck {
@@ -264,7 +271,7 @@ pub struct EffectView {
     #[serde(with = "rust_decimal::serde::str_option")]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub computed_hours: Option<Decimal>,
-    /// `一致` or the difference (`差 -120分`).
+    /// `一致` or the difference in hours (`差 -2時間`).
     pub check: Option<String>,
     pub reported_under: String,
 }

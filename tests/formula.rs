@@ -473,3 +473,20 @@ proptest! {
         prop_assert_eq!(daicho::number::group_thousands(value, places), grouped_reference(value, places));
     }
 }
+
+/// The effects table says how far a stated figure is from its formula in hours, as the figure is stated: a month of
+/// minutes (43,200) reads as 720時間, not 43,200分.
+#[test]
+fn a_stated_figure_off_its_formula_is_told_in_hours() {
+    use daicho::formula::StatedCheck;
+    let d = |s: &str| rust_decimal::Decimal::from_str_exact(s).unwrap();
+    for (computed_minutes, stated_hours, expected) in [
+        ("49000", "817", "一致"),
+        ("49000", "700", "差 116.67時間"),
+        ("43200", "1440", "差 -720時間"),
+        ("90", "1.0", "差 0.5時間"),
+    ] {
+        let check = StatedCheck::of_hours(d(computed_minutes), d(stated_hours));
+        assert_eq!(check.short(), expected, "{computed_minutes}分 against {stated_hours}時間 stated");
+    }
+}

@@ -36,7 +36,8 @@ fn the_formula_box_shows_the_result_or_the_refusal_at_its_character() {
     assert_eq!(ok.hours, Some(Decimal::from_str("816.67").unwrap()));
     assert_eq!(ok.stated.as_deref(), Some("申告値と一致（記載の桁数の範囲内）"));
     let off = views::check_formula("5分×40か所×245日", Some(Decimal::from(700)), &Default::default());
-    assert_eq!(off.stated.as_deref(), Some("申告値との差 7,000分"));
+    // 49,000分 is 816.67時間: 116.67時間 more than the 700 stated, said in hours as the figure is stated.
+    assert_eq!(off.stated.as_deref(), Some("申告値との差 116.67時間（式 816.67時間、申告 700時間）"));
     let bad = views::check_formula("5分××3件", None, &Default::default());
     assert!(!bad.ok);
     assert_eq!((bad.position, bad.error.as_deref()), (Some(3), Some("4文字目: 演算子が続いています")));

@@ -186,6 +186,15 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert_eq!(rate, format!("{}%", daicho::number::group_fixed(expected.achievement_rate.unwrap(), 1)));
     tokio::time::sleep(Duration::from_millis(600)).await; // let the charts finish their animation
     shot(&client, "1-dashboard").await;
+    // A row of the dashboard opens its initiative, and the way back is to the dashboard, where it was opened.
+    let row = "[data-testid=top-initiatives] tr td:nth-child(2)";
+    client.execute("document.querySelector(arguments[0]).scrollIntoView()", vec![row.into()]).await.unwrap();
+    click(&client, row).await;
+    wait_text(&client, "[data-testid=detail-title]", |t| !t.is_empty()).await;
+    let back = text_of(&client, "[data-testid=detail-back]").await;
+    assert_eq!(back, "← 集計に戻る", "the detail returns to the screen it was opened from");
+    click(&client, "[data-testid=detail-back]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
 
     // 3. The ledger lists every initiative with the column total; the search narrows it.
     click_text(&client, "button", "台帳").await;
@@ -202,6 +211,13 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
 
     // 4. Add an initiative, type a formula, see it evaluated as typed, refuse a bad one, save.
     click(&client, "[data-testid=add-open]").await;
+    // Sent without its 業務名, the form is refused in Japanese, not in the web view's English.
+    click(&client, "[data-testid=add-submit]").await;
+    let message = client
+        .execute("return document.querySelector('[data-testid=add-title]').validationMessage", vec![])
+        .await
+        .unwrap();
+    assert_eq!(message.as_str(), Some("この項目を入力してください。"), "a required field asks in Japanese");
     type_into(&client, "[data-testid=add-title]", "会議録の文字起こし").await;
     click(&client, "[data-testid=add-submit]").await;
     let title = wait_text(&client, "[data-testid=detail-title]", |t| t.contains("会議録の文字起こし")).await;

@@ -282,12 +282,12 @@ impl StatedCheck {
         compare(computed_minutes, stated_hours * sixty, last_place(stated_hours) * sixty)
     }
 
-    /// In a table cell: `一致`, or the difference in minutes (`差 -120分`).
+    /// In a table cell: `一致`, or the difference in hours, as people state them (`差 -2時間`, `差 720時間`).
     pub fn short(&self) -> String {
         if self.matches {
             "一致".to_string()
         } else {
-            format!("差 {}分", group_thousands(self.difference_minutes, 2))
+            format!("差 {}時間", group_thousands(self.difference_minutes / Decimal::from(60), 2))
         }
     }
 

@@ -217,7 +217,7 @@ stated: string | null, };
 
 export type EffectView = { fiscal_year_label: string, computed_hours: string | null, 
 /**
- * `一致` or the difference (`差 -120分`).
+ * `一致` or the difference in hours (`差 -2時間`).
  */
 check: string | null, reported_under: string, id: number, initiative_id: number, 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cautionText, columnRole, committable, needsBasis, needsConfirmation, problemText, skippedText, summaryLine, unmappedColumns } from "./importing";
+import { cautionText, columnRole, committable, needsBasis, needsConfirmation, noChangeText, problemText, skippedText, summaryLine, unmappedColumns } from "./importing";
 import type { ColumnInfo, FileReport } from "./types";
 
 const report = (over: Partial<FileReport>): FileReport => ({
@@ -86,5 +86,17 @@ describe("import screen logic", () => {
   it("writes a problem as file › sheet › row › column", () => {
     expect(problemText(problem)).toBe("f.xlsx › 回答 › 7行目 › C列「課」: 組織「x」は台帳の組織にありません（セルの値: 「x」）");
     expect(problemText({ ...problem, sheet: "", row: 0, column: "", original: null })).toBe("f.xlsx: 組織「x」は台帳の組織にありません");
+  });
+});
+
+describe("noChangeText", () => {
+  const unchanged = { row: 3, item: null, ledger_id: "R5-0001", title: "b", fiscal_year: 2024, basis: "実績", outcome: "unchanged" as const, changes: [] };
+  it("never counts zero lines as unchanged", () => {
+    expect(noChangeText(report({ rows: [] }))).toBe("取り込む行がありません。");
+    expect(noChangeText(report({ rows: [unchanged, { ...unchanged, row: 4 }] }))).toBe("変わる行はありません（2 行とも台帳のとおりです）。");
+  });
+  it("says a file imported before is not imported again, whatever its rows", () => {
+    const previous = { id: 1, file_name: "総務課.xlsx", sha256: "x", at: "2024-06-01T09:00:00+09:00", actor: "tester", created: 1, updated: 0, unchanged: 0, warnings: [] };
+    expect(noChangeText(report({ rows: [], already_imported: previous }))).toBe("同じ内容のファイルは取り込み済みです。取り込み直しません。");
   });
 });

@@ -17,6 +17,15 @@ export function summaryLine(r: FileReport): string {
   return `新規 ${c.created}、更新 ${c.updated}、変更なし ${c.unchanged}、警告 ${c.warnings}`;
 }
 
+/** What the table of changed rows says when no row changes: a file imported before is not imported again; a file
+ * with no line has nothing to import; otherwise how many lines are already as the file says. */
+export function noChangeText(r: FileReport): string {
+  if (r.already_imported) return "同じ内容のファイルは取り込み済みです。取り込み直しません。";
+  const c = counts(r);
+  if (c.unchanged === 0) return "取り込む行がありません。";
+  return `変わる行はありません（${c.unchanged} 行とも台帳のとおりです）。`;
+}
+
 /** The file names no basis of its own (no 算定区分 column, none in its title or headers): the user must choose. */
 export const needsBasis = (r: FileReport) => r.basis !== null && r.basis.source === "setting";
 
