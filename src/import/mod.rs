@@ -1251,12 +1251,29 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             .collect();
         let mut existing: HashMap<i64, Initiative> =
             tx.initiatives_by_id(&named)?.into_iter().map(|i| (i.id, i)).collect();
-        // New initiatives: `New(n)` is the n-th the file adds; a later line naming it again writes to the same one.
+        // Each line's initiative: an existing one, changed from the version the plan was made from (a colleague's
+        // change committed since the file was checked is a conflict: the file is not written, nothing overwritten),
+        // or the n-th new one the file adds (`New(n)`; a later line naming it again writes to the same one).
+        enum Target {
+            Known(Initiative),
+            New(usize),
+        }
         let mut new_fields: Vec<InitiativeFields> = Vec::new();
-        let mut slot: Vec<Option<usize>> = Vec::with_capacity(lines.len());
-        for (_, row, subject) in &lines {
-            slot.push(match *subject {
-                Subject::New(n) if n < new_fields.len() => Some(n),
+        let mut targets: Vec<Target> = Vec::with_capacity(lines.len());
+        for (plan, row, subject) in &lines {
+            targets.push(match *subject {
+                Subject::Existing(id) => {
+                    let i = existing.get(&id).cloned().ok_or_else(|| crate::Error::NotFound(format!("取組 {id}")))?;
+                    if plan.initiative_changed {
+                        let version = plan.planned_version.or(Some(i.version));
+                        let after = tx.update_initiative(id, &merged_fields(&i, row), None, version)?;
+                        existing.insert(id, after.clone());
+                        Target::Known(after)
+                    } else {
+                        Target::Known(i)
+                    }
+                }
+                Subject::New(n) if n < new_fields.len() => Target::New(n),
                 Subject::New(_) => {
                     // Numbered in the line's own fiscal year.
                     new_fields.push(InitiativeFields {
@@ -1273,41 +1290,18 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
                         owner: None,
                         notes: if row.effect.is_none() { row.note.clone() } else { None },
                     });
-                    Some(new_fields.len() - 1)
+                    Target::New(new_fields.len() - 1)
                 }
-                Subject::Existing(_) => None,
-            });
-        }
-        // Changes to existing initiatives, each from the version the plan was made from: a colleague's change
-        // committed since the file was checked is a conflict (the file is not written), never overwritten.
-        let mut known: Vec<Option<Initiative>> = Vec::with_capacity(lines.len());
-        for (plan, row, subject) in &lines {
-            known.push(match *subject {
-                Subject::Existing(id) => {
-                    let i = existing.get(&id).cloned().ok_or_else(|| crate::Error::NotFound(format!("取組 {id}")))?;
-                    Some(if plan.initiative_changed {
-                        let version = plan.planned_version.or(Some(i.version));
-                        let after = tx.update_initiative(id, &merged_fields(&i, row), None, version)?;
-                        existing.insert(id, after.clone());
-                        after
-                    } else {
-                        i
-                    })
-                }
-                Subject::New(_) => None,
             });
         }
         let created = tx.add_initiatives(&new_fields)?;
-        // The initiative each line writes to, in the file's order.
-        let written: Vec<&Initiative> = known
+        let written: Vec<&Initiative> = targets
             .iter()
-            .zip(&slot)
-            .map(|(k, s)| match (k, s) {
-                (Some(i), _) => Ok(i),
-                (None, Some(n)) => Ok(&created[*n]),
-                (None, None) => Err(crate::Error::Internal("取り込む行の取組が決まっていません".into())),
+            .map(|t| match t {
+                Target::Known(i) => i,
+                Target::New(n) => &created[*n],
             })
-            .collect::<Result<_>>()?;
+            .collect();
         let effects: Vec<(i64, &Evaluated)> = lines
             .iter()
             .zip(&written)
