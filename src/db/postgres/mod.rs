@@ -124,6 +124,16 @@ pub(super) struct PgStore {
 
 type Prepared = RefCell<std::collections::HashMap<String, Statement>>;
 
+/// The statement for `sql` from the connection's cache, prepared (one round trip) the first time it is asked for.
+fn cached(prepared: &Prepared, sql: &str, prepare: impl FnOnce() -> Result<Statement>) -> Result<Statement> {
+    if let Some(s) = prepared.borrow().get(sql) {
+        return Ok(s.clone());
+    }
+    let s = prepare()?;
+    prepared.borrow_mut().insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
 pub(super) use connect::remember_password;
 
 /// Reads what a server holds without migrating it (see [`crate::db::ServerProbe`]).
@@ -235,15 +245,7 @@ pub(super) trait Queries {
 
 impl Queries for PgStore {
     fn prepared_query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        let cached = self.prepared.borrow().get(sql).cloned();
-        let statement = match cached {
-            Some(s) => s,
-            None => {
-                let s = self.db().prepare(sql)?;
-                self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
-                s
-            }
-        };
+        let statement = cached(&self.prepared, sql, || Ok(self.db().prepare(sql)?))?;
         Ok(self.db().query(&statement, params)?)
     }
 }
@@ -278,12 +280,7 @@ impl<'a> PgTx<'a> {
 
     /// The statement for `sql`, prepared once per connection.
     fn statement(&self, sql: &str) -> Result<Statement> {
-        if let Some(s) = self.prepared.borrow().get(sql) {
-            return Ok(s.clone());
-        }
-        let s = self.db().prepare(sql)?;
-        self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
-        Ok(s)
+        cached(self.prepared, sql, || Ok(self.db().prepare(sql)?))
     }
 
     /// Runs a prepared statement: one round trip.
