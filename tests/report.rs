@@ -431,32 +431,36 @@ fn a_bureau_report_is_not_charged_with_the_whole_organisations_costs() {
     }
 }
 
-/// Rates and chart axes are written as the tables are: every rate with thousands separators (an achievement of
-/// 45,961.1%, not 45961.1%), every chart's value axis too (4,000, not 4000). Read from the workbook's own XML.
-#[test]
-fn rates_and_chart_axes_have_thousands_separators() {
+/// The demo's 令和5年度 `report all` workbook, and a reader of its parts by name (`None` for a part it lacks).
+fn demo_workbook_parts() -> (TestDir, impl FnMut(&str) -> Option<String>) {
     use std::io::Read as _;
     let t = demo();
     let out = t.path().join("集計.xlsx");
     t.ok(&["report", "all", "--fy", "2023", "-o", out.to_str().unwrap()]);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
-    let mut part = |name: &str| {
+    let part = move |name: &str| {
         let mut text = String::new();
-        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
-        text
+        zip.by_name(name).ok()?.read_to_string(&mut text).unwrap();
+        Some(text)
     };
-    let styles = part("xl/styles.xml");
+    (t, part)
+}
+
+/// Rates and chart axes are written as the tables are: every rate with thousands separators (an achievement of
+/// 45,961.1%, not 45961.1%), every chart's value axis too (4,000, not 4000). Read from the workbook's own XML.
+#[test]
+fn rates_and_chart_axes_have_thousands_separators() {
+    let (_t, mut part) = demo_workbook_parts();
+    let styles = part("xl/styles.xml").unwrap();
     assert!(styles.contains("formatCode=\"#,##0.0&quot;%&quot;\""), "rates are grouped: {styles}");
     assert!(
         !styles.contains("formatCode=\"0.0&quot;%") && !styles.contains("formatCode=\"0.00&quot;%"),
         "no rate is ungrouped"
     );
-    let charts: Vec<String> =
-        (1..).map(|n| format!("xl/charts/chart{n}.xml")).take_while(|name| zip.by_name(name).is_ok()).collect();
+    let charts: Vec<(String, String)> =
+        (1..).map(|n| format!("xl/charts/chart{n}.xml")).map_while(|name| Some((part(&name)?, name))).collect();
     assert!(!charts.is_empty(), "the workbook has charts");
-    for name in charts {
-        let mut text = String::new();
-        zip.by_name(&name).unwrap().read_to_string(&mut text).unwrap();
+    for (text, name) in charts {
         let value_axis = text.split("<c:valAx>").nth(1).unwrap_or_else(|| panic!("{name} has a value axis"));
         assert!(value_axis.contains("formatCode=\"#,##0\""), "{name}: the value axis is grouped");
     }
@@ -467,16 +471,7 @@ fn rates_and_chart_axes_have_thousands_separators() {
 /// print areas (`_xlnm.Print_Area`) and each drawing's bottom-right anchor.
 #[test]
 fn every_chart_lies_inside_its_print_area() {
-    use std::io::Read as _;
-    let t = demo();
-    let out = t.path().join("集計.xlsx");
-    t.ok(&["report", "all", "--fy", "2023", "-o", out.to_str().unwrap()]);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
-    let mut part = |name: &str| -> Option<String> {
-        let mut text = String::new();
-        zip.by_name(name).ok()?.read_to_string(&mut text).unwrap();
-        Some(text)
-    };
+    let (_t, mut part) = demo_workbook_parts();
     // "$I$40" → (column 8, row 39), both from 0.
     let cell = |a1: &str| {
         let a1 = a1.replace('$', "");
