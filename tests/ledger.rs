@@ -107,7 +107,8 @@ fn an_edited_migration_or_a_newer_schema_stops_the_program() {
 #[test]
 fn constraints_refuse_bad_rows_from_any_path() {
     let t = TestDir::new();
-    let mut store = t.store();
+    // The SQLite schema's own rules, read through a raw connection to its file, whichever backend the suite runs.
+    let mut store = Store::open(&t.db()).unwrap();
     let (bureau, section) = store
         .write(&author(), |tx| {
             let b = tx.add_unit(Level::Bureau, None, "総務部", None, None, None)?;
@@ -169,6 +170,14 @@ fn constraints_refuse_bad_rows_from_any_path() {
         ("INSERT INTO targets (fiscal_year, bureau_id, hours) VALUES (2023, 2, '10')", "target on a section"),
         ("INSERT INTO evaluations (initiative_id, fiscal_year, grade) VALUES (1, 2023, 'E')", "grade outside A–D"),
         ("INSERT INTO settings (key, value) VALUES ('colour', 'red')", "unknown setting"),
+        (
+            "INSERT INTO status_history (initiative_id, status, changed_on) VALUES (1, '稼働', '2023-04-01')",
+            "unknown status in the history",
+        ),
+        (
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, after) VALUES ('2023-04-01T09:00:00+09:00', 'x', 'rename', 'initiative', 'R5-0001', '{}')",
+            "unknown audit action",
+        ),
         ("UPDATE audit_log SET actor = 'someone else'", "audit log is append-only"),
         ("DELETE FROM audit_log", "audit log is append-only"),
     ];
@@ -180,6 +189,66 @@ fn constraints_refuse_bad_rows_from_any_path() {
     }
     assert!(accepted.is_empty(), "the schema must refuse:\n{}", accepted.join("\n"));
     assert_eq!((bureau, section, i.id), (1, 2, 1), "the ids the statements above rely on");
+}
+
+/// Migration 0011 wrote the label checks as comparisons (SQLite builds a temporary index for an IN list on every
+/// insert): each label the library writes is still accepted, in every table that checks it, and the lists are gone.
+/// SQLite's schema, whichever backend the suite runs (PostgreSQL keeps its lists).
+#[test]
+fn every_label_the_library_writes_passes_the_schema_checks() {
+    let t = TestDir::new();
+    let mut store = Store::open(&t.db()).unwrap();
+    let section = one_section(&mut store);
+    let i = store.write(&author(), |tx| tx.add_initiative(&fields(section, "給与", Kind::Rpa))).unwrap();
+    let c = t.raw_sqlite();
+    for (n, kind) in Kind::ALL.iter().enumerate() {
+        for status in Status::ALL {
+            c.execute(
+                "INSERT INTO initiatives (ledger_id, kind, title, unit_id, status) VALUES (?1, ?2, 't', ?3, ?4)",
+                rusqlite::params![format!("K{n}-{}", status.label()), kind.label(), section, status.label()],
+            )
+            .unwrap_or_else(|e| panic!("{} / {} must be accepted: {e}", kind.label(), status.label()));
+        }
+    }
+    for status in Status::ALL {
+        c.execute(
+            "INSERT INTO status_history (initiative_id, status, changed_on) VALUES (?1, ?2, '2023-04-01')",
+            rusqlite::params![i.id, status.label()],
+        )
+        .unwrap_or_else(|e| panic!("history {}: {e}", status.label()));
+    }
+    for basis in Basis::ALL {
+        c.execute(
+            "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, stated_hours) VALUES (?1, ?2, 2023, ?3, '5')",
+            rusqlite::params![i.id, section, basis.label()],
+        )
+        .unwrap_or_else(|e| panic!("basis {}: {e}", basis.label()));
+    }
+    for (year, grade) in daicho::ledger::Grade::ALL.iter().enumerate() {
+        c.execute(
+            "INSERT INTO evaluations (initiative_id, fiscal_year, grade) VALUES (?1, ?2, ?3)",
+            rusqlite::params![i.id, 2000 + year as i64, grade.label()],
+        )
+        .unwrap_or_else(|e| panic!("grade {}: {e}", grade.label()));
+    }
+    for action in ["create", "update", "delete"] {
+        let (before, after) = match action {
+            "create" => (None, Some("{}")),
+            "update" => (Some("{}"), Some("{}")),
+            _ => (Some("{}"), None),
+        };
+        c.execute(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
+             VALUES ('2023-04-01T09:00:00+09:00', 'x', ?1, 'initiative', 'R5-0001', ?2, ?3)",
+            rusqlite::params![action, before, after],
+        )
+        .unwrap_or_else(|e| panic!("audit {action}: {e}"));
+    }
+    for table in ["initiatives", "status_history", "effects", "audit_log", "evaluations", "survey_returns"] {
+        let sql: String =
+            c.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0)).unwrap();
+        assert!(!sql.contains(" IN ("), "{table}: its label check is a list SQLite indexes on every insert:\n{sql}");
+    }
 }
 
 #[test]

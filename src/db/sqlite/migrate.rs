@@ -17,7 +17,7 @@ use crate::db::migration_checksum as checksum;
 type Step = fn(&Connection) -> Result<()>;
 
 /// The steps, by migration version.
-const STEPS: &[(i64, Step)] = &[(7, fill_effect_results)];
+const STEPS: &[(i64, Step)] = &[(7, fill_effect_results), (11, check_lists_rewritten)];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
@@ -129,6 +129,29 @@ fn fill_effect_results(conn: &Connection) -> Result<()> {
             claim.map(|c| c.stated_minutes.normalize().to_string()),
             claim.map(|c| c.tolerance_minutes.normalize().to_string())
         ])?;
+    }
+    Ok(())
+}
+
+/// Migration 11: the label checks its SQL rewrote as comparisons take effect. Raising the schema version makes every
+/// connection (this one included) read the edited table definitions again; reading each table then proves they
+/// parse, inside the transaction, so a definition SQLite could not read rolls the whole migration back. A list the
+/// SQL did not find (a ledger whose definitions differ from the ones Daicho wrote) stops the migration instead of
+/// leaving a check half-rewritten.
+fn check_lists_rewritten(conn: &Connection) -> Result<()> {
+    const TABLES: [&str; 6] =
+        ["initiatives", "status_history", "effects", "audit_log", "evaluations", "survey_returns"];
+    let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    conn.pragma_update(None, "schema_version", version + 1)?;
+    for table in TABLES {
+        let sql: String =
+            conn.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))?;
+        if sql.contains(" IN (") {
+            return Err(Error::Internal(format!(
+                "台帳の表 {table} の定義が想定と異なるため、スキーマを更新できません（移行 0011）"
+            )));
+        }
+        conn.query_row(&format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)"), [], |r| r.get::<_, i64>(0))?;
     }
     Ok(())
 }
