@@ -452,7 +452,19 @@ fn demo_workbook_parts() -> (TestDir, impl FnMut(&str) -> Option<String>) {
 fn rates_and_chart_axes_have_thousands_separators() {
     let (_t, mut part) = demo_workbook_parts();
     let styles = part("xl/styles.xml").unwrap();
-    assert!(styles.contains("formatCode=\"#,##0.0&quot;%&quot;\""), "rates are grouped: {styles}");
+    assert!(styles.contains("formatCode=\"#,##0.0&quot;%&quot;;"), "rates are grouped: {styles}");
+    // Every number format of a figure marks a negative one (a saving that became a cost) with a red ▲.
+    let figures: Vec<String> = styles
+        .split("formatCode=\"")
+        .skip(1)
+        .map(|s| s.split_once('"').unwrap().0.replace("&quot;", "\""))
+        .filter(|code| code.starts_with("#,##0"))
+        .collect();
+    assert!(figures.len() >= 4, "the tables' figure formats were all checked: {figures:?}");
+    for code in figures {
+        let (positive, negative) = code.split_once(';').unwrap_or_else(|| panic!("{code}: a negative section"));
+        assert_eq!(negative, format!("[Red]\"▲\"{positive}"), "{code}: a negative figure is a red ▲");
+    }
     assert!(
         !styles.contains("formatCode=\"0.0&quot;%") && !styles.contains("formatCode=\"0.00&quot;%"),
         "no rate is ungrouped"
@@ -466,45 +478,49 @@ fn rates_and_chart_axes_have_thousands_separators() {
     }
 }
 
-/// Every chart of the exported workbook lies inside its sheet's print area, right and bottom: a trend chart wider
-/// than its table printed cut at the table's last column (the latest year lost). Read from the workbook's XML: the
-/// print areas (`_xlnm.Print_Area`) and each drawing's bottom-right anchor.
+/// Every chart of the exported workbook is a chart sheet of its own, right after the table it draws (`年度推移` →
+/// `年度推移グラフ`): printed, it fills its own page, whole (a trend chart below its table printed cut at the table's
+/// last column, the latest year lost) and with no lone table header above it (the header the table repeats on every
+/// page). No table sheet carries a drawing. Read from the workbook's XML.
 #[test]
-fn every_chart_lies_inside_its_print_area() {
+fn every_chart_is_a_page_of_its_own_after_its_table() {
     let (_t, mut part) = demo_workbook_parts();
-    // "$I$40" → (column 8, row 39), both from 0.
-    let cell = |a1: &str| {
-        let a1 = a1.replace('$', "");
-        let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-        let col = letters.bytes().fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1)) - 1;
-        let row: u32 = a1[letters.len()..].parse::<u32>().unwrap() - 1;
-        (col, row)
-    };
     let workbook = part("xl/workbook.xml").unwrap();
+    let attribute = |element: &str, name: &str| -> Option<String> {
+        Some(element.split(&format!(" {name}=\"")).nth(1)?.split_once('"')?.0.to_string())
+    };
+    // Each sheet's name and the part it is written in, in the workbook's order.
+    let rels = part("xl/_rels/workbook.xml.rels").unwrap();
+    let part_of = |id: &str| -> String {
+        let element = rels.split("<Relationship").find(|e| attribute(e, "Id").as_deref() == Some(id)).unwrap();
+        attribute(element, "Target").unwrap()
+    };
+    let sheets: Vec<(String, String)> = workbook
+        .split("<sheet")
+        .filter(|e| e.starts_with(' '))
+        .map(|e| (attribute(e, "name").unwrap(), part_of(&attribute(e, "r:id").unwrap())))
+        .collect();
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     let mut charts = 0;
-    for (k, area) in workbook.split("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"").skip(1).map(|s| {
-        let (id, rest) = s.split_once('"').unwrap();
-        let range = rest.split_once('>').unwrap().1.split_once('<').unwrap().0;
-        (id.parse::<usize>().unwrap() + 1, range.rsplit(':').next().unwrap().to_string())
-    }) {
-        let Some(rels) = part(&format!("xl/worksheets/_rels/sheet{k}.xml.rels")) else { continue };
-        let Some(drawing) = rels.split("drawings/").nth(1).map(|s| s.split_once('"').unwrap().0.to_string()) else {
-            continue;
-        };
-        let anchors = part(&format!("xl/drawings/{drawing}")).unwrap();
-        let (last_col, last_row) = cell(&area);
-        for to in anchors.split("<xdr:to>").skip(1) {
-            let value = |tag: &str| -> u32 {
-                to.split(&format!("<xdr:{tag}>")).nth(1).unwrap().split_once('<').unwrap().0.parse().unwrap()
-            };
+    for (i, (name, path)) in sheets.iter().enumerate() {
+        if path.starts_with("chartsheets/") {
             charts += 1;
             assert!(
-                value("col") <= last_col && value("row") <= last_row,
-                "sheet {k}: the chart reaching column {} row {} lies inside the print area ending at {area}",
-                value("col"),
-                value("row")
+                i > 0 && *name == format!("{}グラフ", sheets[i - 1].0),
+                "{name}: right after the table it draws: {names:?}"
+            );
+            assert!(
+                sheets[i - 1].1.starts_with("worksheets/"),
+                "{name} follows a table sheet, not {}",
+                sheets[i - 1].1
+            );
+        } else {
+            let sheet_rels = part(&format!("xl/{}.rels", path.replace("worksheets/", "worksheets/_rels/")));
+            assert!(
+                !sheet_rels.is_some_and(|r| r.contains("drawings/")),
+                "{name}: a table sheet holds no chart to be cut at its page's edge"
             );
         }
     }
-    assert!(charts >= 2, "the workbook's charts were all checked ({charts})");
+    assert_eq!(charts, 2, "部局別 and 年度推移 each have their chart sheet: {names:?}");
 }

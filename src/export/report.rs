@@ -27,8 +27,11 @@ pub struct WorkbookOptions {
     pub organisation_name: String,
 }
 
+/// The number format of a column: thousands separators, the decimals the figure has, and a negative figure (a
+/// saving that became a cost) in red with ▲, as Japanese public accounts mark it, never a bare minus that reads as a
+/// dash.
 fn number_format(kind: ColumnKind, hour_places: u32) -> String {
-    match kind {
+    let positive: String = match kind {
         ColumnKind::Hours => match hour_places {
             0 => "#,##0".into(),
             p => format!("#,##0.{}", "0".repeat(p as usize)),
@@ -38,8 +41,9 @@ fn number_format(kind: ColumnKind, hour_places: u32) -> String {
         ColumnKind::PersonYears => "#,##0.00".into(),
         ColumnKind::Percent => "#,##0.0\"%\"".into(),
         ColumnKind::FinePercent => "#,##0.00\"%\"".into(),
-        ColumnKind::Text => "@".into(),
-    }
+        ColumnKind::Text => return "@".into(),
+    };
+    format!("{positive};[Red]\"▲\"{positive}")
 }
 
 struct Styles {
@@ -79,9 +83,35 @@ pub fn write_reports(tables: &[ReportTable], opts: &WorkbookOptions) -> Result<V
     let s = styles();
     for table in tables {
         let ws = wb.add_worksheet().set_name(&table.sheet).map_err(xlsx)?;
-        write_table(ws, table, &s, opts)?;
+        let chart = write_table(ws, table, &s, opts)?;
+        // A table's chart is a chart sheet of its own right after it: printed, it fills a page of its own, with no
+        // table header repeated above it (a chart below the table printed on a second page under the lone header
+        // row the table repeats on every page).
+        if let Some(chart) = chart {
+            let cs = wb.add_chartsheet().set_name(chart_sheet_name(&table.sheet)).map_err(xlsx)?;
+            cs.insert_chart(0, 0, &chart).map_err(xlsx)?;
+            page_setup(cs, opts);
+        }
     }
     wb.save_to_buffer().map_err(xlsx)
+}
+
+/// The name of the chart sheet drawn from a table's sheet: `年度推移` → `年度推移グラフ`, within Excel's 31 characters.
+fn chart_sheet_name(table_sheet: &str) -> String {
+    const SUFFIX: &str = "グラフ";
+    let room = 31 - SUFFIX.chars().count();
+    format!("{}{SUFFIX}", table_sheet.chars().take(room).collect::<String>())
+}
+
+/// A4 landscape with the organisation, the page number and the export date in the footer, for every sheet.
+fn page_setup(ws: &mut Worksheet, opts: &WorkbookOptions) {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_footer(format!(
+        "&L&\"{FONT}\"&8{}&C&\"{FONT}\"&8&P / &N ページ&R&\"{FONT}\"&8出力日: {}",
+        opts.organisation_name,
+        opts.exported_on.format("%Y年%-m月%-d日")
+    ));
 }
 
 /// The SUM formula of a column over the line rows: contiguous runs become ranges; `None` past Excel's limit.
@@ -105,27 +135,8 @@ fn sum_formula(col: &str, line_rows: &[u32]) -> Option<String> {
     (!parts.is_empty() && parts.len() <= MAX_SUM_ARGS).then(|| format!("=SUM({})", parts.join(",")))
 }
 
-/// A chart's width on the sheet, in pixels.
-const CHART_WIDTH_PX: u32 = 760;
-/// The height of a row the sheet leaves at its default, in pixels (15 points).
-const DEFAULT_ROW_PX: u32 = 20;
-
-/// The last column a drawing `width` pixels wide from column A covers: the table's columns at their widths, then
-/// Excel's default columns (8.43 characters). Excel draws a column `w` characters wide in `7w + 5` pixels.
-fn columns_under(t: &ReportTable, width: u32) -> u16 {
-    let px = |chars: f64| (chars * 7.0 + 5.0).floor() as u32;
-    let mut covered = 0;
-    let mut col: u16 = 0;
-    loop {
-        covered += px(t.columns.get(col as usize).map_or(8.43, |c| c.width));
-        if covered >= width {
-            return col;
-        }
-        col += 1;
-    }
-}
-
-fn write_table(ws: &mut Worksheet, t: &ReportTable, s: &Styles, opts: &WorkbookOptions) -> Result<()> {
+/// Writes a table on its sheet and returns the chart drawn from it, if it has one.
+fn write_table(ws: &mut Worksheet, t: &ReportTable, s: &Styles, opts: &WorkbookOptions) -> Result<Option<Chart>> {
     let last_col = t.columns.len().saturating_sub(1) as u16;
     ws.write_string_with_format(0, 0, &t.title, &s.title).map_err(xlsx)?;
     ws.write_string_with_format(1, 0, &t.subtitle, &s.subtitle).map_err(xlsx)?;
@@ -178,53 +189,37 @@ fn write_table(ws: &mut Worksheet, t: &ReportTable, s: &Styles, opts: &WorkbookO
         }
         row += 1;
     }
-    let table_end = row.saturating_sub(1);
     row += 1;
     for note in &t.notes {
         ws.write_string_with_format(row, 0, note, &s.note).map_err(xlsx)?;
         row += 1;
     }
-    let mut last_row = row;
-    let mut print_col = last_col;
-    if let Some(spec) = &t.chart
-        && let Some((chart, height)) = chart(t, spec, &line_rows)?
-    {
-        // The chart prints on a page of its own rather than being cut at the bottom of the table's page, and the
-        // print area reaches as far right and down as the chart does (a table narrower than the chart would
-        // otherwise cut its right side: the latest year of a trend).
-        ws.insert_chart(row + 1, 0, &chart).map_err(xlsx)?;
-        ws.set_page_breaks(&[row + 1]).map_err(xlsx)?;
-        last_row = row + 1 + height.div_ceil(DEFAULT_ROW_PX) + 1;
-        print_col = print_col.max(columns_under(t, CHART_WIDTH_PX));
-    }
+    let chart = match &t.chart {
+        Some(spec) => chart(t, spec, &line_rows)?,
+        None => None,
+    };
     ws.set_freeze_panes(HEADER_ROW + 1, 1).map_err(xlsx)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
+    page_setup(ws, opts);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW).map_err(xlsx)?;
-    ws.set_print_area(0, 0, last_row, print_col).map_err(xlsx)?;
-    ws.set_footer(format!(
-        "&L&\"{FONT}\"&8{}&C&\"{FONT}\"&8&P / &N ページ&R&\"{FONT}\"&8出力日: {}",
-        opts.organisation_name,
-        opts.exported_on.format("%Y年%-m月%-d日")
-    ));
-    let _ = table_end;
-    Ok(())
+    ws.set_print_area(0, 0, row.saturating_sub(1), last_col).map_err(xlsx)?;
+    Ok(chart)
 }
 
 fn decimal_text(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// The table's chart with its height in pixels, or `None` where a chart cannot be drawn from the table's rows.
-fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) -> Result<Option<(Chart, u32)>> {
+/// The table's chart, or `None` where a chart cannot be drawn from the table's rows. It fills a chart sheet, which
+/// sizes it to the page.
+fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) -> Result<Option<Chart>> {
     let sheet = t.sheet.as_str();
     let font = |size: u32| {
         let mut f = ChartFont::new();
         f.set_name(FONT).set_size(size);
         f
     };
-    let (mut chart, height) = match spec.kind {
+    let mut chart = match spec.kind {
         ChartKind::Bar => {
             let (Some(first), Some(last)) = (line_rows.first(), line_rows.last()) else { return Ok(None) };
             if line_rows.len() != (last - first + 1) as usize {
@@ -239,9 +234,7 @@ fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) ->
             }
             c.y_axis().set_reverse(); // categories top-down, as in the table
             c.legend().set_hidden();
-            let height = ((line_rows.len() as u32) * 26 + 100).clamp(300, 900);
-            c.set_height(height);
-            (c, height)
+            c
         }
         ChartKind::LineByRow { first_value_column } => {
             let last_col = t.columns.len() as u16 - 1;
@@ -256,8 +249,7 @@ fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) ->
             c.legend().set_position(ChartLegendPosition::Bottom).set_font(&font(9));
             // A year without figures is an empty cell, drawn as a gap in the line (never as a drop to zero).
             c.show_empty_cells_as(ChartEmptyCells::Gaps);
-            c.set_height(360);
-            (c, 360)
+            c
         }
     };
     chart.title().set_name(&spec.title).set_font(&font(12));
@@ -269,6 +261,5 @@ fn chart(t: &ReportTable, spec: &crate::report::ChartSpec, line_rows: &[u32]) ->
         ChartKind::LineByRow { .. } => chart.y_axis(),
     };
     values.set_name(&spec.value_axis).set_name_font(&font(9)).set_num_format("#,##0");
-    chart.set_width(CHART_WIDTH_PX);
-    Ok(Some((chart, height)))
+    Ok(Some(chart))
 }
