@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// tauri-driver, stopped with SIGTERM on drop so it also stops WebKitWebDriver (SIGKILL would orphan it).
@@ -85,6 +86,60 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     e.clear().await.unwrap();
     if !text.is_empty() {
         e.send_keys(text).await.unwrap();
+    }
+}
+
+/// The value of a form field (`input`, `select`), as the user sees it in the field.
+async fn value_of(client: &Client, css: &str) -> String {
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.value : null;";
+    let v = client.execute(script, vec![css.into()]).await.unwrap();
+    v.as_str().unwrap_or_else(|| panic!("no field {css}")).to_string()
+}
+
+/// Waits until the field's value satisfies `ok`, and returns it.
+async fn wait_value(client: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = value_of(client, css).await;
+        if ok(&v) {
+            return v;
+        }
+        if Instant::now() >= deadline {
+            shot(client, "failure").await;
+            panic!("timed out waiting for the value of {css}; last {v:?} (screen saved as failure.png)");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Keys pressed with the focus on the element, as a person presses them there: `Key::Control + "s"` is Ctrl+S
+/// (a modifier stays down until the end of the keys sent).
+async fn press(client: &Client, css: &str, keys: &str) {
+    let e = client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap();
+    e.send_keys(keys).await.unwrap();
+}
+
+/// The 算定区分 the detail's effect form holds (its pressed button).
+async fn basis_of(client: &Client) -> String {
+    let script = "return document.querySelector('[data-testid=effect-basis] [aria-pressed=true]').dataset.basis";
+    client.execute(script, vec![]).await.unwrap().as_str().unwrap().to_string()
+}
+
+/// Whether an element matching the selector is on the screen.
+async fn present(client: &Client, css: &str) -> bool {
+    let script = "return !!document.querySelector(arguments[0]);";
+    client.execute(script, vec![css.into()]).await.unwrap() == serde_json::Value::Bool(true)
+}
+
+/// Waits until no element matches the selector (a confirmation or a form closed).
+async fn wait_gone(client: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while present(client, css).await {
+        if Instant::now() >= deadline {
+            shot(client, "failure").await;
+            panic!("{css} is still on the screen (screen saved as failure.png)");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -196,18 +251,101 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     click(&client, "[data-testid=detail-back]").await;
     wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
 
-    // 3. The ledger lists every initiative with the column total; the search narrows it.
-    click_text(&client, "button", "台帳").await;
+    // 3. Ctrl+F, from the dashboard, is the ledger list's search: the list shows every initiative with the column
+    // total, and what is typed next narrows it.
+    press(&client, "nav button", &(Key::Control + "f")).await;
     let count = store.initiatives(&Default::default()).unwrap().len();
     let listed = format!("{count} 件");
     let totals = wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&listed)).await;
     let hours = daicho::number::group_fixed(expected.total_hours, 1);
     assert!(totals.contains(&hours), "the column total is the year's total {hours}: {totals}");
+    let focused = client.execute("return document.activeElement.dataset.testid ?? null", vec![]).await.unwrap();
+    assert_eq!(focused.as_str(), Some("filter-text"), "Ctrl+F puts the cursor in the search box");
     shot(&client, "2-ledger").await;
-    type_into(&client, "[data-testid=filter-text]", "保育").await;
+    client.active_element().await.unwrap().send_keys("保育").await.unwrap();
     let narrowed = wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains(&listed)).await;
     assert!(narrowed.contains("件"), "{narrowed}");
-    type_into(&client, "[data-testid=filter-text]", "").await;
+    // Ctrl+A with the focus in the list selects every row the search shows, and Esc lets them go.
+    let words: Vec<&str> = narrowed.split_whitespace().collect();
+    let shown_count = words[words.iter().position(|w| w.starts_with('件')).unwrap() - 1];
+    press(&client, "[data-testid=ledger-row]", &(Key::Control + "a")).await;
+    let all = wait_text(&client, "[data-testid=selection]", |t| t.contains("を選択中")).await;
+    assert!(all.starts_with(&format!("{shown_count} 件を選択中")), "every row shown, none hidden: {all}");
+    press(&client, "[data-testid=ledger-row]", &Key::Escape.to_string()).await;
+    wait_text(&client, "[data-testid=selection]", |t| !t.contains("を選択中")).await;
+    // Emptied with the keyboard, as a person does (a WebDriver clear sends no input event to the app).
+    press(&client, "[data-testid=filter-text]", &(Key::Control + "a")).await;
+    press(&client, "[data-testid=filter-text]", &Key::Backspace.to_string()).await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&listed)).await;
+
+    // The web view's own keys do nothing: no find bar, no reload (the page and its state survive).
+    let watch = "window.__kept = true; window.__keys = []; \
+        window.addEventListener('keydown', (e) => window.__keys.push([e.key, e.defaultPrevented]));";
+    client.execute(watch, vec![]).await.unwrap();
+    press(&client, "[data-testid=filter-text]", &(Key::Control + "r")).await;
+    press(&client, "[data-testid=filter-text]", &Key::F5.to_string()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let kept = client.execute("return [window.__kept ?? null, window.__keys]", vec![]).await.unwrap();
+    let prevented = kept[1].as_array().unwrap().iter().filter(|k| k[0] == "r" || k[0] == "F5").collect::<Vec<_>>();
+    assert_eq!(kept[0], serde_json::Value::Bool(true), "Ctrl+R and F5 did not reload the page");
+    assert!(
+        prevented.len() == 2 && prevented.iter().all(|k| k[1] == true),
+        "the app stops the web view's reload: {kept:?}"
+    );
+
+    // Two rows selected (a checkbox, then Shift+Space on the next row: the range) are copied with Ctrl+C as Excel
+    // takes them: a header row, tab-separated cells as shown, figures without separators, CRLF line ends.
+    let ids = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=ledger-row]')].slice(0, 2).map((r) => r.dataset.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = ids.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    click(&client, &format!("[data-id='{}'] [data-testid=row-select]", ids[0])).await;
+    press(&client, &format!("[data-id='{}']", ids[1]), &(Key::Shift + " ")).await;
+    wait_text(&client, "[data-testid=selection]", |t| t.starts_with("2 件を選択中")).await;
+    let copied = "window.__copied = null; \
+        window.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); });";
+    client.execute(copied, vec![]).await.unwrap();
+    press(&client, &format!("[data-id='{}']", ids[1]), &(Key::Control + "c")).await;
+    wait_text(&client, "[data-testid=copy-message]", |t| t.contains("2 行をコピーしました")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
+    shot(&client, "2a-ledger-rows-copied").await;
+    let rows = daicho::views::ledger_rows(&store, fy).unwrap();
+    let cells_of = |id: &str| -> Vec<String> {
+        let r = rows.iter().find(|r| r.ledger_id == id).unwrap();
+        let hours = r.hours.map(|h| daicho::number::group_fixed(h, 1).replace(',', "")).unwrap_or_default();
+        [&r.ledger_id, &r.kind, &r.title, &r.bureau, &r.section, &r.tool, &r.status, &hours]
+            .map(|c| c.to_string())
+            .to_vec()
+    };
+    let header: Vec<String> =
+        ["管理番号", "区分", "業務名", "部局", "課", "ツール", "状況", "削減時間(h)"].map(String::from).to_vec();
+    let want = vec![header, cells_of(&ids[0]), cells_of(&ids[1])];
+    assert!(want.iter().flatten().all(|c| !c.contains(['\t', '\n', '"'])), "these cells need no quotes");
+    let written = client.execute("return window.__copied", vec![]).await.unwrap();
+    let exact: String = want.iter().map(|r| r.join("\t") + "\r\n").collect();
+    assert_eq!(written.as_str(), Some(exact.as_str()), "the copy writes the header and both rows, CRLF line ends");
+    // What reached the system clipboard, pasted into a text field (the web view reads line ends back as LF).
+    let paste = "const t = document.createElement('textarea'); t.id = 'paste-here'; document.body.prepend(t); \
+        t.addEventListener('paste', (e) => { window.__pasted = e.clipboardData.getData('text/plain'); });";
+    client.execute(paste, vec![]).await.unwrap();
+    press(&client, "#paste-here", &(Key::Control + "v")).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let pasted = loop {
+        let v = client.execute("return window.__pasted ?? null", vec![]).await.unwrap();
+        if let Some(t) = v.as_str() {
+            break t.to_string();
+        }
+        assert!(Instant::now() < deadline, "nothing was pasted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    client.execute("document.getElementById('paste-here').remove()", vec![]).await.unwrap();
+    let table: Vec<Vec<String>> = pasted.lines().map(|l| l.split('\t').map(String::from).collect()).collect();
+    assert_eq!(table, want, "pasted as columns: the header and the two rows, cell by cell");
+    click(&client, "[data-testid=select-none]").await;
 
     // 4. Add an initiative, type a formula, see it evaluated as typed, refuse a bad one, save.
     click(&client, "[data-testid=add-open]").await;
@@ -237,17 +375,97 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(effects.contains("816.7") && effects.contains("817"), "{effects}");
     shot(&client, "4-detail").await;
 
+    // One basis at a time: 試算 has nothing recorded, so the form empties (the 実績 figures are not carried over).
+    click(&client, "[data-testid=effect-basis] [data-basis='試算']").await;
+    wait_text(&client, "[data-testid=effect-state]", |t| t.contains("未登録")).await;
+    assert_eq!(
+        (value_of(&client, "[data-testid=formula-input]").await, value_of(&client, "[data-testid=stated-input]").await),
+        (String::new(), String::new()),
+        "another basis starts empty"
+    );
+    type_into(&client, "[data-testid=formula-input]", "4分×40か所×245日").await;
+    type_into(&client, "[data-testid=stated-input]", "653").await;
+    // Switching with typed input asks first; 戻る keeps the typing and the basis.
+    click(&client, "[data-testid=effect-basis] [data-basis='実績']").await;
+    let ask = text_of(&client, "[data-testid=effect-switch-confirm]").await;
+    assert!(ask.contains("試算 の入力を保存していません") && ask.contains("実績 を表示しますか"), "{ask}");
+    click(&client, "[data-testid=effect-switch-stay]").await;
+    wait_gone(&client, "[data-testid=effect-switch-confirm]").await;
+    assert_eq!(basis_of(&client).await, "試算");
+    assert_eq!(value_of(&client, "[data-testid=formula-input]").await, "4分×40か所×245日", "the typing is kept");
+    // A stated figure far from the formula: the difference is in hours, as people state it.
+    type_into(&client, "[data-testid=stated-input]", "900").await;
+    let differs = wait_text(&client, "[data-testid=stated-check]", |t| t.contains("申告 900時間")).await;
+    assert!(differs.contains("差 -246.67時間") && !differs.contains('分'), "a difference in hours: {differs}");
+    type_into(&client, "[data-testid=stated-input]", "653").await;
+    // Ctrl+S saves the form holding the focus.
+    press(&client, "[data-testid=formula-input]", &(Key::Control + "s")).await;
+    wait_text(&client, "[data-testid=save-message]", |t| t.contains("試算 の効果を保存しました")).await;
+    wait_text(&client, "[data-testid=effects]", |t| t.contains("653.3")).await;
+    // Back to 実績: its own record is loaded.
+    click(&client, "[data-testid=effect-basis] [data-basis='実績']").await;
+    wait_value(&client, "[data-testid=formula-input]", |v| v == "5分×40か所×245日").await;
+    assert_eq!(value_of(&client, "[data-testid=stated-input]").await, "817");
+    // A row of the table loads its year, basis, formula, stated figure and note into the form.
+    click(&client, "tr[data-key$='/試算'] td:nth-child(3)").await;
+    wait_value(&client, "[data-testid=formula-input]", |v| v == "4分×40か所×245日").await;
+    assert_eq!(value_of(&client, "[data-testid=stated-input]").await, "653");
+    assert_eq!(basis_of(&client).await, "試算");
+    let row_year =
+        client.execute("return document.querySelector(\"tr[data-key$='/試算']\").dataset.key", vec![]).await.unwrap();
+    assert_eq!(
+        format!("{}/試算", value_of(&client, "[data-testid=effect-year]").await),
+        row_year.as_str().unwrap(),
+        "the row's year too"
+    );
+    assert!(present(&client, "tr.current[data-key$='/試算']").await, "the loaded row is marked");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4c-effect-row-loaded").await;
+    // Esc takes typing back to what was loaded.
+    type_into(&client, "[data-testid=formula-input]", "4分×40か所×245日×2").await;
+    press(&client, "[data-testid=formula-input]", &Key::Escape.to_string()).await;
+    wait_value(&client, "[data-testid=formula-input]", |v| v == "4分×40か所×245日").await;
+
+    // Leaving a typed formula asks first, in the app's own Japanese: 戻る keeps it; 破棄して移動 leaves it unsaved.
+    type_into(&client, "[data-testid=formula-input]", "3分×40か所").await;
+    click_text(&client, "button", "台帳").await;
+    let ask = text_of(&client, "[data-testid=leave-guard]").await;
+    assert!(ask.contains("保存していない入力があります。破棄して移動しますか"), "{ask}");
+    assert!(ask.contains("効果（") && ask.contains("・試算）"), "the question names the form: {ask}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4d-leave-guard").await;
+    click(&client, "[data-testid=leave-stay]").await;
+    wait_gone(&client, "[data-testid=leave-guard]").await;
+    assert!(present(&client, "[data-testid=detail-title]").await, "戻る stays on the detail");
+    assert_eq!(value_of(&client, "[data-testid=formula-input]").await, "3分×40か所", "戻る keeps the typing");
+    click(&client, "[data-testid=detail-back]").await;
+    click(&client, "[data-testid=leave-discard]").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("件")).await;
+    type_into(&client, "[data-testid=filter-text]", &ledger_id).await;
+    wait_text(&client, "[data-testid=ledger-body]", |t| t.contains("会議録の文字起こし")).await;
+    click(&client, "[data-testid=ledger-row]").await;
+    wait_text(&client, "[data-testid=detail-title]", |t| t.contains("会議録の文字起こし")).await;
+    wait_value(&client, "[data-testid=formula-input]", |v| v == "5分×40か所×245日").await;
+
     // Edit the initiative: a status change with its date joins the history; an evaluation is recorded.
     click(&client, "[data-testid=edit-open]").await;
     let status = client.find(Locator::Css("[data-testid=edit-status]")).await.unwrap();
     status.select_by_value("停止").await.unwrap();
     type_into(&client, "[data-testid=edit-status-on]", "令和7年3月31日").await;
-    click(&client, "[data-testid=edit-save]").await;
+    press(&client, "[data-testid=edit-status-on]", &(Key::Control + "s")).await;
     let history = wait_text(&client, "[data-testid=status-history]", |t| t.contains("停止")).await;
     assert!(history.contains("2025-03-31") && history.contains("運用中"), "both statuses with their dates: {history}");
     client.find(Locator::Css("[data-testid=eval-grade]")).await.unwrap().select_by_value("B").await.unwrap();
     click(&client, "[data-testid=eval-save]").await;
     wait_text(&client, "body", |t| t.contains("の評価を B にしました")).await;
+
+    // Esc closes the edit form without saving what was typed.
+    click(&client, "[data-testid=edit-open]").await;
+    type_into(&client, "[data-testid=edit-owner]", "取り消す入力").await;
+    press(&client, "[data-testid=edit-owner]", &Key::Escape.to_string()).await;
+    wait_gone(&client, "[data-testid=edit-form]").await;
+    let shown = text_of(&client, "[data-testid=detail-title] + .grid").await;
+    assert!(!shown.contains("取り消す入力"), "{shown}");
 
     // A colleague changes the initiative while this form is open: the save is refused, the form shows what they
     // changed and takes it where this user changed nothing, and saving again applies both (no lost update).
@@ -277,23 +495,40 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
         "the re-applied edit keeps the colleague's change"
     );
 
-    // What the screen showed is what the ledger holds.
+    // What the screen showed is what the ledger holds: each basis its own figures, none copied from the other, and
+    // nothing of the discarded typing.
     let i = store.initiative_by_ledger_id(&ledger_id).unwrap();
-    let saved = store.effects_of(i.id).unwrap();
-    assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0].computed_minutes.unwrap().to_string(), "49000");
-    assert_eq!(saved[0].stated_hours.unwrap().to_string(), "817");
+    let mut saved: Vec<_> = store
+        .effects_of(i.id)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (e.basis.label().to_string(), e.computed_minutes.unwrap().to_string(), e.stated_hours.unwrap().to_string())
+        })
+        .collect();
+    saved.sort();
+    assert_eq!(saved, [("実績".into(), "49000".into(), "817".into()), ("試算".into(), "39200".into(), "653".into())]);
 
     // The record of changes says what changed, not only that something did.
     let log = wait_text(&client, "[data-testid=change-log]", |t| t.contains("状況")).await;
     assert!(log.contains("状況: 運用中 → 停止"), "the change shows the field, before and after: {log}");
 
-    // An effect and then the initiative are deleted, each after a confirmation; both are in the audit log.
-    click(&client, "[data-testid=effect-delete]").await;
+    // The effects and then the initiative are deleted, each after a confirmation (Esc takes one back); all are in
+    // the audit log. The form showed the 実績 record: deleted, it empties.
+    click(&client, "tr[data-key$='/試算'] [data-testid=effect-delete]").await;
     let ask = text_of(&client, "[data-testid=effect-delete-confirm]").await;
-    assert!(ask.contains("の効果を削除しますか"), "{ask}");
+    assert!(ask.contains("試算の効果を削除しますか"), "{ask}");
+    press(&client, "[data-testid=effect-delete-yes]", &Key::Escape.to_string()).await;
+    wait_gone(&client, "[data-testid=effect-delete-confirm]").await;
+    click(&client, "tr[data-key$='/試算'] [data-testid=effect-delete]").await;
+    click(&client, "[data-testid=effect-delete-yes]").await;
+    wait_gone(&client, "tr[data-key$='/試算']").await;
+    assert_eq!(value_of(&client, "[data-testid=formula-input]").await, "5分×40か所×245日", "the 実績 form stays");
+    click(&client, "tr[data-key$='/実績'] [data-testid=effect-delete]").await;
     click(&client, "[data-testid=effect-delete-yes]").await;
     wait_text(&client, "[data-testid=effects]", |t| t.contains("まだ効果が登録されていません")).await;
+    wait_text(&client, "[data-testid=effect-state]", |t| t.contains("未登録")).await;
+    assert_eq!(value_of(&client, "[data-testid=formula-input]").await, "", "the deleted record left the form");
     assert!(store.effects_of(i.id).unwrap().is_empty(), "the effect is gone from the ledger");
     click(&client, "[data-testid=delete-open]").await;
     let ask = text_of(&client, "[data-testid=delete-confirm]").await;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyFilter, filterRows, options, sortRows, totals, windowOf } from "./ledger";
+import { emptyFilter, filterRows, options, rangeOf, sortRows, totals, windowOf } from "./ledger";
 import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
 import { formatDecimal, parseDecimal, round } from "./decimal";
 import type { LedgerRow } from "./types";
@@ -99,4 +99,16 @@ describe("format", () => {
     expect(round(parseDecimal("2.5")!, 0)).toEqual({ units: 3n, scale: 0 });
     expect(parseDecimal("1e3")).toBeNull();
   });
+});
+
+describe("rangeOf", () => {
+  const ids = ["R5-0001", "R5-0002", "R5-0003", "R6-0001"];
+  const cases: [string, string | null, string, string[]][] = [
+    ["down from the anchor", "R5-0002", "R6-0001", ["R5-0002", "R5-0003", "R6-0001"]],
+    ["up from the anchor", "R5-0003", "R5-0001", ["R5-0001", "R5-0002", "R5-0003"]],
+    ["the anchor itself", "R5-0002", "R5-0002", ["R5-0002"]],
+    ["no anchor yet", null, "R5-0003", ["R5-0003"]],
+    ["an anchor filtered away", "R9-0001", "R5-0003", ["R5-0003"]],
+  ];
+  for (const [name, anchor, to, want] of cases) it(name, () => expect(rangeOf(ids, anchor, to)).toEqual(want));
 });

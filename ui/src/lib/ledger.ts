@@ -2,6 +2,8 @@
 import { ZERO, add, compare, parseDecimal, round } from "./decimal";
 import type { Decimal } from "./decimal";
 import type { LedgerRow } from "./types";
+import { formatHours } from "./format";
+import type { Column } from "./tsv";
 
 export interface LedgerFilter {
   bureau: string;
@@ -67,4 +69,31 @@ export function windowOf(total: number, scrollTop: number, viewport: number, row
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(total, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   return { first, last, before: first * rowHeight, after: (total - last) * rowHeight };
+}
+
+/** A column of the ledger list: its sort key, its header, and the cell as shown (for the clipboard). */
+export interface LedgerColumn extends Column<LedgerRow> {
+  key: SortKey;
+}
+
+/** The list's columns, left to right. Hours as the list shows them (one decimal), without thousands separators. */
+export const ledgerColumns: LedgerColumn[] = [
+  { key: "ledger_id", header: "管理番号", value: (r) => r.ledger_id },
+  { key: "kind", header: "区分", value: (r) => r.kind },
+  { key: "title", header: "業務名", value: (r) => r.title },
+  { key: "bureau", header: "部局", value: (r) => r.bureau },
+  { key: "section", header: "課", value: (r) => r.section },
+  { key: "tool", header: "ツール", value: (r) => r.tool },
+  { key: "status", header: "状況", value: (r) => r.status },
+  { key: "hours", header: "削減時間(h)", value: (r) => formatHours(r.hours).replaceAll(",", ""), figure: true },
+];
+
+/** The rows a shift-click selects: from the anchor (the row clicked before) to the row clicked, both included, in
+ * the order shown; only the row clicked when there is no anchor or it is no longer shown. */
+export function rangeOf(ids: string[], anchor: string | null, to: string): string[] {
+  const a = anchor === null ? -1 : ids.indexOf(anchor);
+  const b = ids.indexOf(to);
+  if (b < 0) return [];
+  if (a < 0) return [to];
+  return ids.slice(Math.min(a, b), Math.max(a, b) + 1);
 }
