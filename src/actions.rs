@@ -371,6 +371,18 @@ pub fn set_effect(
     Ok((i, e))
 }
 
+/// The newest change this person made to the ledger: what 元に戻す would undo.
+pub fn last_change(store: &Store, author: &Author) -> Result<Option<crate::undo::LastChange>> {
+    crate::undo::last_change(store, &author.user)
+}
+
+/// Undoes this person's newest change, the one recorded at `at` (the one they were shown), in one transaction; it
+/// is refused when a newer change of theirs came since, a record of it was changed again by anyone, or it touched
+/// what the audit log cannot give back ([`crate::undo`]).
+pub fn undo_last_change(store: &mut Store, author: &Author, at: &str) -> Result<crate::undo::LastChange> {
+    store.write(author, |tx| crate::undo::undo(tx, &author.user, at))
+}
+
 /// Deletes the effect of one fiscal year and basis.
 pub fn delete_effect(
     store: &mut Store,

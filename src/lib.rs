@@ -15,6 +15,7 @@ pub mod number;
 pub mod org;
 pub mod report;
 pub mod survey;
+pub mod undo;
 pub mod views;
 
 pub use error::{Error, Result};

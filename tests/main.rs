@@ -18,4 +18,5 @@ mod review;
 mod server;
 mod support;
 mod survey;
+mod undo;
 mod views;

@@ -209,6 +209,12 @@ fn a_viewer_reads_and_the_server_refuses_its_writes_and_an_editor_is_named_in_th
     let log: serde_json::Value =
         serde_json::from_str(&ok(&t, &["--db", &as_editor, "log", "--limit", "1", "--json"])).unwrap();
     assert_eq!(log[0]["actor"], editor.as_str(), "the server names the login, not the PC's user name: {log}");
+    // 元に戻す finds the staff member's change under the name the server gave it, not the PC's user name.
+    let undone = ok(&t, &["--db", &as_editor, "undo"]);
+    assert!(undone.contains("取組 R5-0001") && undone.contains(&editor), "the login's own change: {undone}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&t, &["--db", &as_editor, "show", "R5-0001", "--json"])).unwrap();
+    assert_ne!(shown["initiative"]["status"], "停止", "the edit is undone: {shown}");
     let err = c.batch_execute("SET ROLE daicho_editor; DELETE FROM audit_log").unwrap_err();
     let message = err.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
     assert!(message.contains("permission denied"), "an editor cannot remove audit rows: {err:?}");

@@ -209,6 +209,11 @@ pub trait Read {
     fn ocr_measures_of(&self, initiative_id: i64) -> Result<Vec<OcrMeasure>>;
     /// The audit log, newest first.
     fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>>;
+    /// How the audit log names the person called `user` here: that name, or on a shared ledger the staff member's own
+    /// login when the server records that instead.
+    fn audit_actor(&self, user: &str) -> Result<String>;
+    /// The audit rows of the newest change recorded under `actor` (one action's rows share its time), newest first.
+    fn last_change(&self, actor: &str) -> Result<Vec<AuditEntry>>;
 
     /// The committed import of a file with this content, if any.
     fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>>;
@@ -323,6 +328,8 @@ pub trait Write: Read {
     fn remember_column_map(&mut self, map: &StoredColumnMap) -> Result<()>;
     /// Records a committed import with the changes it made.
     fn record_import(&mut self, import: &NewImport<'_>) -> Result<ImportRecord>;
+    /// Forgets the imports recorded at `at` (a batch's time, an undone import): the same files can be imported again.
+    fn forget_imports(&mut self, at: &str) -> Result<usize>;
 }
 
 /// What a storage backend offers beyond reading and writing: where it is, its schema, and its copies.
@@ -597,6 +604,12 @@ impl Read for Store {
     }
     fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
         self.backend.audit_log(query)
+    }
+    fn audit_actor(&self, user: &str) -> Result<String> {
+        self.backend.audit_actor(user)
+    }
+    fn last_change(&self, actor: &str) -> Result<Vec<AuditEntry>> {
+        self.backend.last_change(actor)
     }
     fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
         self.backend.import_by_hash(sha256)

@@ -67,7 +67,7 @@ pub struct Cost {
 }
 
 /// What an AI-OCR initiative read in one fiscal year, as AI-OCR teams measure it. Every figure may be missing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OcrMeasure {
     pub initiative_id: i64,

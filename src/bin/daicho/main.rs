@@ -67,6 +67,12 @@ enum Command {
         #[arg(long, value_name = "VERSION")]
         if_version: Option<i64>,
     },
+    /// 自分の直前の変更（取組・効果・AI-OCR 読取実績の登録・変更・削除、返送ファイルの取り込み）を元に戻す
+    Undo {
+        /// 元に戻す変更を表示するだけにする
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// 効果（削減時間）を登録・削除する
     #[command(subcommand)]
     Effect(commands::effect::EffectCommand),

@@ -82,6 +82,49 @@ impl PgTx<'_> {
     }
 }
 
+/// How the server names this person on an audit row: the staff member's own login when it is one of the team's
+/// (the trigger `audit_log_actor` of migration 0001 writes that, whatever the client says), else the client's name.
+pub(super) fn recorded_actor(c: &mut impl GenericClient, user: &str) -> Result<String> {
+    Ok(c.query_one(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'daicho_editor')
+                      AND pg_has_role(session_user, 'daicho_editor', 'MEMBER')
+                      AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper)
+                     THEN session_user::TEXT ELSE $1 END",
+        &[&user],
+    )?
+    .try_get(0)?)
+}
+
+/// The rows of the newest change recorded under `actor` (the rows sharing the time of their newest row), newest
+/// first; none when the person changed nothing.
+pub(super) fn last_change(c: &mut impl GenericClient, actor: &str) -> Result<Vec<AuditEntry>> {
+    let Some(at) = c.query_opt("SELECT at FROM audit_log WHERE actor = $1 ORDER BY id DESC LIMIT 1", &[&actor])? else {
+        return Ok(Vec::new());
+    };
+    let at: String = at.try_get(0)?;
+    let rows = c.query(
+        "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
+         WHERE actor = $1 AND at = $2 ORDER BY id DESC",
+        &[&actor, &at],
+    )?;
+    rows.iter().map(entry).collect()
+}
+
+/// One audit row as read.
+fn entry(r: &postgres::Row) -> Result<AuditEntry> {
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditEntry {
+        id: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        action: r.try_get(3)?,
+        entity: r.try_get(4)?,
+        entity_key: r.try_get(5)?,
+        before: parse(r.try_get(6)?),
+        after: parse(r.try_get(7)?),
+    })
+}
+
 /// The audit log, newest first, optionally for one entity (`initiative`, `effect`, …) and key.
 pub(super) fn audit_log(c: &mut impl GenericClient, q: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
     let rows = c.query(
@@ -90,19 +133,5 @@ pub(super) fn audit_log(c: &mut impl GenericClient, q: AuditQuery<'_>) -> Result
          ORDER BY id DESC LIMIT $3",
         &[&q.entity, &q.key, &i64::from(q.limit)],
     )?;
-    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    rows.iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get(0)?,
-                at: r.try_get(1)?,
-                actor: r.try_get(2)?,
-                action: r.try_get(3)?,
-                entity: r.try_get(4)?,
-                entity_key: r.try_get(5)?,
-                before: parse(r.try_get(6)?),
-                after: parse(r.try_get(7)?),
-            })
-        })
-        .collect()
+    rows.iter().map(entry).collect()
 }

@@ -370,6 +370,15 @@ macro_rules! reads {
                     audit::audit_log(&mut *self.db(), query)
                 })
             }
+            fn audit_actor(&self, user: &str) -> Result<String> {
+                self.retrying(|| audit::recorded_actor(&mut *self.db(), user))
+            }
+            fn last_change(&self, actor: &str) -> Result<Vec<AuditEntry>> {
+                self.retrying(|| {
+                    self.flush_audit()?;
+                    audit::last_change(&mut *self.db(), actor)
+                })
+            }
             fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
                 self.retrying(|| imports::import_by_hash(self, sha256))
             }
@@ -532,6 +541,9 @@ impl Write for PgTx<'_> {
     }
     fn record_import(&mut self, import: &NewImport<'_>) -> Result<ImportRecord> {
         PgTx::record_import(self, import)
+    }
+    fn forget_imports(&mut self, at: &str) -> Result<usize> {
+        Ok(self.execute("DELETE FROM imports WHERE at = $1", &[&at])? as usize)
     }
 }
 

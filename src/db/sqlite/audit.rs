@@ -1,6 +1,6 @@
 //! 監査ログ: who changed what, when, with the record before and after.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::SqliteTx;
@@ -42,6 +42,37 @@ impl SqliteTx<'_> {
     }
 }
 
+/// The rows of the newest change recorded under `actor`: the rows sharing the time of their newest row (one action
+/// writes all of its rows with the one time of its author), newest first; none when the person changed nothing.
+pub(super) fn last_change(conn: &Connection, actor: &str) -> Result<Vec<AuditEntry>> {
+    let at: Option<String> = conn
+        .prepare_cached("SELECT at FROM audit_log WHERE actor = ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([actor], |r| r.get(0))
+        .optional()?;
+    let Some(at) = at else { return Ok(Vec::new()) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
+         WHERE actor = ?1 AND at = ?2 ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map(params![actor, at], entry)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One audit row as read.
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_key: r.get(5)?,
+        before: parse(r.get(6)?),
+        after: parse(r.get(7)?),
+    })
+}
+
 /// The audit log, newest first, optionally for one entity (`initiative`, `effect`, …) and key.
 pub(super) fn audit_log(conn: &Connection, q: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
@@ -49,18 +80,6 @@ pub(super) fn audit_log(conn: &Connection, q: AuditQuery<'_>) -> Result<Vec<Audi
          WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_key = ?2)
          ORDER BY id DESC LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![q.entity, q.key, q.limit], |r| {
-        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-        Ok(AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            entity: r.get(4)?,
-            entity_key: r.get(5)?,
-            before: parse(r.get(6)?),
-            after: parse(r.get(7)?),
-        })
-    })?;
+    let rows = stmt.query_map(params![q.entity, q.key, q.limit], entry)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -239,6 +239,12 @@ macro_rules! reads {
             fn audit_log(&self, query: AuditQuery<'_>) -> Result<Vec<AuditEntry>> {
                 audit::audit_log(self.conn(), query)
             }
+            fn audit_actor(&self, user: &str) -> Result<String> {
+                Ok(user.to_string())
+            }
+            fn last_change(&self, actor: &str) -> Result<Vec<AuditEntry>> {
+                audit::last_change(self.conn(), actor)
+            }
             fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
                 imports::import_by_hash(self.conn(), sha256)
             }
@@ -366,6 +372,9 @@ impl Write for SqliteTx<'_> {
     }
     fn record_import(&mut self, import: &NewImport<'_>) -> Result<ImportRecord> {
         SqliteTx::record_import(self, import)
+    }
+    fn forget_imports(&mut self, at: &str) -> Result<usize> {
+        Ok(self.tx.prepare_cached("DELETE FROM imports WHERE at = ?1")?.execute([at])?)
     }
 }
 

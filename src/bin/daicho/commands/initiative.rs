@@ -153,6 +153,21 @@ pub fn delete(mut store: Store, id: &str, if_version: Option<i64>) -> Result<()>
     Ok(())
 }
 
+pub fn undo(mut store: Store, dry_run: bool) -> Result<()> {
+    let author = author();
+    let Some(change) = actions::last_change(&store, &author)? else {
+        return Err(daicho::Error::NotFound(format!("{} さんの変更は、この台帳にありません", author.user)));
+    };
+    let at = change.at.get(..19).unwrap_or(&change.at).replace('T', " ");
+    if dry_run {
+        emit(&format!("元に戻す変更: {}（{at}、{}）", change.description, change.actor));
+        return Ok(());
+    }
+    let done = actions::undo_last_change(&mut store, &author, &change.at)?;
+    emit(&format!("元に戻しました: {}（{at}、{}）", done.description, done.actor));
+    Ok(())
+}
+
 pub fn evaluate(mut store: Store, id: &str, e: &Evaluation) -> Result<()> {
     let i = actions::evaluate(&mut store, &author(), id, e)?;
     emit(&format!("{} の{}の評価を {} にしました", i.ledger_id, e.fiscal_year.label(), e.grade));

@@ -79,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(a) => initiative::list(open(db_path)?, a)?,
         Command::Show { id, json } => initiative::show(open(db_path)?, &id, json)?,
         Command::Delete { id, if_version } => initiative::delete(open(db_path)?, &id, if_version)?,
+        Command::Undo { dry_run } => initiative::undo(open(db_path)?, dry_run)?,
         Command::Effect(c) => effect::run(open(db_path)?, c)?,
         Command::Evaluate { id, fy, grade, reason, comment } => {
             let e = Evaluation { fiscal_year: fy, grade, reason, reviewer_comment: comment };

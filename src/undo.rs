@@ -1,0 +1,249 @@
+//! 元に戻す: the newest change a person made, reverted through the audit log.
+//!
+//! One action (an edit, a deletion, an import batch) writes all of its audit rows with the one time of its author,
+//! so the rows sharing the time of a person's newest row are that action. Undoing it applies the reverse of each
+//! row, newest first, in one transaction: a created record is deleted, a changed one gets its earlier fields back, a
+//! deleted initiative comes back with the figures and AI-OCR measures deleted with it (its 管理番号 kept). Nothing is
+//! undone when any record of the action changed since (another person's edit is never overwritten), nor when the
+//! action touched what the audit log cannot give back. The undo is itself a change in the log, so undoing again
+//! redoes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::db::{Read, Write};
+use crate::error::{Error, Result};
+use crate::ledger::{AuditEntry, Effect, EffectInput, Initiative, NewEffect, OcrMeasure};
+
+/// The newest change of a person, as the undo offers it and reports it done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LastChange {
+    /// Its time as the audit log records it: the undo is confirmed with it, so it undoes what was shown.
+    pub at: String,
+    /// Who made it, as the log names them.
+    pub actor: String,
+    /// What it did, in words: 「取組 R6-0001「給与支払報告書の入力」の変更」, 「取組 50 件の登録、効果 50 件の登録（取り込み 1 ファイル）」.
+    pub description: String,
+}
+
+/// What the audit log's entity names are called on screen.
+fn entity_label(entity: &str) -> &str {
+    match entity {
+        "initiative" => "取組",
+        "effect" => "効果",
+        "ocr_measure" => "AI-OCR 読取実績",
+        "evaluation" => "評価",
+        "org_unit" => "組織",
+        "org_alias" => "組織の別名",
+        "target" => "目標値",
+        "cost" => "費用",
+        "settings" => "設定",
+        "survey" => "調査",
+        "survey_return" => "調査の受付",
+        "column_map" => "列の対応",
+        other => other,
+    }
+}
+
+fn action_label(action: &str) -> &str {
+    match action {
+        "create" => "登録",
+        "update" => "変更",
+        _ => "削除",
+    }
+}
+
+/// Kept as they are by an undo: remembered header mappings (they help the next import) and a survey return's
+/// receipt (the team moves it along the campaign by hand).
+fn kept(entity: &str) -> bool {
+    matches!(entity, "column_map" | "survey_return")
+}
+
+/// Reverted by an undo.
+fn revertible(entity: &str) -> bool {
+    matches!(entity, "initiative" | "effect" | "ocr_measure")
+}
+
+/// The newest change `user` made to this ledger, if any.
+pub fn last_change(ledger: &dyn Read, user: &str) -> Result<Option<LastChange>> {
+    let actor = ledger.audit_actor(user)?;
+    let rows = ledger.last_change(&actor)?;
+    describe(ledger, &rows).map(Some).or_else(|e| if rows.is_empty() { Ok(None) } else { Err(e) })
+}
+
+fn describe(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<LastChange> {
+    let first = rows.first().ok_or_else(|| Error::NotFound("元に戻せる変更はありません".into()))?;
+    let mut counts: BTreeMap<(usize, &str, &str), usize> = BTreeMap::new();
+    let order = ["initiative", "effect", "ocr_measure"];
+    for r in rows.iter().filter(|r| !kept(&r.entity)) {
+        let rank = order.iter().position(|e| *e == r.entity).unwrap_or(order.len());
+        *counts.entry((rank, r.entity.as_str(), r.action.as_str())).or_default() += 1;
+    }
+    let mut description = match rows.iter().filter(|r| !kept(&r.entity)).collect::<Vec<_>>().as_slice() {
+        [one] if one.entity == "initiative" => {
+            let record = one.after.as_ref().or(one.before.as_ref());
+            let title = record.and_then(|v| v.get("title")).and_then(|t| t.as_str()).unwrap_or_default();
+            format!("取組 {}「{title}」の{}", one.entity_key, action_label(&one.action))
+        }
+        _ => counts
+            .iter()
+            .map(|((_, entity, action), n)| format!("{} {n} 件の{}", entity_label(entity), action_label(action)))
+            .collect::<Vec<_>>()
+            .join("、"),
+    };
+    let files = ledger.import_history()?.iter().filter(|i| i.at == first.at).count();
+    if files > 0 {
+        description.push_str(&format!("（取り込み {files} ファイル）"));
+    }
+    Ok(LastChange { at: first.at.clone(), actor: first.actor.clone(), description })
+}
+
+fn record<T: DeserializeOwned>(row: &AuditEntry, value: Option<&serde_json::Value>) -> Result<T> {
+    let value = value.ok_or_else(|| Error::Internal(format!("監査ログ {} に記録がありません", row.id)))?;
+    serde_json::from_value(value.clone())
+        .map_err(|e| Error::Internal(format!("監査ログ {} の記録を読めません: {e}", row.id)))
+}
+
+/// The refusal when a record of the change was changed again since.
+fn changed_since(ledger: &dyn Read, row: &AuditEntry, what: &str) -> Error {
+    let query = crate::ledger::AuditQuery { entity: Some(&row.entity), key: Some(&row.entity_key), limit: 1 };
+    let last = ledger.audit_log(query).ok().and_then(|mut v| v.pop()).filter(|e| e.at != row.at);
+    let who = last.map_or(String::new(), |e| {
+        format!("（最後の変更: {} {}）", e.actor, e.at.get(..16).unwrap_or(&e.at).replace('T', " "))
+    });
+    Error::Conflict(format!(
+        "{what}は、この変更の後にまた変更されたため、元に戻せません{who}。必要なら画面で直接直してください"
+    ))
+}
+
+/// Checks that every record the change left is still as it left it.
+fn check_unchanged(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    // Newest first: the first row of a record is the state the change left it in.
+    for row in rows.iter().filter(|r| revertible(&r.entity)) {
+        if !seen.insert((row.entity.as_str(), row.entity_key.as_str())) {
+            continue;
+        }
+        match row.entity.as_str() {
+            "initiative" => {
+                let now = ledger.initiative_by_ledger_id(&row.entity_key).ok();
+                let left: Option<Initiative> =
+                    row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()?;
+                let same = match (&left, &now) {
+                    (Some(left), Some(now)) => left.version == now.version && left == now,
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !same {
+                    return Err(changed_since(ledger, row, &format!("取組 {}", row.entity_key)));
+                }
+            }
+            "effect" => {
+                let any: Effect = record(row, row.after.as_ref().or(row.before.as_ref()))?;
+                let now = match ledger.effects_of(any.initiative_id) {
+                    Ok(effects) => {
+                        effects.into_iter().find(|e| e.fiscal_year == any.fiscal_year && e.basis == any.basis)
+                    }
+                    Err(_) => None,
+                };
+                let left: Option<Effect> = row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()?;
+                if left != now {
+                    let what = format!("{}・{}の効果", any.fiscal_year.label(), any.basis.label());
+                    return Err(changed_since(ledger, row, &what));
+                }
+            }
+            _ => {
+                let any: OcrMeasure = record(row, row.after.as_ref().or(row.before.as_ref()))?;
+                let now = ledger
+                    .ocr_measures_of(any.initiative_id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|m| m.fiscal_year == any.fiscal_year);
+                let left: Option<OcrMeasure> =
+                    row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()?;
+                if left != now {
+                    return Err(changed_since(ledger, row, &format!("{} の AI-OCR 読取実績", any.fiscal_year.label())));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Undoes `user`'s newest change, which must be the one recorded at `at` (the one they were shown), in the
+/// transaction `tx`. Returns what was undone.
+pub(crate) fn undo(tx: &mut dyn Write, user: &str, at: &str) -> Result<LastChange> {
+    let actor = tx.audit_actor(user)?;
+    let rows = tx.last_change(&actor)?;
+    let change = describe(tx, &rows)?;
+    if change.at != at {
+        return Err(Error::Conflict(format!(
+            "元に戻す対象が変わりました（いまの直前の変更: {}）。もう一度確認してから元に戻してください",
+            change.description
+        )));
+    }
+    if let Some(row) = rows.iter().find(|r| !revertible(&r.entity) && !kept(&r.entity)) {
+        return Err(Error::Invalid(format!(
+            "直前の変更（{}の{}）は元に戻せません。元に戻せるのは取組・効果・AI-OCR 読取実績の登録、変更、削除と、返送ファイルの取り込みです",
+            entity_label(&row.entity),
+            action_label(&row.action)
+        )));
+    }
+    check_unchanged(tx, &rows)?;
+    let conversions = tx.settings()?.conversions();
+    // A deleted initiative comes back with a new row id: its figures follow it there.
+    let mut moved: HashMap<i64, i64> = HashMap::new();
+    for row in rows.iter().filter(|r| revertible(&r.entity)) {
+        match (row.entity.as_str(), row.action.as_str()) {
+            ("initiative", "create") => {
+                let now = tx.initiative_by_ledger_id(&row.entity_key)?;
+                tx.delete_initiative(now.id, None)?;
+            }
+            ("initiative", "update") => {
+                let before: Initiative = record(row, row.before.as_ref())?;
+                let now = tx.initiative_by_ledger_id(&row.entity_key)?;
+                tx.update_initiative(now.id, &before.fields(), None, None)?;
+            }
+            ("initiative", _) => {
+                let before: Initiative = record(row, row.before.as_ref())?;
+                let back = tx.add_initiative(&before.fields())?;
+                moved.insert(before.id, back.id);
+            }
+            ("effect", "create") => {
+                let after: Effect = record(row, row.after.as_ref())?;
+                tx.delete_effect(after.initiative_id, after.fiscal_year, after.basis)?;
+            }
+            ("effect", _) => {
+                let before: Effect = record(row, row.before.as_ref())?;
+                let initiative = moved.get(&before.initiative_id).copied().unwrap_or(before.initiative_id);
+                let input = match (&before.structured, &before.formula) {
+                    (Some(s), _) => EffectInput::Structured(s.clone()),
+                    (None, Some(f)) => EffectInput::Formula(f.clone()),
+                    (None, None) => EffectInput::StatedOnly,
+                };
+                let new = NewEffect {
+                    fiscal_year: before.fiscal_year,
+                    basis: before.basis,
+                    input,
+                    stated_hours: before.stated_hours,
+                    note: before.note.clone(),
+                };
+                tx.set_effect(initiative, &new.evaluate(&conversions)?)?;
+            }
+            (_, "create") => {
+                let after: OcrMeasure = record(row, row.after.as_ref())?;
+                tx.delete_ocr_measure(after.initiative_id, after.fiscal_year)?;
+            }
+            _ => {
+                let mut before: OcrMeasure = record(row, row.before.as_ref())?;
+                before.initiative_id = moved.get(&before.initiative_id).copied().unwrap_or(before.initiative_id);
+                tx.set_ocr_measure(&before)?;
+            }
+        }
+    }
+    tx.forget_imports(at)?;
+    Ok(change)
+}
