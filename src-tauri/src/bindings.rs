@@ -46,6 +46,7 @@ mod tests {
             daicho::ledger::Effect,
             daicho::ledger::Claim,
             daicho::ledger::AuditEntry,
+            daicho::undo::LastChange,
             daicho::ledger::ImportRecord,
             daicho::views::Choices,
             daicho::views::ReportChoice,

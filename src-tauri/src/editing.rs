@@ -254,6 +254,19 @@ pub fn delete_initiative(state: State<'_, AppState>, ledger_id: String, version:
     Ok(format!("取組 {}「{}」を削除しました", i.ledger_id, i.title))
 }
 
+/// The newest change this person made to the ledger (what 元に戻す would undo), or none.
+#[tauri::command]
+pub fn last_change(state: State<'_, AppState>) -> ApiResult<Option<daicho::undo::LastChange>> {
+    Ok(actions::last_change(&*state.store()?, &author())?)
+}
+
+/// Undoes this person's newest change; `at` is the one the user was shown and confirmed (a newer one since is
+/// refused as a conflict, as is a record of it changed again by anyone).
+#[tauri::command]
+pub fn undo_last_change(state: State<'_, AppState>, at: String) -> ApiResult<daicho::undo::LastChange> {
+    Ok(actions::undo_last_change(&mut *state.store()?, &author(), &at)?)
+}
+
 /// Deletes one effect (a fiscal year and basis) of an initiative; the UI asks first.
 #[tauri::command]
 pub fn delete_effect(

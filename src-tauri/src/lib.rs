@@ -99,6 +99,8 @@ pub fn run() {
             editing::rename_unit,
             editing::merge_units,
             editing::delete_initiative,
+            editing::last_change,
+            editing::undo_last_change,
             editing::delete_effect,
             editing::year_plan,
             editing::set_target,

@@ -495,6 +495,24 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
         "the re-applied edit keeps the colleague's change"
     );
 
+    // 元に戻す: the header's button offers this person's last change, named; undone, the ledger is as before it (the
+    // colleague's note stays); undoing again brings it back.
+    click(&client, "[data-testid=undo]").await;
+    let offered = wait_text(&client, "[data-testid=undo-what]", |t| !t.is_empty()).await;
+    assert!(offered.contains(&ledger_id) && offered.contains("の変更"), "the change is named: {offered}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4e-undo-question").await;
+    click(&client, "[data-testid=undo-yes]").await;
+    wait_text(&client, "[data-testid=undo-message]", |t| t.contains("元に戻しました")).await;
+    let undone = store.initiative_by_ledger_id(&ledger_id).unwrap();
+    assert_eq!((undone.owner.as_deref(), undone.notes.as_deref()), (None, Some("同僚の追記")), "the edit is undone");
+    click(&client, "[data-testid=undo]").await;
+    wait_text(&client, "[data-testid=undo-what]", |t| !t.is_empty()).await;
+    click(&client, "[data-testid=undo-yes]").await;
+    wait_text(&client, "[data-testid=undo-message]", |t| t.contains("元に戻しました")).await;
+    let redone = store.initiative_by_ledger_id(&ledger_id).unwrap();
+    assert_eq!(redone.owner.as_deref(), Some("山田"), "undoing the undo brings the edit back");
+
     // What the screen showed is what the ledger holds: each basis its own figures, none copied from the other, and
     // nothing of the discarded typing.
     let i = store.initiative_by_ledger_id(&ledger_id).unwrap();

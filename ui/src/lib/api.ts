@@ -21,6 +21,7 @@ import type {
   SentBack,
   FormulaCheck,
   InitiativeDetail,
+  LastChange,
   LedgerRow,
   NewInitiative,
   SurveyProgress,
@@ -85,6 +86,8 @@ export const api = {
     invoke<YearPlan>("set_target", { fiscalYear, bureau, hours }),
   setCost: (fiscalYear: number, tool: string, licence: string, maintenance: string, note: string | null) =>
     invoke<YearPlan>("set_cost", { fiscalYear, tool, licence, maintenance, note }),
+  lastChange: () => invoke<LastChange | null>("last_change"),
+  undoLastChange: (at: string) => invoke<LastChange>("undo_last_change", { at }),
   deleteInitiative: (ledgerId: string, version: number | null) =>
     invoke<string>("delete_initiative", { ledgerId, version }),
   deleteEffect: (ledgerId: string, fiscalYear: number, basis: string) =>

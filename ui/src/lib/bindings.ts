@@ -152,6 +152,20 @@ export type AuditEntry = { id: number, at: string, actor: string, action: string
  */
 before: unknown, after: unknown, };
 
+export type LastChange = { 
+/**
+ * Its time as the audit log records it: the undo is confirmed with it, so it undoes what was shown.
+ */
+at: string, 
+/**
+ * Who made it, as the log names them.
+ */
+actor: string, 
+/**
+ * What it did, in words: 「取組 R6-0001「給与支払報告書の入力」の変更」, 「取組 50 件の登録、効果 50 件の登録（取り込み 1 ファイル）」.
+ */
+description: string, };
+
 export type ImportRecord = { id: number, file_name: string, sha256: string, at: string, actor: string, created: number, updated: number, unchanged: number, warnings: Array<string>, };
 
 export type Choices = { kinds: Array<string>, statuses: Array<string>, bases: Array<string>, 

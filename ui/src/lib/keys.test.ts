@@ -17,6 +17,8 @@ describe("shortcutOf", () => {
     ["F5 too", press("F5"), "reload"],
     ["Ctrl+C copies", press("c", { ctrlKey: true }), "copy"],
     ["Ctrl+A selects all", press("a", { ctrlKey: true }), "select-all"],
+    ["Ctrl+Z undoes", press("z", { ctrlKey: true }), "undo"],
+    ["Ctrl+Shift+Z is not an undo", press("Z", { ctrlKey: true, shiftKey: true }), null],
     ["a plain s is typing", press("s"), null],
     ["AltGr (Ctrl+Alt) is typing", press("s", { ctrlKey: true, altKey: true }), null],
     ["Ctrl+V is the web view's paste", press("v", { ctrlKey: true }), null],

@@ -2,7 +2,7 @@
 // own meaning of these keys (a find bar, a reload) never happens.
 
 /** What a key press asks of the app. */
-export type Shortcut = "save" | "cancel" | "find" | "reload" | "copy" | "select-all";
+export type Shortcut = "save" | "cancel" | "find" | "reload" | "copy" | "select-all" | "undo";
 
 /** The parts of a `KeyboardEvent` a shortcut depends on. */
 export interface KeyPress {
@@ -35,6 +35,8 @@ export function shortcutOf(e: KeyPress): Shortcut | null {
       return e.shiftKey ? null : "copy";
     case "a":
       return e.shiftKey ? null : "select-all";
+    case "z":
+      return e.shiftKey ? null : "undo";
     default:
       return null;
   }

@@ -22,6 +22,7 @@ export type {
   ImportRecord,
   Initiative,
   InitiativeDetail,
+  LastChange,
   InitiativeEdit,
   LedgerRow,
   NewInitiative,
