@@ -8,6 +8,7 @@ packages=(
     pkg-config
     libssl-dev               # TLS to a PostgreSQL server (native-tls links OpenSSL on Linux)
     postgresql               # a throwaway server for the tests on the shared-ledger backend (scripts/pg-cluster.sh)
+    openssl                  # the test of verify-full makes a CA and a server certificate
     libwebkit2gtk-4.1-dev    # Tauri's web view (pulls GTK 3 and libsoup 3)
     xvfb xauth               # a virtual display for the end-to-end tests (xauth: xvfb-run needs it)
     webkit2gtk-driver        # WebKitWebDriver, which tauri-driver drives

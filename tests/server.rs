@@ -668,3 +668,144 @@ fn the_ledger_goes_on_after_the_server_ends_its_session() {
     assert!(!by.is_empty(), "the watcher hears changes again after the server ended its session");
     assert!(by.iter().all(|b| b == "同僚"), "only the colleague's changes are announced, never one's own: {by:?}");
 }
+
+/// A TLS server of the city's own CA, as the README tells the IT section to set it up: `sslmode=verify-full` with
+/// `sslrootcert` (the CA's certificate) connects and works; a certificate of another CA, or a host name the
+/// certificate does not name, is refused before any password or data is sent, with a message that says so; with
+/// `verify-ca` the host name is not checked. The certificates are made here with openssl; the server is a cluster of
+/// this test's own, listening on a TCP port of this machine with TLS on.
+#[test]
+#[cfg(unix)]
+fn verify_full_takes_the_citys_ca_and_refuses_another() {
+    if !server_pass("verify_full_takes_the_citys_ca_and_refuses_another") {
+        return;
+    }
+    let t = TestDir::new();
+    let dir = t.path().join("tls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl").args(args).current_dir(&dir).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    // The city's CA, another CA, and the server's certificate for `localhost` signed by the city's.
+    for ca in ["city", "other"] {
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            &format!("/CN={ca} CA"),
+            "-keyout",
+            &format!("{ca}-ca.key"),
+            "-out",
+            &format!("{ca}-ca.pem"),
+        ]);
+    }
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "city-ca.pem",
+        "-CAkey",
+        "city-ca.key",
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let cluster = t.path().join("pg");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pg-cluster.sh");
+    // The server reads its key as its own user, with no access for others (PostgreSQL refuses a looser key).
+    std::process::Command::new("chmod").args(["-R", "a+rX", t.path().to_str().unwrap()]).status().unwrap();
+    let extra = format!(
+        "-c ssl=on -c ssl_cert_file={0}/server.pem -c ssl_key_file={0}/server-key.pem -c listen_addresses=localhost -p {port}",
+        dir.display()
+    );
+    std::fs::copy(dir.join("server.key"), dir.join("server-key.pem")).unwrap();
+    let running_as_root = std::process::Command::new("id").arg("-u").output().unwrap().stdout.starts_with(b"0");
+    if running_as_root {
+        std::process::Command::new("chown")
+            .args(["postgres:", dir.join("server-key.pem").to_str().unwrap()])
+            .status()
+            .unwrap();
+    }
+    std::process::Command::new("chmod").args(["600", dir.join("server-key.pem").to_str().unwrap()]).status().unwrap();
+    let started = std::process::Command::new("bash")
+        .args([script, "start", cluster.to_str().unwrap()])
+        .env("PG_EXTRA", &extra)
+        .output()
+        .unwrap();
+    assert!(started.status.success(), "the TLS cluster starts: {}", describe(&started));
+    struct Stop(std::path::PathBuf);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pg-cluster.sh");
+            let _ = std::process::Command::new("bash").args([script, "stop", self.0.to_str().unwrap()]).output();
+        }
+    }
+    let _stop = Stop(cluster.clone());
+    let conn = |host: &str, mode: &str, ca: &str| {
+        format!(
+            "host={host} port={port} user=daicho dbname=postgres sslmode={mode} sslrootcert={}",
+            dir.join(ca).display()
+        )
+    };
+
+    let city = conn("localhost", "verify-full", "city-ca.pem");
+    ok(&t, &["--db", &city, "demo"]);
+    let summary = ok(&t, &["--db", &city, "summary", "--fy", "2023"]);
+    assert!(summary.contains("合計"), "the ledger works over verify-full with the city's CA: {summary}");
+    // The store's session is encrypted: the server says so of every TCP client (the socket connection asking is not).
+    let store = Store::open_target(&city).unwrap();
+    let mut socket = postgres::Client::connect(
+        &format!("host={} port={port} user=daicho dbname=postgres", cluster.display()),
+        postgres::NoTls,
+    )
+    .unwrap();
+    let tcp: Vec<(bool, Option<String>)> = socket
+        .query("SELECT s.ssl, s.version FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.client_addr IS NOT NULL", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(!tcp.is_empty() && tcp.iter().all(|(ssl, v)| *ssl && v.is_some()), "over TLS: {tcp:?}");
+    drop(store);
+    for (what, target) in [
+        ("a certificate of another CA", conn("localhost", "verify-full", "other-ca.pem")),
+        ("a host name the certificate does not name", conn("127.0.0.1", "verify-full", "city-ca.pem")),
+    ] {
+        let out = t.command().args(["--db", &target, "summary", "--fy", "2023"]).launch();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success(), "{what} is refused: {}", describe(&out));
+        assert!(
+            err.contains("証明書を確かめられない"),
+            "{what}: the refusal says it is the server's certificate: {err}"
+        );
+        eprintln!("{what}: {err}");
+    }
+    let summary = ok(&t, &["--db", &conn("127.0.0.1", "verify-ca", "city-ca.pem"), "summary", "--fy", "2023"]);
+    assert!(summary.contains("合計"), "verify-ca checks the chain, not the host name: {summary}");
+}

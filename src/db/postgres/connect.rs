@@ -205,15 +205,27 @@ pub(super) fn connect(conn: &str, password: Option<&str>) -> Result<Client> {
     if let Some(password) = password {
         s.config.password(password);
     }
+    let verifying = s.sslmode.starts_with("verify");
     let unreachable = |e: postgres::Error| -> Error {
-        crate::db::StorageError::new(
-            crate::db::StorageErrorKind::Unavailable,
+        // The whole chain: the client says "error performing TLS handshake", its source why.
+        let mut detail = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(inner) = source {
+            detail.push_str(&format!(": {inner}"));
+            source = inner.source();
+        }
+        let message = if verifying && detail.contains("TLS handshake") {
             format!(
-                "台帳のサーバー {} に接続できません（{e}）。接続先、ネットワーク、ユーザー名とパスワードを確かめてください",
+                "台帳のサーバー {} の証明書を確かめられないため、接続しません（{detail}）。sslrootcert に団体の認証局（CA）の証明書を指定しているか、接続先の名前が証明書にある名前と同じか（verify-full は名前も確かめます）を、情報政策担当に確かめてください",
                 super::super::redact(conn)
-            ),
-        )
-        .into()
+            )
+        } else {
+            format!(
+                "台帳のサーバー {} に接続できません（{detail}）。接続先、ネットワーク、ユーザー名とパスワードを確かめてください",
+                super::super::redact(conn)
+            )
+        };
+        crate::db::StorageError::new(crate::db::StorageErrorKind::Unavailable, message).into()
     };
     if s.sslmode == "disable" {
         return s.config.connect(NoTls).map_err(unreachable);
