@@ -8,9 +8,11 @@ use serde::Serialize;
 
 use crate::db::Read;
 use crate::error::Result;
-use crate::fiscal::FiscalYear;
+use crate::fiscal::{DateStyle, FiscalYear};
 use crate::formula::{Formula, FormulaError, StatedCheck};
-use crate::ledger::{AuditEntry, AuditQuery, Effect, Evaluation, Initiative, Kind, StatusChange, UnitReturn};
+use crate::ledger::{
+    AuditEntry, AuditQuery, Effect, Evaluation, ImportRecord, Initiative, Kind, StatusChange, UnitReturn,
+};
 use crate::number::round_half_up;
 use crate::org::{Level, NameView};
 use crate::report::{GroupBy, ReportKind, SummaryOptions, summarize};
@@ -276,14 +278,17 @@ pub struct EffectView {
     pub reported_under: String,
 }
 
-/// The detail screen of one initiative.
+/// The detail screen of one initiative. Its dates are shown in the [`DateStyle`] asked for (`*_label`); the
+/// records keep theirs as dates.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InitiativeDetail {
     pub initiative: Initiative,
+    /// 運用開始日 as shown: `令和6年4月1日`, `R6.4.1` or `2024-04-01`.
+    pub started_on_label: Option<String>,
     pub unit: String,
     pub effects: Vec<EffectView>,
-    pub status_history: Vec<StatusChange>,
+    pub status_history: Vec<StatusChangeView>,
     pub evaluations: Vec<Evaluation>,
     pub audit: Vec<AuditEntry>,
     /// The record of changes in words: who, when, what, and each field before and after.
@@ -309,12 +314,22 @@ pub struct OcrView {
     pub accuracy: Option<String>,
 }
 
+/// One status of an initiative's history, with its date as shown.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StatusChangeView {
+    #[serde(flatten)]
+    pub change: StatusChange,
+    /// `令和7年3月31日`
+    pub changed_on_label: String,
+}
+
 /// One change of an initiative as people read it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChangeView {
     pub id: i64,
-    /// `2024-04-01 09:00`
+    /// When, in the writer's clock: `令和6年4月1日 09:00`.
     pub at: String,
     pub actor: String,
     /// 登録 / 変更 / 削除
@@ -323,8 +338,12 @@ pub struct ChangeView {
 }
 
 /// The fields of an initiative's audit rows that differ, with Japanese names and values as the screens show them
-/// (the unit as its path, dates in 和暦).
-fn initiative_changes(chart: &crate::org::OrgChart, e: &AuditEntry) -> Vec<crate::import::FieldChange> {
+/// (the unit as its path, dates in the style asked for).
+fn initiative_changes(
+    chart: &crate::org::OrgChart,
+    e: &AuditEntry,
+    style: DateStyle,
+) -> Vec<crate::import::FieldChange> {
     const FIELDS: [(&str, &str); 11] = [
         ("ledger_id", "管理番号"),
         ("kind", "区分"),
@@ -345,7 +364,7 @@ fn initiative_changes(chart: &crate::org::OrgChart, e: &AuditEntry) -> Vec<crate
                 n.as_i64().map(|id| chart.current_path(id)).unwrap_or_default()
             }
             Some(serde_json::Value::String(t)) if key == "started_on" => {
-                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(crate::fiscal::wareki_date).unwrap_or(t.clone())
+                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(|d| style.date(d)).unwrap_or(t.clone())
             }
             Some(serde_json::Value::String(t)) => t.clone(),
             Some(other) => other.to_string(),
@@ -361,7 +380,8 @@ fn initiative_changes(chart: &crate::org::OrgChart, e: &AuditEntry) -> Vec<crate
         .collect()
 }
 
-pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<InitiativeDetail> {
+/// The detail of an initiative, its dates in `style`.
+pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -> Result<InitiativeDetail> {
     let i = ledger.initiative_by_ledger_id(ledger_id)?;
     let chart = ledger.org_chart()?;
     let audit = ledger.audit_log(AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 50 })?;
@@ -377,14 +397,19 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<Initiativ
         })
         .collect();
     Ok(InitiativeDetail {
+        started_on_label: i.started_on.map(|d| style.date(d)),
         unit: chart.current_path(i.unit_id),
-        status_history: ledger.status_history(i.id)?,
+        status_history: ledger
+            .status_history(i.id)?
+            .into_iter()
+            .map(|change| StatusChangeView { changed_on_label: style.date(change.changed_on), change })
+            .collect(),
         evaluations: ledger.evaluations(i.id)?,
         changes: audit
             .iter()
             .map(|e| ChangeView {
                 id: e.id,
-                at: e.at.chars().take(16).collect::<String>().replace('T', " "),
+                at: style.moment(&e.at),
                 actor: e.actor.clone(),
                 action: match e.action.as_str() {
                     "create" => "登録",
@@ -392,7 +417,7 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str) -> Result<Initiativ
                     _ => "削除",
                 }
                 .into(),
-                fields: initiative_changes(&chart, e),
+                fields: initiative_changes(&chart, e, style),
             })
             .collect(),
         audit,
@@ -437,6 +462,14 @@ pub struct Choices {
     pub years: YearLabels,
 }
 
+/// A date style as the settings screen offers it: 1 April 2024 written in it (`令和6年4月1日`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DateStyleChoice {
+    pub style: DateStyle,
+    pub example: String,
+}
+
 /// `labels[i]` is the 和暦 label of fiscal year `first + i` (`令和5年度`).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -476,6 +509,11 @@ pub fn choices() -> Choices {
     }
 }
 
+/// The ways a date can be shown, for the display setting.
+pub fn date_styles() -> Vec<DateStyleChoice> {
+    DateStyle::ALL.iter().map(|&style| DateStyleChoice { style, example: style.example() }).collect()
+}
+
 /// Whether a section has returned its survey for a fiscal year.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -507,6 +545,25 @@ pub fn returns_status(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<ReturnSta
                 file: hit.map(|h| h.file_name.clone()),
             }
         })
+        .collect())
+}
+
+/// One committed file of the import history, with when it was imported as shown.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportView {
+    #[serde(flatten)]
+    pub record: ImportRecord,
+    /// `令和6年4月1日 09:00`
+    pub at_label: String,
+}
+
+/// The import history, newest first, its moments in `style`.
+pub fn import_history(ledger: &dyn Read, style: DateStyle) -> Result<Vec<ImportView>> {
+    Ok(ledger
+        .import_history()?
+        .into_iter()
+        .map(|record| ImportView { at_label: style.moment(&record.at), record })
         .collect())
 }
 
@@ -603,7 +660,7 @@ pub fn org_tree(ledger: &dyn Read, fy: Option<FiscalYear>) -> Result<Vec<OrgNode
 pub struct SurveyStatus {
     pub fiscal_year: i32,
     pub label: String,
-    /// 令和7年5月31日
+    /// 令和7年5月31日 (in the style asked for)
     pub deadline: String,
     /// 2025-05-31
     pub deadline_iso: String,
@@ -638,8 +695,13 @@ pub struct SectionStatus {
 }
 
 /// The survey of a fiscal year, or `None` when it was not started; sections in organisation order (by 部局, then
-/// code), named as that year.
-pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate) -> Result<Option<SurveyStatus>> {
+/// code), named as that year; dates in `style`.
+pub fn survey_status(
+    ledger: &dyn Read,
+    fy: FiscalYear,
+    today: chrono::NaiveDate,
+    style: DateStyle,
+) -> Result<Option<SurveyStatus>> {
     use crate::ledger::ReturnState;
     let Some(campaign) = ledger.campaign(fy)? else { return Ok(None) };
     let chart = ledger.org_chart()?;
@@ -652,7 +714,7 @@ pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate
             bureau: chart.ancestor_at(r.section_id, Level::Bureau).map(|b| name(b.id)).unwrap_or_default(),
             section: name(r.section_id),
             state: r.state.label().into(),
-            received_on: r.received_on.map(crate::fiscal::wareki_date),
+            received_on: r.received_on.map(|d| style.date(d)),
             file: r.file_name.clone(),
             reasons: r.reasons.clone(),
             owing: matches!(r.state, ReturnState::Missing | ReturnState::SentBack),
@@ -665,9 +727,9 @@ pub fn survey_status(ledger: &dyn Read, fy: FiscalYear, today: chrono::NaiveDate
     Ok(Some(SurveyStatus {
         fiscal_year: fy.0,
         label: fy.label(),
-        deadline: crate::fiscal::wareki_date(campaign.deadline),
+        deadline: style.date(campaign.deadline),
         deadline_iso: campaign.deadline.to_string(),
-        closed_on: campaign.closed_on.map(crate::fiscal::wareki_date),
+        closed_on: campaign.closed_on.map(|d| style.date(d)),
         overdue: campaign.closed_on.is_none() && today > campaign.deadline,
         counts,
         sections,

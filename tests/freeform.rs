@@ -27,6 +27,7 @@ fn options(truth: &Value) -> ImportOptions {
         maps: o["maps"].as_array().unwrap().iter().map(|m| ColumnMap::parse(m.as_str().unwrap()).unwrap()).collect(),
         confirm: o["confirm"].as_bool().unwrap_or(false),
         confirmed: Vec::new(),
+        date_style: Default::default(),
     }
 }
 

@@ -46,7 +46,7 @@ fn cases() -> Vec<(&'static str, Expect)> {
                 // Read with the 1900 epoch these would be 2028-04-02 and 2028-07-02.
                 assert_eq!(
                     [after(r, 0, "運用開始日"), after(r, 1, "運用開始日")],
-                    ["2024-04-01", "2024-07-01"],
+                    ["令和6年4月1日", "令和6年7月1日"],
                     "1904-based serials, formatted as dates or plain numbers, are read with the 1904 epoch"
                 );
             }),

@@ -1,5 +1,6 @@
 //! The read models the desktop app shows agree with the CLI's summary, and the formula box says what the engine says.
 
+use daicho::db::Read;
 use daicho::fiscal::FiscalYear;
 use daicho::views;
 use rust_decimal::Decimal;
@@ -64,4 +65,86 @@ fn a_bureau_bar_of_an_earlier_year_selects_the_unit_under_its_name_today() {
         let name = b.ledger_bureau.as_deref().unwrap_or_default();
         assert!(rows.iter().any(|r| r.bureau == name), "every bar selects rows of the ledger: {} → {name}", b.label);
     }
+}
+
+/// Every date a screen shows comes from the library in the style the person chose: the detail's 運用開始日, its
+/// status history and change log (the before and after of a date too, and when it was written, as its writer's clock
+/// read it), the survey's deadline and the import history. Around the change of era: 平成31年4月30日 → 令和元年5月1日.
+#[test]
+fn the_screens_show_every_date_in_the_style_chosen() {
+    use daicho::fiscal::DateStyle;
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let mut store = t.store();
+    let id = store.initiatives(&Default::default()).unwrap()[0].ledger_id.clone();
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let at = |s: &str| daicho::ledger::Author {
+        user: "tester".into(),
+        at: chrono::DateTime::parse_from_rfc3339(s).unwrap(),
+    };
+    let before = daicho::actions::InitiativeChanges { started_on: Some(Some(day(2019, 4, 30))), ..Default::default() };
+    daicho::actions::edit_initiative(&mut store, &at("2019-04-30T23:59:00+09:00"), &id, before).unwrap();
+    let changes = daicho::actions::InitiativeChanges {
+        started_on: Some(Some(day(2019, 5, 1))),
+        status: Some(daicho::ledger::Status::Suspended),
+        status_on: Some(day(2019, 5, 1)),
+        ..Default::default()
+    };
+    daicho::actions::edit_initiative(&mut store, &at("2019-05-01T00:30:00+09:00"), &id, changes).unwrap();
+
+    let cases = [
+        (DateStyle::Wareki, "令和元年5月1日", "平成31年4月30日", "令和元年5月1日 00:30"),
+        (DateStyle::Short, "R1.5.1", "H31.4.30", "R1.5.1 00:30"),
+        (DateStyle::Iso, "2019-05-01", "2019-04-30", "2019-05-01 00:30"),
+    ];
+    for (style, started, earlier, moment) in cases {
+        let d = views::initiative_detail(&store, &id, style).unwrap();
+        assert_eq!(d.started_on_label.as_deref(), Some(started), "{style:?}: 運用開始日");
+        assert_eq!(d.initiative.started_on, Some(day(2019, 5, 1)), "the record keeps its date");
+        let stopped = d.status_history.iter().find(|h| h.change.status == daicho::ledger::Status::Suspended).unwrap();
+        assert_eq!(stopped.changed_on_label, started, "{style:?}: the status history");
+        let last = &d.changes[0];
+        assert_eq!(last.at, moment, "{style:?}: the change log's moment, the writer's clock");
+        let field = last.fields.iter().find(|f| f.field == "運用開始日").unwrap();
+        assert_eq!((field.before.as_str(), field.after.as_str()), (earlier, started), "{style:?}: before → after");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(
+            json["status_history"][0]["changed_on"].as_str().map(|s| s.len()),
+            Some(10),
+            "dates stay ISO: {json}"
+        );
+    }
+
+    // The survey's deadline and the import history.
+    let dir = t.path().join("調査");
+    t.ok(&[
+        "survey",
+        "start",
+        "--fy",
+        "2024",
+        "--deadline",
+        "R6.5.31",
+        "-o",
+        dir.to_str().unwrap(),
+        "--bureau",
+        "こども部",
+    ]);
+    let file = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+    t.ok(&["import", file.to_str().unwrap()]);
+    let today = day(2024, 5, 1);
+    let store = t.store();
+    let fy = FiscalYear(2024);
+    let deadlines: Vec<String> = [DateStyle::Wareki, DateStyle::Short, DateStyle::Iso]
+        .iter()
+        .map(|&s| views::survey_status(&store, fy, today, s).unwrap().unwrap().deadline)
+        .collect();
+    assert_eq!(deadlines, ["令和6年5月31日", "R6.5.31", "2024-05-31"]);
+    let received = views::survey_status(&store, fy, today, DateStyle::Iso).unwrap().unwrap();
+    let on = received.sections.iter().find_map(|s| s.received_on.clone()).expect("the imported return is received");
+    assert!(on.len() == 10 && on.as_bytes()[4] == b'-', "received in ISO: {on}");
+    let history = views::import_history(&store, DateStyle::Iso).unwrap();
+    let record = &history[0].record;
+    assert_eq!(history[0].at_label, format!("{} {}", &record.at[..10], &record.at[11..16]), "ISO to the minute");
+    let shown = &views::import_history(&store, DateStyle::Wareki).unwrap()[0].at_label;
+    assert!(shown.starts_with("令和") && shown.contains('年') && shown.ends_with(&record.at[11..16]), "{shown}");
 }

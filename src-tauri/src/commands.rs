@@ -74,7 +74,7 @@ pub fn ledger(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Vec<vie
 
 #[tauri::command]
 pub fn initiative(state: State<'_, AppState>, ledger_id: String) -> ApiResult<views::InitiativeDetail> {
-    Ok(views::initiative_detail(&*state.store()?, &ledger_id)?)
+    Ok(views::initiative_detail(&*state.store()?, &ledger_id, state.date_style())?)
 }
 
 #[tauri::command]
@@ -164,5 +164,5 @@ pub fn save_effect(state: State<'_, AppState>, input: EffectInputForm) -> ApiRes
     };
     let mut store = state.store()?;
     actions::set_effect(&mut store, &author(), &input.ledger_id, &new)?;
-    Ok(views::initiative_detail(&*store, &input.ledger_id)?)
+    Ok(views::initiative_detail(&*store, &input.ledger_id, state.date_style())?)
 }

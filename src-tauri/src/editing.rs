@@ -2,14 +2,14 @@
 
 use chrono::Local;
 use daicho::actions;
-use daicho::fiscal::{FiscalYear, parse_date};
+use daicho::fiscal::{DateStyle, FiscalYear};
 use daicho::ledger::{Basis, Evaluation, Grade, Kind, Status};
 use daicho::views;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::error::{ApiResult, invalid};
+use crate::error::{ApiResult, date_field, invalid, required_year, year_field};
 use crate::state::{AppState, author};
 
 fn text(v: Option<String>) -> Option<String> {
@@ -37,9 +37,6 @@ pub struct InitiativeEdit {
 
 #[tauri::command]
 pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> ApiResult<views::InitiativeDetail> {
-    let date = |v: Option<String>, what: &str| -> ApiResult<Option<chrono::NaiveDate>> {
-        text(v).map(|t| parse_date(&t).map_err(|e| invalid(format!("{what}: {e}")))).transpose()
-    };
     let scenarios = text(input.scenarios)
         .map(|s| s.parse::<i64>().map_err(|_| invalid(format!("シナリオ数「{s}」は0以上の整数で入力してください"))))
         .transpose()?;
@@ -51,8 +48,8 @@ pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> A
         tool: Some(input.tool),
         vendor: Some(input.vendor),
         status: Some(Status::from_label(&input.status)?),
-        status_on: date(input.status_on, "状況が変わった日")?,
-        started_on: Some(date(input.started_on, "運用開始日")?),
+        status_on: date_field(input.status_on.as_deref(), "status_on", "状況が変わった日")?,
+        started_on: Some(date_field(input.started_on.as_deref(), "started_on", "運用開始日")?),
         scenario_count: Some(scenarios),
         owner: Some(input.owner),
         notes: Some(input.notes),
@@ -60,7 +57,7 @@ pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> A
     };
     let mut store = state.store()?;
     actions::edit_initiative(&mut store, &author(), &input.ledger_id, changes)?;
-    Ok(views::initiative_detail(&*store, &input.ledger_id)?)
+    Ok(views::initiative_detail(&*store, &input.ledger_id, state.date_style())?)
 }
 
 #[derive(Deserialize)]
@@ -83,28 +80,44 @@ pub fn set_evaluation(state: State<'_, AppState>, input: EvaluationForm) -> ApiR
     };
     let mut store = state.store()?;
     actions::evaluate(&mut store, &author(), &input.ledger_id, &e)?;
-    Ok(views::initiative_detail(&*store, &input.ledger_id)?)
+    Ok(views::initiative_detail(&*store, &input.ledger_id, state.date_style())?)
 }
 
 #[derive(Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SettingsView {
+    /// The ledger's settings, shared by everyone who works on it.
     pub settings: Vec<views::SettingView>,
     pub rounding: String,
+    /// How this person's screens show dates (a preference of this PC's user, not of the ledger).
+    pub date_style: DateStyle,
+    /// The styles to choose from.
+    pub date_styles: Vec<views::DateStyleChoice>,
+}
+
+fn settings_view(state: &AppState, store: &daicho::db::Store) -> ApiResult<SettingsView> {
+    let (settings, rounding) = views::settings_view(store)?;
+    Ok(SettingsView { settings, rounding, date_style: state.date_style(), date_styles: views::date_styles() })
 }
 
 #[tauri::command]
 pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
-    let (settings, rounding) = views::settings_view(&*state.store()?)?;
-    Ok(SettingsView { settings, rounding })
+    settings_view(&state, &*state.store()?)
 }
 
 #[tauri::command]
 pub fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<SettingsView> {
     let mut store = state.store()?;
     actions::set_setting(&mut store, &author(), &key, &value)?;
-    let (settings, rounding) = views::settings_view(&*store)?;
-    Ok(SettingsView { settings, rounding })
+    settings_view(&state, &store)
+}
+
+/// Shows dates in another style on every screen from now on, and on the next start (this person's choice; the
+/// ledger is not changed).
+#[tauri::command]
+pub fn set_date_style(state: State<'_, AppState>, style: DateStyle) -> ApiResult<SettingsView> {
+    state.set_date_style(style)?;
+    settings_view(&state, &*state.store()?)
 }
 
 /// Saves a copy of the ledger where the user chooses (or in `DAICHO_TEST_SAVE_DIR`).
@@ -203,19 +216,30 @@ pub fn set_ocr_measure(
     };
     let mut store = state.store()?;
     actions::set_ocr_measure(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), &input)?;
-    Ok(views::initiative_detail(&*store, &ledger_id)?)
+    Ok(views::initiative_detail(&*store, &ledger_id, state.date_style())?)
 }
 
-/// Registers a unit by its path (部局/課/係; missing levels above it too), with its code and first year.
+/// Registers a unit by its path (部局/課/係; missing levels above it too), with its code and first year (as the
+/// CLI reads a year: `令和7`, `R7`, `2025`…).
 #[tauri::command]
 pub fn add_unit(
     state: State<'_, AppState>,
     path: String,
     code: Option<String>,
-    from: Option<i32>,
+    from: Option<String>,
 ) -> ApiResult<Vec<String>> {
+    let from = year_field(from.as_deref(), "from", "開始年度")?;
     let code = code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    Ok(actions::add_units(&mut *state.store()?, &author(), &path, code, from.map(FiscalYear), None)?)
+    Ok(actions::add_units(&mut *state.store()?, &author(), &path, code, from, None)?)
+}
+
+/// What a change of a unit did, for the screen's message: the library's description, and the last year it now
+/// exists in 和暦 (`令和7年度`) when one was set.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct UnitUpdated {
+    pub done: String,
+    pub to: Option<String>,
 }
 
 /// Sets a unit's code or the last year it exists (廃止); empty fields stay as they are.
@@ -224,9 +248,11 @@ pub fn update_unit(
     state: State<'_, AppState>,
     unit: String,
     code: Option<String>,
-    to: Option<i32>,
-) -> ApiResult<String> {
-    Ok(actions::update_unit(&mut *state.store()?, &author(), &unit, code.as_deref(), None, to.map(FiscalYear))?)
+    to: Option<String>,
+) -> ApiResult<UnitUpdated> {
+    let to = year_field(to.as_deref(), "to", "最後の年度")?;
+    let done = actions::update_unit(&mut *state.store()?, &author(), &unit, code.as_deref(), None, to)?;
+    Ok(UnitUpdated { done, to: to.map(FiscalYear::wareki) })
 }
 
 #[tauri::command]
@@ -235,15 +261,31 @@ pub fn add_alias(state: State<'_, AppState>, unit: String, alias: String) -> Api
     Ok(())
 }
 
+/// Renames a unit from a fiscal year on (typed as the CLI reads a year); the year in 和暦, for the message.
 #[tauri::command]
-pub fn rename_unit(state: State<'_, AppState>, unit: String, new_name: String, fiscal_year: i32) -> ApiResult<()> {
-    Ok(actions::rename_unit(&mut *state.store()?, &author(), &unit, &new_name, FiscalYear(fiscal_year))?)
+pub fn rename_unit(
+    state: State<'_, AppState>,
+    unit: String,
+    new_name: String,
+    fiscal_year: String,
+) -> ApiResult<String> {
+    let fy = required_year(&fiscal_year, "fiscal_year", "変更した年度")?;
+    actions::rename_unit(&mut *state.store()?, &author(), &unit, &new_name, fy)?;
+    Ok(fy.wareki())
 }
 
-/// Merges units into another from a fiscal year on (their initiatives move; past figures stay where reported).
+/// Merges units into another from a fiscal year on (their initiatives move; past figures stay where reported); the
+/// year in 和暦, for the message.
 #[tauri::command]
-pub fn merge_units(state: State<'_, AppState>, units: Vec<String>, into: String, fiscal_year: i32) -> ApiResult<()> {
-    Ok(actions::merge_units(&mut *state.store()?, &author(), &units, &into, FiscalYear(fiscal_year))?)
+pub fn merge_units(
+    state: State<'_, AppState>,
+    units: Vec<String>,
+    into: String,
+    fiscal_year: String,
+) -> ApiResult<String> {
+    let fy = required_year(&fiscal_year, "fiscal_year", "統合した年度")?;
+    actions::merge_units(&mut *state.store()?, &author(), &units, &into, fy)?;
+    Ok(fy.wareki())
 }
 
 /// Deletes an initiative with its effects and history (the audit log keeps them); the UI asks first. `version` is the
@@ -277,7 +319,7 @@ pub fn delete_effect(
 ) -> ApiResult<views::InitiativeDetail> {
     let mut store = state.store()?;
     actions::delete_effect(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), Basis::from_label(&basis)?)?;
-    Ok(views::initiative_detail(&*store, &ledger_id)?)
+    Ok(views::initiative_detail(&*store, &ledger_id, state.date_style())?)
 }
 
 #[tauri::command]

@@ -11,9 +11,8 @@ use std::sync::atomic::Ordering;
 
 use chrono::Local;
 use daicho::actions;
-use daicho::db::Read;
 use daicho::export::csv::CsvEncoding;
-use daicho::fiscal::FiscalYear;
+use daicho::fiscal::{DateStyle, FiscalYear};
 use daicho::import::{ColumnMap, FileReport, ImportOptions};
 use daicho::ledger::Basis;
 use daicho::org::NameView;
@@ -97,8 +96,13 @@ pub(crate) struct MapChoice {
     target: String,
 }
 
-fn options_of(fiscal_year: Option<i32>, choice: Option<&FileChoice>) -> ApiResult<ImportOptions> {
-    let mut options = ImportOptions { fiscal_year: fiscal_year.map(FiscalYear), ..ImportOptions::default() };
+fn options_of(
+    fiscal_year: Option<i32>,
+    choice: Option<&FileChoice>,
+    date_style: DateStyle,
+) -> ApiResult<ImportOptions> {
+    let mut options =
+        ImportOptions { fiscal_year: fiscal_year.map(FiscalYear), date_style, ..ImportOptions::default() };
     if let Some(c) = choice {
         options.basis = match c.basis.as_deref() {
             Some(b) => Some(
@@ -139,8 +143,10 @@ pub async fn import_files(
             .collect();
         let total = names.len();
         let choices = choices.unwrap_or_default();
-        let options: Vec<ImportOptions> =
-            paths.iter().map(|p| options_of(fiscal_year, choices.get(p))).collect::<ApiResult<_>>()?;
+        let options: Vec<ImportOptions> = paths
+            .iter()
+            .map(|p| options_of(fiscal_year, choices.get(p), state.date_style()))
+            .collect::<ApiResult<_>>()?;
         let read =
             |i: usize| std::fs::read(&chosen[i]).map_err(|e| daicho::Error::Io { path: chosen[i].clone(), source: e });
         let reports = actions::import_returns(
@@ -219,7 +225,7 @@ pub async fn send_back_return(
         let chosen = state.chosen(&path)?;
         let bytes = std::fs::read(&chosen).map_err(|e| daicho::Error::Io { path: chosen.clone(), source: e })?;
         let name = chosen.file_name().map_or_else(|| path.clone(), |f| f.to_string_lossy().into_owned());
-        let options = options_of(Some(fiscal_year), choice.as_ref())?;
+        let options = options_of(Some(fiscal_year), choice.as_ref(), state.date_style())?;
         let today = chrono::Local::now().date_naive();
         let errors = actions::return_errors(&*state.store()?, &name, &bytes, &options, fy, today)?;
         let Some(saved) = save_file(app, &errors.file_name, "差戻しの一覧の保存先を選ぶ", &errors.workbook)?
@@ -238,8 +244,8 @@ pub fn cancel_import(state: State<'_, AppState>) {
 }
 
 #[tauri::command]
-pub fn import_history(state: State<'_, AppState>) -> ApiResult<Vec<daicho::ledger::ImportRecord>> {
-    Ok(state.store()?.import_history()?)
+pub fn import_history(state: State<'_, AppState>) -> ApiResult<Vec<daicho::views::ImportView>> {
+    Ok(daicho::views::import_history(&*state.store()?, state.date_style())?)
 }
 
 #[tauri::command]
@@ -272,9 +278,7 @@ pub async fn export_file(app: AppHandle, request: ExportRequest) -> ApiResult<Op
             "csv-cp932" => Some(CsvEncoding::Cp932),
             "csv-utf8" => Some(CsvEncoding::Utf8Bom),
             other => {
-                return Err(ApiError {
-                    code: "validation", message: format!("出力形式「{other}」はありません")
-                });
+                return Err(crate::error::invalid(format!("出力形式「{other}」はありません")));
             }
         };
         let (bytes, name) = {

@@ -80,6 +80,7 @@ pub fn run() {
             editing::set_evaluation,
             editing::settings,
             editing::set_setting,
+            editing::set_date_style,
             editing::backup,
             editing::restore,
             ledger_file::new_ledger,

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use daicho::db::{Location, Store};
+use daicho::fiscal::DateStyle;
 use daicho::ledger::Author;
 
 use crate::error::ApiError;
@@ -17,9 +18,11 @@ pub async fn blocking<T: Send + 'static>(
     body: impl FnOnce(&tauri::AppHandle, &AppState) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     use tauri::Manager;
-    tauri::async_runtime::spawn_blocking(move || body(&app, &app.state::<AppState>()))
-        .await
-        .map_err(|e| ApiError { code: "internal", message: format!("内部エラー: {e}") })?
+    tauri::async_runtime::spawn_blocking(move || body(&app, &app.state::<AppState>())).await.map_err(|e| ApiError {
+        code: "internal",
+        message: format!("内部エラー: {e}"),
+        field: None,
+    })?
 }
 
 pub struct AppState {
@@ -36,6 +39,9 @@ pub struct AppState {
     app: std::sync::OnceLock<tauri::AppHandle>,
     /// Listening for them on the open ledger (a server's); replaced when another ledger opens.
     watch: Mutex<Option<daicho::db::Watch>>,
+    /// How this person wants dates shown (設定 › 表示): a preference of the PC's user, not of the ledger, which a
+    /// team shares.
+    date_style: Mutex<DateStyle>,
 }
 
 /// Clears the importing flag when the batch ends, however it ends.
@@ -83,6 +89,7 @@ impl AppState {
             startup_warning: Mutex::new(warning),
             app: std::sync::OnceLock::new(),
             watch: Mutex::new(None),
+            date_style: Mutex::new(remembered_date_style()),
         })
     }
 
@@ -108,6 +115,7 @@ impl AppState {
             return Err(ApiError {
                 code: "conflict",
                 message: "取り込みを実行中です。終わってからもう一度実行してください".into(),
+                field: None,
             });
         }
         Ok(Importing(&self.importing))
@@ -120,6 +128,7 @@ impl AppState {
                 code: "conflict",
                 message: "回答の取り込み中は台帳を切り替えられません。取り込みが終わるか中止してから操作してください"
                     .into(),
+                field: None,
             });
         }
         Ok(())
@@ -170,16 +179,51 @@ impl AppState {
         self.startup_warning.lock().ok().and_then(|w| w.clone())
     }
 
+    /// How dates are shown to this person.
+    pub fn date_style(&self) -> DateStyle {
+        self.date_style.lock().map(|s| *s).unwrap_or_default()
+    }
+
+    /// Shows dates in `style` from now on, and remembers it for the next start.
+    pub fn set_date_style(&self, style: DateStyle) -> Result<(), ApiError> {
+        if let Ok(mut s) = self.date_style.lock() {
+            *s = style;
+        }
+        let Some(file) = date_style_file() else { return Ok(()) };
+        let saved =
+            file.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&file, style.key()));
+        saved.map_err(|e| ApiError {
+            code: "io",
+            message: format!("日付の表示を {} に保存できません: {e}（この起動中はその表示にします）", file.display()),
+            field: None,
+        })
+    }
+
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
-        self.store
-            .lock()
-            .map_err(|_| ApiError { code: "internal", message: "台帳を開けません（内部エラー）".into() })
+        self.store.lock().map_err(|_| ApiError {
+            code: "internal",
+            message: "台帳を開けません（内部エラー）".into(),
+            field: None,
+        })
     }
 }
 
 /// Where the app remembers the ledger it last opened: beside the default ledger, in the local app-data folder.
 fn last_ledger_file() -> Option<PathBuf> {
     Some(daicho::db::default_path().ok()?.with_file_name("last_ledger.txt"))
+}
+
+/// Where the app remembers how this person wants dates shown: beside the default ledger, like the last ledger.
+fn date_style_file() -> Option<PathBuf> {
+    Some(daicho::db::default_path().ok()?.with_file_name("date_style.txt"))
+}
+
+/// The date style chosen last; 和暦 when none was chosen or the file says something else.
+fn remembered_date_style() -> DateStyle {
+    date_style_file()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .and_then(|t| DateStyle::from_key(&t))
+        .unwrap_or_default()
 }
 
 /// The ledger the app last opened, if it is still there.
@@ -215,6 +259,7 @@ impl ChosenFiles {
             Err(ApiError {
                 code: "validation",
                 message: format!("ファイル「{path}」は選ばれていません。ファイルを選び直してください"),
+                field: None,
             })
         }
     }

@@ -9,19 +9,19 @@ use std::path::PathBuf;
 
 use chrono::Local;
 use daicho::actions;
-use daicho::fiscal::{FiscalYear, parse_date};
+use daicho::fiscal::FiscalYear;
 use daicho::ledger::ReturnState;
 use daicho::views;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::error::{ApiResult, invalid};
+use crate::error::{ApiResult, date_field, invalid_field};
 use crate::state::{AppState, author};
 
 #[tauri::command]
 pub fn survey_status(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<Option<views::SurveyStatus>> {
-    Ok(views::survey_status(&*state.store()?, FiscalYear(fiscal_year), Local::now().date_naive())?)
+    Ok(views::survey_status(&*state.store()?, FiscalYear(fiscal_year), Local::now().date_naive(), state.date_style())?)
 }
 
 /// Progress of writing the survey's workbooks, sent as the `survey-progress` event.
@@ -53,7 +53,9 @@ pub async fn start_survey(
 ) -> ApiResult<Option<SurveyStarted>> {
     crate::state::blocking(app, move |app, state| {
         let fy = FiscalYear(fiscal_year);
-        let deadline = parse_date(deadline.trim()).map_err(|e| invalid(format!("締切: {e}")))?;
+        let deadline = date_field(Some(&deadline), "deadline", "締切")?.ok_or_else(|| {
+            invalid_field("deadline", "締切を入力してください（例: 令和7年5月31日、R7.5.31、2025/5/31）")
+        })?;
         let folder = match std::env::var_os("DAICHO_TEST_SAVE_DIR") {
             Some(dir) => Some(PathBuf::from(dir).join(format!("調査票_{}", fy.short()))),
             None => app
@@ -97,7 +99,7 @@ pub fn set_return_state(
     let fy = FiscalYear(fiscal_year);
     let mut store = state.store()?;
     actions::set_return_state(&mut store, &author(), fy, &section, ReturnState::from_label(&to)?, reasons)?;
-    Ok(views::survey_status(&*store, fy, Local::now().date_naive())?)
+    Ok(views::survey_status(&*store, fy, Local::now().date_naive(), state.date_style())?)
 }
 
 /// Saves the sections still owing (未提出・差戻し), with their 部局, as a workbook for reminders.
@@ -117,5 +119,5 @@ pub fn close_survey(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<O
     let fy = FiscalYear(fiscal_year);
     let mut store = state.store()?;
     actions::close_survey(&mut store, &author(), fy)?;
-    Ok(views::survey_status(&*store, fy, Local::now().date_naive())?)
+    Ok(views::survey_status(&*store, fy, Local::now().date_naive(), state.date_style())?)
 }

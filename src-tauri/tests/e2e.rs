@@ -366,7 +366,8 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     shot(&client, "3-formula-refused").await;
     type_into(&client, "[data-testid=formula-input]", "5分×40か所×245日").await;
     type_into(&client, "[data-testid=stated-input]", "817").await;
-    let result = wait_text(&client, "[data-testid=formula-result]", |t| t.contains("申告値")).await;
+    // Checked as typed: the check of "8" and "81" may show before the one of "817".
+    let result = wait_text(&client, "[data-testid=formula-result]", |t| t.contains("申告値と一致")).await;
     assert!(result.contains("5分×40か所×245日＝49,000分（816.7時間）"), "{result}");
     assert!(result.contains("49,000分 ／ 816.67時間") && result.contains("申告値と一致"), "{result}");
     click(&client, "[data-testid=save-effect]").await;
@@ -425,6 +426,17 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     type_into(&client, "[data-testid=formula-input]", "4分×40か所×245日×2").await;
     press(&client, "[data-testid=formula-input]", &Key::Escape.to_string()).await;
     wait_value(&client, "[data-testid=formula-input]", |v| v == "4分×40か所×245日").await;
+    // A saving that became a cost is a red ▲, as the exported workbook prints it, never a bare minus.
+    type_into(&client, "[data-testid=formula-input]", "(5分-30分)×100件").await;
+    let negative = wait_text(&client, "[data-testid=formula-result] strong", |t| t.contains("時間")).await;
+    assert_eq!(negative, "▲2,500分 ／ ▲41.67時間", "the figures, not a bare minus");
+    let red = "return getComputedStyle(document.querySelector('[data-testid=formula-result] strong.negative')).color";
+    let color = client.execute(red, vec![]).await.unwrap();
+    assert_eq!(color.as_str(), Some("rgb(180, 35, 24)"), "the negative figure is red (--bad)");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4e-negative-figure").await;
+    press(&client, "[data-testid=formula-input]", &Key::Escape.to_string()).await;
+    wait_value(&client, "[data-testid=formula-input]", |v| v == "4分×40か所×245日").await;
 
     // Leaving a typed formula asks first, in the app's own Japanese: 戻る keeps it; 破棄して移動 leaves it unsaved.
     type_into(&client, "[data-testid=formula-input]", "3分×40か所").await;
@@ -447,14 +459,45 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     wait_text(&client, "[data-testid=detail-title]", |t| t.contains("会議録の文字起こし")).await;
     wait_value(&client, "[data-testid=formula-input]", |v| v == "5分×40か所×245日").await;
 
-    // Edit the initiative: a status change with its date joins the history; an evaluation is recorded.
+    // Edit the initiative: a status change with its date joins the history; an evaluation is recorded. Dates are
+    // typed as the CLI reads them and shown in 和暦; one that does not exist is refused beside its field, in Japanese.
     click(&client, "[data-testid=edit-open]").await;
     let status = client.find(Locator::Css("[data-testid=edit-status]")).await.unwrap();
     status.select_by_value("停止").await.unwrap();
     type_into(&client, "[data-testid=edit-status-on]", "令和7年3月31日").await;
+    type_into(&client, "[data-testid=edit-started-on]", "令和元年4月1日").await;
     press(&client, "[data-testid=edit-status-on]", &(Key::Control + "s")).await;
+    let refused = text_of(&client, "[data-testid=edit-started_on-error]").await;
+    assert_eq!(
+        refused, "運用開始日: 「令和元年4月1日」は存在しない日付です（令和は2019年5月1日から現在まで）",
+        "the refusal names the field and why, beside the field"
+    );
+    assert!(present(&client, "[data-testid=edit-form]").await, "the form stays open with what was typed");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4f-date-refused").await;
+    type_into(&client, "[data-testid=edit-started-on]", "R1.5.1").await;
+    press(&client, "[data-testid=edit-started-on]", &(Key::Control + "s")).await;
     let history = wait_text(&client, "[data-testid=status-history]", |t| t.contains("停止")).await;
-    assert!(history.contains("2025-03-31") && history.contains("運用中"), "both statuses with their dates: {history}");
+    let lines: Vec<&str> = history.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("令和7年3月31日") && l.contains("停止"))
+            && lines.iter().any(|l| l.starts_with("令和") && l.contains("運用中")),
+        "both statuses with their dates in 和暦: {history}"
+    );
+    assert!(!history.contains('-'), "no ISO date in the history: {history}");
+    assert_eq!(text_of(&client, "[data-testid=started-on]").await, "令和元年5月1日", "R1.5.1 read, shown in words");
+    let log = wait_text(&client, "[data-testid=change-log]", |t| t.contains("運用開始日")).await;
+    // A new initiative starts on the first day of its year; the change shows that date and the new one in 和暦.
+    let was = daicho::fiscal::wareki_date(fy.first_day());
+    assert!(log.contains(&format!("運用開始日: {was} → 令和元年5月1日")), "before and after in 和暦: {log}");
+    let when = log.lines().next().unwrap_or_default().to_string();
+    assert!(when.starts_with("令和") && when.contains('年') && when.contains(':'), "the change's time too: {when}");
+    // The edit form holds the date as it is shown, and saving it again changes nothing.
+    click(&client, "[data-testid=edit-open]").await;
+    assert_eq!(value_of(&client, "[data-testid=edit-started-on]").await, "令和元年5月1日");
+    click_text(&client, "button", "やめる").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4g-detail-wareki").await;
     client.find(Locator::Css("[data-testid=eval-grade]")).await.unwrap().select_by_value("B").await.unwrap();
     click(&client, "[data-testid=eval-save]").await;
     wait_text(&client, "body", |t| t.contains("の評価を B にしました")).await;
@@ -887,6 +930,51 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(store.costs(Some(fy)).unwrap().iter().all(|c| c.tool != "AI-OCR新製品"), "the cost is gone");
     let removed = store.audit_log(daicho::ledger::AuditQuery { entity: Some("cost"), key: None, limit: 5 }).unwrap();
     assert!(removed.iter().any(|e| e.action == "delete"), "and its removal is audited");
+    // Dates are 和暦 unless a person chooses otherwise, here, for this PC's user (not in the ledger the team shares):
+    // with 2024-04-01 chosen, the survey's deadline and an initiative's history are ISO, and the choice is kept.
+    assert_eq!(value_of(&client, "[data-testid=date-style]").await, "wareki", "和暦 by default");
+    let style = client.find(Locator::Css("[data-testid=date-style]")).await.unwrap();
+    style.select_by_value("iso").await.unwrap();
+    wait_text(&client, "[data-testid=settings-message]", |t| t.contains("「2024-04-01」の形")).await;
+    let remembered = dir.path().join("data/daicho/date_style.txt");
+    assert_eq!(std::fs::read_to_string(&remembered).unwrap(), "iso", "remembered for the next start");
+    client
+        .execute("document.querySelector('[data-testid=display]').scrollIntoView({ block: 'center' })", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "9c-date-style").await;
+    click(&client, "[data-testid=nav-survey]").await;
+    let deadline = wait_text(&client, "[data-testid=survey-deadline-shown]", |t| !t.is_empty()).await;
+    assert_eq!(deadline, "2024-05-31", "typed as 令和6年5月31日, shown as chosen");
+    click_text(&client, "button", "台帳").await;
+    type_into(&client, "[data-testid=filter-text]", &ocr_one.ledger_id).await;
+    wait_text(&client, "[data-testid=ledger-body]", |t| t.contains(&ocr_one.ledger_id)).await;
+    click(&client, "[data-testid=ledger-row]").await;
+    wait_text(&client, "[data-testid=status-history]", |t| !t.is_empty()).await;
+    // The first cell of every row: the date of a status, the time of a change.
+    let firsts = |table: &str| {
+        let script = format!(
+            "return [...document.querySelectorAll('[data-testid={table}] tr td:first-child')].map((td) => td.innerText)"
+        );
+        let client = client.clone();
+        async move {
+            let v = client.execute(&script, vec![]).await.unwrap();
+            v.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }
+    };
+    let iso = |l: &String| l.len() >= 10 && l.as_bytes()[4] == b'-' && l.as_bytes()[7] == b'-';
+    let dates = firsts("status-history").await;
+    assert!(!dates.is_empty() && dates.iter().all(iso), "the status history in ISO: {dates:?}");
+    let times = firsts("change-log").await;
+    assert!(!times.is_empty() && times.iter().all(|t| iso(t) && t.len() == 16), "the change log's times: {times:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4h-detail-iso").await;
+    click_text(&client, "button", "設定").await;
+    let style = "[data-testid=date-style]";
+    let style = client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(style)).await.unwrap();
+    style.select_by_value("wareki").await.unwrap();
+    wait_text(&client, "[data-testid=settings-message]", |t| t.contains("「令和6年4月1日」の形")).await;
     click(&client, "[data-testid=backup]").await;
     let backed = wait_text(&client, "[data-testid=settings-message]", |t| t.contains("バックアップ")).await;
     shot(&client, "9-settings").await;
@@ -949,19 +1037,43 @@ async fn a_team_sets_up_its_year_from_an_empty_ledger() {
     let tree = wait_text(&client, "[data-testid=org-tree]", |t| t.contains("人事課")).await;
     assert!(tree.contains("別名: 職員課"), "the list's 旧名称等 are aliases: {tree}");
     assert!(!tree.contains("市民相談室"), "a 課 that ended in 令和6年度 is not in this year's tree: {tree}");
-    // A unit by hand, with its code; another ended.
+    // A unit by hand, with its code and first year; another ended. Years are typed as the CLI reads them (令和7,
+    // R7, 令和7年度, 2025); one it cannot read is refused beside its field, in Japanese, with the forms it takes.
     type_into(&client, "[data-testid=unit-path]", "総務部/DX推進課").await;
     type_into(&client, "[data-testid=unit-code]", "0104").await;
+    type_into(&client, "[data-testid=unit-from]", "R7").await;
     click(&client, "[data-testid=unit-add]").await;
     wait_text(&client, "[data-testid=org-tree]", |t| t.contains("DX推進課")).await;
     type_into(&client, "[data-testid=set-unit]", "市民部/保険年金課").await;
-    type_into(&client, "[data-testid=set-to]", "2025").await;
+    type_into(&client, "[data-testid=set-to]", "令和").await;
+    click(&client, "[data-testid=unit-set]").await;
+    let refused = text_of(&client, "[data-testid=set-to-error]").await;
+    assert_eq!(
+        refused, "最後の年度: 「令和」を年度として読めません（例: 2023、2023年度、令和5年度、R5）",
+        "the year field's own refusal, beside it"
+    );
+    let browser = client
+        .execute("return document.querySelector('[data-testid=set-to]').validationMessage", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.as_str(),
+        Some(""),
+        "a text field: the web view says nothing of its own (no \"Enter a number\")"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "8b-org-year-refused").await;
+    type_into(&client, "[data-testid=set-to]", "令和7").await;
     click(&client, "[data-testid=unit-set]").await;
     wait_text(&client, "[data-testid=org-tree]", |t| !t.contains("保険年金課")).await;
+    let done = text_of(&client, "[data-testid=org-message]").await;
+    assert_eq!(done, "「市民部/保険年金課」を令和7年度で終了（廃止）にしました");
+    assert!(!present(&client, "[data-testid=set-to-error]").await, "the refusal is gone once the year is read");
     shot(&client, "8a-org-setup").await;
     let chart = store.org_chart().unwrap();
     let dx = chart.resolve("総務部/DX推進課", None).unwrap();
     assert_eq!(chart.get(dx).unwrap().code.as_deref(), Some("0104"));
+    assert_eq!(chart.get(dx).unwrap().valid_from, Some(daicho::fiscal::FiscalYear(2025)), "R7 is 令和7年度");
     let nenkin = chart.resolve("市民部/保険年金課", None).unwrap();
     assert_eq!(chart.get(nenkin).unwrap().valid_to, Some(daicho::fiscal::FiscalYear(2025)), "ended after 令和7年度");
 
@@ -985,9 +1097,16 @@ async fn a_team_sets_up_its_year_from_an_empty_ledger() {
 
     // 5. The survey of the year to every section: one file each, named after the year and the section.
     click(&client, "[data-testid=nav-survey]").await;
-    type_into(&client, "[data-testid=survey-deadline]", "令和8年5月29日").await;
+    type_into(&client, "[data-testid=survey-deadline]", "令和8年2月30日").await;
+    click(&client, "[data-testid=survey-create]").await;
+    let refused = text_of(&client, "[data-testid=survey-deadline-error]").await;
+    assert!(refused.starts_with("締切: 「令和8年2月30日」を日付として読めません"), "{refused}");
+    assert!(refused.contains("令和5年4月1日") && refused.contains("R5.4.1"), "with the forms it takes: {refused}");
+    type_into(&client, "[data-testid=survey-deadline]", "R8.5.29").await;
     click(&client, "[data-testid=survey-create]").await;
     wait_text(&client, "[data-testid=survey-message]", |t| t.contains("課分")).await;
+    let deadline = text_of(&client, "[data-testid=survey-deadline-shown]").await;
+    assert_eq!(deadline, "令和8年5月29日", "typed R8.5.29, shown in 和暦");
     let info_fy = daicho::fiscal::FiscalYear::of_date(chrono::Local::now().date_naive());
     let folder = save_dir.join(format!("調査票_{}", info_fy.short()));
     let mut written: Vec<String> =

@@ -185,7 +185,8 @@ pub fn survey_missing_file(
     today: chrono::NaiveDate,
 ) -> Result<(Vec<u8>, usize)> {
     use crate::report::{ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
-    let Some(status) = crate::views::survey_status(ledger, fy, today)? else {
+    // A workbook sent out writes dates as documents do, whatever one person's screen shows.
+    let Some(status) = crate::views::survey_status(ledger, fy, today, crate::fiscal::DateStyle::Wareki)? else {
         return Err(crate::Error::NotFound(format!("{}の調査はまだ始めていません", fy.label())));
     };
     let owing: Vec<_> = status.sections.iter().filter(|s| s.owing).collect();

@@ -1,11 +1,13 @@
 //! 年度 and 和暦: the fiscal year (1 April – 31 March), year labels and dates in every notation people use.
 
 mod era;
+mod style;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub use era::{ERAS, Era, year_text};
+pub use style::DateStyle;
 
 use crate::number::nfkc;
 

@@ -34,7 +34,7 @@ pub use workbook::{Cell, Sheet, WorkbookError, number_text, quiet_reader_panics,
 
 use crate::db::{Read, Store};
 use crate::error::Result;
-use crate::fiscal::FiscalYear;
+use crate::fiscal::{DateStyle, FiscalYear};
 use crate::formula::Conversions;
 use crate::ledger::{
     Author, Basis, Effect, Evaluated, ImportRecord, Initiative, InitiativeFields, NewImport, Status, StoredColumnMap,
@@ -56,6 +56,9 @@ pub struct ImportOptions {
     /// The cautions the user confirmed, by [`Caution::key`]: a caution that appears later (after another choice, or
     /// against a ledger that changed meanwhile) is not among them and holds the file back again.
     pub confirmed: Vec<String>,
+    /// How the report shows dates (a 運用開始日 that changes, when the same file was imported): the person's display
+    /// choice. It changes nothing that is imported.
+    pub date_style: DateStyle,
 }
 
 /// What reading returns needs from the ledger: the organisation, the settings that apply, and the column mappings
@@ -336,11 +339,16 @@ pub struct FileReport {
     addressed: bool,
     /// Set when a file with the same content was imported before: nothing to do.
     pub already_imported: Option<ImportRecord>,
+    /// When that was, as shown (`令和6年4月1日 09:00`).
+    pub already_imported_at: Option<String>,
     /// Set once the plan was committed.
     pub committed: Option<ImportRecord>,
     /// Column mappings given for this import, remembered for the sections it reports on when it is committed.
     #[serde(skip)]
     remember: Vec<StoredColumnMap>,
+    /// How the report shows dates ([`ImportOptions::date_style`]).
+    #[serde(skip)]
+    date_style: DateStyle,
 }
 
 impl FileReport {
@@ -423,8 +431,10 @@ impl FileReport {
             year: None,
             addressed: false,
             already_imported: None,
+            already_imported_at: None,
             committed: None,
             remember: Vec::new(),
+            date_style: DateStyle::default(),
         }
     }
 
@@ -465,6 +475,7 @@ pub fn read_return(file: &str, bytes: &[u8], context: &ReadContext, options: &Im
     let mut report = FileReport::empty(file.to_string(), content_hash(bytes));
     report.confirm_all = options.confirm;
     report.confirmed_keys.clone_from(&options.confirmed);
+    report.date_style = options.date_style;
     let nothing = |report| ReadReturn { report, rows: Vec::new(), remember: Vec::new() };
     let sheets = match read_workbook(bytes) {
         Ok(s) => s,
@@ -759,13 +770,18 @@ pub fn plan_read(ledger: &dyn Read, read: ReadReturn) -> Result<FileReport> {
     let ReadReturn { mut report, rows, remember } = read;
     report.remember = remember;
     if let Some(previous) = ledger.import_by_hash(&report.sha256)? {
-        return Ok(FileReport { already_imported: Some(previous), ..FileReport::empty(report.file, report.sha256) });
+        return Ok(FileReport {
+            already_imported_at: Some(report.date_style.moment(&previous.at)),
+            already_imported: Some(previous),
+            date_style: report.date_style,
+            ..FileReport::empty(report.file, report.sha256)
+        });
     }
     if report.sheet.is_none() {
         return Ok(report);
     }
     let chart = ledger.org_chart()?;
-    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default() };
+    let planner = Planner { ledger, chart: &chart, in_unit: RefCell::default(), date_style: report.date_style };
     planner.plan(&mut report, rows)?;
     // Row order, whichever step found the problem.
     report.errors.sort_by_key(|p| p.row);
@@ -781,6 +797,8 @@ struct Planner<'a> {
     chart: &'a OrgChart,
     /// The initiatives of each 課 a row named, loaded once per file.
     in_unit: RefCell<HashMap<i64, Vec<Initiative>>>,
+    /// How the changes show a date.
+    date_style: DateStyle,
 }
 
 fn opt_text(v: &Option<String>) -> String {
@@ -965,7 +983,7 @@ impl<'a> Planner<'a> {
         push(Column::Tool.title(), opt_text(&row.tool));
         push(Column::Status.title(), row.status.map(|s| s.label().to_string()).unwrap_or_default());
         push(Column::Scenarios.title(), row.scenarios.map(|n| n.to_string()).unwrap_or_default());
-        push(Column::StartDate.title(), row.started_on.map(|d| d.to_string()).unwrap_or_default());
+        push(Column::StartDate.title(), row.started_on.map(|d| self.date_style.date(d)).unwrap_or_default());
         match &row.effect {
             Some(e) => push(&effect_label(e.fiscal_year, e.basis), effect_text(e)),
             // Without a figure, 備考 is the initiative's own note (as for an existing initiative).
@@ -1062,8 +1080,8 @@ impl<'a> Planner<'a> {
         );
         diff(
             Column::StartDate.title(),
-            i.started_on.map(|d| d.to_string()).unwrap_or_default(),
-            row.started_on.map(|d| d.to_string()),
+            i.started_on.map(|d| self.date_style.date(d)).unwrap_or_default(),
+            row.started_on.map(|d| self.date_style.date(d)),
         );
         if row.effect.is_none() {
             diff(Column::Note.title(), opt_text(&i.notes), row.note.clone());

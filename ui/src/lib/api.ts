@@ -13,7 +13,9 @@ import type {
   ExportRequest,
   FileChoice,
   FileReport,
-  ImportRecord,
+  ImportView,
+  DateStyle,
+  UnitUpdated,
   Progress,
   ReturnStatus,
   OcrForm,
@@ -63,15 +65,17 @@ export const api = {
   testServer: (conn: string, password: string | null) => invoke<ServerCheck>("test_server", { conn, password }),
   connectServer: (conn: string, password: string | null, remember: boolean) =>
     invoke<string>("connect_server", { conn, password, remember }),
-  addUnit: (path: string, code: string | null, from: number | null) => invoke<string[]>("add_unit", { path, code, from }),
-  updateUnit: (unit: string, code: string | null, to: number | null) => invoke<string>("update_unit", { unit, code, to }),
+  /** A unit by its path; `from`, its first year, as typed (`令和7`, `R7`, `2025`…; refused with `field: "from"`). */
+  addUnit: (path: string, code: string | null, from: string | null) => invoke<string[]>("add_unit", { path, code, from }),
+  /** A unit's code or its last year, as typed (refused with `field: "to"`). */
+  updateUnit: (unit: string, code: string | null, to: string | null) => invoke<UnitUpdated>("update_unit", { unit, code, to }),
   pickOrgFile: () => invoke<string | null>("pick_org_file"),
   /** The dry run (`commit: false`) or the import of an organisation workbook. */
   importOrg: (path: string, commit: boolean) => invoke<OrgReport>("import_org", { path, commit }),
   /** Saves a refused return's list of what to fix (a save dialog) and marks its section 差戻し; `null` if cancelled. */
   sendBackReturn: (path: string, fiscalYear: number, choice: FileChoice | null) =>
     invoke<SentBack | null>("send_back_return", { path, fiscalYear, choice }),
-  importHistory: () => invoke<ImportRecord[]>("import_history"),
+  importHistory: () => invoke<ImportView[]>("import_history"),
   returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),
   /** Builds the file, asks where to save it; the saved path, or null when cancelled. */
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
@@ -94,13 +98,17 @@ export const api = {
     invoke<InitiativeDetail>("delete_effect", { ledgerId, fiscalYear, basis }),
   settings: () => invoke<SettingsView>("settings"),
   setSetting: (key: string, value: string) => invoke<SettingsView>("set_setting", { key, value }),
+  /** How this person's screens show dates, from now on and at the next start (not a setting of the ledger). */
+  setDateStyle: (style: DateStyle) => invoke<SettingsView>("set_date_style", { style }),
   backup: () => invoke<string | null>("backup"),
   restore: () => invoke<string | null>("restore"),
   orgTree: (fiscalYear: number) => invoke<OrgNode[]>("org_tree", { fiscalYear }),
   addAlias: (unit: string, alias: string) => invoke<void>("add_alias", { unit, alias }),
-  renameUnit: (unit: string, newName: string, fiscalYear: number) => invoke<void>("rename_unit", { unit, newName, fiscalYear }),
+  /** The year as typed (refused with `field: "fiscal_year"`); returns it in 和暦. */
+  renameUnit: (unit: string, newName: string, fiscalYear: string) => invoke<string>("rename_unit", { unit, newName, fiscalYear }),
   /** Files dropped on the window (already accepted by the shell as the user's choice). */
-  mergeUnits: (units: string[], into: string, fiscalYear: number) => invoke<void>("merge_units", { units, into, fiscalYear }),
+  /** The year as typed (refused with `field: "fiscal_year"`); returns it in 和暦. */
+  mergeUnits: (units: string[], into: string, fiscalYear: string) => invoke<string>("merge_units", { units, into, fiscalYear }),
   onFilesDropped: (handler: (paths: string[]) => void): Promise<UnlistenFn> =>
     listen<string[]>("files-dropped", (e) => handler(e.payload)),
   /** Another person committed a change to the shared ledger (their name). */

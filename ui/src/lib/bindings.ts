@@ -5,7 +5,12 @@ export type ApiError = {
 /**
  * One of `validation`, `not_found`, `conflict`, `io`, `incompatible`, `unavailable`, `forbidden`, `internal`.
  */
-code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "unavailable" | "forbidden" | "internal", message: string, };
+code: "validation" | "not_found" | "conflict" | "io" | "incompatible" | "unavailable" | "forbidden" | "internal", message: string, 
+/**
+ * The argument of the command the refusal is about (`from`, `deadline`, `started_on`…), when it is one field's
+ * text that could not be read: the form shows the message next to that field.
+ */
+field?: string, };
 
 export type AppInfo = { 
 /**
@@ -85,11 +90,27 @@ version: number | null, };
 
 export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, };
 
-export type SettingsView = { settings: Array<SettingView>, rounding: string, };
+export type SettingsView = { 
+/**
+ * The ledger's settings, shared by everyone who works on it.
+ */
+settings: Array<SettingView>, rounding: string, 
+/**
+ * How this person's screens show dates (a preference of this PC's user, not of the ledger).
+ */
+date_style: DateStyle, 
+/**
+ * The styles to choose from.
+ */
+date_styles: Array<DateStyleChoice>, };
+
+export type UnitUpdated = { done: string, to: string | null, };
 
 export type OcrForm = { form_type: string, sheets: string, chars_read: string, chars_corrected: string, correction_minutes: string, };
 
 export type FiscalYear = number;
+
+export type DateStyle = "wareki" | "short" | "iso";
 
 export type Kind = "RPA" | "AI-OCR" | "RPA+AI-OCR" | "その他";
 
@@ -168,6 +189,12 @@ description: string, };
 
 export type ImportRecord = { id: number, file_name: string, sha256: string, at: string, actor: string, created: number, updated: number, unchanged: number, warnings: Array<string>, };
 
+export type ImportView = { 
+/**
+ * `令和6年4月1日 09:00`
+ */
+at_label: string, id: number, file_name: string, sha256: string, at: string, actor: string, created: number, updated: number, unchanged: number, warnings: Array<string>, };
+
 export type Choices = { kinds: Array<string>, statuses: Array<string>, bases: Array<string>, 
 /**
  * The answer sheet's fields, for mapping a return's columns, and the word for "not imported".
@@ -185,6 +212,8 @@ years: YearLabels, };
 export type ReportChoice = { slug: string, label: string, };
 
 export type YearLabels = { first: number, labels: Array<string>, };
+
+export type DateStyleChoice = { style: DateStyle, example: string, };
 
 export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau: string, section: string, tool: string, status: string, scenarios: number | null, 
 /**
@@ -251,7 +280,11 @@ canonical: string | null,
  */
 claim: Claim | null, structured: unknown, computed_minutes: string | null, stated_hours: string | null, note: string | null, };
 
-export type InitiativeDetail = { initiative: Initiative, unit: string, effects: Array<EffectView>, status_history: Array<StatusChange>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, 
+export type InitiativeDetail = { initiative: Initiative, 
+/**
+ * 運用開始日 as shown: `令和6年4月1日`, `R6.4.1` or `2024-04-01`.
+ */
+started_on_label: string | null, unit: string, effects: Array<EffectView>, status_history: Array<StatusChangeView>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, 
 /**
  * The record of changes in words: who, when, what, and each field before and after.
  */
@@ -265,9 +298,15 @@ reads_forms: boolean,
  */
 ocr: Array<OcrView>, };
 
+export type StatusChangeView = { 
+/**
+ * `令和7年3月31日`
+ */
+changed_on_label: string, status: Status, changed_on: string, note: string | null, };
+
 export type ChangeView = { id: number, 
 /**
- * `2024-04-01 09:00`
+ * When, in the writer's clock: `令和6年4月1日 09:00`.
  */
 at: string, actor: string, 
 /**
@@ -319,7 +358,7 @@ history: string | null, aliases: Array<string>, merged_into: string | null, };
 
 export type SurveyStatus = { fiscal_year: number, label: string, 
 /**
- * 令和7年5月31日
+ * 令和7年5月31日 (in the style asked for)
  */
 deadline: string, 
 /**
@@ -497,6 +536,10 @@ sections: Array<string>,
  * Set when a file with the same content was imported before: nothing to do.
  */
 already_imported: ImportRecord | null, 
+/**
+ * When that was, as shown (`令和6年4月1日 09:00`).
+ */
+already_imported_at: string | null, 
 /**
  * Set once the plan was committed.
  */

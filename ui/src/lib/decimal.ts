@@ -50,8 +50,18 @@ export function round(d: Decimal, places: number): Decimal {
 
 const groups = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-/** `1234.5` → `1,234.5`: with exactly `places` decimals, or (without) at most two, trailing zeros dropped. */
-export function formatDecimal(d: Decimal, places?: number): string {
+/**
+ * How a negative figure is written: `▲` on the screen, as Japanese public accounts and the exported workbook mark a
+ * saving that became a cost (a bare minus reads as a dash in a table); `-` where a program reads the text (the
+ * clipboard that Excel parses as a number).
+ */
+export type NegativeMark = "▲" | "-";
+
+/**
+ * `1234.5` → `1,234.5`, `-41.7` → `▲41.7`: with exactly `places` decimals, or (without) at most two, trailing zeros
+ * dropped. A figure that rounds to zero has no mark.
+ */
+export function formatDecimal(d: Decimal, places?: number, mark: NegativeMark = "▲"): string {
   let r = round(d, places ?? 2);
   if (places === undefined) {
     while (r.scale > 0 && r.units % 10n === 0n) r = { units: r.units / 10n, scale: r.scale - 1 };
@@ -60,6 +70,6 @@ export function formatDecimal(d: Decimal, places?: number): string {
   const digits = (negative ? -r.units : r.units).toString().padStart(r.scale + 1, "0");
   const int = digits.slice(0, digits.length - r.scale);
   const frac = digits.slice(digits.length - r.scale);
-  const sign = negative && /[1-9]/.test(digits) ? "-" : "";
+  const sign = negative && /[1-9]/.test(digits) ? mark : "";
   return `${sign}${groups(int)}${frac ? "." + frac : ""}`;
 }

@@ -22,6 +22,7 @@ const report = (over: Partial<FileReport>): FileReport => ({
   confirmed: false,
   sections: ["総務部／総務課"],
   already_imported: null,
+  already_imported_at: null,
   committed: null,
   ...over,
 });
@@ -43,7 +44,8 @@ describe("import screen logic", () => {
     expect(summaryLine(report({}))).toBe("新規 1、更新 0、変更なし 1、警告 0");
     expect(summaryLine(report({ errors: [problem] }))).toBe("エラー 1 件: このファイルは取り込みません");
     const previous = { id: 1, file_name: "f", sha256: "x", at: "2024-06-01T09:00:00+09:00", actor: "a", created: 1, updated: 0, unchanged: 0, warnings: [] };
-    expect(summaryLine(report({ already_imported: previous }))).toBe("同じ内容のファイルを 2024-06-01 09:00 に取り込み済みです（変更なし）");
+    // When, as the library wrote it in the person's date style.
+    expect(summaryLine(report({ already_imported: previous, already_imported_at: "令和6年6月1日 09:00" }))).toBe("同じ内容のファイルを 令和6年6月1日 09:00 に取り込み済みです（変更なし）");
     const asked = report({ basis: { basis: "実績", source: "setting", reason: "記載なし", lines: 2 } });
     expect(summaryLine(asked)).toBe("算定区分を選んでください（回答に記載がありません）");
   });
@@ -97,6 +99,6 @@ describe("noChangeText", () => {
   });
   it("says a file imported before is not imported again, whatever its rows", () => {
     const previous = { id: 1, file_name: "総務課.xlsx", sha256: "x", at: "2024-06-01T09:00:00+09:00", actor: "tester", created: 1, updated: 0, unchanged: 0, warnings: [] };
-    expect(noChangeText(report({ rows: [], already_imported: previous }))).toBe("同じ内容のファイルは取り込み済みです。取り込み直しません。");
+    expect(noChangeText(report({ rows: [], already_imported: previous, already_imported_at: "R6.6.1 09:00" }))).toBe("同じ内容のファイルは取り込み済みです。取り込み直しません。");
   });
 });

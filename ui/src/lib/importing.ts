@@ -9,7 +9,7 @@ export function counts(r: FileReport) {
 
 /** `新規 2、更新 1、変更なし 3、警告 1`, or why nothing will be written. */
 export function summaryLine(r: FileReport): string {
-  if (r.already_imported) return `同じ内容のファイルを ${r.already_imported.at.slice(0, 16).replace("T", " ")} に取り込み済みです（変更なし）`;
+  if (r.already_imported) return `同じ内容のファイルを ${r.already_imported_at ?? r.already_imported.at} に取り込み済みです（変更なし）`;
   const c = counts(r);
   if (c.errors) return `エラー ${c.errors} 件: このファイルは取り込みません`;
   if (needsBasis(r)) return "算定区分を選んでください（回答に記載がありません）";

@@ -74,7 +74,7 @@ describe("format", () => {
   it("groups thousands and fixes decimals", () => {
     expect(formatNumber(5528.5)).toBe("5,528.5");
     expect(formatNumber(16585500)).toBe("16,585,500");
-    expect(formatNumber(-2400)).toBe("-2,400");
+    expect(formatNumber(-2400)).toBe("▲2,400");
     expect(formatHours(4308)).toBe("4,308.0");
     expect(formatPercent(115.2)).toBe("115.2%");
     expect(formatNumber(null)).toBe("");
@@ -87,7 +87,7 @@ describe("format", () => {
   it("formats decimal text exactly, halves away from zero", () => {
     const cases: [string, number | undefined, string][] = [
       ["816.65", 1, "816.7"],
-      ["-816.65", 1, "-816.7"],
+      ["-816.65", 1, "▲816.7"],
       ["1234567.5", 0, "1,234,568"],
       ["0.004", 2, "0.00"],
       ["-0.04", 1, "0.0"],

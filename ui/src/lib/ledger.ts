@@ -2,7 +2,7 @@
 import { ZERO, add, compare, parseDecimal, round } from "./decimal";
 import type { Decimal } from "./decimal";
 import type { LedgerRow } from "./types";
-import { formatHours } from "./format";
+import { plainFigure } from "./format";
 import type { Column } from "./tsv";
 
 export interface LedgerFilter {
@@ -85,7 +85,7 @@ export const ledgerColumns: LedgerColumn[] = [
   { key: "section", header: "課", value: (r) => r.section },
   { key: "tool", header: "ツール", value: (r) => r.tool },
   { key: "status", header: "状況", value: (r) => r.status },
-  { key: "hours", header: "削減時間(h)", value: (r) => formatHours(r.hours).replaceAll(",", ""), figure: true },
+  { key: "hours", header: "削減時間(h)", value: (r) => plainFigure(r.hours, 1), figure: true },
 ];
 
 /** The rows a shift-click selects: from the anchor (the row clicked before) to the row clicked, both included, in

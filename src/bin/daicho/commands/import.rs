@@ -99,6 +99,7 @@ pub fn import(mut store: Store, a: ImportArgs) -> Result<ExitCode> {
         maps: a.maps.clone(),
         confirm: a.confirm,
         confirmed: Vec::new(),
+        date_style: daicho::fiscal::DateStyle::Wareki,
     };
     let read = |i: usize| std::fs::read(&a.files[i]).map_err(|source| Error::Io { path: a.files[i].clone(), source });
     let reports = actions::import_returns(
@@ -218,7 +219,7 @@ pub fn import_text(r: &daicho::import::FileReport, dry_run: bool) -> String {
     if let Some(previous) = &r.already_imported {
         out.push_str(&format!(
             "同じ内容のファイルを {} に取り込み済みです（{}）。変更はありません\n",
-            previous.at.chars().take(16).collect::<String>().replace('T', " "),
+            r.already_imported_at.as_deref().unwrap_or(&previous.at),
             previous.file_name
         ));
         return out;

@@ -272,7 +272,7 @@ pub fn list(store: Store, a: ListArgs) -> Result<()> {
 }
 
 pub fn show(store: Store, id: &str, json: bool) -> Result<()> {
-    let d = daicho::views::initiative_detail(&store, id)?;
+    let d = daicho::views::initiative_detail(&store, id, daicho::fiscal::DateStyle::Wareki)?;
     let (i, history, evaluations) = (&d.initiative, &d.status_history, &d.evaluations);
     if json {
         let effects: Vec<_> = d.effects.iter().map(|e| &e.effect).collect();
@@ -325,7 +325,7 @@ pub fn show(store: Store, id: &str, json: bool) -> Result<()> {
     out.push_str(&t.render());
     out.push_str("\n状況の履歴\n");
     for h in history {
-        out.push_str(&format!("  {}  {}\n", daicho::fiscal::wareki_date(h.changed_on), h.status));
+        out.push_str(&format!("  {}  {}\n", h.changed_on_label, h.change.status));
     }
     if !evaluations.is_empty() {
         out.push_str("\n評価\n");

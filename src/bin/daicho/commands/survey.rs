@@ -6,7 +6,7 @@ use chrono::{Local, NaiveDate};
 use clap::Subcommand;
 use daicho::actions;
 use daicho::db::Store;
-use daicho::fiscal::FiscalYear;
+use daicho::fiscal::{DateStyle, FiscalYear};
 use daicho::ledger::ReturnState;
 use daicho::{Error, Result};
 
@@ -107,7 +107,7 @@ pub fn run(mut store: Store, c: SurveyCommand) -> Result<()> {
             ));
         }
         SurveyCommand::Status { fy, json } => {
-            let Some(s) = daicho::views::survey_status(&store, fy, today)? else {
+            let Some(s) = daicho::views::survey_status(&store, fy, today, DateStyle::Wareki)? else {
                 return Err(Error::NotFound(format!(
                     "{}の調査はまだ始めていません（daicho survey start --fy {} --deadline … -o フォルダ）",
                     fy.label(),
