@@ -44,7 +44,40 @@ fn screenshots() -> PathBuf {
 
 async fn shot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
+    // A PNG's IHDR holds its width and height (big-endian) at bytes 16..24.
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), WINDOW, "{name}.png shows the window our users have");
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+/// The window our users have: a 1366×768 screen (the common municipal PC) less the taskbar, as the page's inner size.
+const WINDOW: (u32, u32) = (1366, 697);
+
+/// The page's inner size (`innerWidth`, `innerHeight`): what the app has to lay itself out in.
+async fn inner_size(client: &Client) -> (u32, u32) {
+    let v = client.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
+    let n = |i: usize| u32::try_from(v[i].as_u64().unwrap()).unwrap();
+    (n(0), n(1))
+}
+
+/// Sizes the window so that the page inside it is `WINDOW`, whatever frame the window manager (if any) adds, and
+/// checks it: a screen laid out for a larger window would pass here and fail on the users' PCs.
+async fn fit_window(client: &Client) {
+    client.set_window_rect(0, 0, WINDOW.0, WINDOW.1).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let inner = inner_size(client).await;
+        if inner == WINDOW {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the page's inner size stayed {inner:?}, not {WINDOW:?}");
+        // The frame is what the outer size has beyond the inner one; the window grows by it once it is known.
+        let (_, _, w, h) = client.get_window_rect().await.unwrap();
+        let frame = |outer: u64, inner: u32, want: u32| (outer as u32).saturating_sub(inner) + want;
+        let (w, h) = (frame(w, inner.0, WINDOW.0), frame(h, inner.1, WINDOW.1));
+        client.set_window_rect(0, 0, w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The element's rendered text (`innerText`). Read through a script: WebKitWebDriver's element-text command
@@ -171,7 +204,7 @@ async fn click_text(client: &Client, tag: &str, text: &str) {
 static APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Starts the real app on the ledger `db` (home, app data and dialogs in `home`: files "picked" come from `pick_dir`,
-/// files "saved" go to `save_dir`) and connects to it over WebDriver.
+/// files "saved" go to `save_dir`), connects to it over WebDriver and gives it the window our users have (`WINDOW`).
 async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Driver, Client) {
     std::fs::create_dir_all(pick_dir).unwrap();
     std::fs::create_dir_all(save_dir).unwrap();
@@ -206,6 +239,7 @@ async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Dr
             Err(e) => panic!("could not start a WebDriver session: {e}"),
         }
     };
+    fit_window(&client).await;
     (driver, client)
 }
 
