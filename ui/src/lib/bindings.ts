@@ -180,7 +180,17 @@ hours: string | null,
 /**
  * Exact minutes of that figure (before rounding).
  */
-minutes: string | null, basis: string | null, };
+minutes: string | null, basis: string | null, 
+/**
+ * The row's 部局 in the organisation's order (by code, as the organisation list shows it): sorting by 部局 sorts
+ * by this, not by the characters of the name.
+ */
+bureau_order: number, 
+/**
+ * The row's 課 (or its 部局, for an initiative directly under one) in the organisation's order: 部局 first, then
+ * the 課 by code.
+ */
+section_order: number, };
 
 export type Bar = { label: string, 
 /**
