@@ -245,8 +245,7 @@ fn every_label_the_library_writes_passes_the_schema_checks() {
         .unwrap_or_else(|e| panic!("audit {action}: {e}"));
     }
     for table in ["initiatives", "status_history", "effects", "audit_log", "evaluations", "survey_returns"] {
-        let sql: String =
-            c.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0)).unwrap();
+        let sql: String = c.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0)).unwrap();
         assert!(!sql.contains(" IN ("), "{table}: its label check is a list SQLite indexes on every insert:\n{sql}");
     }
 }
