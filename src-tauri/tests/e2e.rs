@@ -209,9 +209,11 @@ async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Dr
     std::fs::create_dir_all(pick_dir).unwrap();
     std::fs::create_dir_all(save_dir).unwrap();
     let port = free_port();
+    // WebKitWebDriver's own port too: its default (4445) would be shared with any other end-to-end run on the machine.
+    let native_port = free_port();
     let driver = Driver(
         Command::new("tauri-driver")
-            .args(["--port", &port.to_string()])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DAICHO_DB", db)
             .env("DAICHO_TEST_PICK_DIR", pick_dir)
             .env("DAICHO_TEST_SAVE_DIR", save_dir)
@@ -295,7 +297,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(totals.contains(&hours), "the column total is the year's total {hours}: {totals}");
     let focused = client.execute("return document.activeElement.dataset.testid ?? null", vec![]).await.unwrap();
     assert_eq!(focused.as_str(), Some("filter-text"), "Ctrl+F puts the cursor in the search box");
-    shot(&client, "2-ledger").await;
+    shot(&client, "2c-ledger-ctrl-f").await;
     client.active_element().await.unwrap().send_keys("保育").await.unwrap();
     let narrowed = wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains(&listed)).await;
     assert!(narrowed.contains("件"), "{narrowed}");
@@ -477,7 +479,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("件")).await;
     type_into(&client, "[data-testid=filter-text]", &ledger_id).await;
     wait_text(&client, "[data-testid=ledger-body]", |t| t.contains("会議録の文字起こし")).await;
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await; // a row opens where a person clicks it, on a cell
     wait_text(&client, "[data-testid=detail-title]", |t| t.contains("会議録の文字起こし")).await;
     wait_value(&client, "[data-testid=formula-input]", |v| v == "5分×40か所×245日").await;
 
@@ -665,7 +667,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     type_into(&client, "[data-testid=filter-text]", "window.__xss").await;
     let rows = wait_text(&client, "[data-testid=ledger-body]", |t| t.contains("onerror")).await;
     assert!(rows.contains("<img src=x onerror=\"window.__xss='img'\">"), "the ledger shows the title as typed: {rows}");
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await; // a row opens where a person clicks it, on a cell
     wait_text(&client, "[data-testid=detail-title]", |t| t.contains("window.__xss")).await;
     tokio::time::sleep(Duration::from_millis(300)).await; // time for an error or load event to have fired
     let state = client.execute(breached, vec![]).await.unwrap();
@@ -839,7 +841,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     click_text(&client, "button", "台帳").await;
     type_into(&client, "[data-testid=filter-text]", &ocr_one.ledger_id).await;
     wait_text(&client, "[data-testid=ledger-body]", |t| t.contains(&ocr_one.ledger_id)).await;
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await; // a row opens where a person clicks it, on a cell
     let shown = wait_text(&client, "[data-testid=ocr-measures]", |t| t.contains(&fy.wareki())).await;
     assert!(shown.contains('%'), "the year's 正読率 is shown: {shown}");
     type_into(&client, "[data-testid=ocr-sheets]", "1,200").await;
@@ -929,6 +931,130 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(daicho::db::Store::open(&kept).unwrap().initiative_count().unwrap() > 0, "the sample is kept");
     click_text(&client, "button", "集計").await;
     wait_text(&client, "[data-testid=empty-state]", |t| t.contains("台帳はまだ空です")).await;
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
+/// The header cells among `css` that do not show their whole text (`scrollWidth > clientWidth`, on the cell or on
+/// the sort button inside it), each with its text and both widths; and the width of every cell, for the report.
+async fn cut_headers(client: &Client, css: &str) -> (Vec<String>, Vec<(String, i64)>) {
+    let script = "const cut = [], widths = [];
+        for (const th of document.querySelectorAll(arguments[0])) {
+          widths.push([th.innerText.trim(), th.clientWidth]);
+          for (const e of [th, ...th.querySelectorAll('button, span')])
+            if (e.scrollWidth > e.clientWidth) cut.push(`${th.innerText.trim()}: ${e.scrollWidth} > ${e.clientWidth}`);
+        }
+        return [cut, widths];";
+    let v = client.execute(script, vec![css.into()]).await.unwrap();
+    let cut = v[0].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let widths =
+        v[1].as_array().unwrap().iter().map(|w| (w[0].as_str().unwrap().to_string(), w[1].as_i64().unwrap())).collect();
+    (cut, widths)
+}
+
+/// How the ledger list sits in the window: the rows wholly visible between its sticky header and its totals row,
+/// whether the totals row is wholly inside the window, and the search box's width.
+async fn ledger_fit(client: &Client) -> (usize, bool, f64) {
+    let script = "const box = document.querySelector('[data-testid=ledger-table]').getBoundingClientRect();
+        // The cells are what sticks (a sticky cell moves, its row does not).
+        const head = document.querySelector('[data-testid=ledger-table] th').getBoundingClientRect();
+        const foot = document.querySelector('[data-testid=ledger-totals] td').getBoundingClientRect();
+        const top = Math.max(box.top, head.bottom), bottom = Math.min(box.bottom, foot.top, window.innerHeight);
+        const rows = [...document.querySelectorAll('[data-testid=ledger-row]')].filter((r) => {
+          const b = r.getBoundingClientRect(); return b.top >= top - 0.5 && b.bottom <= bottom + 0.5; });
+        const search = document.querySelector('[data-testid=filter-text]').getBoundingClientRect();
+        return [rows.length, foot.top >= box.top && foot.bottom <= window.innerHeight, search.width];";
+    let v = client.execute(script, vec![]).await.unwrap();
+    (v[0].as_u64().unwrap() as usize, v[1].as_bool().unwrap(), v[2].as_f64().unwrap())
+}
+
+/// The 部局 of the rows the list has drawn, in order, each once.
+async fn drawn_bureaus(client: &Client) -> Vec<String> {
+    let script = "return [...document.querySelectorAll('[data-testid=ledger-row] td.bureau')].map((c) => c.innerText)";
+    let v = client.execute(script, vec![]).await.unwrap();
+    let mut names: Vec<String> = v.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    names.dedup();
+    names
+}
+
+/// The screens a team spends its day on fit the window of a 1366×768 PC: the ledger list shows at least 18 rows
+/// of the sample city with every header and every short value whole (a long one cut with its full text in the
+/// tooltip), a search box one can type in, and its totals row in sight, also while a new initiative is typed; the
+/// dashboard's tables cut no header; 部局 sort in the organisation's order.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ledger_fits_the_window_of_a_1366_by_768_screen() {
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    click(&client, "[data-testid=load-demo]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    wait_text(&client, "[data-testid=top-initiatives]", |t| !t.is_empty()).await;
+    let (cut, widths) = cut_headers(&client, "th").await;
+    assert!(cut.is_empty(), "the dashboard's tables cut no header: {cut:?}");
+    eprintln!("dashboard header widths: {widths:?}");
+
+    let store = daicho::db::Store::open(&db).unwrap();
+    let fy = daicho::fiscal::FiscalYear(*daicho::views::years(&store).unwrap().last().unwrap());
+    let mut rows = daicho::views::ledger_rows(&store, fy).unwrap();
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&format!("{} 件", rows.len()))).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
+    shot(&client, "2-ledger").await; // before the checks, so a failure shows what was measured
+    let (visible, totals_in_sight, search) = ledger_fit(&client).await;
+    eprintln!("ledger: {visible} rows visible, totals in sight {totals_in_sight}, search box {search} px");
+    assert!(visible >= 18, "at least 18 rows of the ledger are visible at 1366×697, not {visible}");
+    assert!(totals_in_sight, "the totals row is in the window");
+    assert!(search >= 300.0, "the search box has room to type: {search} px");
+    let (cut, widths) = cut_headers(&client, "[data-testid=ledger-table] th").await;
+    assert!(cut.is_empty(), "no header of the ledger is cut: {cut:?}");
+    eprintln!("ledger header widths: {widths:?}");
+    // Every value but the 業務名 is whole; a 業務名 that is cut carries its whole text as its tooltip.
+    let cells = "return [...document.querySelectorAll('[data-testid=ledger-row] td:not(.pick)')]
+        .filter((c) => c.scrollWidth > c.clientWidth)
+        .map((c) => [c.className.split(' ')[0], c.innerText, c.title])";
+    let cut_cells = client.execute(cells, vec![]).await.unwrap();
+    for c in cut_cells.as_array().unwrap() {
+        let (column, text, tooltip) = (c[0].as_str().unwrap(), c[1].as_str().unwrap(), c[2].as_str().unwrap());
+        assert_eq!(column, "title", "only a long 業務名 may be cut, not {text:?} in {column}");
+        assert!(
+            rows.iter().any(|r| r.title == tooltip),
+            "a cut 業務名 shows its whole text as its tooltip: {tooltip:?}"
+        );
+    }
+
+    // 部局 sort in the organisation's order (codes 01, 02, …), both ways; not by the characters of their names.
+    rows.sort_by_key(|r| (r.bureau_order, r.ledger_id.clone()));
+    let mut by_code: Vec<String> = rows.iter().map(|r| r.bureau.clone()).collect();
+    by_code.dedup();
+    click(&client, "[data-testid=sort-bureau]").await;
+    wait_text(&client, "[data-testid=ledger-row] td.bureau", |t| t == by_code[0]).await;
+    let drawn = drawn_bureaus(&client).await;
+    assert!(drawn.len() >= 2, "the rows drawn span several 部局: {drawn:?}");
+    assert_eq!(drawn, by_code[..drawn.len()], "ascending: the 部局 in the order of their codes");
+    let (cut, _) = cut_headers(&client, "[data-testid=ledger-table] th").await;
+    assert!(cut.is_empty(), "the sort mark cuts no header: {cut:?}");
+    click(&client, "[data-testid=sort-bureau]").await;
+    let last = by_code.last().unwrap();
+    wait_text(&client, "[data-testid=ledger-row] td.bureau", |t| t == last).await;
+    let drawn = drawn_bureaus(&client).await;
+    let descending: Vec<String> = by_code.iter().rev().take(drawn.len()).cloned().collect();
+    assert_eq!(drawn, descending, "descending: the last code first");
+
+    // With the add form open the list is shorter, and its totals row is still in sight.
+    click(&client, "[data-testid=add-open]").await;
+    wait_text(&client, "[data-testid=add-form]", |t| t.contains("業務名")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2b-ledger-adding").await;
+    let (visible, totals_in_sight, _) = ledger_fit(&client).await;
+    eprintln!("ledger with the add form: {visible} rows visible, totals in sight {totals_in_sight}");
+    assert!(totals_in_sight, "the totals row stays in sight while the add form is open");
+    assert!(visible >= 10, "the list keeps rows to look at beside the form: {visible}");
+    click_text(&client, "button", "やめる").await;
+    wait_gone(&client, "[data-testid=add-form]").await;
 
     client.close().await.unwrap();
     drop(driver);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emptyFilter, filterRows, options, rangeOf, sortRows, totals, windowOf } from "./ledger";
+import { emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { estimate } from "./measure";
 import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
 import { formatDecimal, parseDecimal, round } from "./decimal";
 import type { LedgerRow } from "./types";
@@ -16,13 +17,16 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   hours: "100",
   minutes: "6000",
   basis: "実績",
+  bureau_order: 0,
+  section_order: 1,
   ...over,
 });
 
+// The organisation's order (by code): 総務部 (01), 財務部 (03), こども部 (06) — not the order of their names.
 const rows = [
   row({}),
-  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: "66.7", scenarios: null }),
-  row({ ledger_id: "R6-0001", title: "償却資産申告書の入力", bureau: "財務部", section: "税務課", status: "試行中", hours: null }),
+  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: "66.7", scenarios: null, bureau_order: 20, section_order: 21 }),
+  row({ ledger_id: "R6-0001", title: "償却資産申告書の入力", bureau: "財務部", section: "税務課", status: "試行中", hours: null, bureau_order: 10, section_order: 11 }),
 ];
 
 describe("filterRows", () => {
@@ -46,7 +50,15 @@ describe("sortRows", () => {
     expect(sortRows(rows, "hours", true).map((r) => r.ledger_id)).toEqual(["R5-0002", "R5-0001", "R6-0001"]);
   });
   it("sorts Japanese text in Japanese collation order (kanji by JIS order, roughly their reading)", () => {
-    expect(sortRows(rows, "bureau", true).map((r) => r.bureau)).toEqual(["こども部", "財務部", "総務部"]);
+    expect(sortRows(rows, "title", true).map((r) => r.title)).toEqual(["給与支払報告書の入力", "償却資産申告書の入力", "保育所入所申込書の読取"]);
+  });
+  it("sorts 部局 and 課 in the organisation's order, not by their names", () => {
+    expect(sortRows(rows, "bureau", true).map((r) => r.bureau)).toEqual(["総務部", "財務部", "こども部"]);
+    expect(sortRows(rows, "bureau", false).map((r) => r.bureau)).toEqual(["こども部", "財務部", "総務部"]);
+    expect(sortRows(rows, "section", true).map((r) => r.section)).toEqual(["人事課", "税務課", "保育課"]);
+    // Within one 部局, by 管理番号 whichever way the 部局 go.
+    const two = [row({ ledger_id: "R5-0009" }), row({ ledger_id: "R5-0003" }), rows[1]];
+    expect(sortRows(two, "bureau", false).map((r) => r.ledger_id)).toEqual(["R5-0002", "R5-0003", "R5-0009"]);
   });
 });
 
@@ -61,6 +73,32 @@ describe("totals and options", () => {
     expect(formatDecimal(totals([row({ hours: "12345678901234.5" }), row({ hours: "0.1" })]).hours, 1)).toBe("12,345,678,901,234.6");
   });
   it("lists distinct values", () => expect(options(rows, (r) => r.kind)).toEqual(["AI-OCR", "RPA"]));
+  it("lists 部局 in the organisation's order", () => {
+    const later = row({ ledger_id: "R6-0002", bureau_order: 10 });
+    expect(options([rows[1], later, ...rows], (r) => r.bureau, (r) => r.bureau_order)).toEqual(["総務部", "財務部", "こども部"]);
+  });
+});
+
+describe("fitWidths", () => {
+  // 1 em = 14 px for full-width characters, 0.6 em for others; headers as wide (the measure is the test's).
+  const text = (s: string) => estimate(s, 14);
+  const long = "AI-OCR帳票読取システム（クラウド版）連携ツール";
+  const { widths, least } = fitWidths(ledgerColumns, [...rows, row({ ledger_id: "R6-0002", tool: long })], text, text);
+  const col = (key: string) => ledgerColumns.find((c) => c.key === key)!;
+  it("never cuts a header, sort mark included", () => {
+    for (const c of ledgerColumns) expect(widths[c.key], c.key).toBeGreaterThanOrEqual(text(c.header) + CELL_PADDING + MARK_ROOM);
+    expect(least.status).toBe(Math.ceil(text("状況") + CELL_PADDING + MARK_ROOM));
+  });
+  it("shows every short value whole", () => {
+    expect(widths.bureau).toBe(Math.max(least.bureau, Math.ceil(text("こども部") + CELL_PADDING)));
+    expect(widths.kind).toBeGreaterThanOrEqual(text("AI-OCR") + CELL_PADDING);
+    expect(widths.hours).toBeGreaterThanOrEqual(text("6,000.0") + CELL_PADDING);
+  });
+  it("stops a column at its widest: a longer value is cut and shown in its tooltip", () => {
+    expect(text(long) + CELL_PADDING).toBeGreaterThan(col("tool").widest);
+    expect(widths.tool).toBe(col("tool").widest);
+  });
+  it("gives the fill column (業務名) its least width, whatever its values", () => expect(widths.title).toBe(col("title").widest));
 });
 
 describe("windowOf", () => {
