@@ -1060,6 +1060,85 @@ async fn the_ledger_fits_the_window_of_a_1366_by_768_screen() {
     drop(driver);
 }
 
+/// The width of the ledger list's header cell of a column, and whether it is shown at all.
+async fn header_width(client: &Client, key: &str) -> Option<f64> {
+    let script = "const th = document.querySelector(`[data-testid=ledger-table] th.${arguments[0]}`);
+        return th ? th.getBoundingClientRect().width : null;";
+    client.execute(script, vec![key.into()]).await.unwrap().as_f64()
+}
+
+/// The columns a person chooses in 列 and the width they drag a header to are theirs: kept when the app is closed
+/// and started again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    click(&client, "[data-testid=load-demo]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
+
+    // 列: 区分 is unticked and its column leaves the list.
+    assert!(header_width(&client, "kind").await.is_some());
+    click(&client, "[data-testid=columns-open]").await;
+    click(&client, "[data-testid=column-kind]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while header_width(&client, "kind").await.is_some() {
+        assert!(Instant::now() < deadline, "the 区分 column is still shown after it was unticked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!present(&client, "[data-testid=ledger-row] td.kind").await, "its cells went with it");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2d-ledger-columns").await;
+    press(&client, "[data-testid=column-kind]", &Key::Escape.to_string()).await;
+    wait_gone(&client, "[data-testid=columns-menu]").await;
+
+    // The 部局 header's right edge dragged 60 px to the right: the column is 60 px wider.
+    let before = header_width(&client, "bureau").await.unwrap();
+    let grip = client.find(Locator::Css("[data-testid=grip-bureau]")).await.unwrap();
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: grip, duration: None, x: 0.0, y: 0.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(200)), x: 30.0, y: 0.0 })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(200)), x: 30.0, y: 0.0 })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(drag).await.unwrap();
+    let after = header_width(&client, "bureau").await.unwrap();
+    assert!((after - (before + 60.0)).abs() <= 1.0, "the 部局 column follows the pointer: {before} → {after}");
+    let (cut, _) = cut_headers(&client, "[data-testid=ledger-table] th").await;
+    assert!(cut.is_empty(), "no header is cut after the change: {cut:?}");
+    let sorted = client.execute("return document.querySelector('th.bureau').getAttribute('aria-sort')", vec![]).await;
+    assert_eq!(sorted.unwrap().as_str(), Some("none"), "dragging the edge does not sort by the column");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2e-ledger-column-resized").await;
+
+    // Closed and started again on the same account: the list comes back as it was left.
+    client.close().await.unwrap();
+    drop(driver);
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
+    assert_eq!(header_width(&client, "kind").await, None, "区分 is still hidden after the restart");
+    let kept = header_width(&client, "bureau").await.unwrap();
+    assert!((kept - after).abs() <= 1.0, "部局 keeps its width after the restart: {after} → {kept}");
+
+    // すべて表示して幅を元に戻す: every column again, each as wide as it was fitted.
+    click(&client, "[data-testid=columns-open]").await;
+    click(&client, "[data-testid=columns-reset]").await;
+    wait_text(&client, "[data-testid=ledger-table] th.kind", |t| t.contains("区分")).await;
+    let back = header_width(&client, "bureau").await.unwrap();
+    assert!((back - before).abs() <= 1.0, "部局 is back to its fitted width: {before} → {back}");
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
 /// A team starts its year from an empty ledger without the CLI: the organisation from the city's published list and
 /// by hand, a unit ended, the year's target and a tool's cost, an initiative, the survey to every section; then a new
 /// ledger file and back to the team's one.

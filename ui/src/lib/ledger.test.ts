@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
 import { estimate } from "./measure";
 import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
 import { formatDecimal, parseDecimal, round } from "./decimal";
@@ -149,4 +150,39 @@ describe("rangeOf", () => {
     ["an anchor filtered away", "R9-0001", "R5-0003", ["R5-0003"]],
   ];
   for (const [name, anchor, to, want] of cases) it(name, () => expect(rangeOf(ids, anchor, to)).toEqual(want));
+});
+
+describe("the column layout", () => {
+  const fitted = { widths: { ledger_id: 90, kind: 100, title: 240, bureau: 130, section: 110, tool: 180, status: 64, hours: 110 }, least: { ledger_id: 90, kind: 68, title: 68, bureau: 68, section: 54, tool: 82, status: 68, hours: 110 } };
+  const cases: [string, string | null, ColumnLayout][] = [
+    ["nothing stored", null, defaultLayout()],
+    ["not JSON", "{hidden", defaultLayout()],
+    ["another shape", "[1,2]", defaultLayout()],
+    ["as stored", '{"hidden":["kind"],"widths":{"bureau":200}}', { hidden: ["kind"], widths: { bureau: 200 } }],
+    ["unknown columns and odd widths dropped", '{"hidden":["kind","nope","kind"],"widths":{"nope":100,"tool":-3,"title":12.5,"status":"80","section":150}}', { hidden: ["kind"], widths: { section: 150 } }],
+    ["every column hidden shows them all", JSON.stringify({ hidden: ledgerColumns.map((c) => c.key), widths: {} }), defaultLayout()],
+  ];
+  for (const [name, stored, want] of cases) it(`reads ${name}`, () => expect(readLayout(stored)).toEqual(want));
+
+  it("round-trips what it writes", () => {
+    const l = resizeColumn(showColumn(defaultLayout(), "tool", false), "title", 400.4, 68);
+    expect(readLayout(JSON.stringify(l))).toEqual({ hidden: ["tool"], widths: { title: 400 } });
+  });
+  it("shows the columns not hidden, in their order", () => {
+    const l = showColumn(showColumn(defaultLayout(), "kind", false), "status", false);
+    expect(visibleColumns(ledgerColumns, l).map((c) => c.key)).toEqual(["ledger_id", "title", "bureau", "section", "tool", "hours"]);
+    expect(visibleColumns(ledgerColumns, showColumn(l, "kind", true)).map((c) => c.key)).toContain("kind");
+  });
+  it("keeps the last column shown", () => {
+    let l = defaultLayout();
+    for (const c of ledgerColumns) l = showColumn(l, c.key, false);
+    expect(visibleColumns(ledgerColumns, l).map((c) => c.key)).toEqual(["hours"]);
+  });
+  it("takes a dragged width, never narrower than the header", () => {
+    const l = resizeColumn(resizeColumn(defaultLayout(), "bureau", 201.6, fitted.least.bureau), "status", 10, fitted.least.status);
+    const w = columnWidths(fitted, l);
+    expect([w.bureau, w.status, w.tool]).toEqual([202, 68, 180]);
+    // A width stored by hand below the header's is raised to it.
+    expect(columnWidths(fitted, { hidden: [], widths: { hours: 40 } }).hours).toBe(110);
+  });
 });

@@ -159,3 +159,64 @@ export function rangeOf(ids: string[], anchor: string | null, to: string): strin
   if (a < 0) return [to];
   return ids.slice(Math.min(a, b), Math.max(a, b) + 1);
 }
+
+/** What the user chose of the list's columns: those hidden and the widths dragged (in pixels). The web view keeps
+ * it in its storage, which is the user's own, so the choice outlives a restart. */
+export interface ColumnLayout {
+  hidden: SortKey[];
+  widths: Partial<Record<SortKey, number>>;
+}
+
+/** The storage key of the layout. */
+export const LAYOUT_KEY = "daicho.ledger.columns";
+
+export const defaultLayout = (): ColumnLayout => ({ hidden: [], widths: {} });
+
+/** The layout as stored, keeping only what still makes sense: known columns, widths that are whole positive pixels,
+ * and never every column hidden. Anything else (nothing stored, another version's shape) is the default. */
+export function readLayout(stored: string | null): ColumnLayout {
+  const known = new Set<string>(ledgerColumns.map((c) => c.key));
+  let value: unknown;
+  try {
+    value = JSON.parse(stored ?? "null");
+  } catch {
+    return defaultLayout();
+  }
+  if (typeof value !== "object" || value === null) return defaultLayout();
+  const { hidden, widths } = value as Record<string, unknown>;
+  const layout = defaultLayout();
+  if (Array.isArray(hidden)) layout.hidden = [...new Set(hidden)].filter((k): k is SortKey => typeof k === "string" && known.has(k));
+  if (layout.hidden.length >= known.size) layout.hidden = [];
+  if (typeof widths === "object" && widths !== null) {
+    for (const [k, w] of Object.entries(widths)) {
+      if (known.has(k) && typeof w === "number" && Number.isInteger(w) && w > 0 && w < 5000) layout.widths[k as SortKey] = w;
+    }
+  }
+  return layout;
+}
+
+/** The columns shown, left to right. */
+export function visibleColumns(columns: LedgerColumn[], layout: ColumnLayout): LedgerColumn[] {
+  return columns.filter((c) => !layout.hidden.includes(c.key));
+}
+
+/** Each column's width: the one dragged, else the fitted one; never narrower than its header. */
+export function columnWidths(fitted: ReturnType<typeof fitWidths>, layout: ColumnLayout): Record<string, number> {
+  const widths: Record<string, number> = {};
+  for (const [key, w] of Object.entries(fitted.widths)) {
+    widths[key] = Math.max(fitted.least[key], layout.widths[key as SortKey] ?? w);
+  }
+  return widths;
+}
+
+/** The layout with a column shown or hidden; the last column shown stays. */
+export function showColumn(layout: ColumnLayout, key: SortKey, shown: boolean): ColumnLayout {
+  const hidden = layout.hidden.filter((k) => k !== key);
+  if (!shown) hidden.push(key);
+  return hidden.length >= ledgerColumns.length ? layout : { ...layout, hidden };
+}
+
+/** The layout with a column's width dragged to `width` (whole pixels, at least `least`). */
+export function resizeColumn(layout: ColumnLayout, key: SortKey, width: number, least: number): ColumnLayout {
+  return { ...layout, widths: { ...layout.widths, [key]: Math.max(least, Math.round(width)) } };
+}
