@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod architecture;
+mod bulk_edit;
 mod cli;
 mod durability;
 mod fiscal;
