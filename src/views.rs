@@ -42,6 +42,9 @@ pub struct LedgerRow {
     /// The row's 課 (or its 部局, for an initiative directly under one) in the organisation's order: 部局 first, then
     /// the 課 by code.
     pub section_order: u32,
+    /// The initiative's version as listed: a change made from the list (a bulk edit) carries it, and is refused when
+    /// someone changed the initiative since.
+    pub version: i64,
 }
 
 /// The ledger for a fiscal year: every initiative, with its hours of that year.
@@ -81,6 +84,7 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
                 basis: line.map(|l| l.basis.label().to_string()),
                 bureau_order: order_at(i.unit_id, Level::Bureau),
                 section_order: order_at(i.unit_id, Level::Section),
+                version: i.version,
                 title: i.title,
                 ledger_id: i.ledger_id,
             }

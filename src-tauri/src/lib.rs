@@ -77,6 +77,7 @@ pub fn run() {
             survey::save_survey_missing,
             survey::close_survey,
             editing::update_initiative,
+            editing::edit_initiatives,
             editing::set_evaluation,
             editing::settings,
             editing::set_setting,

@@ -346,7 +346,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
         window.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); });";
     client.execute(copied, vec![]).await.unwrap();
     press(&client, &format!("[data-id='{}']", ids[1]), &(Key::Control + "c")).await;
-    wait_text(&client, "[data-testid=copy-message]", |t| t.contains("2 行をコピーしました")).await;
+    wait_text(&client, "[data-testid=list-notice]", |t| t.contains("2 行をコピーしました")).await;
     tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
     shot(&client, "2a-ledger-rows-copied").await;
     let rows = daicho::views::ledger_rows(&store, fy).unwrap();
@@ -1134,6 +1134,90 @@ async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
     wait_text(&client, "[data-testid=ledger-table] th.kind", |t| t.contains("区分")).await;
     let back = header_width(&client, "bureau").await.unwrap();
     assert!((back - before).abs() <= 1.0, "部局 is back to its fitted width: {before} → {back}");
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
+/// 一括変更: three rows chosen in the list get one 状況 and one ツール in one action. A colleague changes one of them
+/// first: the batch is refused whole, naming it and the colleague; applied again, all three change, each with its own
+/// audit row.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_edit_sets_status_and_tool_of_the_rows_chosen_or_none() {
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    click(&client, "[data-testid=load-demo]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
+
+    // The first three rows the search 保育 shows: a checkbox, then Shift+Space on the third (the range).
+    press(&client, "[data-testid=filter-text]", "保育").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains("150 件")).await;
+    let ids = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=ledger-row]')].slice(0, 3).map((r) => r.dataset.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = ids.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 3, "the search shows at least three rows");
+    click(&client, &format!("[data-id='{}'] [data-testid=row-select]", ids[0])).await;
+    press(&client, &format!("[data-id='{}']", ids[2]), &(Key::Shift + " ")).await;
+    wait_text(&client, "[data-testid=selection]", |t| t.starts_with("3 件を選択中")).await;
+
+    click(&client, "[data-testid=bulk-open]").await;
+    let form = text_of(&client, "[data-testid=bulk-form]").await;
+    assert!(form.contains("選択中の 3 件をまとめて変更") && form.contains("どれも変更せず"), "says the rule: {form}");
+    client.find(Locator::Css("[data-testid=bulk-status]")).await.unwrap().select_by_value("停止").await.unwrap();
+    click(&client, "[data-testid=bulk-set-tool]").await;
+    type_into(&client, "[data-testid=bulk-tool]", "UiPath").await;
+
+    // Meanwhile a colleague changes the second one.
+    let store = daicho::db::Store::open(&db).unwrap();
+    {
+        let mut colleague = daicho::db::Store::open(&db).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
+        let by = daicho::ledger::Author { user: "同僚".into(), at };
+        let notes =
+            daicho::actions::InitiativeChanges { notes: Some(Some("同僚の追記".into())), ..Default::default() };
+        daicho::actions::edit_initiative(&mut colleague, &by, &ids[1], notes).unwrap();
+    }
+    let before: Vec<_> = ids.iter().map(|id| store.initiative_by_ledger_id(id).unwrap()).collect();
+    click(&client, "[data-testid=bulk-apply]").await;
+    let refused = wait_text(&client, "[data-testid=bulk-error]", |t| !t.is_empty()).await;
+    assert!(
+        refused.contains(&format!("{}（同僚 2025-04-01 10:00）", ids[1])) && refused.contains("どれも変更していません"),
+        "the refusal names the row and who changed it: {refused}"
+    );
+    let after: Vec<_> = ids.iter().map(|id| store.initiative_by_ledger_id(id).unwrap()).collect();
+    assert_eq!(after, before, "nothing of the batch was written");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2f-ledger-bulk-refused").await;
+
+    // The list was read again: applied now, every row changes, and the form closes.
+    click(&client, "[data-testid=bulk-apply]").await;
+    let done = wait_text(&client, "[data-testid=list-notice]", |t| t.contains("件を変更しました")).await;
+    assert_eq!(done, "3 件を変更しました");
+    wait_gone(&client, "[data-testid=bulk-form]").await;
+    for (id, was) in ids.iter().zip(&before) {
+        let now = store.initiative_by_ledger_id(id).unwrap();
+        assert_eq!((now.status.label(), now.tool.as_deref()), ("停止", Some("UiPath")), "{id}");
+        assert_eq!(now.notes, was.notes, "{id}: the colleague's note is kept");
+        let q = daicho::ledger::AuditQuery { entity: Some("initiative"), key: Some(id), limit: 1 };
+        let entry = store.audit_log(q).unwrap().remove(0);
+        assert_eq!(entry.action, "update", "{id} has its own audit row");
+        assert_eq!(entry.after.as_ref().unwrap()["status"], "停止", "{id}");
+    }
+    let shown = wait_text(&client, &format!("[data-id='{}'] td.status", ids[0]), |t| t == "停止").await;
+    assert_eq!(shown, "停止", "the list shows the change");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2g-ledger-bulk-done").await;
 
     client.close().await.unwrap();
     drop(driver);

@@ -83,6 +83,20 @@ status_on: string | null, started_on: string | null, scenarios: string | null, o
  */
 version: number | null, };
 
+export type PickedRow = { ledger_id: string, version: number, };
+
+export type BulkEdit = { rows: Array<PickedRow>, 
+/**
+ * The new 状況; null keeps each row's.
+ */
+status: string | null, 
+/**
+ * The new ツール; null keeps each row's, an empty one clears it.
+ */
+tool: string | null, };
+
+export type BulkEdited = { changed: Array<string>, unchanged: Array<string>, };
+
 export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, };
 
 export type SettingsView = { settings: Array<SettingView>, rounding: string, };
@@ -190,7 +204,12 @@ bureau_order: number,
  * The row's 課 (or its 部局, for an initiative directly under one) in the organisation's order: 部局 first, then
  * the 課 by code.
  */
-section_order: number, };
+section_order: number, 
+/**
+ * The initiative's version as listed: a change made from the list (a bulk edit) carries it, and is refused when
+ * someone changed the initiative since.
+ */
+version: number, };
 
 export type Bar = { label: string, 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { bulkMessage, bulkRequest, emptyBulk } from "./ledger";
 import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
 import { estimate } from "./measure";
 import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
@@ -20,6 +21,7 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   basis: "実績",
   bureau_order: 0,
   section_order: 1,
+  version: 1,
   ...over,
 });
 
@@ -184,5 +186,34 @@ describe("the column layout", () => {
     expect([w.bureau, w.status, w.tool]).toEqual([202, 68, 180]);
     // A width stored by hand below the header's is raised to it.
     expect(columnWidths(fitted, { hidden: [], widths: { hours: 40 } }).hours).toBe(110);
+  });
+});
+
+describe("the bulk edit", () => {
+  const picked = [rows[0], row({ ledger_id: "R6-0001", version: 4 })];
+  it("sends each row with the version the list showed", () => {
+    expect(bulkRequest(picked, { ...emptyBulk(), status: "停止" })).toEqual({
+      rows: [{ ledger_id: "R5-0001", version: 1 }, { ledger_id: "R6-0001", version: 4 }],
+      status: "停止",
+      tool: null,
+    });
+  });
+  const cases: [string, Partial<ReturnType<typeof emptyBulk>>, { status: string | null; tool: string | null } | null][] = [
+    ["nothing chosen changes nothing", {}, null],
+    ["a tool typed but not ticked is not sent", { tool: "UiPath" }, null],
+    ["a tool, trimmed", { setTool: true, tool: " UiPath " }, { status: null, tool: "UiPath" }],
+    ["an empty tool ticked clears it", { setTool: true }, { status: null, tool: "" }],
+    ["both", { status: "運用中", setTool: true, tool: "WinActor" }, { status: "運用中", tool: "WinActor" }],
+  ];
+  for (const [name, form, want] of cases) {
+    it(name, () => {
+      const got = bulkRequest(picked, { ...emptyBulk(), ...form });
+      expect(got && { status: got.status, tool: got.tool }).toEqual(want);
+    });
+  }
+  it("sends nothing without rows", () => expect(bulkRequest([], { ...emptyBulk(), status: "停止" })).toBeNull());
+  it("says what it did", () => {
+    expect(bulkMessage({ changed: ["R5-0001", "R6-0001"], unchanged: [] })).toBe("2 件を変更しました");
+    expect(bulkMessage({ changed: ["R5-0001"], unchanged: ["R6-0001"] })).toBe("1 件を変更しました（すでにその内容だった 1 件はそのまま）");
   });
 });

@@ -1,8 +1,8 @@
 // The ledger screen's logic, kept out of the component so it is tested on its own.
 import { ZERO, add, compare, parseDecimal, round } from "./decimal";
 import type { Decimal } from "./decimal";
-import type { LedgerRow } from "./types";
-import { formatHours } from "./format";
+import type { BulkEdit, BulkEdited, LedgerRow } from "./types";
+import { formatHours, formatNumber } from "./format";
 import type { Column } from "./tsv";
 
 export interface LedgerFilter {
@@ -219,4 +219,29 @@ export function showColumn(layout: ColumnLayout, key: SortKey, shown: boolean): 
 /** The layout with a column's width dragged to `width` (whole pixels, at least `least`). */
 export function resizeColumn(layout: ColumnLayout, key: SortKey, width: number, least: number): ColumnLayout {
   return { ...layout, widths: { ...layout.widths, [key]: Math.max(least, Math.round(width)) } };
+}
+
+/** The 一括変更 form: a 状況 (empty: each row keeps its own) and, when ticked, a ツール (empty: cleared). */
+export interface BulkForm {
+  status: string;
+  setTool: boolean;
+  tool: string;
+}
+
+export const emptyBulk = (): BulkForm => ({ status: "", setTool: false, tool: "" });
+
+/** The request for the rows chosen, each with the version the list showed; null when the form changes nothing. */
+export function bulkRequest(rows: LedgerRow[], form: BulkForm): BulkEdit | null {
+  if (!rows.length || (!form.status && !form.setTool)) return null;
+  return {
+    rows: rows.map((r) => ({ ledger_id: r.ledger_id, version: r.version })),
+    status: form.status || null,
+    tool: form.setTool ? form.tool.trim() : null,
+  };
+}
+
+/** What a bulk edit did, in a sentence. */
+export function bulkMessage(done: BulkEdited): string {
+  const kept = done.unchanged.length ? `（すでにその内容だった ${formatNumber(done.unchanged.length)} 件はそのまま）` : "";
+  return `${formatNumber(done.changed.length)} 件を変更しました${kept}`;
 }

@@ -6,6 +6,8 @@ export type {
   AuditEntry,
   BasisUse,
   Bar,
+  BulkEdit,
+  BulkEdited,
   Caution,
   Choices,
   ColumnInfo,
