@@ -11,6 +11,7 @@ mod freeform;
 mod hostile;
 mod import;
 mod ledger;
+mod list_export;
 mod ocr;
 mod org;
 mod readme;
