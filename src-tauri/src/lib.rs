@@ -71,6 +71,7 @@ pub fn run() {
             files::import_history,
             files::returns_status,
             files::export_file,
+            files::export_list,
             survey::survey_status,
             survey::start_survey,
             survey::set_return_state,

@@ -1128,6 +1128,46 @@ async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
     let kept = header_width(&client, "bureau").await.unwrap();
     assert!((kept - after).abs() <= 1.0, "部局 keeps its width after the restart: {after} → {kept}");
 
+    // この一覧を書き出す: one 部局, the largest figures first, without 区分 — the workbook holds what the screen shows.
+    let bureau = client.find(Locator::Css("[data-testid=filter-bureau]")).await.unwrap();
+    bureau.select_by_label("こども部").await.unwrap();
+    wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains("150 件")).await;
+    click(&client, "[data-testid=sort-hours]").await;
+    wait_text(&client, "[data-testid=ledger-table] th.hours", |t| t.contains('▼')).await;
+    let shown = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=ledger-row]')].map((r) => \
+             [...r.querySelectorAll('td:not(.pick)')].map((c) => c.innerText))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<Vec<String>> = serde_json::from_value(shown).unwrap();
+    click(&client, "[data-testid=export-list]").await;
+    let saved = wait_text(&client, "[data-testid=list-notice]", |t| t.contains("書き出しました")).await;
+    let store = daicho::db::Store::open(&db).unwrap();
+    let fy = daicho::fiscal::FiscalYear(*daicho::views::years(&store).unwrap().last().unwrap());
+    let file = save_dir.join(format!("{}_取組一覧.xlsx", fy.wareki()));
+    assert!(saved.contains(&format!("{} 件の一覧を書き出しました: {}", shown.len(), file.display())), "{saved}");
+    std::fs::copy(&file, screenshots().join("取組一覧.xlsx")).unwrap(); // beside the screenshots, to print and look at
+    let sheets = daicho::import::read_workbook(&std::fs::read(&file).unwrap()).unwrap();
+    let cells: Vec<Vec<String>> =
+        sheets[0].rows.iter().map(|r| r.iter().map(|c| c.display()).collect::<Vec<_>>()).collect();
+    assert!(
+        cells[1][0].contains("絞り込み: 部局 こども部") && cells[1][0].contains("削減時間(h)の降順"),
+        "{:?}",
+        cells[1]
+    );
+    let header = ["管理番号", "業務名", "部局", "課", "ツール", "状況", "削減時間(h)"];
+    assert_eq!(cells[3][..header.len()], header, "the columns shown, 区分 left out");
+    for (i, row) in shown.iter().enumerate() {
+        let written: Vec<String> = cells[4 + i][..header.len()].to_vec();
+        let hours = row[6].replace(',', "");
+        let figure = written[6].parse::<f64>().map(|h| format!("{h:.1}")).unwrap_or_default();
+        assert_eq!((&written[..6], figure), (&row[..6], hours), "row {} as the screen shows it", i + 1);
+    }
+    assert!(cells[4 + shown.len()][0].starts_with("合計"), "then the total: {:?}", cells[4 + shown.len()]);
+
     // すべて表示して幅を元に戻す: every column again, each as wide as it was fitted.
     click(&client, "[data-testid=columns-open]").await;
     click(&client, "[data-testid=columns-reset]").await;

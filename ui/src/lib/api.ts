@@ -24,6 +24,7 @@ import type {
   FormulaCheck,
   InitiativeDetail,
   LedgerRow,
+  ListExport,
   NewInitiative,
   SurveyProgress,
   SurveyStarted,
@@ -76,6 +77,8 @@ export const api = {
   returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),
   /** Builds the file, asks where to save it; the saved path, or null when cancelled. */
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
+  /** 「この一覧を書き出す」: the list as shown, to a workbook; the saved path, or null when cancelled. */
+  exportList: (fiscalYear: number, list: ListExport) => invoke<string | null>("export_list", { fiscalYear, list }),
   updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
   /** 一括変更: 状況 and/or ツール of the rows chosen, each with the version the list showed; refused whole
    * (`conflict`) when any of them changed since. */

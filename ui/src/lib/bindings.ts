@@ -103,6 +103,12 @@ export type SettingsView = { settings: Array<SettingView>, rounding: string, };
 
 export type OcrForm = { form_type: string, sheets: string, chars_read: string, chars_corrected: string, correction_minutes: string, };
 
+export type ListColumn = "ledger_id" | "kind" | "title" | "bureau" | "section" | "tool" | "status" | "hours";
+
+export type ListCondition = { label: string, value: string, };
+
+export type ListExport = { ledger_ids: Array<string>, columns: Array<ListColumn>, conditions: Array<ListCondition>, sorted_by: ListColumn | null, ascending: boolean, };
+
 export type FiscalYear = number;
 
 export type Kind = "RPA" | "AI-OCR" | "RPA+AI-OCR" | "その他";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
-import { bulkMessage, bulkRequest, emptyBulk } from "./ledger";
+import { bulkMessage, bulkRequest, emptyBulk, listExport } from "./ledger";
 import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
 import { estimate } from "./measure";
 import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
@@ -216,4 +216,20 @@ describe("the bulk edit", () => {
     expect(bulkMessage({ changed: ["R5-0001", "R6-0001"], unchanged: [] })).toBe("2 件を変更しました");
     expect(bulkMessage({ changed: ["R5-0001"], unchanged: ["R6-0001"] })).toBe("1 件を変更しました（すでにその内容だった 1 件はそのまま）");
   });
+});
+
+describe("the list to export", () => {
+  it("is the rows as shown, the columns shown and the conditions set", () => {
+    const filter = { ...emptyFilter(), bureau: "総務部", text: " 給与 " };
+    const shown = sortRows(filterRows(rows, { ...emptyFilter(), bureau: "総務部" }), "hours", false);
+    const cols = visibleColumns(ledgerColumns, showColumn(defaultLayout(), "kind", false));
+    expect(listExport(shown, cols, filter, "hours", false)).toEqual({
+      ledger_ids: ["R5-0001"],
+      columns: ["ledger_id", "title", "bureau", "section", "tool", "status", "hours"],
+      conditions: [{ label: "部局", value: "総務部" }, { label: "検索", value: "給与" }],
+      sorted_by: "hours",
+      ascending: false,
+    });
+  });
+  it("names no condition when nothing filters", () => expect(listExport(rows, ledgerColumns, emptyFilter(), "ledger_id", true).conditions).toEqual([]));
 });

@@ -1,7 +1,7 @@
 // The ledger screen's logic, kept out of the component so it is tested on its own.
 import { ZERO, add, compare, parseDecimal, round } from "./decimal";
 import type { Decimal } from "./decimal";
-import type { BulkEdit, BulkEdited, LedgerRow } from "./types";
+import type { BulkEdit, BulkEdited, LedgerRow, ListExport } from "./types";
 import { formatHours, formatNumber } from "./format";
 import type { Column } from "./tsv";
 
@@ -244,4 +244,26 @@ export function bulkRequest(rows: LedgerRow[], form: BulkForm): BulkEdit | null 
 export function bulkMessage(done: BulkEdited): string {
   const kept = done.unchanged.length ? `（すでにその内容だった ${formatNumber(done.unchanged.length)} 件はそのまま）` : "";
   return `${formatNumber(done.changed.length)} 件を変更しました${kept}`;
+}
+
+/** The filter's conditions as the list names them, for the exported sheet's subtitle (empty ones left out). */
+const conditionLabels: [keyof LedgerFilter, string][] = [
+  ["bureau", "部局"],
+  ["section", "課"],
+  ["kind", "区分"],
+  ["status", "状況"],
+  ["tool", "ツール"],
+  ["text", "検索"],
+];
+
+/** 「この一覧を書き出す」: the rows as shown (filtered and sorted), the columns shown, and what they are filtered and
+ * sorted by. The library takes the figures from the ledger by 管理番号. */
+export function listExport(shown: LedgerRow[], columns: LedgerColumn[], filter: LedgerFilter, sortKey: SortKey, ascending: boolean): ListExport {
+  return {
+    ledger_ids: shown.map((r) => r.ledger_id),
+    columns: columns.map((c) => c.key),
+    conditions: conditionLabels.filter(([key]) => filter[key].trim()).map(([key, label]) => ({ label, value: filter[key].trim() })),
+    sorted_by: sortKey,
+    ascending,
+  };
 }

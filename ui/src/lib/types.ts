@@ -26,6 +26,7 @@ export type {
   InitiativeDetail,
   InitiativeEdit,
   LedgerRow,
+  ListExport,
   NewInitiative,
   OrgNode,
   OcrForm,
