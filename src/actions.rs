@@ -288,6 +288,99 @@ pub fn edit_initiative(
     store.write(author, |tx| tx.update_initiative(i.id, &fields, changes.status_on, Some(expected)))
 }
 
+/// One initiative of a bulk edit: its 管理番号 and the version the person saw it at (the ledger list's row); `None`:
+/// the version read when the edit runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picked {
+    pub ledger_id: String,
+    pub version: Option<i64>,
+}
+
+/// 一括変更: what a bulk edit sets on every initiative picked. `None` keeps a field; `tool: Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct BulkChanges {
+    /// A new status (in each initiative's status history) and the day it changed (today when `None`).
+    pub status: Option<Status>,
+    pub status_on: Option<NaiveDate>,
+    pub tool: Option<Option<String>>,
+}
+
+/// What a bulk edit did: the initiatives it changed and those that already were as asked, in the order picked.
+#[derive(Debug, Clone, Default)]
+pub struct BulkEdited {
+    pub changed: Vec<Initiative>,
+    pub unchanged: Vec<Initiative>,
+}
+
+/// Sets 状況 and/or ツール on several initiatives at once, each change audited on its own (one audit row per
+/// initiative, as an edit of one writes). All or nothing: when any picked initiative changed (or was deleted) since
+/// the version the person saw, nothing is written and the refusal names every such one with who changed it last,
+/// because the person chose the batch from what the list showed. The same 管理番号 picked twice counts once.
+pub fn edit_initiatives(
+    store: &mut Store,
+    author: &Author,
+    picked: &[Picked],
+    changes: &BulkChanges,
+) -> Result<BulkEdited> {
+    if picked.is_empty() {
+        return Err(Error::Invalid("変更する取組を選んでください".into()));
+    }
+    if changes.status.is_none() && changes.tool.is_none() {
+        return Err(Error::Invalid("まとめて変更する項目（状況・ツール）を指定してください".into()));
+    }
+    store.write(author, |tx| {
+        let mut found: Vec<Initiative> = Vec::new();
+        let mut seen_ids = std::collections::HashSet::new();
+        let mut stale = Vec::new();
+        for p in picked {
+            let i = match (tx.initiative_by_ledger_id(&p.ledger_id), p.version) {
+                (Ok(i), _) => i,
+                // Deleted since the person saw it: as stale as a change.
+                (Err(e), Some(_)) if e.code() == "not_found" => {
+                    stale.push(format!("{}（削除されています）", p.ledger_id));
+                    continue;
+                }
+                (Err(e), _) => return Err(e),
+            };
+            if !seen_ids.insert(i.id) {
+                continue;
+            }
+            match p.version {
+                Some(seen) if seen != i.version => stale.push(format!("{}（{}）", i.ledger_id, last_change(tx, &i))),
+                _ => found.push(i),
+            }
+        }
+        if !stale.is_empty() {
+            return Err(Error::Conflict(format!(
+                "次の {} 件は、選んだ後にほかの人が変更しました: {}。どれも変更していません。最新の内容を読み直してから、もう一度操作してください",
+                stale.len(),
+                stale.join("、")
+            )));
+        }
+        let mut done = BulkEdited::default();
+        for i in found {
+            let fields = InitiativeFields {
+                status: changes.status.unwrap_or(i.status),
+                tool: changes.tool.clone().map_or_else(|| i.tool.clone(), text),
+                ..i.fields()
+            };
+            let after = tx.update_initiative(i.id, &fields, changes.status_on, Some(i.version))?;
+            if after.version == i.version { done.unchanged.push(after) } else { done.changed.push(after) }
+        }
+        Ok(done)
+    })
+}
+
+/// Who changed an initiative last and when (`山田 2025-04-01 10:00`), from its audit log; `版 N` when the log says
+/// nothing.
+fn last_change(ledger: &dyn Read, i: &Initiative) -> String {
+    let query = crate::ledger::AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 1 };
+    match ledger.audit_log(query).ok().and_then(|mut v| v.pop()) {
+        Some(e) => format!("{} {}", e.actor, e.at.get(..16).unwrap_or(&e.at).replace('T', " ")),
+        None => format!("版 {}", i.version),
+    }
+}
+
 /// Deletes an initiative with its effects, history and evaluations (all kept in the audit log). Returns what was
 /// deleted. `expected_version` is the version the person saw (a detail screen's, `daicho delete --if-version`); a
 /// change made since by another person is refused as a conflict, never deleted unseen. `None`: the version read here.

@@ -38,6 +38,15 @@ pub struct LedgerRow {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub minutes: Option<Decimal>,
     pub basis: Option<String>,
+    /// The row's 部局 in the organisation's order (by code, as the organisation list shows it): sorting by 部局 sorts
+    /// by this, not by the characters of the name.
+    pub bureau_order: u32,
+    /// The row's 課 (or its 部局, for an initiative directly under one) in the organisation's order: 部局 first, then
+    /// the 課 by code.
+    pub section_order: u32,
+    /// The initiative's version as listed: a change made from the list (a bulk edit) carries it, and is refused when
+    /// someone changed the initiative since.
+    pub version: i64,
 }
 
 /// The ledger for a fiscal year: every initiative, with its hours of that year.
@@ -50,6 +59,15 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
     let lines: HashMap<&str, _> = summary.lines.iter().map(|l| (l.ledger_id.as_str(), l)).collect();
     let name_at = |unit: i64, level: Level| {
         chart.ancestor_at(unit, level).map(|u| chart.display_name(u.id, fy, NameView::Current)).unwrap_or_default()
+    };
+    let mut ordered: Vec<i64> = chart.units().map(|u| u.id).collect();
+    ordered.sort_by_cached_key(|&id| chart.order_key(id));
+    let rank: HashMap<i64, u32> = ordered.into_iter().zip(0..).collect();
+    // A unit the chart does not hold (it cannot happen through the store) goes last.
+    let order_at = |unit: i64, level: Level| {
+        let at =
+            chart.ancestor_at(unit, level).or_else(|| chart.ancestor_at(unit, Level::Bureau)).map_or(unit, |u| u.id);
+        rank.get(&at).copied().unwrap_or(u32::MAX)
     };
     Ok(ledger
         .initiatives(&Default::default())?
@@ -66,6 +84,9 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
                 hours: line.map(|l| settings.rounding.hours(l.minutes / Decimal::from(60))),
                 minutes: line.map(|l| l.minutes),
                 basis: line.map(|l| l.basis.label().to_string()),
+                bureau_order: order_at(i.unit_id, Level::Bureau),
+                section_order: order_at(i.unit_id, Level::Section),
+                version: i.version,
                 title: i.title,
                 ledger_id: i.ledger_id,
             }

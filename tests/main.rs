@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod architecture;
+mod bulk_edit;
 mod cli;
 mod durability;
 mod fiscal;
@@ -10,6 +11,7 @@ mod freeform;
 mod hostile;
 mod import;
 mod ledger;
+mod list_export;
 mod ocr;
 mod org;
 mod readme;

@@ -148,3 +148,51 @@ fn the_screens_show_every_date_in_the_style_chosen() {
     let shown = &views::import_history(&store, DateStyle::Wareki).unwrap()[0].at_label;
     assert!(shown.starts_with("令和") && shown.contains('年') && shown.ends_with(&record.at[11..16]), "{shown}");
 }
+
+/// The ledger sorts 部局 and 課 as the organisation list does, by code, not by the characters of their names: the
+/// sample city's 部局 have codes 01 (総務部) to 15 (議会事務局), and its 課 codes follow their 部局's.
+#[test]
+fn ledger_rows_carry_the_organisation_order_of_their_bureau_and_section() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let store = t.store();
+    let mut rows = views::ledger_rows(&store, FiscalYear(2024)).unwrap();
+    rows.sort_by_key(|r| (r.bureau_order, r.ledger_id.clone()));
+    let mut bureaus: Vec<&str> = rows.iter().map(|r| r.bureau.as_str()).collect();
+    bureaus.dedup();
+    let by_code = [
+        "総務部",
+        "企画政策部",
+        "財務部",
+        "市民部",
+        "福祉部",
+        "こども部",
+        "健康部",
+        "環境部",
+        "経済部",
+        "都市整備部",
+        "建設部",
+        "上下水道局",
+        "教育委員会事務局",
+        "消防局",
+        "議会事務局",
+    ];
+    assert_eq!(bureaus, by_code, "each 部局 once, in the order of its code");
+    let mut by_name = by_code;
+    by_name.sort();
+    assert_ne!(by_name, by_code, "the code order is not the order of the names, so the test can tell them apart");
+
+    // Sorted by 課, the rows stay grouped by 部局, and within one the 課 follow their codes.
+    let chart = store.org_chart().unwrap();
+    rows.sort_by_key(|r| (r.section_order, r.ledger_id.clone()));
+    let code_of = |r: &views::LedgerRow| {
+        let path = format!("{}/{}", r.bureau, r.section);
+        chart.get(chart.resolve(&path, Some(FiscalYear(2024))).unwrap()).unwrap().code.clone().unwrap()
+    };
+    let codes: Vec<String> = rows.iter().map(code_of).collect();
+    assert!(codes.windows(2).all(|w| w[0] <= w[1]), "課 codes never go down: {codes:?}");
+    assert!(
+        rows.windows(2).all(|w| (w[0].bureau_order, w[0].section_order) <= (w[1].bureau_order, w[1].section_order)),
+        "a 課's order keeps its 部局's"
+    );
+}

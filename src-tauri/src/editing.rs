@@ -60,6 +60,48 @@ pub fn update_initiative(state: State<'_, AppState>, input: InitiativeEdit) -> A
     Ok(views::initiative_detail(&*store, &input.ledger_id, state.date_style())?)
 }
 
+/// A row of the ledger list chosen for a bulk edit, with the version the list showed.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PickedRow {
+    pub ledger_id: String,
+    pub version: i64,
+}
+
+/// 一括変更 from the ledger list: a 状況 and/or a ツール for every row chosen.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BulkEdit {
+    pub rows: Vec<PickedRow>,
+    /// The new 状況; null keeps each row's.
+    pub status: Option<String>,
+    /// The new ツール; null keeps each row's, an empty one clears it.
+    pub tool: Option<String>,
+}
+
+/// What a bulk edit changed, and the rows that already were as asked (管理番号, in the order chosen).
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BulkEdited {
+    pub changed: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+#[tauri::command]
+pub fn edit_initiatives(state: State<'_, AppState>, input: BulkEdit) -> ApiResult<BulkEdited> {
+    let picked: Vec<actions::Picked> =
+        input.rows.into_iter().map(|r| actions::Picked { ledger_id: r.ledger_id, version: Some(r.version) }).collect();
+    let changes = actions::BulkChanges {
+        status: input.status.map(|s| Status::from_label(&s)).transpose()?,
+        status_on: None,
+        tool: input.tool.map(|t| text(Some(t))),
+    };
+    let mut store = state.store()?;
+    let done = actions::edit_initiatives(&mut store, &author(), &picked, &changes)?;
+    let ids = |list: Vec<daicho::ledger::Initiative>| list.into_iter().map(|i| i.ledger_id).collect();
+    Ok(BulkEdited { changed: ids(done.changed), unchanged: ids(done.unchanged) })
+}
+
 #[derive(Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EvaluationForm {

@@ -323,6 +323,22 @@ pub async fn export_file(app: AppHandle, request: ExportRequest) -> ApiResult<Op
     .await
 }
 
+/// 「この一覧を書き出す」: the ledger list as the screen shows it (its rows in order, its columns, its conditions) as
+/// a workbook, saved where the user chooses. The saved path, or `None` when the user cancelled.
+#[tauri::command]
+pub async fn export_list(
+    app: AppHandle,
+    fiscal_year: i32,
+    list: daicho::export::ListExport,
+) -> ApiResult<Option<String>> {
+    crate::state::blocking(app, move |app, state| {
+        let fy = FiscalYear(fiscal_year);
+        let (bytes, _) = daicho::export::ledger_list_file(&*state.store()?, fy, &list, Local::now().date_naive())?;
+        save_file(app, &format!("{}_取組一覧.xlsx", fy.wareki()), "一覧の保存先を選ぶ", &bytes)
+    })
+    .await
+}
+
 /// Asks where to save a file the app built (suggesting `name`; in tests, `DAICHO_TEST_SAVE_DIR/name` without a
 /// dialog), writes it atomically and shows it in its folder. The saved path, or `None` when the user cancelled.
 pub(crate) fn save_file(app: &AppHandle, name: &str, title: &str, bytes: &[u8]) -> ApiResult<Option<String>> {

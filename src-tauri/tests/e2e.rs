@@ -44,7 +44,40 @@ fn screenshots() -> PathBuf {
 
 async fn shot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
+    // A PNG's IHDR holds its width and height (big-endian) at bytes 16..24.
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), WINDOW, "{name}.png shows the window our users have");
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+/// The window our users have: a 1366×768 screen (the common municipal PC) less the taskbar, as the page's inner size.
+const WINDOW: (u32, u32) = (1366, 697);
+
+/// The page's inner size (`innerWidth`, `innerHeight`): what the app has to lay itself out in.
+async fn inner_size(client: &Client) -> (u32, u32) {
+    let v = client.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
+    let n = |i: usize| u32::try_from(v[i].as_u64().unwrap()).unwrap();
+    (n(0), n(1))
+}
+
+/// Sizes the window so that the page inside it is `WINDOW`, whatever frame the window manager (if any) adds, and
+/// checks it: a screen laid out for a larger window would pass here and fail on the users' PCs.
+async fn fit_window(client: &Client) {
+    client.set_window_rect(0, 0, WINDOW.0, WINDOW.1).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let inner = inner_size(client).await;
+        if inner == WINDOW {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the page's inner size stayed {inner:?}, not {WINDOW:?}");
+        // The frame is what the outer size has beyond the inner one; the window grows by it once it is known.
+        let (_, _, w, h) = client.get_window_rect().await.unwrap();
+        let frame = |outer: u64, inner: u32, want: u32| (outer as u32).saturating_sub(inner) + want;
+        let (w, h) = (frame(w, inner.0, WINDOW.0), frame(h, inner.1, WINDOW.1));
+        client.set_window_rect(0, 0, w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The element's rendered text (`innerText`). Read through a script: WebKitWebDriver's element-text command
@@ -171,14 +204,16 @@ async fn click_text(client: &Client, tag: &str, text: &str) {
 static APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Starts the real app on the ledger `db` (home, app data and dialogs in `home`: files "picked" come from `pick_dir`,
-/// files "saved" go to `save_dir`) and connects to it over WebDriver.
+/// files "saved" go to `save_dir`), connects to it over WebDriver and gives it the window our users have (`WINDOW`).
 async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Driver, Client) {
     std::fs::create_dir_all(pick_dir).unwrap();
     std::fs::create_dir_all(save_dir).unwrap();
     let port = free_port();
+    // WebKitWebDriver's own port too: its default (4445) would be shared with any other end-to-end run on the machine.
+    let native_port = free_port();
     let driver = Driver(
         Command::new("tauri-driver")
-            .args(["--port", &port.to_string()])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DAICHO_DB", db)
             .env("DAICHO_TEST_PICK_DIR", pick_dir)
             .env("DAICHO_TEST_SAVE_DIR", save_dir)
@@ -206,6 +241,7 @@ async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Dr
             Err(e) => panic!("could not start a WebDriver session: {e}"),
         }
     };
+    fit_window(&client).await;
     (driver, client)
 }
 
@@ -261,7 +297,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(totals.contains(&hours), "the column total is the year's total {hours}: {totals}");
     let focused = client.execute("return document.activeElement.dataset.testid ?? null", vec![]).await.unwrap();
     assert_eq!(focused.as_str(), Some("filter-text"), "Ctrl+F puts the cursor in the search box");
-    shot(&client, "2-ledger").await;
+    shot(&client, "2c-ledger-ctrl-f").await;
     client.active_element().await.unwrap().send_keys("保育").await.unwrap();
     let narrowed = wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains(&listed)).await;
     assert!(narrowed.contains("件"), "{narrowed}");
@@ -310,7 +346,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
         window.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); });";
     client.execute(copied, vec![]).await.unwrap();
     press(&client, &format!("[data-id='{}']", ids[1]), &(Key::Control + "c")).await;
-    wait_text(&client, "[data-testid=copy-message]", |t| t.contains("2 行をコピーしました")).await;
+    wait_text(&client, "[data-testid=list-notice]", |t| t.contains("2 行をコピーしました")).await;
     tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
     shot(&client, "2a-ledger-rows-copied").await;
     let rows = daicho::views::ledger_rows(&store, fy).unwrap();
@@ -455,7 +491,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("件")).await;
     type_into(&client, "[data-testid=filter-text]", &ledger_id).await;
     wait_text(&client, "[data-testid=ledger-body]", |t| t.contains("会議録の文字起こし")).await;
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await; // a row opens where a person clicks it, on a cell
     wait_text(&client, "[data-testid=detail-title]", |t| t.contains("会議録の文字起こし")).await;
     wait_value(&client, "[data-testid=formula-input]", |v| v == "5分×40か所×245日").await;
 
@@ -692,7 +728,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     type_into(&client, "[data-testid=filter-text]", "window.__xss").await;
     let rows = wait_text(&client, "[data-testid=ledger-body]", |t| t.contains("onerror")).await;
     assert!(rows.contains("<img src=x onerror=\"window.__xss='img'\">"), "the ledger shows the title as typed: {rows}");
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await; // a row opens where a person clicks it, on a cell
     wait_text(&client, "[data-testid=detail-title]", |t| t.contains("window.__xss")).await;
     tokio::time::sleep(Duration::from_millis(300)).await; // time for an error or load event to have fired
     let state = client.execute(breached, vec![]).await.unwrap();
@@ -866,7 +902,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     click_text(&client, "button", "台帳").await;
     type_into(&client, "[data-testid=filter-text]", &ocr_one.ledger_id).await;
     wait_text(&client, "[data-testid=ledger-body]", |t| t.contains(&ocr_one.ledger_id)).await;
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await; // a row opens where a person clicks it, on a cell
     let shown = wait_text(&client, "[data-testid=ocr-measures]", |t| t.contains(&fy.wareki())).await;
     assert!(shown.contains('%'), "the year's 正読率 is shown: {shown}");
     type_into(&client, "[data-testid=ocr-sheets]", "1,200").await;
@@ -1001,6 +1037,333 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert!(daicho::db::Store::open(&kept).unwrap().initiative_count().unwrap() > 0, "the sample is kept");
     click_text(&client, "button", "集計").await;
     wait_text(&client, "[data-testid=empty-state]", |t| t.contains("台帳はまだ空です")).await;
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
+/// The header cells among `css` that do not show their whole text (`scrollWidth > clientWidth`, on the cell or on
+/// the sort button inside it), each with its text and both widths; and the width of every cell, for the report.
+async fn cut_headers(client: &Client, css: &str) -> (Vec<String>, Vec<(String, i64)>) {
+    let script = "const cut = [], widths = [];
+        for (const th of document.querySelectorAll(arguments[0])) {
+          widths.push([th.innerText.trim(), th.clientWidth]);
+          for (const e of [th, ...th.querySelectorAll('button, span')])
+            if (e.scrollWidth > e.clientWidth) cut.push(`${th.innerText.trim()}: ${e.scrollWidth} > ${e.clientWidth}`);
+        }
+        return [cut, widths];";
+    let v = client.execute(script, vec![css.into()]).await.unwrap();
+    let cut = v[0].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let widths =
+        v[1].as_array().unwrap().iter().map(|w| (w[0].as_str().unwrap().to_string(), w[1].as_i64().unwrap())).collect();
+    (cut, widths)
+}
+
+/// How the ledger list sits in the window: the rows wholly visible between its sticky header and its totals row,
+/// whether the totals row is wholly inside the window, and the search box's width.
+async fn ledger_fit(client: &Client) -> (usize, bool, f64) {
+    let script = "const box = document.querySelector('[data-testid=ledger-table]').getBoundingClientRect();
+        // The cells are what sticks (a sticky cell moves, its row does not).
+        const head = document.querySelector('[data-testid=ledger-table] th').getBoundingClientRect();
+        const foot = document.querySelector('[data-testid=ledger-totals] td').getBoundingClientRect();
+        const top = Math.max(box.top, head.bottom), bottom = Math.min(box.bottom, foot.top, window.innerHeight);
+        const rows = [...document.querySelectorAll('[data-testid=ledger-row]')].filter((r) => {
+          const b = r.getBoundingClientRect(); return b.top >= top - 0.5 && b.bottom <= bottom + 0.5; });
+        const search = document.querySelector('[data-testid=filter-text]').getBoundingClientRect();
+        return [rows.length, foot.top >= box.top && foot.bottom <= window.innerHeight, search.width];";
+    let v = client.execute(script, vec![]).await.unwrap();
+    (v[0].as_u64().unwrap() as usize, v[1].as_bool().unwrap(), v[2].as_f64().unwrap())
+}
+
+/// The 部局 of the rows the list has drawn, in order, each once.
+async fn drawn_bureaus(client: &Client) -> Vec<String> {
+    let script = "return [...document.querySelectorAll('[data-testid=ledger-row] td.bureau')].map((c) => c.innerText)";
+    let v = client.execute(script, vec![]).await.unwrap();
+    let mut names: Vec<String> = v.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    names.dedup();
+    names
+}
+
+/// The screens a team spends its day on fit the window of a 1366×768 PC: the ledger list shows at least 18 rows
+/// of the sample city with every header and every short value whole (a long one cut with its full text in the
+/// tooltip), a search box one can type in, and its totals row in sight, also while a new initiative is typed; the
+/// dashboard's tables cut no header; 部局 sort in the organisation's order.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ledger_fits_the_window_of_a_1366_by_768_screen() {
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    click(&client, "[data-testid=load-demo]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    wait_text(&client, "[data-testid=top-initiatives]", |t| !t.is_empty()).await;
+    let (cut, widths) = cut_headers(&client, "th").await;
+    assert!(cut.is_empty(), "the dashboard's tables cut no header: {cut:?}");
+    eprintln!("dashboard header widths: {widths:?}");
+
+    let store = daicho::db::Store::open(&db).unwrap();
+    let fy = daicho::fiscal::FiscalYear(*daicho::views::years(&store).unwrap().last().unwrap());
+    let mut rows = daicho::views::ledger_rows(&store, fy).unwrap();
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&format!("{} 件", rows.len()))).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // the web view paints after the DOM changes
+    shot(&client, "2-ledger").await; // before the checks, so a failure shows what was measured
+    let (visible, totals_in_sight, search) = ledger_fit(&client).await;
+    eprintln!("ledger: {visible} rows visible, totals in sight {totals_in_sight}, search box {search} px");
+    assert!(visible >= 18, "at least 18 rows of the ledger are visible at 1366×697, not {visible}");
+    assert!(totals_in_sight, "the totals row is in the window");
+    assert!(search >= 300.0, "the search box has room to type: {search} px");
+    let (cut, widths) = cut_headers(&client, "[data-testid=ledger-table] th").await;
+    assert!(cut.is_empty(), "no header of the ledger is cut: {cut:?}");
+    eprintln!("ledger header widths: {widths:?}");
+    // Every value but the 業務名 is whole; a 業務名 that is cut carries its whole text as its tooltip.
+    let cells = "return [...document.querySelectorAll('[data-testid=ledger-row] td:not(.pick)')]
+        .filter((c) => c.scrollWidth > c.clientWidth)
+        .map((c) => [c.className.split(' ')[0], c.innerText, c.title])";
+    let cut_cells = client.execute(cells, vec![]).await.unwrap();
+    for c in cut_cells.as_array().unwrap() {
+        let (column, text, tooltip) = (c[0].as_str().unwrap(), c[1].as_str().unwrap(), c[2].as_str().unwrap());
+        assert_eq!(column, "title", "only a long 業務名 may be cut, not {text:?} in {column}");
+        assert!(
+            rows.iter().any(|r| r.title == tooltip),
+            "a cut 業務名 shows its whole text as its tooltip: {tooltip:?}"
+        );
+    }
+
+    // 部局 sort in the organisation's order (codes 01, 02, …), both ways; not by the characters of their names.
+    rows.sort_by_key(|r| (r.bureau_order, r.ledger_id.clone()));
+    let mut by_code: Vec<String> = rows.iter().map(|r| r.bureau.clone()).collect();
+    by_code.dedup();
+    click(&client, "[data-testid=sort-bureau]").await;
+    wait_text(&client, "[data-testid=ledger-row] td.bureau", |t| t == by_code[0]).await;
+    let drawn = drawn_bureaus(&client).await;
+    assert!(drawn.len() >= 2, "the rows drawn span several 部局: {drawn:?}");
+    assert_eq!(drawn, by_code[..drawn.len()], "ascending: the 部局 in the order of their codes");
+    let (cut, _) = cut_headers(&client, "[data-testid=ledger-table] th").await;
+    assert!(cut.is_empty(), "the sort mark cuts no header: {cut:?}");
+    click(&client, "[data-testid=sort-bureau]").await;
+    let last = by_code.last().unwrap();
+    wait_text(&client, "[data-testid=ledger-row] td.bureau", |t| t == last).await;
+    let drawn = drawn_bureaus(&client).await;
+    let descending: Vec<String> = by_code.iter().rev().take(drawn.len()).cloned().collect();
+    assert_eq!(drawn, descending, "descending: the last code first");
+
+    // With the add form open the list is shorter, and its totals row is still in sight.
+    click(&client, "[data-testid=add-open]").await;
+    wait_text(&client, "[data-testid=add-form]", |t| t.contains("業務名")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2b-ledger-adding").await;
+    let (visible, totals_in_sight, _) = ledger_fit(&client).await;
+    eprintln!("ledger with the add form: {visible} rows visible, totals in sight {totals_in_sight}");
+    assert!(totals_in_sight, "the totals row stays in sight while the add form is open");
+    assert!(visible >= 10, "the list keeps rows to look at beside the form: {visible}");
+    click_text(&client, "button", "やめる").await;
+    wait_gone(&client, "[data-testid=add-form]").await;
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
+/// The width of the ledger list's header cell of a column, and whether it is shown at all.
+async fn header_width(client: &Client, key: &str) -> Option<f64> {
+    let script = "const th = document.querySelector(`[data-testid=ledger-table] th.${arguments[0]}`);
+        return th ? th.getBoundingClientRect().width : null;";
+    client.execute(script, vec![key.into()]).await.unwrap().as_f64()
+}
+
+/// The columns a person chooses in 列 and the width they drag a header to are theirs: kept when the app is closed
+/// and started again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    click(&client, "[data-testid=load-demo]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
+
+    // 列: 区分 is unticked and its column leaves the list.
+    assert!(header_width(&client, "kind").await.is_some());
+    click(&client, "[data-testid=columns-open]").await;
+    click(&client, "[data-testid=column-kind]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while header_width(&client, "kind").await.is_some() {
+        assert!(Instant::now() < deadline, "the 区分 column is still shown after it was unticked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!present(&client, "[data-testid=ledger-row] td.kind").await, "its cells went with it");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2d-ledger-columns").await;
+    press(&client, "[data-testid=column-kind]", &Key::Escape.to_string()).await;
+    wait_gone(&client, "[data-testid=columns-menu]").await;
+
+    // The 部局 header's right edge dragged 60 px to the right: the column is 60 px wider.
+    let before = header_width(&client, "bureau").await.unwrap();
+    let grip = client.find(Locator::Css("[data-testid=grip-bureau]")).await.unwrap();
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: grip, duration: None, x: 0.0, y: 0.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(200)), x: 30.0, y: 0.0 })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(200)), x: 30.0, y: 0.0 })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(drag).await.unwrap();
+    let after = header_width(&client, "bureau").await.unwrap();
+    assert!((after - (before + 60.0)).abs() <= 1.0, "the 部局 column follows the pointer: {before} → {after}");
+    let (cut, _) = cut_headers(&client, "[data-testid=ledger-table] th").await;
+    assert!(cut.is_empty(), "no header is cut after the change: {cut:?}");
+    let sorted = client.execute("return document.querySelector('th.bureau').getAttribute('aria-sort')", vec![]).await;
+    assert_eq!(sorted.unwrap().as_str(), Some("none"), "dragging the edge does not sort by the column");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2e-ledger-column-resized").await;
+
+    // Closed and started again on the same account: the list comes back as it was left.
+    client.close().await.unwrap();
+    drop(driver);
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
+    assert_eq!(header_width(&client, "kind").await, None, "区分 is still hidden after the restart");
+    let kept = header_width(&client, "bureau").await.unwrap();
+    assert!((kept - after).abs() <= 1.0, "部局 keeps its width after the restart: {after} → {kept}");
+
+    // この一覧を書き出す: one 部局, the largest figures first, without 区分 — the workbook holds what the screen shows.
+    let bureau = client.find(Locator::Css("[data-testid=filter-bureau]")).await.unwrap();
+    bureau.select_by_label("こども部").await.unwrap();
+    wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains("150 件")).await;
+    click(&client, "[data-testid=sort-hours]").await;
+    wait_text(&client, "[data-testid=ledger-table] th.hours", |t| t.contains('▼')).await;
+    let shown = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=ledger-row]')].map((r) => \
+             [...r.querySelectorAll('td:not(.pick)')].map((c) => c.innerText))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<Vec<String>> = serde_json::from_value(shown).unwrap();
+    click(&client, "[data-testid=export-list]").await;
+    let saved = wait_text(&client, "[data-testid=list-notice]", |t| t.contains("書き出しました")).await;
+    let store = daicho::db::Store::open(&db).unwrap();
+    let fy = daicho::fiscal::FiscalYear(*daicho::views::years(&store).unwrap().last().unwrap());
+    let file = save_dir.join(format!("{}_取組一覧.xlsx", fy.wareki()));
+    assert!(saved.contains(&format!("{} 件の一覧を書き出しました: {}", shown.len(), file.display())), "{saved}");
+    std::fs::copy(&file, screenshots().join("取組一覧.xlsx")).unwrap(); // beside the screenshots, to print and look at
+    let sheets = daicho::import::read_workbook(&std::fs::read(&file).unwrap()).unwrap();
+    let cells: Vec<Vec<String>> =
+        sheets[0].rows.iter().map(|r| r.iter().map(|c| c.display()).collect::<Vec<_>>()).collect();
+    assert!(
+        cells[1][0].contains("絞り込み: 部局 こども部") && cells[1][0].contains("削減時間(h)の降順"),
+        "{:?}",
+        cells[1]
+    );
+    let header = ["管理番号", "業務名", "部局", "課", "ツール", "状況", "削減時間(h)"];
+    assert_eq!(cells[3][..header.len()], header, "the columns shown, 区分 left out");
+    for (i, row) in shown.iter().enumerate() {
+        let written: Vec<String> = cells[4 + i][..header.len()].to_vec();
+        let hours = row[6].replace(',', "");
+        let figure = written[6].parse::<f64>().map(|h| format!("{h:.1}")).unwrap_or_default();
+        assert_eq!((&written[..6], figure), (&row[..6], hours), "row {} as the screen shows it", i + 1);
+    }
+    assert!(cells[4 + shown.len()][0].starts_with("合計"), "then the total: {:?}", cells[4 + shown.len()]);
+
+    // すべて表示して幅を元に戻す: every column again, each as wide as it was fitted.
+    click(&client, "[data-testid=columns-open]").await;
+    click(&client, "[data-testid=columns-reset]").await;
+    wait_text(&client, "[data-testid=ledger-table] th.kind", |t| t.contains("区分")).await;
+    let back = header_width(&client, "bureau").await.unwrap();
+    assert!((back - before).abs() <= 1.0, "部局 is back to its fitted width: {before} → {back}");
+
+    client.close().await.unwrap();
+    drop(driver);
+}
+
+/// 一括変更: three rows chosen in the list get one 状況 and one ツール in one action. A colleague changes one of them
+/// first: the batch is refused whole, naming it and the colleague; applied again, all three change, each with its own
+/// audit row.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_edit_sets_status_and_tool_of_the_rows_chosen_or_none() {
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
+    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    click(&client, "[data-testid=load-demo]").await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    click_text(&client, "button", "台帳").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
+
+    // The first three rows the search 保育 shows: a checkbox, then Shift+Space on the third (the range).
+    press(&client, "[data-testid=filter-text]", "保育").await;
+    wait_text(&client, "[data-testid=ledger-totals]", |t| !t.contains("150 件")).await;
+    let ids = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=ledger-row]')].slice(0, 3).map((r) => r.dataset.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = ids.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 3, "the search shows at least three rows");
+    click(&client, &format!("[data-id='{}'] [data-testid=row-select]", ids[0])).await;
+    press(&client, &format!("[data-id='{}']", ids[2]), &(Key::Shift + " ")).await;
+    wait_text(&client, "[data-testid=selection]", |t| t.starts_with("3 件を選択中")).await;
+
+    click(&client, "[data-testid=bulk-open]").await;
+    let form = text_of(&client, "[data-testid=bulk-form]").await;
+    assert!(form.contains("選択中の 3 件をまとめて変更") && form.contains("どれも変更せず"), "says the rule: {form}");
+    client.find(Locator::Css("[data-testid=bulk-status]")).await.unwrap().select_by_value("停止").await.unwrap();
+    click(&client, "[data-testid=bulk-set-tool]").await;
+    type_into(&client, "[data-testid=bulk-tool]", "UiPath").await;
+
+    // Meanwhile a colleague changes the second one.
+    let store = daicho::db::Store::open(&db).unwrap();
+    {
+        let mut colleague = daicho::db::Store::open(&db).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
+        let by = daicho::ledger::Author { user: "同僚".into(), at };
+        let notes =
+            daicho::actions::InitiativeChanges { notes: Some(Some("同僚の追記".into())), ..Default::default() };
+        daicho::actions::edit_initiative(&mut colleague, &by, &ids[1], notes).unwrap();
+    }
+    let before: Vec<_> = ids.iter().map(|id| store.initiative_by_ledger_id(id).unwrap()).collect();
+    click(&client, "[data-testid=bulk-apply]").await;
+    let refused = wait_text(&client, "[data-testid=bulk-error]", |t| !t.is_empty()).await;
+    assert!(
+        refused.contains(&format!("{}（同僚 2025-04-01 10:00）", ids[1])) && refused.contains("どれも変更していません"),
+        "the refusal names the row and who changed it: {refused}"
+    );
+    let after: Vec<_> = ids.iter().map(|id| store.initiative_by_ledger_id(id).unwrap()).collect();
+    assert_eq!(after, before, "nothing of the batch was written");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2f-ledger-bulk-refused").await;
+
+    // The list was read again: applied now, every row changes, and the form closes.
+    click(&client, "[data-testid=bulk-apply]").await;
+    let done = wait_text(&client, "[data-testid=list-notice]", |t| t.contains("件を変更しました")).await;
+    assert_eq!(done, "3 件を変更しました");
+    wait_gone(&client, "[data-testid=bulk-form]").await;
+    for (id, was) in ids.iter().zip(&before) {
+        let now = store.initiative_by_ledger_id(id).unwrap();
+        assert_eq!((now.status.label(), now.tool.as_deref()), ("停止", Some("UiPath")), "{id}");
+        assert_eq!(now.notes, was.notes, "{id}: the colleague's note is kept");
+        let q = daicho::ledger::AuditQuery { entity: Some("initiative"), key: Some(id), limit: 1 };
+        let entry = store.audit_log(q).unwrap().remove(0);
+        assert_eq!(entry.action, "update", "{id} has its own audit row");
+        assert_eq!(entry.after.as_ref().unwrap()["status"], "停止", "{id}");
+    }
+    let shown = wait_text(&client, &format!("[data-id='{}'] td.status", ids[0]), |t| t == "停止").await;
+    assert_eq!(shown, "停止", "the list shows the change");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "2g-ledger-bulk-done").await;
 
     client.close().await.unwrap();
     drop(driver);

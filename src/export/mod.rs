@@ -1,7 +1,9 @@
-//! Writing workbooks: the survey template and the ledger in the template's layout. Files are written to a
+//! Writing workbooks: the survey template and the ledger in the template's layout, the reports, and the ledger list
+//! as the screen shows it (`list`). Files are written to a
 //! temporary file beside the target and renamed into place, so a failure never leaves a half-written workbook.
 
 pub mod csv;
+mod list;
 pub mod org;
 mod report;
 mod survey;
@@ -9,6 +11,7 @@ mod survey;
 use std::io::Write;
 use std::path::Path;
 
+pub use list::{ListColumn, ListCondition, ListExport, ledger_list_file, ledger_list_table};
 pub use org::write_org;
 pub use report::{WorkbookOptions, write_reports};
 pub use survey::{SurveyOptions, survey_rows, write_survey};

@@ -48,7 +48,7 @@ enum Command {
     Org(commands::org::OrgCommand),
     /// 取組を登録する
     Add(commands::initiative::AddArgs),
-    /// 取組を変更する（指定した項目だけ変わります）
+    /// 取組を変更する（指定した項目だけ変わります。管理番号を複数書くと 状況・ツール をまとめて変更）
     Edit(commands::initiative::EditArgs),
     /// 取組を一覧する
     List(commands::initiative::ListArgs),

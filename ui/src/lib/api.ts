@@ -4,6 +4,8 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   ApiError,
   AppInfo,
+  BulkEdit,
+  BulkEdited,
   Dashboard,
   EffectInputForm,
   EvaluationForm,
@@ -25,6 +27,7 @@ import type {
   InitiativeDetail,
   LastChange,
   LedgerRow,
+  ListExport,
   NewInitiative,
   SurveyProgress,
   SurveyStarted,
@@ -79,7 +82,12 @@ export const api = {
   returnsStatus: (fiscalYear: number) => invoke<ReturnStatus[]>("returns_status", { fiscalYear }),
   /** Builds the file, asks where to save it; the saved path, or null when cancelled. */
   exportFile: (request: ExportRequest) => invoke<string | null>("export_file", { request }),
+  /** 「この一覧を書き出す」: the list as shown, to a workbook; the saved path, or null when cancelled. */
+  exportList: (fiscalYear: number, list: ListExport) => invoke<string | null>("export_list", { fiscalYear, list }),
   updateInitiative: (input: InitiativeEdit) => invoke<InitiativeDetail>("update_initiative", { input }),
+  /** 一括変更: 状況 and/or ツール of the rows chosen, each with the version the list showed; refused whole
+   * (`conflict`) when any of them changed since. */
+  editInitiatives: (input: BulkEdit) => invoke<BulkEdited>("edit_initiatives", { input }),
   setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
   /** Records the AI-OCR measure of the year (every field empty removes it); the detail again. */
   deleteTarget: (fiscalYear: number, bureau: string | null) => invoke<YearPlan>("delete_target", { fiscalYear, bureau }),

@@ -88,6 +88,20 @@ status_on: string | null, started_on: string | null, scenarios: string | null, o
  */
 version: number | null, };
 
+export type PickedRow = { ledger_id: string, version: number, };
+
+export type BulkEdit = { rows: Array<PickedRow>, 
+/**
+ * The new 状況; null keeps each row's.
+ */
+status: string | null, 
+/**
+ * The new ツール; null keeps each row's, an empty one clears it.
+ */
+tool: string | null, };
+
+export type BulkEdited = { changed: Array<string>, unchanged: Array<string>, };
+
 export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, };
 
 export type SettingsView = { 
@@ -107,6 +121,12 @@ date_styles: Array<DateStyleChoice>, };
 export type UnitUpdated = { done: string, to: string | null, };
 
 export type OcrForm = { form_type: string, sheets: string, chars_read: string, chars_corrected: string, correction_minutes: string, };
+
+export type ListColumn = "ledger_id" | "kind" | "title" | "bureau" | "section" | "tool" | "status" | "hours";
+
+export type ListCondition = { label: string, value: string, };
+
+export type ListExport = { ledger_ids: Array<string>, columns: Array<ListColumn>, conditions: Array<ListCondition>, sorted_by: ListColumn | null, ascending: boolean, };
 
 export type FiscalYear = number;
 
@@ -223,7 +243,22 @@ hours: string | null,
 /**
  * Exact minutes of that figure (before rounding).
  */
-minutes: string | null, basis: string | null, };
+minutes: string | null, basis: string | null, 
+/**
+ * The row's 部局 in the organisation's order (by code, as the organisation list shows it): sorting by 部局 sorts
+ * by this, not by the characters of the name.
+ */
+bureau_order: number, 
+/**
+ * The row's 課 (or its 部局, for an initiative directly under one) in the organisation's order: 部局 first, then
+ * the 課 by code.
+ */
+section_order: number, 
+/**
+ * The initiative's version as listed: a change made from the list (a bulk edit) carries it, and is refused when
+ * someone changed the initiative since.
+ */
+version: number, };
 
 export type Bar = { label: string, 
 /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { emptyFilter, filterRows, options, rangeOf, sortRows, totals, windowOf } from "./ledger";
+import { emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { bulkMessage, bulkRequest, emptyBulk, listExport } from "./ledger";
+import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
+import { estimate } from "./measure";
 import { formatHours, formatNumber, formatPercent, setYearLabels, warekiYear } from "./format";
 import { formatDecimal, parseDecimal, round } from "./decimal";
 import type { LedgerRow } from "./types";
@@ -16,13 +19,17 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   hours: "100",
   minutes: "6000",
   basis: "実績",
+  bureau_order: 0,
+  section_order: 1,
+  version: 1,
   ...over,
 });
 
+// The organisation's order (by code): 総務部 (01), 財務部 (03), こども部 (06) — not the order of their names.
 const rows = [
   row({}),
-  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: "66.7", scenarios: null }),
-  row({ ledger_id: "R6-0001", title: "償却資産申告書の入力", bureau: "財務部", section: "税務課", status: "試行中", hours: null }),
+  row({ ledger_id: "R5-0002", kind: "AI-OCR", title: "保育所入所申込書の読取", bureau: "こども部", section: "保育課", tool: "DX Suite", hours: "66.7", scenarios: null, bureau_order: 20, section_order: 21 }),
+  row({ ledger_id: "R6-0001", title: "償却資産申告書の入力", bureau: "財務部", section: "税務課", status: "試行中", hours: null, bureau_order: 10, section_order: 11 }),
 ];
 
 describe("filterRows", () => {
@@ -46,7 +53,15 @@ describe("sortRows", () => {
     expect(sortRows(rows, "hours", true).map((r) => r.ledger_id)).toEqual(["R5-0002", "R5-0001", "R6-0001"]);
   });
   it("sorts Japanese text in Japanese collation order (kanji by JIS order, roughly their reading)", () => {
-    expect(sortRows(rows, "bureau", true).map((r) => r.bureau)).toEqual(["こども部", "財務部", "総務部"]);
+    expect(sortRows(rows, "title", true).map((r) => r.title)).toEqual(["給与支払報告書の入力", "償却資産申告書の入力", "保育所入所申込書の読取"]);
+  });
+  it("sorts 部局 and 課 in the organisation's order, not by their names", () => {
+    expect(sortRows(rows, "bureau", true).map((r) => r.bureau)).toEqual(["総務部", "財務部", "こども部"]);
+    expect(sortRows(rows, "bureau", false).map((r) => r.bureau)).toEqual(["こども部", "財務部", "総務部"]);
+    expect(sortRows(rows, "section", true).map((r) => r.section)).toEqual(["人事課", "税務課", "保育課"]);
+    // Within one 部局, by 管理番号 whichever way the 部局 go.
+    const two = [row({ ledger_id: "R5-0009" }), row({ ledger_id: "R5-0003" }), rows[1]];
+    expect(sortRows(two, "bureau", false).map((r) => r.ledger_id)).toEqual(["R5-0002", "R5-0003", "R5-0009"]);
   });
 });
 
@@ -61,6 +76,32 @@ describe("totals and options", () => {
     expect(formatDecimal(totals([row({ hours: "12345678901234.5" }), row({ hours: "0.1" })]).hours, 1)).toBe("12,345,678,901,234.6");
   });
   it("lists distinct values", () => expect(options(rows, (r) => r.kind)).toEqual(["AI-OCR", "RPA"]));
+  it("lists 部局 in the organisation's order", () => {
+    const later = row({ ledger_id: "R6-0002", bureau_order: 10 });
+    expect(options([rows[1], later, ...rows], (r) => r.bureau, (r) => r.bureau_order)).toEqual(["総務部", "財務部", "こども部"]);
+  });
+});
+
+describe("fitWidths", () => {
+  // 1 em = 14 px for full-width characters, 0.6 em for others; headers as wide (the measure is the test's).
+  const text = (s: string) => estimate(s, 14);
+  const long = "AI-OCR帳票読取システム（クラウド版）連携ツール";
+  const { widths, least } = fitWidths(ledgerColumns, [...rows, row({ ledger_id: "R6-0002", tool: long })], text, text);
+  const col = (key: string) => ledgerColumns.find((c) => c.key === key)!;
+  it("never cuts a header, sort mark included", () => {
+    for (const c of ledgerColumns) expect(widths[c.key], c.key).toBeGreaterThanOrEqual(text(c.header) + CELL_PADDING + MARK_ROOM);
+    expect(least.status).toBe(Math.ceil(text("状況") + CELL_PADDING + MARK_ROOM));
+  });
+  it("shows every short value whole", () => {
+    expect(widths.bureau).toBe(Math.max(least.bureau, Math.ceil(text("こども部") + CELL_PADDING)));
+    expect(widths.kind).toBeGreaterThanOrEqual(text("AI-OCR") + CELL_PADDING);
+    expect(widths.hours).toBeGreaterThanOrEqual(text("6,000.0") + CELL_PADDING);
+  });
+  it("stops a column at its widest: a longer value is cut and shown in its tooltip", () => {
+    expect(text(long) + CELL_PADDING).toBeGreaterThan(col("tool").widest);
+    expect(widths.tool).toBe(col("tool").widest);
+  });
+  it("gives the fill column (業務名) its least width, whatever its values", () => expect(widths.title).toBe(col("title").widest));
 });
 
 describe("windowOf", () => {
@@ -111,4 +152,84 @@ describe("rangeOf", () => {
     ["an anchor filtered away", "R9-0001", "R5-0003", ["R5-0003"]],
   ];
   for (const [name, anchor, to, want] of cases) it(name, () => expect(rangeOf(ids, anchor, to)).toEqual(want));
+});
+
+describe("the column layout", () => {
+  const fitted = { widths: { ledger_id: 90, kind: 100, title: 240, bureau: 130, section: 110, tool: 180, status: 64, hours: 110 }, least: { ledger_id: 90, kind: 68, title: 68, bureau: 68, section: 54, tool: 82, status: 68, hours: 110 } };
+  const cases: [string, string | null, ColumnLayout][] = [
+    ["nothing stored", null, defaultLayout()],
+    ["not JSON", "{hidden", defaultLayout()],
+    ["another shape", "[1,2]", defaultLayout()],
+    ["as stored", '{"hidden":["kind"],"widths":{"bureau":200}}', { hidden: ["kind"], widths: { bureau: 200 } }],
+    ["unknown columns and odd widths dropped", '{"hidden":["kind","nope","kind"],"widths":{"nope":100,"tool":-3,"title":12.5,"status":"80","section":150}}', { hidden: ["kind"], widths: { section: 150 } }],
+    ["every column hidden shows them all", JSON.stringify({ hidden: ledgerColumns.map((c) => c.key), widths: {} }), defaultLayout()],
+  ];
+  for (const [name, stored, want] of cases) it(`reads ${name}`, () => expect(readLayout(stored)).toEqual(want));
+
+  it("round-trips what it writes", () => {
+    const l = resizeColumn(showColumn(defaultLayout(), "tool", false), "title", 400.4, 68);
+    expect(readLayout(JSON.stringify(l))).toEqual({ hidden: ["tool"], widths: { title: 400 } });
+  });
+  it("shows the columns not hidden, in their order", () => {
+    const l = showColumn(showColumn(defaultLayout(), "kind", false), "status", false);
+    expect(visibleColumns(ledgerColumns, l).map((c) => c.key)).toEqual(["ledger_id", "title", "bureau", "section", "tool", "hours"]);
+    expect(visibleColumns(ledgerColumns, showColumn(l, "kind", true)).map((c) => c.key)).toContain("kind");
+  });
+  it("keeps the last column shown", () => {
+    let l = defaultLayout();
+    for (const c of ledgerColumns) l = showColumn(l, c.key, false);
+    expect(visibleColumns(ledgerColumns, l).map((c) => c.key)).toEqual(["hours"]);
+  });
+  it("takes a dragged width, never narrower than the header", () => {
+    const l = resizeColumn(resizeColumn(defaultLayout(), "bureau", 201.6, fitted.least.bureau), "status", 10, fitted.least.status);
+    const w = columnWidths(fitted, l);
+    expect([w.bureau, w.status, w.tool]).toEqual([202, 68, 180]);
+    // A width stored by hand below the header's is raised to it.
+    expect(columnWidths(fitted, { hidden: [], widths: { hours: 40 } }).hours).toBe(110);
+  });
+});
+
+describe("the bulk edit", () => {
+  const picked = [rows[0], row({ ledger_id: "R6-0001", version: 4 })];
+  it("sends each row with the version the list showed", () => {
+    expect(bulkRequest(picked, { ...emptyBulk(), status: "停止" })).toEqual({
+      rows: [{ ledger_id: "R5-0001", version: 1 }, { ledger_id: "R6-0001", version: 4 }],
+      status: "停止",
+      tool: null,
+    });
+  });
+  const cases: [string, Partial<ReturnType<typeof emptyBulk>>, { status: string | null; tool: string | null } | null][] = [
+    ["nothing chosen changes nothing", {}, null],
+    ["a tool typed but not ticked is not sent", { tool: "UiPath" }, null],
+    ["a tool, trimmed", { setTool: true, tool: " UiPath " }, { status: null, tool: "UiPath" }],
+    ["an empty tool ticked clears it", { setTool: true }, { status: null, tool: "" }],
+    ["both", { status: "運用中", setTool: true, tool: "WinActor" }, { status: "運用中", tool: "WinActor" }],
+  ];
+  for (const [name, form, want] of cases) {
+    it(name, () => {
+      const got = bulkRequest(picked, { ...emptyBulk(), ...form });
+      expect(got && { status: got.status, tool: got.tool }).toEqual(want);
+    });
+  }
+  it("sends nothing without rows", () => expect(bulkRequest([], { ...emptyBulk(), status: "停止" })).toBeNull());
+  it("says what it did", () => {
+    expect(bulkMessage({ changed: ["R5-0001", "R6-0001"], unchanged: [] })).toBe("2 件を変更しました");
+    expect(bulkMessage({ changed: ["R5-0001"], unchanged: ["R6-0001"] })).toBe("1 件を変更しました（すでにその内容だった 1 件はそのまま）");
+  });
+});
+
+describe("the list to export", () => {
+  it("is the rows as shown, the columns shown and the conditions set", () => {
+    const filter = { ...emptyFilter(), bureau: "総務部", text: " 給与 " };
+    const shown = sortRows(filterRows(rows, { ...emptyFilter(), bureau: "総務部" }), "hours", false);
+    const cols = visibleColumns(ledgerColumns, showColumn(defaultLayout(), "kind", false));
+    expect(listExport(shown, cols, filter, "hours", false)).toEqual({
+      ledger_ids: ["R5-0001"],
+      columns: ["ledger_id", "title", "bureau", "section", "tool", "status", "hours"],
+      conditions: [{ label: "部局", value: "総務部" }, { label: "検索", value: "給与" }],
+      sorted_by: "hours",
+      ascending: false,
+    });
+  });
+  it("names no condition when nothing filters", () => expect(listExport(rows, ledgerColumns, emptyFilter(), "ledger_id", true).conditions).toEqual([]));
 });

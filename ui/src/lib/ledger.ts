@@ -1,8 +1,8 @@
 // The ledger screen's logic, kept out of the component so it is tested on its own.
 import { ZERO, add, compare, parseDecimal, round } from "./decimal";
 import type { Decimal } from "./decimal";
-import type { LedgerRow } from "./types";
-import { plainFigure } from "./format";
+import type { BulkEdit, BulkEdited, LedgerRow, ListExport } from "./types";
+import { formatHours, formatNumber, plainFigure } from "./format";
 import type { Column } from "./tsv";
 
 export interface LedgerFilter {
@@ -34,9 +34,18 @@ export function filterRows(rows: LedgerRow[], f: LedgerFilter): LedgerRow[] {
   );
 }
 
+/** 部局 and 課 sort in the organisation's order (their codes, as the organisation list shows them), not by the
+ * characters of their names. */
+const orderOf: Partial<Record<SortKey, (r: LedgerRow) => number>> = {
+  bureau: (r) => r.bureau_order,
+  section: (r) => r.section_order,
+};
+
 export function sortRows(rows: LedgerRow[], key: SortKey, ascending: boolean): LedgerRow[] {
   const sign = ascending ? 1 : -1;
+  const order = orderOf[key];
   return [...rows].sort((a, b) => {
+    if (order) return order(a) === order(b) ? a.ledger_id.localeCompare(b.ledger_id) : sign * (order(a) - order(b));
     const x = a[key];
     const y = b[key];
     if (x === y) return a.ledger_id.localeCompare(b.ledger_id);
@@ -59,9 +68,17 @@ export function totals(rows: LedgerRow[]): { count: number; scenarios: number; h
   return { count: rows.length, scenarios, hours };
 }
 
-/** The distinct values of a column, for the filter lists (sections within the chosen bureau). */
-export function options(rows: LedgerRow[], pick: (r: LedgerRow) => string): string[] {
-  return [...new Set(rows.map(pick).filter(Boolean))].sort((a, b) => a.localeCompare(b, "ja"));
+/** The distinct values of a column, for the filter lists (sections within the chosen bureau): in Japanese collation
+ * order, or with `order`, in the order of the first row of each value (部局 and 課 as the organisation lists them). */
+export function options(rows: LedgerRow[], pick: (r: LedgerRow) => string, order?: (r: LedgerRow) => number): string[] {
+  if (!order) return [...new Set(rows.map(pick).filter(Boolean))].sort((a, b) => a.localeCompare(b, "ja"));
+  const first = new Map<string, number>();
+  for (const r of rows) {
+    const v = pick(r);
+    const at = first.get(v);
+    if (v && (at === undefined || order(r) < at)) first.set(v, order(r));
+  }
+  return [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)!);
 }
 
 /** The slice of rows a virtualised list draws for a scroll position. */
@@ -71,22 +88,67 @@ export function windowOf(total: number, scrollTop: number, viewport: number, row
   return { first, last, before: first * rowHeight, after: (total - last) * rowHeight };
 }
 
-/** A column of the ledger list: its sort key, its header, and the cell as shown (for the clipboard). */
+/** A column of the ledger list: its sort key, its header, the cell as shown on the screen (`shown`) and as copied
+ * (`value`), and how wide it may grow to fit its values (`widest`; longer values are cut with「…」and shown whole in
+ * the cell's tooltip). The one column with `fill` takes the room the others leave. */
 export interface LedgerColumn extends Column<LedgerRow> {
   key: SortKey;
+  shown: (row: LedgerRow) => string;
+  widest: number;
+  fill?: boolean;
 }
 
-/** The list's columns, left to right. Hours as the list shows them (one decimal), without thousands separators. */
+/** The list's columns, left to right. Hours as the list shows them (one decimal), copied without thousands
+ * separators so Excel reads a number. */
 export const ledgerColumns: LedgerColumn[] = [
-  { key: "ledger_id", header: "管理番号", value: (r) => r.ledger_id },
-  { key: "kind", header: "区分", value: (r) => r.kind },
-  { key: "title", header: "業務名", value: (r) => r.title },
-  { key: "bureau", header: "部局", value: (r) => r.bureau },
-  { key: "section", header: "課", value: (r) => r.section },
-  { key: "tool", header: "ツール", value: (r) => r.tool },
-  { key: "status", header: "状況", value: (r) => r.status },
-  { key: "hours", header: "削減時間(h)", value: (r) => plainFigure(r.hours, 1), figure: true },
+  { key: "ledger_id", header: "管理番号", value: (r) => r.ledger_id, shown: (r) => r.ledger_id, widest: 140 },
+  { key: "kind", header: "区分", value: (r) => r.kind, shown: (r) => r.kind, widest: 140 },
+  { key: "title", header: "業務名", value: (r) => r.title, shown: (r) => r.title, widest: 240, fill: true },
+  { key: "bureau", header: "部局", value: (r) => r.bureau, shown: (r) => r.bureau, widest: 190 },
+  { key: "section", header: "課", value: (r) => r.section, shown: (r) => r.section, widest: 190 },
+  { key: "tool", header: "ツール", value: (r) => r.tool, shown: (r) => r.tool, widest: 200 },
+  { key: "status", header: "状況", value: (r) => r.status, shown: (r) => r.status, widest: 120 },
+  {
+    key: "hours",
+    header: "削減時間(h)",
+    value: (r) => plainFigure(r.hours, 1),
+    shown: (r) => formatHours(r.hours),
+    widest: 160,
+    figure: true,
+  },
 ];
+
+/** What a column needs around its text: the cell's padding, and in the header the room of the sort mark (▲), kept
+ * whether the column is sorted or not so that sorting never cuts a header. */
+export const CELL_PADDING = 18;
+export const MARK_ROOM = 16;
+
+/**
+ * The width of each column that shows its header and every value whole, up to the column's `widest` (the `fill`
+ * column: its `widest`, the least it is given). A header is never cut: it is the least width of its column, also
+ * when the user narrows it. `text` measures a cell's text and `bold` a header's, in CSS pixels. Each distinct value
+ * is measured once, so a ledger of 10,000 rows costs its few hundred distinct names.
+ */
+export function fitWidths(
+  columns: LedgerColumn[],
+  rows: LedgerRow[],
+  text: (s: string) => number,
+  bold: (s: string) => number,
+): { widths: Record<string, number>; least: Record<string, number> } {
+  const widths: Record<string, number> = {};
+  const least: Record<string, number> = {};
+  for (const c of columns) {
+    least[c.key] = Math.ceil(bold(c.header) + CELL_PADDING + MARK_ROOM);
+    if (c.fill) {
+      widths[c.key] = Math.max(least[c.key], c.widest);
+      continue;
+    }
+    let content = 0;
+    for (const v of new Set(rows.map(c.shown))) content = Math.max(content, text(v));
+    widths[c.key] = Math.max(least[c.key], Math.min(c.widest, Math.ceil(content + CELL_PADDING)));
+  }
+  return { widths, least };
+}
 
 /** The rows a shift-click selects: from the anchor (the row clicked before) to the row clicked, both included, in
  * the order shown; only the row clicked when there is no anchor or it is no longer shown. */
@@ -96,4 +158,112 @@ export function rangeOf(ids: string[], anchor: string | null, to: string): strin
   if (b < 0) return [];
   if (a < 0) return [to];
   return ids.slice(Math.min(a, b), Math.max(a, b) + 1);
+}
+
+/** What the user chose of the list's columns: those hidden and the widths dragged (in pixels). The web view keeps
+ * it in its storage, which is the user's own, so the choice outlives a restart. */
+export interface ColumnLayout {
+  hidden: SortKey[];
+  widths: Partial<Record<SortKey, number>>;
+}
+
+/** The storage key of the layout. */
+export const LAYOUT_KEY = "daicho.ledger.columns";
+
+export const defaultLayout = (): ColumnLayout => ({ hidden: [], widths: {} });
+
+/** The layout as stored, keeping only what still makes sense: known columns, widths that are whole positive pixels,
+ * and never every column hidden. Anything else (nothing stored, another version's shape) is the default. */
+export function readLayout(stored: string | null): ColumnLayout {
+  const known = new Set<string>(ledgerColumns.map((c) => c.key));
+  let value: unknown;
+  try {
+    value = JSON.parse(stored ?? "null");
+  } catch {
+    return defaultLayout();
+  }
+  if (typeof value !== "object" || value === null) return defaultLayout();
+  const { hidden, widths } = value as Record<string, unknown>;
+  const layout = defaultLayout();
+  if (Array.isArray(hidden)) layout.hidden = [...new Set(hidden)].filter((k): k is SortKey => typeof k === "string" && known.has(k));
+  if (layout.hidden.length >= known.size) layout.hidden = [];
+  if (typeof widths === "object" && widths !== null) {
+    for (const [k, w] of Object.entries(widths)) {
+      if (known.has(k) && typeof w === "number" && Number.isInteger(w) && w > 0 && w < 5000) layout.widths[k as SortKey] = w;
+    }
+  }
+  return layout;
+}
+
+/** The columns shown, left to right. */
+export function visibleColumns(columns: LedgerColumn[], layout: ColumnLayout): LedgerColumn[] {
+  return columns.filter((c) => !layout.hidden.includes(c.key));
+}
+
+/** Each column's width: the one dragged, else the fitted one; never narrower than its header. */
+export function columnWidths(fitted: ReturnType<typeof fitWidths>, layout: ColumnLayout): Record<string, number> {
+  const widths: Record<string, number> = {};
+  for (const [key, w] of Object.entries(fitted.widths)) {
+    widths[key] = Math.max(fitted.least[key], layout.widths[key as SortKey] ?? w);
+  }
+  return widths;
+}
+
+/** The layout with a column shown or hidden; the last column shown stays. */
+export function showColumn(layout: ColumnLayout, key: SortKey, shown: boolean): ColumnLayout {
+  const hidden = layout.hidden.filter((k) => k !== key);
+  if (!shown) hidden.push(key);
+  return hidden.length >= ledgerColumns.length ? layout : { ...layout, hidden };
+}
+
+/** The layout with a column's width dragged to `width` (whole pixels, at least `least`). */
+export function resizeColumn(layout: ColumnLayout, key: SortKey, width: number, least: number): ColumnLayout {
+  return { ...layout, widths: { ...layout.widths, [key]: Math.max(least, Math.round(width)) } };
+}
+
+/** The 一括変更 form: a 状況 (empty: each row keeps its own) and, when ticked, a ツール (empty: cleared). */
+export interface BulkForm {
+  status: string;
+  setTool: boolean;
+  tool: string;
+}
+
+export const emptyBulk = (): BulkForm => ({ status: "", setTool: false, tool: "" });
+
+/** The request for the rows chosen, each with the version the list showed; null when the form changes nothing. */
+export function bulkRequest(rows: LedgerRow[], form: BulkForm): BulkEdit | null {
+  if (!rows.length || (!form.status && !form.setTool)) return null;
+  return {
+    rows: rows.map((r) => ({ ledger_id: r.ledger_id, version: r.version })),
+    status: form.status || null,
+    tool: form.setTool ? form.tool.trim() : null,
+  };
+}
+
+/** What a bulk edit did, in a sentence. */
+export function bulkMessage(done: BulkEdited): string {
+  const kept = done.unchanged.length ? `（すでにその内容だった ${formatNumber(done.unchanged.length)} 件はそのまま）` : "";
+  return `${formatNumber(done.changed.length)} 件を変更しました${kept}`;
+}
+
+/** The filter's conditions as the list names them, for the exported sheet's subtitle (empty ones left out). */
+const conditionLabels: [keyof LedgerFilter, string][] = [
+  ["bureau", "部局"],
+  ["section", "課"],
+  ["kind", "区分"],
+  ["status", "状況"],
+  ["tool", "ツール"],
+  ["text", "検索"],
+];
+
+/** 「この一覧を書き出す」: the rows as shown (filtered and sorted), the columns shown, and what they are filtered and
+ * sorted by. The library takes the figures from the ledger by 管理番号. */
+export function listExport(shown: LedgerRow[], columns: LedgerColumn[], filter: LedgerFilter, sortKey: SortKey, ascending: boolean): ListExport {
+  return {
+    ledger_ids: shown.map((r) => r.ledger_id),
+    columns: columns.map((c) => c.key),
+    conditions: conditionLabels.filter(([key]) => filter[key].trim()).map(([key, label]) => ({ label, value: filter[key].trim() })),
+    sorted_by: sortKey,
+    ascending,
+  };
 }

@@ -56,8 +56,10 @@ pub struct AddArgs {
 
 #[derive(Args)]
 pub struct EditArgs {
-    /// 管理番号
-    id: String,
+    /// 管理番号（複数書くと、--status・--status-on・--tool を全部に同じく設定します。1件でもほかの人が変更して
+    /// いたら、どれも変更しません）
+    #[arg(required = true, num_args = 1.., value_name = "ID")]
+    ids: Vec<String>,
     #[arg(long)]
     unit: Option<String>,
     #[arg(long, value_parser = kind)]
@@ -82,9 +84,10 @@ pub struct EditArgs {
     owner: Option<String>,
     #[arg(long)]
     notes: Option<String>,
-    /// この版から変更する（show --json の version）。その後ほかの人が変更していたら、変更せずに終了コード 4 で止まります
+    /// この版から変更する（show --json の version）。その後ほかの人が変更していたら、変更せずに終了コード 4 で止まります。
+    /// 管理番号を複数書くときは、その順に1つずつ書きます
     #[arg(long, value_name = "VERSION")]
-    if_version: Option<i64>,
+    if_version: Vec<i64>,
 }
 
 #[derive(Args)]
@@ -127,6 +130,17 @@ pub fn add(mut store: Store, a: AddArgs) -> Result<()> {
 }
 
 pub fn edit(mut store: Store, a: EditArgs) -> Result<()> {
+    if !a.if_version.is_empty() && a.if_version.len() != a.ids.len() {
+        return Err(daicho::Error::Invalid(format!(
+            "--if-version は管理番号と同じ数だけ、同じ順に書いてください（管理番号 {} 件、--if-version {} 件）",
+            a.ids.len(),
+            a.if_version.len()
+        )));
+    }
+    if a.ids.len() > 1 {
+        return edit_many(store, a);
+    }
+    let id = &a.ids[0];
     // Only what is given changes.
     let changes = actions::InitiativeChanges {
         unit: a.unit,
@@ -140,10 +154,50 @@ pub fn edit(mut store: Store, a: EditArgs) -> Result<()> {
         scenario_count: a.scenarios.map(Some),
         owner: a.owner.map(Some),
         notes: a.notes.map(Some),
-        expected_version: a.if_version,
+        expected_version: a.if_version.first().copied(),
     };
-    let after = actions::edit_initiative(&mut store, &author(), &a.id, changes)?;
+    let after = actions::edit_initiative(&mut store, &author(), id, changes)?;
     emit(&format!("取組 {}「{}」を変更しました", after.ledger_id, after.title));
+    Ok(())
+}
+
+/// `daicho edit R6-0001 R6-0002 --status 運用中`: the bulk edit of 状況 and ツール.
+fn edit_many(mut store: Store, a: EditArgs) -> Result<()> {
+    let one_by_one = [
+        ("--unit", a.unit.is_some()),
+        ("--kind", a.kind.is_some()),
+        ("--title", a.title.is_some()),
+        ("--vendor", a.vendor.is_some()),
+        ("--start", a.start.is_some()),
+        ("--scenarios", a.scenarios.is_some()),
+        ("--owner", a.owner.is_some()),
+        ("--notes", a.notes.is_some()),
+    ];
+    let given: Vec<&str> = one_by_one.iter().filter(|(_, given)| *given).map(|(name, _)| *name).collect();
+    if !given.is_empty() {
+        return Err(daicho::Error::Invalid(format!(
+            "複数の取組をまとめて変更できるのは --status（--status-on）と --tool だけです。{} は1件ずつ変更してください",
+            given.join("・")
+        )));
+    }
+    let picked: Vec<actions::Picked> = a
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| actions::Picked { ledger_id: id.clone(), version: a.if_version.get(n).copied() })
+        .collect();
+    let changes = actions::BulkChanges { status: a.status, status_on: a.status_on, tool: a.tool.map(Some) };
+    let done = actions::edit_initiatives(&mut store, &author(), &picked, &changes)?;
+    let ids =
+        |list: &[daicho::ledger::Initiative]| list.iter().map(|i| i.ledger_id.as_str()).collect::<Vec<_>>().join(", ");
+    let mut out = format!("{} 件の取組を変更しました", done.changed.len());
+    if !done.changed.is_empty() {
+        out += &format!(": {}", ids(&done.changed));
+    }
+    if !done.unchanged.is_empty() {
+        out += &format!("（すでにその内容だった {} 件は変更なし: {}）", done.unchanged.len(), ids(&done.unchanged));
+    }
+    emit(&out);
     Ok(())
 }
 
