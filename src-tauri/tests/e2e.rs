@@ -986,7 +986,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     click_text(&client, "button", "台帳").await;
     type_into(&client, "[data-testid=filter-text]", &ocr_one.ledger_id).await;
     wait_text(&client, "[data-testid=ledger-body]", |t| t.contains(&ocr_one.ledger_id)).await;
-    click(&client, "[data-testid=ledger-row]").await;
+    click(&client, "[data-testid=ledger-row] td.title").await;
     wait_text(&client, "[data-testid=status-history]", |t| !t.is_empty()).await;
     // The first cell of every row: the date of a status, the time of a change.
     let firsts = |table: &str| {
