@@ -32,7 +32,8 @@ else
 fi
 
 echo "== cargo test (under xvfb-run for the desktop app's end-to-end tests)"
-xvfb-run -a cargo test --workspace --locked
+# The virtual screen is the users' 1366×768, so the app's 1366×697 window fits inside it as on their PCs.
+xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace --locked
 
 if [[ -n "${DAICHO_TEST_PG:-}" ]]; then
     echo "== cargo test on PostgreSQL"
