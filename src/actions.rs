@@ -346,7 +346,7 @@ pub fn edit_initiatives(
                 continue;
             }
             match p.version {
-                Some(seen) if seen != i.version => stale.push(format!("{}（{}）", i.ledger_id, last_change(tx, &i))),
+                Some(seen) if seen != i.version => stale.push(format!("{}（{}）", i.ledger_id, last_changed_by(tx, &i))),
                 _ => found.push(i),
             }
         }
@@ -373,7 +373,7 @@ pub fn edit_initiatives(
 
 /// Who changed an initiative last and when (`山田 2025-04-01 10:00`), from its audit log; `版 N` when the log says
 /// nothing.
-fn last_change(ledger: &dyn Read, i: &Initiative) -> String {
+fn last_changed_by(ledger: &dyn Read, i: &Initiative) -> String {
     let query = crate::ledger::AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 1 };
     match ledger.audit_log(query).ok().and_then(|mut v| v.pop()) {
         Some(e) => format!("{} {}", e.actor, e.at.get(..16).unwrap_or(&e.at).replace('T', " ")),
