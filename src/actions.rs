@@ -374,11 +374,8 @@ pub fn edit_initiatives(
 /// Who changed an initiative last and when (`山田 2025-04-01 10:00`), from its audit log; `版 N` when the log says
 /// nothing.
 fn last_changed_by(ledger: &dyn Read, i: &Initiative) -> String {
-    let query = crate::ledger::AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 1 };
-    match ledger.audit_log(query).ok().and_then(|mut v| v.pop()) {
-        Some(e) => format!("{} {}", e.actor, e.at.get(..16).unwrap_or(&e.at).replace('T', " ")),
-        None => format!("版 {}", i.version),
-    }
+    crate::db::last_audit(ledger, "initiative", &i.ledger_id)
+        .map_or_else(|| format!("版 {}", i.version), |e| e.who_and_when())
 }
 
 /// Deletes an initiative with its effects, history and evaluations (all kept in the audit log). Returns what was

@@ -95,16 +95,17 @@ pub(crate) fn migration_checksum(sql: &str) -> String {
     format!("{h:016x}")
 }
 
+/// The newest audit row of one record (`initiative` and its 管理番号, `effect` and its id…): who changed it last.
+pub(crate) fn last_audit(ledger: &dyn Read, entity: &str, key: &str) -> Option<AuditEntry> {
+    ledger.audit_log(AuditQuery { entity: Some(entity), key: Some(key), limit: 1 }).ok().and_then(|mut v| v.pop())
+}
+
 /// The refusal of an edit made from version `expected` of `seen` (either backend's transaction reads it): the
 /// initiative as it is now, who changed it last and when, and what to do.
 pub(crate) fn stale_edit(tx: &dyn Read, seen: &Initiative, expected: i64) -> Error {
     let current = tx.initiative(seen.id).unwrap_or_else(|_| seen.clone());
-    let query = AuditQuery { entity: Some("initiative"), key: Some(&current.ledger_id), limit: 1 };
-    let last = tx.audit_log(query).ok().and_then(|mut v| v.pop());
-    let who = last.as_ref().map_or(String::new(), |e| {
-        let at = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
-        format!("（最後の変更: {} {at}）", e.actor)
-    });
+    let last = last_audit(tx, "initiative", &current.ledger_id);
+    let who = last.map_or(String::new(), |e| format!("（最後の変更: {}）", e.who_and_when()));
     Error::Conflict(format!(
         "取組 {} は、開いた後にほかの人が変更しました{who}。最新の内容（版 {}、開いたときは版 {expected}）を読み直してから、もう一度操作してください",
         current.ledger_id, current.version

@@ -46,6 +46,13 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+impl AuditEntry {
+    /// Who made the change and when, to the minute, as refusals name them: `同僚 2025-04-01 10:00`.
+    pub fn who_and_when(&self) -> String {
+        format!("{} {}", self.actor, self.at.get(..16).unwrap_or(&self.at).replace('T', " "))
+    }
+}
+
 /// Which rows of the audit log to read: newest first, optionally of one entity (`initiative`, `effect`, …) and key.
 #[derive(Debug, Clone, Copy)]
 pub struct AuditQuery<'a> {
