@@ -71,7 +71,10 @@ fn revertible(entity: &str) -> bool {
 pub fn last_change(ledger: &dyn Read, user: &str) -> Result<Option<LastChange>> {
     let actor = ledger.audit_actor(user)?;
     let rows = ledger.last_change(&actor)?;
-    describe(ledger, &rows).map(Some).or_else(|e| if rows.is_empty() { Ok(None) } else { Err(e) })
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    describe(ledger, &rows).map(Some)
 }
 
 fn describe(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<LastChange> {
@@ -107,13 +110,15 @@ fn record<T: DeserializeOwned>(row: &AuditEntry, value: Option<&serde_json::Valu
         .map_err(|e| Error::Internal(format!("監査ログ {} の記録を読めません: {e}", row.id)))
 }
 
+/// The state the change left a record in: its `after`, or none where it deleted the record.
+fn left<T: DeserializeOwned>(row: &AuditEntry) -> Result<Option<T>> {
+    row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()
+}
+
 /// The refusal when a record of the change was changed again since.
 fn changed_since(ledger: &dyn Read, row: &AuditEntry, what: &str) -> Error {
-    let query = crate::ledger::AuditQuery { entity: Some(&row.entity), key: Some(&row.entity_key), limit: 1 };
-    let last = ledger.audit_log(query).ok().and_then(|mut v| v.pop()).filter(|e| e.at != row.at);
-    let who = last.map_or(String::new(), |e| {
-        format!("（最後の変更: {} {}）", e.actor, e.at.get(..16).unwrap_or(&e.at).replace('T', " "))
-    });
+    let last = crate::db::last_audit(ledger, &row.entity, &row.entity_key).filter(|e| e.at != row.at);
+    let who = last.map_or(String::new(), |e| format!("（最後の変更: {}）", e.who_and_when()));
     Error::Conflict(format!(
         "{what}は、この変更の後にまた変更されたため、元に戻せません{who}。必要なら画面で直接直してください"
     ))
@@ -130,27 +135,18 @@ fn check_unchanged(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<()> {
         match row.entity.as_str() {
             "initiative" => {
                 let now = ledger.initiative_by_ledger_id(&row.entity_key).ok();
-                let left: Option<Initiative> =
-                    row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()?;
-                let same = match (&left, &now) {
-                    (Some(left), Some(now)) => left.version == now.version && left == now,
-                    (None, None) => true,
-                    _ => false,
-                };
-                if !same {
+                if left::<Initiative>(row)? != now {
                     return Err(changed_since(ledger, row, &format!("取組 {}", row.entity_key)));
                 }
             }
             "effect" => {
                 let any: Effect = record(row, row.after.as_ref().or(row.before.as_ref()))?;
-                let now = match ledger.effects_of(any.initiative_id) {
-                    Ok(effects) => {
-                        effects.into_iter().find(|e| e.fiscal_year == any.fiscal_year && e.basis == any.basis)
-                    }
-                    Err(_) => None,
-                };
-                let left: Option<Effect> = row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()?;
-                if left != now {
+                let now = ledger
+                    .effects_of(any.initiative_id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|e| e.fiscal_year == any.fiscal_year && e.basis == any.basis);
+                if left::<Effect>(row)? != now {
                     let what = format!("{}・{}の効果", any.fiscal_year.label(), any.basis.label());
                     return Err(changed_since(ledger, row, &what));
                 }
@@ -162,9 +158,7 @@ fn check_unchanged(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<()> {
                     .unwrap_or_default()
                     .into_iter()
                     .find(|m| m.fiscal_year == any.fiscal_year);
-                let left: Option<OcrMeasure> =
-                    row.after.as_ref().map(|_| record(row, row.after.as_ref())).transpose()?;
-                if left != now {
+                if left::<OcrMeasure>(row)? != now {
                     return Err(changed_since(ledger, row, &format!("{} の AI-OCR 読取実績", any.fiscal_year.label())));
                 }
             }
