@@ -46,17 +46,27 @@ fn refused_field(field: &'static str, label: &str, e: daicho::fiscal::FiscalErro
     invalid_field(field, format!("{label}: {e}"))
 }
 
+/// One field's text read by `parse`; `None` when the field is empty, a refusal beside the field when unreadable.
+fn field<T>(
+    text: Option<&str>,
+    field: &'static str,
+    label: &str,
+    parse: impl FnOnce(&str) -> Result<T, daicho::fiscal::FiscalError>,
+) -> ApiResult<Option<T>> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => parse(t).map(Some).map_err(|e| refused_field(field, label, e)),
+    }
+}
+
 /// A fiscal year typed in a form, read as the CLI's `--fy` reads it (`2025`, `2025年度`, `令和7年度`, `令和7`, `R7`);
 /// `None` when the field is empty.
 pub fn year_field(
     text: Option<&str>,
-    field: &'static str,
+    field_name: &'static str,
     label: &str,
 ) -> ApiResult<Option<daicho::fiscal::FiscalYear>> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => daicho::fiscal::FiscalYear::parse(t).map(Some).map_err(|e| refused_field(field, label, e)),
-    }
+    field(text, field_name, label, daicho::fiscal::FiscalYear::parse)
 }
 
 /// A fiscal year the form requires.
@@ -67,11 +77,8 @@ pub fn required_year(text: &str, field: &'static str, label: &str) -> ApiResult<
 
 /// A date typed in a form, read as the CLI reads dates (`令和6年4月1日`, `R6.4.1`, `2024/4/1`, `2024-04-01`);
 /// `None` when the field is empty.
-pub fn date_field(text: Option<&str>, field: &'static str, label: &str) -> ApiResult<Option<chrono::NaiveDate>> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => daicho::fiscal::parse_date(t).map(Some).map_err(|e| refused_field(field, label, e)),
-    }
+pub fn date_field(text: Option<&str>, field_name: &'static str, label: &str) -> ApiResult<Option<chrono::NaiveDate>> {
+    field(text, field_name, label, daicho::fiscal::parse_date)
 }
 
 #[cfg(test)]
