@@ -245,6 +245,17 @@ async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Dr
     (driver, client)
 }
 
+/// The app on the ledger `db`, with its file dialogs answered from `dir/picked` and saving into `dir/out`.
+async fn launch_in(dir: &Path, db: &Path) -> (Driver, Client) {
+    launch(dir, db, &dir.join("picked"), &dir.join("out")).await
+}
+
+/// Loads the sample city from the empty ledger's card and waits for its dashboard.
+async fn sample_city(client: &Client) {
+    click(client, "[data-testid=load-demo]").await;
+    wait_text(client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exports_reports() {
     assert!(
@@ -1094,10 +1105,8 @@ async fn the_ledger_fits_the_window_of_a_1366_by_768_screen() {
     let _one_at_a_time = APP.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("daicho.sqlite3");
-    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
-    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
-    click(&client, "[data-testid=load-demo]").await;
-    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    let (driver, client) = launch_in(dir.path(), &db).await;
+    sample_city(&client).await;
     wait_text(&client, "[data-testid=top-initiatives]", |t| !t.is_empty()).await;
     let (cut, widths) = cut_headers(&client, "th").await;
     assert!(cut.is_empty(), "the dashboard's tables cut no header: {cut:?}");
@@ -1182,10 +1191,8 @@ async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
     let _one_at_a_time = APP.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("daicho.sqlite3");
-    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
-    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
-    click(&client, "[data-testid=load-demo]").await;
-    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    let (driver, client) = launch_in(dir.path(), &db).await;
+    sample_city(&client).await;
     click_text(&client, "button", "台帳").await;
     wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
 
@@ -1226,7 +1233,7 @@ async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
     // Closed and started again on the same account: the list comes back as it was left.
     client.close().await.unwrap();
     drop(driver);
-    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
+    let (driver, client) = launch_in(dir.path(), &db).await;
     wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
     click_text(&client, "button", "台帳").await;
     wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
@@ -1253,7 +1260,7 @@ async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
     let saved = wait_text(&client, "[data-testid=list-notice]", |t| t.contains("書き出しました")).await;
     let store = daicho::db::Store::open(&db).unwrap();
     let fy = daicho::fiscal::FiscalYear(*daicho::views::years(&store).unwrap().last().unwrap());
-    let file = save_dir.join(format!("{}_取組一覧.xlsx", fy.wareki()));
+    let file = dir.path().join("out").join(format!("{}_取組一覧.xlsx", fy.wareki()));
     assert!(saved.contains(&format!("{} 件の一覧を書き出しました: {}", shown.len(), file.display())), "{saved}");
     std::fs::copy(&file, screenshots().join("取組一覧.xlsx")).unwrap(); // beside the screenshots, to print and look at
     let sheets = daicho::import::read_workbook(&std::fs::read(&file).unwrap()).unwrap();
@@ -1294,10 +1301,8 @@ async fn a_bulk_edit_sets_status_and_tool_of_the_rows_chosen_or_none() {
     let _one_at_a_time = APP.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("daicho.sqlite3");
-    let (pick_dir, save_dir) = (dir.path().join("picked"), dir.path().join("out"));
-    let (driver, client) = launch(dir.path(), &db, &pick_dir, &save_dir).await;
-    click(&client, "[data-testid=load-demo]").await;
-    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    let (driver, client) = launch_in(dir.path(), &db).await;
+    sample_city(&client).await;
     click_text(&client, "button", "台帳").await;
     wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains("150 件")).await;
 
