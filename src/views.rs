@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::Read;
+use crate::db::{FigureParts, Read};
 use crate::error::Result;
 use crate::fiscal::{DateStyle, FiscalYear};
 use crate::formula::{Formula, FormulaError, StatedCheck};
@@ -15,7 +15,7 @@ use crate::ledger::{
 };
 use crate::number::round_half_up;
 use crate::org::{Level, NameView};
-use crate::report::{GroupBy, ReportKind, SummaryOptions, summarize};
+use crate::report::{GroupBy, ReportKind, SummaryOptions, counted_figures, summarize_year};
 
 /// One row of the ledger screen. Figures are exact decimals as text (the UI adds and formats them without floats).
 #[derive(Debug, Clone, Serialize)]
@@ -51,47 +51,92 @@ pub struct LedgerRow {
 
 /// The ledger for a fiscal year: every initiative, with its hours of that year.
 pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> {
-    let chart = ledger.org_chart()?;
-    let settings = ledger.settings()?;
-    let effects = ledger.effects_in_year(Some(fy))?;
-    let opts = SummaryOptions { fiscal_year: fy, by: GroupBy::Initiative, basis: None, view: NameView::AsReported };
-    let summary = summarize(&effects, &chart, &settings, &[], &opts);
-    let lines: HashMap<&str, _> = summary.lines.iter().map(|l| (l.ledger_id.as_str(), l)).collect();
-    let name_at = |unit: i64, level: Level| {
-        chart.ancestor_at(unit, level).map(|u| chart.display_name(u.id, fy, NameView::Current)).unwrap_or_default()
-    };
-    let mut ordered: Vec<i64> = chart.units().map(|u| u.id).collect();
-    ordered.sort_by_cached_key(|&id| chart.order_key(id));
-    let rank: HashMap<i64, u32> = ordered.into_iter().zip(0..).collect();
-    // A unit the chart does not hold (it cannot happen through the store) goes last.
-    let order_at = |unit: i64, level: Level| {
-        let at =
-            chart.ancestor_at(unit, level).or_else(|| chart.ancestor_at(unit, Level::Bureau)).map_or(unit, |u| u.id);
-        rank.get(&at).copied().unwrap_or(u32::MAX)
-    };
-    Ok(ledger
-        .initiatives(&Default::default())?
-        .into_iter()
-        .map(|i| {
-            let line = lines.get(i.ledger_id.as_str());
-            LedgerRow {
-                kind: i.kind.label().into(),
-                bureau: name_at(i.unit_id, Level::Bureau),
-                section: name_at(i.unit_id, Level::Section),
-                tool: i.tool.clone().unwrap_or_default(),
-                status: i.status.label().into(),
-                scenarios: i.scenario_count,
-                hours: line.map(|l| settings.rounding.hours(l.minutes / Decimal::from(60))),
-                minutes: line.map(|l| l.minutes),
-                basis: line.map(|l| l.basis.label().to_string()),
-                bureau_order: order_at(i.unit_id, Level::Bureau),
-                section_order: order_at(i.unit_id, Level::Section),
-                version: i.version,
-                title: i.title,
-                ledger_id: i.ledger_id,
-            }
-        })
-        .collect())
+    let rows = RowMaker::new(ledger, fy, FigureParts::default())?;
+    Ok(ledger.initiatives(&Default::default())?.into_iter().map(|i| rows.row(i)).collect())
+}
+
+/// Makes the ledger screen's rows of a year: the figure that counts for each initiative (streamed, as the summary
+/// picks it) and the names and order of each unit, worked out once per unit rather than once per row.
+struct RowMaker {
+    adopt: crate::ledger::Adopt,
+    rounding: crate::ledger::Rounding,
+    counted: HashMap<i64, crate::ledger::Figure>,
+    /// 部局, 課 and their places in the organisation's order, by unit.
+    units: HashMap<i64, (String, String, u32, u32)>,
+}
+
+impl RowMaker {
+    fn new(ledger: &dyn Read, fy: FiscalYear, parts: FigureParts) -> Result<Self> {
+        let chart = ledger.org_chart()?;
+        let settings = ledger.settings()?;
+        let counted = counted_figures(ledger, fy, parts)?.into_iter().map(|f| (f.initiative_id, f)).collect();
+        let name_at = |unit: i64, level: Level| {
+            chart.ancestor_at(unit, level).map(|u| chart.display_name(u.id, fy, NameView::Current)).unwrap_or_default()
+        };
+        let mut ordered: Vec<i64> = chart.units().map(|u| u.id).collect();
+        ordered.sort_by_cached_key(|&id| chart.order_key(id));
+        let rank: HashMap<i64, u32> = ordered.iter().copied().zip(0..).collect();
+        // A unit the chart does not hold (it cannot happen through the store) goes last.
+        let order_at = |unit: i64, level: Level| {
+            let at = chart
+                .ancestor_at(unit, level)
+                .or_else(|| chart.ancestor_at(unit, Level::Bureau))
+                .map_or(unit, |u| u.id);
+            rank.get(&at).copied().unwrap_or(u32::MAX)
+        };
+        let units = ordered
+            .iter()
+            .map(|&u| {
+                let names = (name_at(u, Level::Bureau), name_at(u, Level::Section));
+                (u, (names.0, names.1, order_at(u, Level::Bureau), order_at(u, Level::Section)))
+            })
+            .collect();
+        Ok(Self { adopt: settings.adopt, rounding: settings.rounding, counted, units })
+    }
+
+    fn row(&self, i: Initiative) -> LedgerRow {
+        let minutes = self
+            .counted
+            .get(&i.id)
+            .map(|f| (crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt), f.basis));
+        let (bureau, section, bureau_order, section_order) =
+            self.units.get(&i.unit_id).cloned().unwrap_or((String::new(), String::new(), u32::MAX, u32::MAX));
+        LedgerRow {
+            kind: i.kind.label().into(),
+            bureau,
+            section,
+            tool: i.tool.unwrap_or_default(),
+            status: i.status.label().into(),
+            scenarios: i.scenario_count,
+            hours: minutes.map(|(m, _)| self.rounding.hours(m / Decimal::from(60))),
+            minutes: minutes.map(|(m, _)| m.normalize()),
+            basis: minutes.map(|(_, b)| b.label().to_string()),
+            bureau_order,
+            section_order,
+            version: i.version,
+            title: i.title,
+            ledger_id: i.ledger_id,
+        }
+    }
+
+    /// The `n` initiatives of the most hours in the year, most first (ties in 管理番号 order), as ledger rows.
+    fn top(&self, ledger: &dyn Read, n: usize) -> Result<Vec<LedgerRow>> {
+        let mut best: Vec<(Decimal, &str, i64)> = self
+            .counted
+            .values()
+            .map(|f| {
+                let minutes = crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt);
+                let id = f.initiative.as_ref().map_or("", |(ledger_id, _)| ledger_id.as_str());
+                (self.rounding.hours(minutes / Decimal::from(60)), id, f.initiative_id)
+            })
+            .collect();
+        best.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        best.truncate(n);
+        let ids: Vec<i64> = best.iter().map(|b| b.2).collect();
+        let mut found: HashMap<i64, Initiative> =
+            ledger.initiatives_by_id(&ids)?.into_iter().map(|i| (i.id, i)).collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).map(|i| self.row(i)).collect())
+    }
 }
 
 /// A labelled figure for charts.
@@ -161,32 +206,29 @@ pub fn years(ledger: &dyn Read) -> Result<Vec<i32>> {
 pub fn dashboard(ledger: &dyn Read, fy: FiscalYear) -> Result<Dashboard> {
     let chart = ledger.org_chart()?;
     let settings = ledger.settings()?;
-    let effects = ledger.effects_in_year(None)?;
     let targets = ledger.targets(None)?;
+    // Each summary streams one year's figures (the dashboard stays quick on a large ledger).
     let run = |fy: FiscalYear, by: GroupBy| {
         let opts = SummaryOptions { fiscal_year: fy, by, basis: None, view: NameView::AsReported };
-        summarize(&effects, &chart, &settings, &targets, &opts)
+        summarize_year(ledger, &chart, &settings, &targets, &opts)
     };
-    let by_bureau = run(fy, GroupBy::Bureau);
-    let by_kind = run(fy, GroupBy::Kind);
+    let by_bureau = run(fy, GroupBy::Bureau)?;
+    let by_kind = run(fy, GroupBy::Kind)?;
     let all_years = years(ledger)?;
     let shown: Vec<i32> = all_years.iter().copied().filter(|y| *y <= fy.0).collect();
     let trend = shown[shown.len().saturating_sub(5)..]
         .iter()
         .map(|y| {
-            let s = run(FiscalYear(*y), GroupBy::Bureau);
-            TrendPoint {
+            let total = if *y == fy.0 { by_bureau.total.clone() } else { run(FiscalYear(*y), GroupBy::Bureau)?.total };
+            Ok(TrendPoint {
                 fiscal_year: *y,
                 label: FiscalYear(*y).wareki(),
-                target: s.total.target_hours,
-                actual: s.total.hours,
-            }
+                target: total.target_hours,
+                actual: total.hours,
+            })
         })
-        .collect();
-    let mut rows = ledger_rows(ledger, fy)?;
-    rows.retain(|r| r.hours.is_some());
-    rows.sort_by_key(|r| std::cmp::Reverse(r.hours));
-    rows.truncate(10);
+        .collect::<Result<_>>()?;
+    let rows = RowMaker::new(ledger, fy, FigureParts { names: true, tool: false })?.top(ledger, 10)?;
     Ok(Dashboard {
         fiscal_year: fy.0,
         label: fy.label(),

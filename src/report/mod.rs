@@ -7,7 +7,7 @@ mod table;
 mod tables;
 
 pub use check::{CheckItem, CheckKind, check_list};
-pub use summary::{Group, GroupBy, Line, Summary, SummaryOptions, Totals, summarize, summarize_year};
+pub use summary::{Group, GroupBy, Line, Summary, SummaryOptions, Totals, counted_figures, summarize, summarize_year};
 pub use table::{ChartKind, ChartSpec, ColumnKind, ReportColumn, ReportRow, ReportTable, RowKind, Value};
 pub use tables::{OcrLine, ReportInput, ReportKind, ReportOptions, all_reports};
 

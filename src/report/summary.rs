@@ -315,20 +315,33 @@ pub fn summarize_year(
     let parts = FigureParts { names: opts.by == GroupBy::Initiative, tool: opts.by == GroupBy::Tool };
     let mut summary = None;
     ledger.with_figures(opts.fiscal_year, parts, &mut |figures| {
-        // Figures arrive in initiative order: the best of each run of one initiative's figures is its pick.
-        let mut figures = figures.filter(|f| opts.basis.is_none_or(|b| b == f.basis)).peekable();
-        let picked = std::iter::from_fn(|| {
-            let mut best = figures.next()?;
-            while let Some(next) = figures.next_if(|f| f.initiative_id == best.initiative_id) {
-                if next.basis.preference() < best.basis.preference() {
-                    best = next;
-                }
-            }
-            Some(best)
-        });
+        let picked = best_of_each(figures.filter(|f| opts.basis.is_none_or(|b| b == f.basis)));
         summary = Some(summarize_picked(picked, chart, settings, targets, opts));
     })?;
     summary.ok_or_else(|| crate::Error::Internal("集計の結果がありません".into()))
+}
+
+/// The figure that counts for each initiative in the year, as [`summarize`] picks it (実績, else 試行, else 試算),
+/// streamed from the ledger in initiative order with the parts of the initiative `parts` asks for: what the ledger
+/// list and the dashboard's top initiatives show, without loading whole rows.
+pub fn counted_figures(ledger: &dyn Read, fy: FiscalYear, parts: FigureParts) -> crate::error::Result<Vec<Figure>> {
+    let mut counted = Vec::new();
+    ledger.with_figures(fy, parts, &mut |figures| counted.extend(best_of_each(figures)))?;
+    Ok(counted)
+}
+
+/// Figures arrive in initiative order: the best of each run of one initiative's figures is its pick.
+fn best_of_each(figures: impl Iterator<Item = Figure>) -> impl Iterator<Item = Figure> {
+    let mut figures = figures.peekable();
+    std::iter::from_fn(move || {
+        let mut best = figures.next()?;
+        while let Some(next) = figures.next_if(|f| f.initiative_id == best.initiative_id) {
+            if next.basis.preference() < best.basis.preference() {
+                best = next;
+            }
+        }
+        Some(best)
+    })
 }
 
 fn summarize_picked(
