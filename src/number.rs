@@ -86,10 +86,27 @@ pub fn group_thousands(value: Decimal, max_places: u32) -> String {
 /// [`group_thousands`] written onto the end of `out` (canonical formula text is built this way, without a string per
 /// number).
 pub fn group_thousands_into(out: &mut String, value: Decimal, max_places: u32) {
+    group_into(out, value, max_places, '-');
+}
+
+/// [`group_thousands`] with a negative figure marked `▲` as Japanese public accounts write it (`▲1,234.5`): a figure
+/// in a sentence or a formula's result, where a hyphen reads as a dash.
+pub fn group_marked(value: Decimal, max_places: u32) -> String {
+    let mut out = String::with_capacity(24);
+    group_into(&mut out, value, max_places, '▲');
+    out
+}
+
+/// [`group_marked`] written onto the end of `out`.
+pub fn group_marked_into(out: &mut String, value: Decimal, max_places: u32) {
+    group_into(out, value, max_places, '▲');
+}
+
+fn group_into(out: &mut String, value: Decimal, max_places: u32, minus: char) {
     // Rounding is needed only when the value has more decimals than allowed.
     let rounded = if value.scale() > max_places { round_half_up(value, max_places) } else { value }.normalize();
     if rounded.is_sign_negative() && !rounded.is_zero() {
-        out.push('-');
+        out.push(minus);
     }
     // The digits without sign or point, and how many of them are decimals.
     let mantissa = rounded.mantissa().unsigned_abs();

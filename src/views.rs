@@ -294,7 +294,7 @@ pub fn check_formula(
                     "申告値と一致（記載の桁数の範囲内）".to_string()
                 } else {
                     // In hours, as the stated figure is written, with both figures beside it.
-                    let hours = |m: Decimal| crate::number::group_thousands(m / Decimal::from(60), 2);
+                    let hours = |m: Decimal| crate::number::group_marked(m / Decimal::from(60), 2);
                     format!(
                         "申告値との差 {}時間（式 {}時間、申告 {}時間）",
                         hours(c.difference_minutes),

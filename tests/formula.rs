@@ -483,7 +483,7 @@ fn a_stated_figure_off_its_formula_is_told_in_hours() {
     for (computed_minutes, stated_hours, expected) in [
         ("49000", "817", "一致"),
         ("49000", "700", "差 116.67時間"),
-        ("43200", "1440", "差 -720時間"),
+        ("43200", "1440", "差 ▲720時間"),
         ("90", "1.0", "差 0.5時間"),
     ] {
         let check = StatedCheck::of_hours(d(computed_minutes), d(stated_hours));

@@ -488,6 +488,16 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
                      VALUES (1, 2, 2023, '実績', '5分×1,200件', '5分×1,200件＝6,000分（100時間）', '6000', '100')"
             };
             c.execute(effect, []).unwrap();
+            // A saving that became a cost: before 0012 its result was written with a hyphen, which now reads ▲; a
+            // hyphen in the expression (a label as the department wrote it) is not a result and stays.
+            let negative = if version < 7 {
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, computed_minutes)
+                     VALUES (1, 2, 2023, '試算', '(5分-30分)×100件', '{}', '-2500')"
+            } else {
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, computed_minutes)
+                     VALUES (1, 2, 2023, '試算', '(5分-30分)×100件(A-1様式)', '（5分－30分）×100件（A-1様式）＝-2,500分（-41.7時間）', '-2500')"
+            };
+            c.execute(negative, []).unwrap();
         }
         let store = Store::open(&t.db()).unwrap_or_else(|e| panic!("schema {version} must migrate: {e}"));
         assert_eq!(store.schema_version().unwrap(), db::latest_schema_version());
@@ -495,12 +505,21 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         let i = store.initiative_by_ledger_id("R5-0001").unwrap();
         assert_eq!(i.scenario_count, Some(2), "schema {version}");
         let effects = store.effects_of(i.id).unwrap();
-        assert_eq!(effects[0].computed_minutes, Some(d("6000")), "schema {version}");
+        let actual = effects.iter().find(|e| e.basis == daicho::ledger::Basis::Actual).unwrap();
+        assert_eq!(actual.computed_minutes, Some(d("6000")), "schema {version}");
         assert_eq!(
-            effects[0].canonical.as_deref(),
+            actual.canonical.as_deref(),
             Some("5分×1,200件＝6,000分（100時間）"),
             "schema {version}: the stored formula is evaluated once, on migrating"
         );
+        let cost = effects.iter().find(|e| e.basis == daicho::ledger::Basis::Estimate).unwrap();
+        let want = if version < 7 {
+            "（5分－30分）×100件＝▲2,500分（▲41.7時間）"
+        } else {
+            "（5分－30分）×100件（A-1様式）＝▲2,500分（▲41.7時間）"
+        };
+        assert_eq!(cost.canonical.as_deref(), Some(want), "schema {version}: a negative result is marked ▲, and only it");
+        assert_eq!(cost.computed_minutes, Some(d("-2500")), "schema {version}: the figure itself is kept");
         assert_eq!(store.targets(None).unwrap()[0].hours, d("3200"));
         assert_eq!(store.settings().unwrap().rounding.mode.label(), "切り上げ");
         assert_eq!(store.org_chart().unwrap().resolve("人事", None).unwrap(), 2, "aliases survive");

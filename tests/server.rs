@@ -550,6 +550,31 @@ fn other_peoples_changes_are_heard_as_they_commit_and_ones_own_are_not() {
     assert!(rx.recv_timeout(std::time::Duration::from_millis(500)).is_err(), "exactly one notice per commit");
 }
 
+/// Migration 0012 on a server: a negative result written with a hyphen before it reads ▲, a hyphen in the expression
+/// (a label) stays, and a positive result is left as it is.
+#[test]
+fn a_negative_result_written_before_is_marked_on_the_server() {
+    if !server_pass("a_negative_result_written_before_is_marked_on_the_server") {
+        return;
+    }
+    let t = TestDir::new();
+    ok(&t, &["--db", &t.target(), "demo"]);
+    let mut c = postgres::Client::connect(&t.target(), postgres::NoTls).unwrap();
+    let ids: Vec<i64> = c.query("SELECT id FROM effects ORDER BY id LIMIT 2", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    let cases = [
+        (ids[0], "（5分－30分）×100件（A-1様式）＝-2,500分（-41.7時間）", "（5分－30分）×100件（A-1様式）＝▲2,500分（▲41.7時間）"),
+        (ids[1], "5分×2件（A-1様式）＝10分（0.2時間）", "5分×2件（A-1様式）＝10分（0.2時間）"),
+    ];
+    for (id, before, _) in cases {
+        c.execute("UPDATE effects SET canonical = $2 WHERE id = $1", &[&id, &before]).unwrap();
+    }
+    c.batch_execute(include_str!("../migrations/postgres/0012_negative_results.sql")).unwrap();
+    for (id, before, after) in cases {
+        let now: String = c.query_one("SELECT canonical FROM effects WHERE id = $1", &[&id]).unwrap().get(0);
+        assert_eq!(now, after, "{before}: only a hyphen in the result after the last ＝ is a minus sign");
+    }
+}
+
 #[test]
 fn a_connection_test_changes_nothing_on_the_server() {
     if !server_pass("a_connection_test_changes_nothing_on_the_server") {

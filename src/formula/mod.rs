@@ -29,7 +29,7 @@ use serde::Serialize;
 
 pub use ast::{Conversions, Expr, Op, Part, PersonUnit, TimeUnit, Unit};
 
-use crate::number::{group_thousands, last_place};
+use crate::number::{group_marked, last_place};
 
 /// Why a formula was refused, and at which character (0-based position in the text as typed).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -282,21 +282,21 @@ impl StatedCheck {
         compare(computed_minutes, stated_hours * sixty, last_place(stated_hours) * sixty)
     }
 
-    /// In a table cell: `一致`, or the difference in hours, as people state them (`差 -2時間`, `差 720時間`).
+    /// In a table cell: `一致`, or the difference in hours, as people state them (`差 ▲2時間`, `差 720時間`).
     pub fn short(&self) -> String {
         if self.matches {
             "一致".to_string()
         } else {
-            format!("差 {}時間", group_thousands(self.difference_minutes / Decimal::from(60), 2))
+            format!("差 {}時間", group_marked(self.difference_minutes / Decimal::from(60), 2))
         }
     }
 
-    /// In a sentence: `一致（記載の桁数の範囲内）`, or `不一致: 計算値との差 -120分`.
+    /// In a sentence: `一致（記載の桁数の範囲内）`, or `不一致: 計算値との差 ▲120分`.
     pub fn describe(&self) -> String {
         if self.matches {
             "一致（記載の桁数の範囲内）".to_string()
         } else {
-            format!("不一致: 計算値との差 {}分", group_thousands(self.difference_minutes, 2))
+            format!("不一致: 計算値との差 {}分", group_marked(self.difference_minutes, 2))
         }
     }
 }
@@ -312,7 +312,8 @@ pub fn compare(computed_minutes: Decimal, stated_minutes: Decimal, tolerance_min
     }
 }
 
-/// `49,000分（816.7時間）`: exact minutes (at most two decimals shown) and hours to one decimal.
+/// `49,000分（816.7時間）`: exact minutes (at most two decimals shown) and hours to one decimal; a negative result (a
+/// saving that became a cost) marked ▲ (`▲2,500分（▲41.7時間）`).
 pub fn result_text(minutes: Decimal) -> String {
     let mut out = String::with_capacity(40);
     result_text_into(&mut out, minutes);
@@ -321,8 +322,8 @@ pub fn result_text(minutes: Decimal) -> String {
 
 /// [`result_text`] written onto the end of `out`.
 fn result_text_into(out: &mut String, minutes: Decimal) {
-    crate::number::group_thousands_into(out, minutes, 2);
+    crate::number::group_marked_into(out, minutes, 2);
     out.push_str("分（");
-    crate::number::group_thousands_into(out, minutes / Decimal::from(60), 1);
+    crate::number::group_marked_into(out, minutes / Decimal::from(60), 1);
     out.push_str("時間）");
 }

@@ -13,11 +13,30 @@ include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 use crate::db::migration_checksum as checksum;
 
+/// Migration 12: a negative result in an effect's canonical text marked ▲ (`＝▲2,500分（▲41.7時間）`), as the
+/// library now writes it; only the text after the last ＝ (the result the library wrote) changes.
+fn negative_results_marked(conn: &Connection) -> Result<()> {
+    let mut read = conn.prepare("SELECT id, canonical FROM effects WHERE canonical LIKE '%＝%-%'")?;
+    let rows = read
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut write = conn.prepare("UPDATE effects SET canonical = ?2 WHERE id = ?1")?;
+    for (id, text) in rows {
+        if let Some((expression, result)) = text.rsplit_once('＝')
+            && result.contains('-')
+        {
+            write.execute(rusqlite::params![id, format!("{expression}＝{}", result.replace('-', "▲"))])?;
+        }
+    }
+    Ok(())
+}
+
 /// A step in Rust that completes a migration's SQL, in its transaction.
 type Step = fn(&Connection) -> Result<()>;
 
 /// The steps, by migration version.
-const STEPS: &[(i64, Step)] = &[(7, fill_effect_results), (11, check_lists_rewritten)];
+const STEPS: &[(i64, Step)] =
+    &[(7, fill_effect_results), (11, check_lists_rewritten), (12, negative_results_marked)];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
