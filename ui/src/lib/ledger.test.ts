@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { RowSorter, emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
 import { bulkMessage, bulkRequest, emptyBulk, listExport } from "./ledger";
 import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
 import { estimate } from "./measure";
@@ -62,6 +62,59 @@ describe("sortRows", () => {
     // Within one 部局, by 管理番号 whichever way the 部局 go.
     const two = [row({ ledger_id: "R5-0009" }), row({ ledger_id: "R5-0003" }), rows[1]];
     expect(sortRows(two, "bureau", false).map((r) => r.ledger_id)).toEqual(["R5-0002", "R5-0003", "R5-0009"]);
+  });
+});
+
+describe("sortRows and filterRows on many rows", () => {
+  // A deterministic spread of rows: titles, tools and figures repeating at different periods, some without a figure,
+  // full-width letters among them.
+  const titles = ["給与支払報告書の入力", "保育所入所申込書の読取", "償却資産申告書の入力", "ＲＰＡ 会議録", "おむつ券の交付", "住民票の写し"];
+  const many = Array.from({ length: 300 }, (_, i) =>
+    row({
+      ledger_id: `R${5 + (i % 3)}-${String(1000 - i).padStart(4, "0")}`,
+      title: `${titles[i % titles.length]}（${i % 7}）`,
+      tool: ["WinActor", "UiPath", "DX Suite", ""][i % 4],
+      hours: i % 11 === 0 ? null : `${(i * 37) % 400}.${i % 10}`,
+      bureau_order: i % 5,
+      section_order: i % 9,
+    }),
+  );
+  // The plain way, as the list sorted before: a comparison reads and parses both rows each time.
+  function reference(rs: LedgerRow[], key: "title" | "tool" | "hours", ascending: boolean): string[] {
+    const sign = ascending ? 1 : -1;
+    return [...rs]
+      .sort((a, b) => {
+        const x = a[key];
+        const y = b[key];
+        const byId = a.ledger_id < b.ledger_id ? -1 : 1;
+        if (x === null && y === null) return byId;
+        if (x === null) return 1;
+        if (y === null) return -1;
+        const by = key === "hours" ? Number(x) - Number(y) : x.localeCompare(y, "ja");
+        return sign * by || byId;
+      })
+      .map((r) => r.ledger_id);
+  }
+  for (const key of ["title", "tool", "hours"] as const) {
+    for (const ascending of [true, false]) {
+      it(`sorts by ${key} ${ascending ? "ascending" : "descending"} as comparing each pair afresh does`, () => {
+        expect(sortRows(many, key, ascending).map((r) => r.ledger_id)).toEqual(reference(many, key, ascending));
+      });
+    }
+  }
+  it("sorts the filtered rows and reverses a sort with the ranks of the whole reading", () => {
+    const sorter = new RowSorter(many);
+    const some = many.filter((_, i) => i % 3 === 0);
+    for (const key of ["title", "tool", "hours"] as const) {
+      expect(sorter.sort(some, key, false).map((r) => r.ledger_id)).toEqual(reference(some, key, false));
+      expect(sorter.sort(some, key, true).map((r) => r.ledger_id)).toEqual(reference(some, key, true));
+    }
+  });
+  it("finds the same rows whether a row's folded text was read before or not", () => {
+    const first = filterRows(many, { ...emptyFilter(), text: "rpa" }).map((r) => r.ledger_id);
+    expect(first.length).toBe(50);
+    expect(filterRows(many, { ...emptyFilter(), text: "ｒｐａ　会議録" }).map((r) => r.ledger_id)).toEqual(first);
+    expect(filterRows(many, emptyFilter())).toBe(many);
   });
 });
 
