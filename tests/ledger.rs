@@ -518,7 +518,11 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
         } else {
             "（5分－30分）×100件（A-1様式）＝▲2,500分（▲41.7時間）"
         };
-        assert_eq!(cost.canonical.as_deref(), Some(want), "schema {version}: a negative result is marked ▲, and only it");
+        assert_eq!(
+            cost.canonical.as_deref(),
+            Some(want),
+            "schema {version}: a negative result is marked ▲, and only it"
+        );
         assert_eq!(cost.computed_minutes, Some(d("-2500")), "schema {version}: the figure itself is kept");
         assert_eq!(store.targets(None).unwrap()[0].hours, d("3200"));
         assert_eq!(store.settings().unwrap().rounding.mode.label(), "切り上げ");

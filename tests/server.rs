@@ -560,9 +560,14 @@ fn a_negative_result_written_before_is_marked_on_the_server() {
     let t = TestDir::new();
     ok(&t, &["--db", &t.target(), "demo"]);
     let mut c = postgres::Client::connect(&t.target(), postgres::NoTls).unwrap();
-    let ids: Vec<i64> = c.query("SELECT id FROM effects ORDER BY id LIMIT 2", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    let ids: Vec<i64> =
+        c.query("SELECT id FROM effects ORDER BY id LIMIT 2", &[]).unwrap().iter().map(|r| r.get(0)).collect();
     let cases = [
-        (ids[0], "（5分－30分）×100件（A-1様式）＝-2,500分（-41.7時間）", "（5分－30分）×100件（A-1様式）＝▲2,500分（▲41.7時間）"),
+        (
+            ids[0],
+            "（5分－30分）×100件（A-1様式）＝-2,500分（-41.7時間）",
+            "（5分－30分）×100件（A-1様式）＝▲2,500分（▲41.7時間）",
+        ),
         (ids[1], "5分×2件（A-1様式）＝10分（0.2時間）", "5分×2件（A-1様式）＝10分（0.2時間）"),
     ];
     for (id, before, _) in cases {

@@ -35,8 +35,7 @@ fn negative_results_marked(conn: &Connection) -> Result<()> {
 type Step = fn(&Connection) -> Result<()>;
 
 /// The steps, by migration version.
-const STEPS: &[(i64, Step)] =
-    &[(7, fill_effect_results), (11, check_lists_rewritten), (12, negative_results_marked)];
+const STEPS: &[(i64, Step)] = &[(7, fill_effect_results), (11, check_lists_rewritten), (12, negative_results_marked)];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
