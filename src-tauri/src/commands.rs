@@ -1,6 +1,5 @@
 //! The commands the UI calls. Each is a few lines: parse the arguments, call the library, return its result.
 
-use chrono::Local;
 use daicho::actions;
 use daicho::db::Read;
 use daicho::fiscal::FiscalYear;
@@ -43,14 +42,12 @@ pub struct AppInfo {
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     let store = state.store()?;
-    let years = views::years(&*store)?;
-    let current = FiscalYear::of_date(Local::now().date_naive()).0;
     Ok(AppInfo {
         db_path: store.path().display().to_string(),
         shared: store.is_shared(),
         initiatives: store.initiative_count()?,
         organisation_name: store.settings()?.organisation_name,
-        fiscal_year: years.last().copied().unwrap_or(current),
+        fiscal_year: crate::state::opening_year(&store)?,
         choices: views::choices(),
         storage_warning: state.startup_warning().or_else(|| store.location_warning()),
         sample: actions::is_sample(&*store)?,
@@ -64,7 +61,11 @@ pub fn load_demo(state: State<'_, AppState>) -> ApiResult<usize> {
 
 #[tauri::command]
 pub fn dashboard(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<views::Dashboard> {
-    Ok(views::dashboard(&*state.store()?, FiscalYear(fiscal_year))?)
+    let store = state.store()?;
+    match state.first_dashboard(&store, fiscal_year) {
+        Some(ready) => Ok(ready),
+        None => Ok(views::dashboard(&*store, FiscalYear(fiscal_year))?),
+    }
 }
 
 #[tauri::command]

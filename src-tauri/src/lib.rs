@@ -2,6 +2,7 @@
 //! no parsing, no business rules here (see ARCHITECTURE.md).
 
 mod bindings;
+mod closing;
 mod commands;
 mod editing;
 mod error;
@@ -38,12 +39,19 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .manage(closing::CloseGuard::default())
         .setup(|app| {
             // Other people's changes to a shared ledger refresh the open screen.
             app.state::<state::AppState>().announce_changes(app.handle().clone());
+            // The opening dashboard is worked out while the web view starts.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || handle.state::<state::AppState>().prefetch_dashboard());
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                closing::on_close_requested(window, api);
+            }
             // Files dropped on the window count as chosen by the user, like a dialog's answer; the import screen
             // receives them and checks them first.
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
@@ -108,6 +116,8 @@ pub fn run() {
             editing::year_plan,
             editing::set_target,
             editing::set_cost,
+            closing::close_asked,
+            closing::close_window,
         ])
         .run(context());
     if let Err(e) = result {

@@ -42,6 +42,29 @@ pub struct AppState {
     /// How this person wants dates shown (設定 › 表示): a preference of the PC's user, not of the ledger, which a
     /// team shares.
     date_style: Mutex<DateStyle>,
+    /// The dashboard the app opens on, worked out while the web view starts (see [`AppState::prefetch_dashboard`]).
+    first_dashboard: Mutex<Option<FirstDashboard>>,
+}
+
+/// The opening dashboard computed at start, with what it was computed from: its year and the ledger's newest audit
+/// row (every change writes one), so it is shown only if the ledger has not changed since.
+struct FirstDashboard {
+    fiscal_year: i32,
+    newest_change: Option<i64>,
+    dashboard: daicho::views::Dashboard,
+}
+
+/// The id of the ledger's newest audit row: changes when anyone changes the ledger.
+fn newest_change(store: &Store) -> Result<Option<i64>, daicho::Error> {
+    use daicho::db::Read;
+    let newest = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 1 })?;
+    Ok(newest.first().map(|e| e.id))
+}
+
+/// The fiscal year the app opens on: the latest with figures, or the current one.
+pub fn opening_year(store: &Store) -> Result<i32, daicho::Error> {
+    let years = daicho::views::years(store)?;
+    Ok(years.last().copied().unwrap_or_else(|| daicho::fiscal::FiscalYear::of_date(chrono::Local::now().date_naive()).0))
 }
 
 /// Clears the importing flag when the batch ends, however it ends.
@@ -90,7 +113,31 @@ impl AppState {
             app: std::sync::OnceLock::new(),
             watch: Mutex::new(None),
             date_style: Mutex::new(remembered_date_style()),
+            first_dashboard: Mutex::new(None),
         })
+    }
+
+    /// Works out the dashboard the app opens on while the window and the web view start (on a large ledger it takes a
+    /// tenth of a second, which would otherwise come after the page has loaded). Best effort: on any error the page
+    /// asks for it as usual.
+    pub fn prefetch_dashboard(&self) {
+        let Ok(store) = self.store() else { return };
+        let first = (|| {
+            let fiscal_year = opening_year(&store)?;
+            let newest_change = newest_change(&store)?;
+            let dashboard = daicho::views::dashboard(&*store, daicho::fiscal::FiscalYear(fiscal_year))?;
+            Ok::<_, daicho::Error>(FirstDashboard { fiscal_year, newest_change, dashboard })
+        })();
+        if let (Ok(first), Ok(mut slot)) = (first, self.first_dashboard.lock()) {
+            *slot = Some(first);
+        }
+    }
+
+    /// The dashboard worked out at start, once, if it is of `fiscal_year` and nobody changed the ledger since.
+    pub fn first_dashboard(&self, store: &Store, fiscal_year: i32) -> Option<daicho::views::Dashboard> {
+        let first = self.first_dashboard.lock().ok()?.take()?;
+        let unchanged = newest_change(store).ok()? == first.newest_change;
+        (first.fiscal_year == fiscal_year && unchanged).then_some(first.dashboard)
     }
 
     /// Remembers paths a dialog returned or the user dropped on the window.

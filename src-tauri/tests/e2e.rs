@@ -4,257 +4,15 @@
 //! refreshed with `DAICHO_SCREENSHOTS=docs/screenshots`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use daicho::db::Read;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-
-/// tauri-driver, stopped with SIGTERM on drop so it also stops WebKitWebDriver (SIGKILL would orphan it).
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn screenshots() -> PathBuf {
-    let dir = std::env::var_os("DAICHO_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots"));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn shot(client: &Client, name: &str) {
-    let png = client.screenshot().await.unwrap();
-    // A PNG's IHDR holds its width and height (big-endian) at bytes 16..24.
-    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
-    assert_eq!((size(16), size(20)), WINDOW, "{name}.png shows the window our users have");
-    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
-}
-
-/// The window our users have: a 1366×768 screen (the common municipal PC) less the taskbar, as the page's inner size.
-const WINDOW: (u32, u32) = (1366, 697);
-
-/// The page's inner size (`innerWidth`, `innerHeight`): what the app has to lay itself out in.
-async fn inner_size(client: &Client) -> (u32, u32) {
-    let v = client.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
-    let n = |i: usize| u32::try_from(v[i].as_u64().unwrap()).unwrap();
-    (n(0), n(1))
-}
-
-/// Sizes the window so that the page inside it is `WINDOW`, whatever frame the window manager (if any) adds, and
-/// checks it: a screen laid out for a larger window would pass here and fail on the users' PCs.
-async fn fit_window(client: &Client) {
-    client.set_window_rect(0, 0, WINDOW.0, WINDOW.1).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let inner = inner_size(client).await;
-        if inner == WINDOW {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the page's inner size stayed {inner:?}, not {WINDOW:?}");
-        // The frame is what the outer size has beyond the inner one; the window grows by it once it is known.
-        let (_, _, w, h) = client.get_window_rect().await.unwrap();
-        let frame = |outer: u64, inner: u32, want: u32| (outer as u32).saturating_sub(inner) + want;
-        let (w, h) = (frame(w, inner.0, WINDOW.0), frame(h, inner.1, WINDOW.1));
-        client.set_window_rect(0, 0, w, h).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// The element's rendered text (`innerText`). Read through a script: WebKitWebDriver's element-text command
-/// returns nothing for elements inside an `overflow: hidden` box that its visibility heuristics call hidden.
-async fn inner_text(client: &Client, css: &str) -> Option<String> {
-    let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
-    client.execute(script, vec![css.into()]).await.ok().and_then(|v| v.as_str().map(String::from))
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_text(client, css, |t| !t.is_empty()).await
-}
-
-/// Waits until the element's text satisfies `ok`, and returns it.
-async fn wait_text(client: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut last = String::from("(not found)");
-    loop {
-        if let Some(t) = inner_text(client, css).await {
-            if ok(&t) {
-                return t;
-            }
-            last = t;
-        }
-        if Instant::now() >= deadline {
-            shot(client, "failure").await;
-            panic!("timed out waiting for {css}; last text {last:?} (screen saved as failure.png)");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn click(client: &Client, css: &str) {
-    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap().click().await.unwrap();
-}
-
-async fn type_into(client: &Client, css: &str, text: &str) {
-    let e = client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap();
-    e.clear().await.unwrap();
-    if !text.is_empty() {
-        e.send_keys(text).await.unwrap();
-    }
-}
-
-/// The value of a form field (`input`, `select`), as the user sees it in the field.
-async fn value_of(client: &Client, css: &str) -> String {
-    let script = "const e = document.querySelector(arguments[0]); return e ? e.value : null;";
-    let v = client.execute(script, vec![css.into()]).await.unwrap();
-    v.as_str().unwrap_or_else(|| panic!("no field {css}")).to_string()
-}
-
-/// Waits until the field's value satisfies `ok`, and returns it.
-async fn wait_value(client: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let v = value_of(client, css).await;
-        if ok(&v) {
-            return v;
-        }
-        if Instant::now() >= deadline {
-            shot(client, "failure").await;
-            panic!("timed out waiting for the value of {css}; last {v:?} (screen saved as failure.png)");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Keys pressed with the focus on the element, as a person presses them there: `Key::Control + "s"` is Ctrl+S
-/// (a modifier stays down until the end of the keys sent).
-async fn press(client: &Client, css: &str, keys: &str) {
-    let e = client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap();
-    e.send_keys(keys).await.unwrap();
-}
-
-/// The 算定区分 the detail's effect form holds (its pressed button).
-async fn basis_of(client: &Client) -> String {
-    let script = "return document.querySelector('[data-testid=effect-basis] [aria-pressed=true]').dataset.basis";
-    client.execute(script, vec![]).await.unwrap().as_str().unwrap().to_string()
-}
-
-/// Whether an element matching the selector is on the screen.
-async fn present(client: &Client, css: &str) -> bool {
-    let script = "return !!document.querySelector(arguments[0]);";
-    client.execute(script, vec![css.into()]).await.unwrap() == serde_json::Value::Bool(true)
-}
-
-/// Waits until no element matches the selector (a confirmation or a form closed).
-async fn wait_gone(client: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while present(client, css).await {
-        if Instant::now() >= deadline {
-            shot(client, "failure").await;
-            panic!("{css} is still on the screen (screen saved as failure.png)");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits until the button is enabled (a re-check after a choice disables it while it runs).
-async fn wait_enabled(client: &Client, css: &str) {
-    let script = "const e = document.querySelector(arguments[0]); return !!e && !e.disabled;";
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while client.execute(script, vec![css.into()]).await.ok() != Some(serde_json::Value::Bool(true)) {
-        assert!(Instant::now() < deadline, "{css} stayed disabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn click_text(client: &Client, tag: &str, text: &str) {
-    let xpath = format!("//{tag}[normalize-space(.)='{text}']");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(&xpath))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// One app at a time: each test drives its own app through its own tauri-driver, and two web views side by side
-/// would make the timings of both meaningless on a 2-core machine.
-static APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Starts the real app on the ledger `db` (home, app data and dialogs in `home`: files "picked" come from `pick_dir`,
-/// files "saved" go to `save_dir`), connects to it over WebDriver and gives it the window our users have (`WINDOW`).
-async fn launch(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Path) -> (Driver, Client) {
-    std::fs::create_dir_all(pick_dir).unwrap();
-    std::fs::create_dir_all(save_dir).unwrap();
-    let port = free_port();
-    // WebKitWebDriver's own port too: its default (4445) would be shared with any other end-to-end run on the machine.
-    let native_port = free_port();
-    let driver = Driver(
-        Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DAICHO_DB", db)
-            .env("DAICHO_TEST_PICK_DIR", pick_dir)
-            .env("DAICHO_TEST_SAVE_DIR", save_dir)
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver must be on PATH (cargo install tauri-driver --locked)"),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), "wry".into());
-    caps.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_daicho-app") }));
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let client = loop {
-        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
-            Ok(c) => break c,
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-            Err(e) => panic!("could not start a WebDriver session: {e}"),
-        }
-    };
-    fit_window(&client).await;
-    (driver, client)
-}
-
-/// The app on the ledger `db`, with its file dialogs answered from `dir/picked` and saving into `dir/out`.
-async fn launch_in(dir: &Path, db: &Path) -> (Driver, Client) {
-    launch(dir, db, &dir.join("picked"), &dir.join("out")).await
-}
-
-/// Loads the sample city from the empty ledger's card and waits for its dashboard.
-async fn sample_city(client: &Client) {
-    click(client, "[data-testid=load-demo]").await;
-    wait_text(client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
-}
+use fantoccini::{Client, Locator};
+use support::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exports_reports() {
@@ -444,7 +202,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     // A stated figure far from the formula: the difference is in hours, as people state it.
     type_into(&client, "[data-testid=stated-input]", "900").await;
     let differs = wait_text(&client, "[data-testid=stated-check]", |t| t.contains("申告 900時間")).await;
-    assert!(differs.contains("差 -246.67時間") && !differs.contains('分'), "a difference in hours: {differs}");
+    assert!(differs.contains("差 ▲246.67時間") && !differs.contains('分'), "a difference in hours, ▲ when less: {differs}");
     type_into(&client, "[data-testid=stated-input]", "653").await;
     // Ctrl+S saves the form holding the focus.
     press(&client, "[data-testid=formula-input]", &(Key::Control + "s")).await;
@@ -1180,6 +938,75 @@ async fn header_width(client: &Client, key: &str) -> Option<f64> {
     let script = "const th = document.querySelector(`[data-testid=ledger-table] th.${arguments[0]}`);
         return th ? th.getBoundingClientRect().width : null;";
     client.execute(script, vec![key.into()]).await.unwrap().as_f64()
+}
+
+/// Asks the app's window to close as a window manager does for its × (WM_DELETE_WINDOW, scripts/x11-close.py);
+/// false when no window of the app is on the screen any more.
+fn close_window_as_a_person() -> bool {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/x11-close.py");
+    let out = std::process::Command::new("python3").arg(script).arg("台帳 Daicho").output().unwrap();
+    out.status.success()
+}
+
+/// Waits until the app's window has closed (its process ended).
+async fn wait_closed() {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while close_window_as_a_person() {
+        assert!(Instant::now() < deadline, "the window did not close");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Closing the window with a formula typed and not saved asks first, as leaving the screen does: 戻る keeps the
+/// window and the typing, 破棄して閉じる closes it. With nothing unsaved the window closes at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_asks_about_unsaved_input_first() {
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run (scripts/test.sh does)");
+    let _one_at_a_time = APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("daicho.sqlite3");
+    let (driver, client) = launch_in(dir.path(), &db).await;
+    sample_city(&client).await;
+    click_text(&client, "button", "台帳").await;
+    click(&client, "[data-testid=ledger-row] td.title").await;
+    wait_text(&client, "[data-testid=detail-title]", |t| !t.is_empty()).await;
+    type_into(&client, "[data-testid=formula-input]", "3分×40か所").await;
+
+    assert!(close_window_as_a_person(), "the app's window is on the screen");
+    let ask = text_of(&client, "[data-testid=leave-guard]").await;
+    assert!(ask.contains("保存していない入力があります。破棄して閉じますか"), "{ask}");
+    assert_eq!(text_of(&client, "[data-testid=leave-discard]").await, "破棄して閉じる");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4h-close-guard").await;
+    click(&client, "[data-testid=leave-stay]").await;
+    wait_gone(&client, "[data-testid=leave-guard]").await;
+    // Well past the time a silent page is given: the user's 戻る keeps the window, however long the question was open.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(
+        value_of(&client, "[data-testid=formula-input]").await,
+        "3分×40か所",
+        "戻る keeps the window and the typing"
+    );
+    let moved = "[...document.querySelectorAll('nav button')].find(b => b.innerText === '集計').click()";
+    client.execute(moved, vec![]).await.unwrap();
+    let ask = text_of(&client, "[data-testid=leave-guard]").await;
+    assert!(ask.contains("破棄して移動しますか"), "a move after 戻る asks about moving, not closing: {ask}");
+    click(&client, "[data-testid=leave-stay]").await;
+    wait_gone(&client, "[data-testid=leave-guard]").await;
+
+    assert!(close_window_as_a_person());
+    let discard = client.wait().for_element(Locator::Css("[data-testid=leave-discard]")).await.unwrap();
+    // The window closes while the driver waits for the click's answer, which then fails: the closing is checked below.
+    let _ = discard.click().await;
+    wait_closed().await;
+    drop(driver);
+
+    // Nothing typed: the window closes at once.
+    let (driver, client) = launch_in(dir.path(), &db).await;
+    wait_text(&client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
+    assert!(close_window_as_a_person());
+    wait_closed().await;
+    drop(driver);
 }
 
 /// The columns a person chooses in 列 and the width they drag a header to are theirs: kept when the app is closed

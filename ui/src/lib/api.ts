@@ -134,4 +134,10 @@ export const api = {
   closeSurvey: (fiscalYear: number) => invoke<SurveyStatus | null>("close_survey", { fiscalYear }),
   onSurveyProgress: (handler: (p: SurveyProgress) => void): Promise<UnlistenFn> =>
     listen<SurveyProgress>("survey-progress", (e) => handler(e.payload)),
+  /** The user asked to close the window (its ×): the shell holds the close until `closeWindow` or `closeAsked`. */
+  onCloseRequested: (handler: () => void): Promise<UnlistenFn> => listen("close-requested", () => handler()),
+  /** The window closes (nothing unsaved, or 破棄して閉じる). */
+  closeWindow: () => invoke<void>("close_window"),
+  /** The question about unsaved input is open: the shell keeps the close held while the user answers. */
+  closeAsked: () => invoke<void>("close_asked"),
 };
