@@ -64,7 +64,10 @@ fn newest_change(store: &Store) -> Result<Option<i64>, daicho::Error> {
 /// The fiscal year the app opens on: the latest with figures, or the current one.
 pub fn opening_year(store: &Store) -> Result<i32, daicho::Error> {
     let years = daicho::views::years(store)?;
-    Ok(years.last().copied().unwrap_or_else(|| daicho::fiscal::FiscalYear::of_date(chrono::Local::now().date_naive()).0))
+    Ok(years
+        .last()
+        .copied()
+        .unwrap_or_else(|| daicho::fiscal::FiscalYear::of_date(chrono::Local::now().date_naive()).0))
 }
 
 /// Clears the importing flag when the batch ends, however it ends.
@@ -104,7 +107,12 @@ impl AppState {
                 None => Store::open(&daicho::db::default_path()?)?,
             },
         };
-        Ok(Self {
+        Ok(Self::new(store, warning))
+    }
+
+    /// The state around an open ledger (`warning`: why it is not the one asked for).
+    fn new(store: Store, warning: Option<String>) -> Self {
+        Self {
             store: Mutex::new(store),
             chosen: ChosenFiles::default(),
             cancel: AtomicBool::new(false),
@@ -114,7 +122,7 @@ impl AppState {
             watch: Mutex::new(None),
             date_style: Mutex::new(remembered_date_style()),
             first_dashboard: Mutex::new(None),
-        })
+        }
     }
 
     /// Works out the dashboard the app opens on while the window and the web view start (on a large ledger it takes a
@@ -351,5 +359,38 @@ mod tests {
             assert_eq!(e.code, "validation", "{why}");
             assert!(e.message.contains("選ばれていません"), "{why}: {}", e.message);
         }
+    }
+
+    /// The opening dashboard worked out at start is shown once, and only when it is of the year asked for and
+    /// nobody changed the ledger since; otherwise the dashboard is worked out afresh.
+    #[test]
+    fn the_dashboard_worked_out_at_start_is_used_only_while_the_ledger_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("daicho.sqlite3")).unwrap();
+        let author = daicho::ledger::Author::os_user(chrono::Local::now().fixed_offset());
+        daicho::actions::load_demo(&mut store, &author).unwrap();
+        let state = AppState::new(store, None);
+        let fy = opening_year(&state.store().unwrap()).unwrap();
+
+        state.prefetch_dashboard();
+        let store = state.store().unwrap();
+        assert!(state.first_dashboard(&store, fy - 1).is_none(), "another year is worked out afresh");
+        assert!(state.first_dashboard(&store, fy).is_none(), "it was taken by the first call, whatever its year");
+        drop(store);
+
+        state.prefetch_dashboard();
+        let store = state.store().unwrap();
+        let ready = state.first_dashboard(&store, fy).expect("the year asked for, on an unchanged ledger");
+        assert_eq!(
+            ready.total_hours,
+            daicho::views::dashboard(&*store, daicho::fiscal::FiscalYear(fy)).unwrap().total_hours
+        );
+        assert!(state.first_dashboard(&store, fy).is_none(), "shown once");
+        drop(store);
+
+        state.prefetch_dashboard();
+        let mut store = state.store().unwrap();
+        store.write(&author, |w| w.set_setting("organisation_name", "さくら市")).unwrap();
+        assert!(state.first_dashboard(&store, fy).is_none(), "a change since: worked out afresh");
     }
 }

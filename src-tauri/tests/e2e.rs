@@ -202,7 +202,10 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     // A stated figure far from the formula: the difference is in hours, as people state it.
     type_into(&client, "[data-testid=stated-input]", "900").await;
     let differs = wait_text(&client, "[data-testid=stated-check]", |t| t.contains("申告 900時間")).await;
-    assert!(differs.contains("差 ▲246.67時間") && !differs.contains('分'), "a difference in hours, ▲ when less: {differs}");
+    assert!(
+        differs.contains("差 ▲246.67時間") && !differs.contains('分'),
+        "a difference in hours, ▲ when less: {differs}"
+    );
     type_into(&client, "[data-testid=stated-input]", "653").await;
     // Ctrl+S saves the form holding the focus.
     press(&client, "[data-testid=formula-input]", &(Key::Control + "s")).await;
