@@ -150,6 +150,19 @@ describe("fitWidths", () => {
     expect(widths.kind).toBeGreaterThanOrEqual(text("AI-OCR") + CELL_PADDING);
     expect(widths.hours).toBeGreaterThanOrEqual(text("6,000.0") + CELL_PADDING);
   });
+  it("measures on many rows what measuring every value gives", () => {
+    const many = Array.from({ length: 1500 }, (_, i) =>
+      row({
+        ledger_id: i % 97 === 0 ? `R6-${i}-追加` : `R${i % 7}-${String(i).padStart(4, "0")}`,
+        bureau: ["総務部", "こども未来部", "上下水道局"][i % 3],
+        hours: i % 13 === 0 ? null : `${i % 2 ? "-" : ""}${(i * 7919) % 100000}.${i % 10}`,
+      }),
+    );
+    const every = (c: (typeof ledgerColumns)[number]) =>
+      Math.max(least[c.key], Math.min(c.widest, Math.ceil(Math.max(0, ...many.map(c.shown).map(text)) + CELL_PADDING)));
+    const fitted = fitWidths(ledgerColumns, many, text, text).widths;
+    for (const c of ledgerColumns.filter((c) => !c.fill)) expect(fitted[c.key], c.key).toBe(every(c));
+  });
   it("stops a column at its widest: a longer value is cut and shown in its tooltip", () => {
     expect(text(long) + CELL_PADDING).toBeGreaterThan(col("tool").widest);
     expect(widths.tool).toBe(col("tool").widest);

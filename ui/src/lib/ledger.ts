@@ -218,10 +218,20 @@ export function fitWidths(
       continue;
     }
     let content = 0;
-    for (const v of widestCandidates(rows.map(c.shown))) content = Math.max(content, text(v));
+    for (const v of widestCandidates(longest(rows, c).map(c.shown))) content = Math.max(content, text(v));
     widths[c.key] = Math.max(least[c.key], Math.min(c.widest, Math.ceil(content + CELL_PADDING)));
   }
   return { widths, least };
+}
+
+/** The rows whose value in the column may be the widest shown: a value of L characters is at most L em wide and
+ * the longest at least 0.6 of its length, so a value shorter than that (less one, for the separators a figure gains
+ * when shown) is never the widest — and is not formatted to find out. */
+function longest(rows: LedgerRow[], c: LedgerColumn): LedgerRow[] {
+  const length = (r: LedgerRow) => String(r[c.key] ?? "").length;
+  let most = 0;
+  for (const r of rows) most = Math.max(most, length(r));
+  return rows.filter((r) => length(r) >= most * 0.6 - 1);
 }
 
 /** The values that may be the widest of a column, to measure: every distinct one when there are few, else those
