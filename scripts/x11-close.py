@@ -2,7 +2,8 @@
 """Asks the X window titled TITLE to close, as a window manager does when the user clicks its × (a WM_DELETE_WINDOW
 message): the end-to-end tests use it to close the app as a person would, under Xvfb where no window manager runs.
 
-Usage: x11-close.py TITLE   (exits 1 when no window of that title is on $DISPLAY)
+Usage: x11-close.py TITLE            (exits 1 when no window of that title is on $DISPLAY)
+       x11-close.py --exists TITLE   (only says, by its exit status, whether such a window is there)
 
 Only ctypes and the X library the web view already needs: no package to install.
 """
@@ -71,7 +72,8 @@ def windows(display, parent):
 
 
 def main():
-    title = sys.argv[1]
+    only_look = sys.argv[1] == "--exists"
+    title = sys.argv[-1]
     display = x.XOpenDisplay(None)
     if not display:
         sys.exit("no X display ($DISPLAY)")
@@ -83,6 +85,8 @@ def main():
     if not targets:
         print(f"no window titled {title!r}", file=sys.stderr)
         sys.exit(1)
+    if only_look:
+        return
     for w in targets:
         event = Event()
         event.client.type = 33  # ClientMessage

@@ -95,10 +95,9 @@ impl RowMaker {
     }
 
     fn row(&self, i: Initiative) -> LedgerRow {
-        let minutes = self
-            .counted
-            .get(&i.id)
-            .map(|f| (crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt), f.basis));
+        let minutes = self.counted.get(&i.id).map(|f| {
+            (crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt).normalize(), f.basis)
+        });
         let (bureau, section, bureau_order, section_order) =
             self.units.get(&i.unit_id).cloned().unwrap_or((String::new(), String::new(), u32::MAX, u32::MAX));
         LedgerRow {
@@ -109,7 +108,7 @@ impl RowMaker {
             status: i.status.label().into(),
             scenarios: i.scenario_count,
             hours: minutes.map(|(m, _)| self.rounding.hours(m / Decimal::from(60))),
-            minutes: minutes.map(|(m, _)| m.normalize()),
+            minutes: minutes.map(|(m, _)| m),
             basis: minutes.map(|(_, b)| b.label().to_string()),
             bureau_order,
             section_order,
@@ -125,7 +124,8 @@ impl RowMaker {
             .counted
             .values()
             .map(|f| {
-                let minutes = crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt);
+                let minutes =
+                    crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt).normalize();
                 let id = f.initiative.as_ref().map_or("", |(ledger_id, _)| ledger_id.as_str());
                 (self.rounding.hours(minutes / Decimal::from(60)), id, f.initiative_id)
             })
@@ -133,8 +133,14 @@ impl RowMaker {
         best.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         best.truncate(n);
         let ids: Vec<i64> = best.iter().map(|b| b.2).collect();
-        let mut found: HashMap<i64, Initiative> =
-            ledger.initiatives_by_id(&ids)?.into_iter().map(|i| (i.id, i)).collect();
+        // One deleted since its figures were read (a colleague, the CLI) is left out, not an error.
+        let read = match ledger.initiatives_by_id(&ids) {
+            Err(crate::Error::NotFound(_)) => {
+                ids.iter().filter_map(|id| ledger.initiatives_by_id(&[*id]).ok()).flatten().collect()
+            }
+            read => read?,
+        };
+        let mut found: HashMap<i64, Initiative> = read.into_iter().map(|i| (i.id, i)).collect();
         Ok(ids.iter().filter_map(|id| found.remove(id)).map(|i| self.row(i)).collect())
     }
 }

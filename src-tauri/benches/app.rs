@@ -163,7 +163,7 @@ async fn launches(ledger: &Path) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     (wall, page, process)
 }
 
-/// Milliseconds since the app's process started (the kernel's start time of the one `daicho-app` running, in clock
+/// Milliseconds since the app's process started (the kernel's start time of the newest `daicho-app` running, in clock
 /// ticks of 10 ms since boot, against the uptime now): what a person waits from double-clicking the app, without
 /// the WebDriver session's own start.
 fn since_app_started() -> f64 {
@@ -178,7 +178,7 @@ fn since_app_started() -> f64 {
             let after = &stat[stat.rfind(')').unwrap() + 2..];
             after.split(' ').nth(19).unwrap().parse::<f64>().unwrap() / 100.0
         })
-        .last()
+        .fold(None, |newest: Option<f64>, t| Some(newest.map_or(t, |n| n.max(t))))
         .expect("the app's process is running");
     (uptime - started) * 1000.0
 }

@@ -10,6 +10,10 @@ use tauri::{Emitter, State, Window};
 
 /// How long a held close waits for the page's answer before the next close goes through.
 const UNANSWERED: Duration = Duration::from_secs(3);
+/// A close held this long ago and never answered is forgotten: the next close is a new request, asked about. (A ×
+/// clicked while the page was still loading is never answered; it must not let a close minutes later through
+/// unasked.)
+const FORGOTTEN: Duration = Duration::from_secs(30);
 
 #[derive(Default)]
 pub struct CloseGuard {
@@ -27,9 +31,9 @@ impl CloseGuard {
         }
         let mut held = self.held_at.lock().unwrap_or_else(|e| e.into_inner());
         match *held {
-            Some(at) if at.elapsed() >= UNANSWERED => false,
-            Some(_) => true,
-            None => {
+            Some(at) if at.elapsed() < UNANSWERED => true,
+            Some(at) if at.elapsed() < FORGOTTEN => false,
+            _ => {
                 *held = Some(Instant::now());
                 true
             }
@@ -46,14 +50,16 @@ pub fn on_close_requested(window: &Window, api: &tauri::CloseRequestApi) {
     }
 }
 
-/// The page is asking the user (its question is open): the close stays held, however long they take.
+/// The page is asking the user (its question is open): the close stays held, however long they take. The page also
+/// says so once it listens, which forgets a close requested while it was loading.
 #[tauri::command]
 pub fn close_asked(guard: State<'_, CloseGuard>) {
     *guard.held_at.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
-/// Nothing is unsaved, or the user chose 破棄して閉じる: the window closes.
-#[tauri::command]
+/// Nothing is unsaved, or the user chose 破棄して閉じる: the window closes. (Off the main thread: a window
+/// operation from a synchronous command on it can deadlock on Windows.)
+#[tauri::command(async)]
 pub fn close_window(window: Window, guard: State<'_, CloseGuard>) {
     *guard.confirmed.lock().unwrap_or_else(|e| e.into_inner()) = true;
     let _ = window.close();
@@ -70,6 +76,9 @@ mod tests {
         assert!(guard.hold(), "a second close while the page has not answered is held too, at first");
         *guard.held_at.lock().unwrap() = Some(Instant::now() - UNANSWERED);
         assert!(!guard.hold(), "a page silent for {UNANSWERED:?} does not keep the window open");
+        *guard.held_at.lock().unwrap() = Some(Instant::now() - FORGOTTEN);
+        assert!(guard.hold(), "a close left unanswered long ago is forgotten: this one asks the page again");
+        assert!(guard.hold(), "and is held while the page may answer");
 
         let guard = CloseGuard::default();
         assert!(guard.hold());

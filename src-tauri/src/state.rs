@@ -49,6 +49,8 @@ pub struct AppState {
 /// The opening dashboard computed at start, with what it was computed from: its year and the ledger's newest audit
 /// row (every change writes one), so it is shown only if the ledger has not changed since.
 struct FirstDashboard {
+    /// The ledger it is of (its file, or the server's connection string without a password).
+    location: PathBuf,
     fiscal_year: i32,
     newest_change: Option<i64>,
     dashboard: daicho::views::Dashboard,
@@ -134,18 +136,28 @@ impl AppState {
             let fiscal_year = opening_year(&store)?;
             let newest_change = newest_change(&store)?;
             let dashboard = daicho::views::dashboard(&*store, daicho::fiscal::FiscalYear(fiscal_year))?;
-            Ok::<_, daicho::Error>(FirstDashboard { fiscal_year, newest_change, dashboard })
+            let location = store.path().to_path_buf();
+            Ok::<_, daicho::Error>(FirstDashboard { location, fiscal_year, newest_change, dashboard })
         })();
         if let (Ok(first), Ok(mut slot)) = (first, self.first_dashboard.lock()) {
             *slot = Some(first);
         }
     }
 
-    /// The dashboard worked out at start, once, if it is of `fiscal_year` and nobody changed the ledger since.
+    /// The dashboard worked out at start, once, if it is of this ledger and `fiscal_year` and nobody changed the
+    /// ledger since.
     pub fn first_dashboard(&self, store: &Store, fiscal_year: i32) -> Option<daicho::views::Dashboard> {
         let first = self.first_dashboard.lock().ok()?.take()?;
-        let unchanged = newest_change(store).ok()? == first.newest_change;
-        (first.fiscal_year == fiscal_year && unchanged).then_some(first.dashboard)
+        let same = first.location == store.path() && first.fiscal_year == fiscal_year;
+        (same && newest_change(store).ok()? == first.newest_change).then_some(first.dashboard)
+    }
+
+    /// The open ledger was replaced or emptied (another file, a server, a backup restored, the sample removed): the
+    /// dashboard worked out at start is of another ledger.
+    pub fn forget_first_dashboard(&self) {
+        if let Ok(mut slot) = self.first_dashboard.lock() {
+            *slot = None;
+        }
     }
 
     /// Remembers paths a dialog returned or the user dropped on the window.
@@ -195,6 +207,7 @@ impl AppState {
     pub fn switch_to(&self, store: Store, location: &str) -> Result<(), ApiError> {
         self.refuse_while_importing()?;
         *self.store()? = store;
+        self.forget_first_dashboard();
         if let Ok(mut w) = self.startup_warning.lock() {
             *w = None;
         }
@@ -387,6 +400,21 @@ mod tests {
         );
         assert!(state.first_dashboard(&store, fy).is_none(), "shown once");
         drop(store);
+
+        // Another ledger in its place (switch_to also forgets the slot; it is not called here, as it remembers the
+        // ledger in the real app-data folder) is never shown the first one's dashboard, even a copy of it.
+        // A copy of it, the same figures and audit log: only where it is differs.
+        state.store().unwrap().backup_to(&dir.path().join("o.sqlite3")).unwrap();
+        state.prefetch_dashboard();
+        let first =
+            std::mem::replace(&mut *state.store().unwrap(), Store::open(&dir.path().join("o.sqlite3")).unwrap());
+        let other = state.store().unwrap();
+        assert!(
+            state.first_dashboard(&other, fy).is_none(),
+            "another ledger opened since: never the first's dashboard"
+        );
+        drop(other);
+        *state.store().unwrap() = first;
 
         state.prefetch_dashboard();
         let mut store = state.store().unwrap();

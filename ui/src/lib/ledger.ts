@@ -218,31 +218,22 @@ export function fitWidths(
       continue;
     }
     let content = 0;
-    for (const v of widestCandidates(longest(rows, c).map(c.shown))) content = Math.max(content, text(v));
+    for (const v of widestCandidates(rows.map(c.shown))) content = Math.max(content, text(v));
     widths[c.key] = Math.max(least[c.key], Math.min(c.widest, Math.ceil(content + CELL_PADDING)));
   }
   return { widths, least };
 }
 
-/** The rows whose value in the column may be the widest shown: a value of L characters is at most L em wide and
- * the longest at least 0.6 of its length, so a value shorter than that (less one, for the separators a figure gains
- * when shown) is never the widest — and is not formatted to find out. */
-function longest(rows: LedgerRow[], c: LedgerColumn): LedgerRow[] {
-  const length = (r: LedgerRow) => String(r[c.key] ?? "").length;
-  let most = 0;
-  for (const r of rows) most = Math.max(most, length(r));
-  return rows.filter((r) => length(r) >= most * 0.6 - 1);
-}
-
-/** The values that may be the widest of a column, to measure: every distinct one when there are few, else those
- * of the most characters by their kind (a kanji or kana is a full em, other characters about 0.6 em) — a value
- * well narrower by that count is never the widest, and 10,000 管理番号 or figures need not each be measured. */
+/** The values that may be the widest of a column, to measure: every distinct one when there are few (a text is
+ * measured once, then remembered), else those within 3 em of the most by their characters (a kanji or kana a full em,
+ * other characters 0.6 em — real Latin text is 0.25–0.65 em, hence the margin): 10,000 管理番号 or figures need not
+ * each be measured. */
 function widestCandidates(values: string[]): Iterable<string> {
   const distinct = new Set(values);
   if (distinct.size <= 200) return distinct;
   const ems = [...distinct].map((v) => ({ v, em: estimate(v, 1) }));
   const most = Math.max(...ems.map((e) => e.em));
-  return ems.filter((e) => e.em >= most - 1).map((e) => e.v);
+  return ems.filter((e) => e.em >= most - 3).map((e) => e.v);
 }
 
 /** The rows a shift-click selects: from the anchor (the row clicked before) to the row clicked, both included, in
