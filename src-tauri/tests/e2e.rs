@@ -943,25 +943,24 @@ async fn header_width(client: &Client, key: &str) -> Option<f64> {
     client.execute(script, vec![key.into()]).await.unwrap().as_f64()
 }
 
-/// Asks the app's window to close as a window manager does for its × (WM_DELETE_WINDOW, scripts/x11-close.py);
-/// false when no window of the app is on the screen any more.
-fn close_window_as_a_person() -> bool {
+/// Runs scripts/x11-close.py with `args` and the app's window title: whether a window of the app was there.
+fn x11_close(args: &[&str]) -> bool {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/x11-close.py");
-    let out = std::process::Command::new("python3").arg(script).arg("台帳 Daicho").output().unwrap();
+    let out = std::process::Command::new("python3").arg(script).args(args).arg("台帳 Daicho").output().unwrap();
     out.status.success()
+}
+
+/// Asks the app's window to close as a window manager does for its × (WM_DELETE_WINDOW); false when no window of
+/// the app is on the screen any more.
+fn close_window_as_a_person() -> bool {
+    x11_close(&[])
 }
 
 /// Waits until the app's window has closed, without asking again: within 2.5 s, before a silent page's 3 s are up,
 /// so the close is the page's answer and not the shell giving up on it.
 async fn wait_closed() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/x11-close.py");
     let deadline = Instant::now() + Duration::from_millis(2500);
-    loop {
-        let out =
-            std::process::Command::new("python3").arg(&script).args(["--exists", "台帳 Daicho"]).output().unwrap();
-        if !out.status.success() {
-            return;
-        }
+    while x11_close(&["--exists"]) {
         assert!(Instant::now() < deadline, "the window did not close on the page's answer");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
