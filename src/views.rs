@@ -33,11 +33,11 @@ pub struct LedgerRow {
     #[serde(with = "rust_decimal::serde::str_option")]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub hours: Option<Decimal>,
-    /// Exact minutes of that figure (before rounding).
-    #[serde(with = "rust_decimal::serde::str_option")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    /// Exact minutes of that figure (before rounding), for the CLI's list; not sent to the screen, which shows hours
+    /// (10,000 rows of it were a tenth of the year switch's JSON).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub minutes: Option<Decimal>,
-    pub basis: Option<String>,
     /// The row's 部局 in the organisation's order (by code, as the organisation list shows it): sorting by 部局 sorts
     /// by this, not by the characters of the name.
     pub bureau_order: u32,
@@ -95,9 +95,10 @@ impl RowMaker {
     }
 
     fn row(&self, i: Initiative) -> LedgerRow {
-        let minutes = self.counted.get(&i.id).map(|f| {
-            (crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt).normalize(), f.basis)
-        });
+        let minutes = self
+            .counted
+            .get(&i.id)
+            .map(|f| crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt).normalize());
         let (bureau, section, bureau_order, section_order) =
             self.units.get(&i.unit_id).cloned().unwrap_or((String::new(), String::new(), u32::MAX, u32::MAX));
         LedgerRow {
@@ -107,9 +108,8 @@ impl RowMaker {
             tool: i.tool.unwrap_or_default(),
             status: i.status.label().into(),
             scenarios: i.scenario_count,
-            hours: minutes.map(|(m, _)| self.rounding.hours(m / Decimal::from(60))),
-            minutes: minutes.map(|(m, _)| m),
-            basis: minutes.map(|(_, b)| b.label().to_string()),
+            hours: minutes.map(|m| self.rounding.hours(m / Decimal::from(60))),
+            minutes,
             bureau_order,
             section_order,
             version: i.version,

@@ -241,10 +241,6 @@ export type LedgerRow = { ledger_id: string, kind: string, title: string, bureau
  */
 hours: string | null, 
 /**
- * Exact minutes of that figure (before rounding).
- */
-minutes: string | null, basis: string | null, 
-/**
  * The row's 部局 in the organisation's order (by code, as the organisation list shows it): sorting by 部局 sorts
  * by this, not by the characters of the name.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RowSorter, emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { RowSorter, emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, shownHours, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
 import { bulkMessage, bulkRequest, emptyBulk, listExport } from "./ledger";
 import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
 import { estimate } from "./measure";
@@ -17,8 +17,6 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   status: "運用中",
   scenarios: 2,
   hours: "100",
-  minutes: "6000",
-  basis: "実績",
   bureau_order: 0,
   section_order: 1,
   version: 1,
@@ -127,6 +125,31 @@ describe("totals and options", () => {
     expect(formatDecimal(totals([row({ hours: "0.05" }), row({ hours: "0.25" })]).hours, 1)).toBe("0.4");
     // Figures past a float's 15 digits stay exact.
     expect(formatDecimal(totals([row({ hours: "12345678901234.5" }), row({ hours: "0.1" })]).hours, 1)).toBe("12,345,678,901,234.6");
+  });
+  it("adds as exact decimals would, whatever the figures (floats hold the tenths only while they are exact)", () => {
+    // A reference: each row rounded and added as a decimal of any size.
+    const exact = (rs: LedgerRow[]) => {
+      let units = 0n;
+      for (const r of rs) if (r.hours !== null) units += round(parseDecimal(r.hours)!, 1).units;
+      return units;
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const figure = () => {
+      const whole = String(next()).repeat(1 + (next() % 3)).slice(0, 1 + (next() % 17)); // 1 to 17 digits
+      const frac = String(next()).slice(0, next() % 6);
+      return `${next() % 3 === 0 ? "-" : ""}${whole}${frac ? "." + frac : ""}`;
+    };
+    for (let n = 0; n < 200; n++) {
+      const rs = Array.from({ length: 1 + (next() % 40) }, () => row({ hours: next() % 9 === 0 ? null : figure() }));
+      expect(totals(rs).hours.units, rs.map((r) => r.hours).join(" + ")).toBe(exact(rs));
+      // The list's cells, made from the same tenths, read as the figure formatted exactly would.
+      for (const r of rs) expect(shownHours(r), String(r.hours)).toBe(formatHours(r.hours));
+    }
+    // Many large figures: the float sum would pass 2^53 tenths; it is carried into a bigint before it can.
+    const large = Array.from({ length: 50 }, () => row({ hours: "99999999999999.96" }));
+    expect(totals(large).hours.units).toBe(50n * 1000000000000000n);
+    expect(formatDecimal(totals([row({ hours: "-0.05" }), row({ hours: "-1.04" })]).hours, 1)).toBe("▲1.1");
   });
   it("lists distinct values", () => expect(options(rows, (r) => r.kind)).toEqual(["AI-OCR", "RPA"]));
   it("lists 部局 in the organisation's order", () => {

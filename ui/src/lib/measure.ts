@@ -22,6 +22,10 @@ export function textWidth(weight = 400, size = 14): (text: string) => number {
 /** A width without a canvas: full-width characters (CJK, full-width forms) 1 em, others 0.6 em. */
 export function estimate(text: string, size: number): number {
   let em = 0;
-  for (const ch of text) em += /[\u3000-\u9fff\uf900-\ufaff\uff01-\uff60]/.test(ch) ? 1 : 0.6;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3000 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff01 && c <= 0xff60)) em += 1;
+    else if (c < 0xdc00 || c > 0xdfff) em += 0.6; // a character outside the planes above counts once, not per half
+  }
   return em * size;
 }

@@ -59,7 +59,7 @@ describe("toTsv", () => {
 describe("the ledger list's columns on the clipboard", () => {
   const row = (over: Partial<LedgerRow>): LedgerRow => ({
     ledger_id: "R5-0001", kind: "RPA", title: "給与支払報告書の入力", bureau: "総務部", section: "人事課",
-    tool: "WinActor", status: "運用中", scenarios: 2, hours: "1234.56", minutes: "74073.6", basis: "実績", bureau_order: 0, section_order: 0, version: 1, ...over,
+    tool: "WinActor", status: "運用中", scenarios: 2, hours: "1234.56", bureau_order: 0, section_order: 0, version: 1, ...over,
   });
   const cases: [string, Partial<LedgerRow>, string][] = [
     ["hours one decimal as shown, without thousands separators", {}, "R5-0001\tRPA\t給与支払報告書の入力\t総務部\t人事課\tWinActor\t運用中\t1234.6"],
