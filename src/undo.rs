@@ -3,7 +3,8 @@
 //! One action (an edit, a deletion, an import batch) writes all of its audit rows with the one time of its author,
 //! so the rows sharing the time of a person's newest row are that action. Undoing it applies the reverse of each
 //! row, newest first, in one transaction: a created record is deleted, a changed one gets its earlier fields back, a
-//! deleted initiative comes back with the figures and AI-OCR measures deleted with it (its 管理番号 kept). Nothing is
+//! deleted initiative comes back with the figures, AI-OCR measures, evaluations and status history deleted with it
+//! (its 管理番号 kept). Nothing is
 //! undone when any record of the action changed since (another person's edit is never overwritten), nor when the
 //! action touched what the audit log cannot give back. The undo is itself a change in the log, so undoing again
 //! redoes.
@@ -15,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use crate::db::{Read, Write};
 use crate::error::{Error, Result};
-use crate::ledger::{AuditEntry, Effect, EffectInput, Initiative, NewEffect, OcrMeasure};
+use crate::fiscal::FiscalYear;
+use crate::ledger::{AuditEntry, Effect, EffectInput, Evaluation, Initiative, NewEffect, OcrMeasure, StatusChange};
 
 /// The newest change of a person, as the undo offers it and reports it done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,6 +38,7 @@ fn entity_label(entity: &str) -> &str {
         "effect" => "効果",
         "ocr_measure" => "AI-OCR 読取実績",
         "evaluation" => "評価",
+        "status_history" => "状況の履歴",
         "org_unit" => "組織",
         "org_alias" => "組織の別名",
         "target" => "目標値",
@@ -64,7 +67,20 @@ fn kept(entity: &str) -> bool {
 
 /// Reverted by an undo.
 fn revertible(entity: &str) -> bool {
-    matches!(entity, "initiative" | "effect" | "ocr_measure")
+    matches!(entity, "initiative" | "effect" | "ocr_measure" | "evaluation" | "status_history")
+}
+
+/// Part of its initiative's row in the description of a change: a deleted initiative's status history goes with it.
+fn part_of_initiative(entity: &str) -> bool {
+    entity == "status_history"
+}
+
+/// An evaluation's initiative (its row id) and fiscal year, from its key in the audit log (`12/2024`).
+fn evaluation_key(row: &AuditEntry) -> Result<(i64, FiscalYear)> {
+    row.entity_key
+        .split_once('/')
+        .and_then(|(id, fy)| Some((id.parse().ok()?, FiscalYear(fy.parse().ok()?))))
+        .ok_or_else(|| Error::Internal(format!("監査ログ {} の評価のキー「{}」を読めません", row.id, row.entity_key)))
 }
 
 /// The newest change `user` made to this ledger, if any.
@@ -80,12 +96,13 @@ pub fn last_change(ledger: &dyn Read, user: &str) -> Result<Option<LastChange>> 
 fn describe(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<LastChange> {
     let first = rows.first().ok_or_else(|| Error::NotFound("元に戻せる変更はありません".into()))?;
     let mut counts: BTreeMap<(usize, &str, &str), usize> = BTreeMap::new();
-    let order = ["initiative", "effect", "ocr_measure"];
-    for r in rows.iter().filter(|r| !kept(&r.entity)) {
+    let order = ["initiative", "effect", "ocr_measure", "evaluation"];
+    let described = |r: &&AuditEntry| !kept(&r.entity) && !part_of_initiative(&r.entity);
+    for r in rows.iter().filter(described) {
         let rank = order.iter().position(|e| *e == r.entity).unwrap_or(order.len());
         *counts.entry((rank, r.entity.as_str(), r.action.as_str())).or_default() += 1;
     }
-    let mut description = match rows.iter().filter(|r| !kept(&r.entity)).collect::<Vec<_>>().as_slice() {
+    let mut description = match rows.iter().filter(described).collect::<Vec<_>>().as_slice() {
         [one] if one.entity == "initiative" => {
             let record = one.after.as_ref().or(one.before.as_ref());
             let title = record.and_then(|v| v.get("title")).and_then(|t| t.as_str()).unwrap_or_default();
@@ -151,6 +168,15 @@ fn check_unchanged(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<()> {
                     return Err(changed_since(ledger, row, &what));
                 }
             }
+            "evaluation" => {
+                let (initiative, fy) = evaluation_key(row)?;
+                let now = ledger.evaluations(initiative).unwrap_or_default().into_iter().find(|e| e.fiscal_year == fy);
+                if left::<Evaluation>(row)? != now {
+                    return Err(changed_since(ledger, row, &format!("{} の評価", fy.label())));
+                }
+            }
+            // The history goes and comes back with its initiative, which is checked on its own row.
+            "status_history" => {}
             _ => {
                 let any: OcrMeasure = record(row, row.after.as_ref().or(row.before.as_ref()))?;
                 let now = ledger
@@ -181,7 +207,7 @@ pub(crate) fn undo(tx: &mut dyn Write, user: &str, at: &str) -> Result<LastChang
     }
     if let Some(row) = rows.iter().find(|r| !revertible(&r.entity) && !kept(&r.entity)) {
         return Err(Error::Invalid(format!(
-            "直前の変更（{}の{}）は元に戻せません。元に戻せるのは取組・効果・AI-OCR 読取実績の登録、変更、削除と、返送ファイルの取り込みです",
+            "直前の変更（{}の{}）は元に戻せません。元に戻せるのは取組・効果・AI-OCR 読取実績・評価の登録、変更、削除と、返送ファイルの取り込みです",
             entity_label(&row.entity),
             action_label(&row.action)
         )));
@@ -226,6 +252,23 @@ pub(crate) fn undo(tx: &mut dyn Write, user: &str, at: &str) -> Result<LastChang
                     note: before.note.clone(),
                 };
                 tx.set_effect(initiative, &new.evaluate(&conversions)?)?;
+            }
+            ("evaluation", "create") => {
+                let (initiative, fy) = evaluation_key(row)?;
+                tx.delete_evaluation(initiative, fy)?;
+            }
+            ("evaluation", _) => {
+                let (initiative, _) = evaluation_key(row)?;
+                let before: Evaluation = record(row, row.before.as_ref())?;
+                tx.set_evaluation(moved.get(&initiative).copied().unwrap_or(initiative), &before)?;
+            }
+            // A history given back by an undone deletion: undoing that undo deletes the initiative again (its row is
+            // older, so it comes after this one), and its history with it.
+            ("status_history", "create") => {}
+            ("status_history", _) => {
+                let before: Vec<StatusChange> = record(row, row.before.as_ref())?;
+                let initiative: Initiative = tx.initiative_by_ledger_id(&row.entity_key)?;
+                tx.restore_status_history(initiative.id, &before)?;
             }
             (_, "create") => {
                 let after: OcrMeasure = record(row, row.after.as_ref())?;

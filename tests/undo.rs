@@ -45,7 +45,7 @@ fn seen(t: &TestDir) -> Value {
 fn an_edit_a_deletion_and_an_import_batch_are_undone_and_redone() {
     let returns = [fixture("template_filled.xlsx"), fixture("simple.ods")];
     let returns: Vec<&str> = returns.iter().map(|p| p.to_str().unwrap()).collect();
-    let cases: [(&str, Vec<&str>, &str); 4] = [
+    let cases: [(&str, Vec<&str>, &str); 5] = [
         (
             "an edit",
             vec!["edit", "R5-0001", "--title", "給与支払報告書の入力（改）", "--status", "停止"],
@@ -56,6 +56,11 @@ fn an_edit_a_deletion_and_an_import_batch_are_undone_and_redone() {
             "a figure",
             vec!["effect", "set", "R6-0001", "--fy", "2024", "--basis", "試算", "--formula", "3分×200件"],
             "効果 1 件の登録",
+        ),
+        (
+            "an evaluation",
+            vec!["evaluate", "R5-0001", "--fy", "2024", "--grade", "B", "--reason", "対象件数が減った"],
+            "評価 1 件の登録",
         ),
         ("an import batch of two files", [vec!["import"], returns.clone()].concat(), "（取り込み 2 ファイル）"),
     ];
@@ -74,6 +79,45 @@ fn an_edit_a_deletion_and_an_import_batch_are_undone_and_redone() {
         t.ok(&["undo"]);
         assert_eq!(seen(&t), after, "{what}: undoing the undo brings the change back");
     }
+}
+
+/// A deleted initiative comes back whole: its figures, its evaluations and its status history as they were (not a
+/// history restarted on the day of the undo), and undoing the undo deletes it again, all of it.
+#[test]
+fn a_deleted_initiative_comes_back_with_its_evaluations_and_status_history() {
+    let t = TestDir::seeded();
+    t.ok(&["evaluate", "R5-0002", "--fy", "2023", "--grade", "A", "--reason", "全庁展開", "--comment", "横展開を検討"]);
+    t.ok(&["evaluate", "R5-0002", "--fy", "2024", "--grade", "C"]);
+    t.ok(&["edit", "R5-0002", "--status", "停止"]);
+    let whole = |t: &TestDir| {
+        let mut shown = t.json(&["show", "R5-0002", "--json"]);
+        let map = shown.as_object_mut().unwrap();
+        // A deleted initiative comes back as a new row (its 管理番号 kept): row ids and its version are renumbered.
+        map["initiative"].as_object_mut().unwrap().retain(|k, _| k != "id" && k != "version");
+        for list in ["effects", "ocr_measures"] {
+            for item in map.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
+                item.as_object_mut().unwrap().retain(|k, _| k != "id" && k != "initiative_id");
+            }
+        }
+        shown
+    };
+    let before = whole(&t);
+    assert_eq!(before["evaluations"].as_array().map(Vec::len), Some(2), "two evaluations to give back: {before}");
+    assert!(before["status_history"].as_array().is_some_and(|h| h.len() >= 2), "a history of two statuses: {before}");
+
+    t.ok(&["delete", "R5-0002"]);
+    let offered = t.ok(&["undo", "--dry-run"]);
+    assert!(
+        offered.contains("評価 2 件の削除") && !offered.contains("状況の履歴"),
+        "the history goes with its initiative: {offered}"
+    );
+    t.ok(&["undo"]);
+    assert_eq!(whole(&t), before, "the initiative is back with its evaluations and the history it had");
+    t.ok(&["undo"]);
+    let gone = t.fails(&["show", "R5-0002"], 3);
+    assert!(gone.contains("R5-0002"), "undoing the undo deletes it again: {gone}");
+    t.ok(&["undo"]);
+    assert_eq!(whole(&t), before, "and the next undo brings all of it back once more");
 }
 
 /// An undone import is forgotten, so the same files can be imported again (a batch imported by mistake is undone,

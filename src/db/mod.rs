@@ -296,6 +296,11 @@ pub trait Write: Read {
     fn delete_initiative(&mut self, id: i64, expected_version: Option<i64>) -> Result<()>;
     /// Records or replaces the evaluation of one fiscal year.
     fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()>;
+    /// Deletes the evaluation of one fiscal year (recorded in the audit log); none there is no error.
+    fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()>;
+    /// Replaces an initiative's status history with the one it had before it was deleted (元に戻す of a deletion),
+    /// recorded in the audit log.
+    fn restore_status_history(&mut self, initiative_id: i64, history: &[StatusChange]) -> Result<()>;
 
     /// Records the evaluated effect of a fiscal year and basis, replacing an earlier one. The figure is attached to
     /// the unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported

@@ -350,6 +350,15 @@ impl PgTx<'_> {
             let key = format!("{id}/{}", m.fiscal_year.0);
             self.audit(Action::Delete, "ocr_measure", &key, Some(&m), None)?;
         }
+        let evaluations = evaluations(&mut *self.db(), id)?;
+        for e in evaluations {
+            let key = format!("{id}/{}", e.fiscal_year.0);
+            self.audit(Action::Delete, "evaluation", &key, Some(&e), None)?;
+        }
+        let history = status_history(&mut *self.db(), id)?;
+        if !history.is_empty() {
+            self.audit(Action::Delete, "status_history", &before.ledger_id, Some(&history), None)?;
+        }
         // The version read above, checked again by the deletion itself: another person's commit in between (the
         // server's default isolation allows it) deletes nothing and is a conflict.
         let deleted =
@@ -373,5 +382,31 @@ impl PgTx<'_> {
         let key = format!("{initiative_id}/{}", e.fiscal_year.0);
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "evaluation", &key, before.as_ref(), Some(e))
+    }
+
+    /// Deletes the evaluation of one fiscal year, if there is one.
+    pub(super) fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        let before = evaluations(&mut *self.db(), initiative_id)?.into_iter().find(|x| x.fiscal_year == fy);
+        let Some(before) = before else {
+            return Ok(());
+        };
+        self.db().execute(
+            "DELETE FROM evaluations WHERE initiative_id = $1 AND fiscal_year = $2",
+            &[&initiative_id, &fy.0],
+        )?;
+        self.audit(Action::Delete, "evaluation", &format!("{initiative_id}/{}", fy.0), Some(&before), None)
+    }
+
+    /// Gives an initiative back the status history it had (an undone deletion): the history it has now is replaced.
+    pub(super) fn restore_status_history(&mut self, initiative_id: i64, history: &[StatusChange]) -> Result<()> {
+        let initiative = find_initiative(&mut *self.db(), initiative_id)?;
+        self.db().execute("DELETE FROM status_history WHERE initiative_id = $1", &[&initiative_id])?;
+        for h in history {
+            self.db().execute(
+                "INSERT INTO status_history (initiative_id, status, changed_on, note) VALUES ($1, $2, $3, $4)",
+                &[&initiative_id, &h.status.label(), &h.changed_on, &h.note],
+            )?;
+        }
+        self.audit(Action::Create, "status_history", &initiative.ledger_id, None, Some(&history))
     }
 }

@@ -506,6 +506,12 @@ impl Write for PgTx<'_> {
     fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()> {
         PgTx::set_evaluation(self, initiative_id, evaluation)
     }
+    fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        PgTx::delete_evaluation(self, initiative_id, fy)
+    }
+    fn restore_status_history(&mut self, initiative_id: i64, history: &[StatusChange]) -> Result<()> {
+        PgTx::restore_status_history(self, initiative_id, history)
+    }
     fn set_effect(&mut self, initiative_id: i64, effect: &Evaluated) -> Result<Effect> {
         PgTx::set_effect(self, initiative_id, effect)
     }

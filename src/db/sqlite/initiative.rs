@@ -266,6 +266,14 @@ impl SqliteTx<'_> {
             let key = format!("{id}/{}", m.fiscal_year.0);
             self.audit(Action::Delete, "ocr_measure", &key, Some(&m), None)?;
         }
+        for e in evaluations(&self.tx, id)? {
+            let key = format!("{id}/{}", e.fiscal_year.0);
+            self.audit(Action::Delete, "evaluation", &key, Some(&e), None)?;
+        }
+        let history = status_history(&self.tx, id)?;
+        if !history.is_empty() {
+            self.audit(Action::Delete, "status_history", &before.ledger_id, Some(&history), None)?;
+        }
         self.tx.prepare_cached("DELETE FROM initiatives WHERE id = ?1")?.execute([id])?;
         self.audit(Action::Delete, "initiative", &before.ledger_id, Some(&before), None)
     }
@@ -284,5 +292,30 @@ impl SqliteTx<'_> {
         let key = format!("{initiative_id}/{}", e.fiscal_year.0);
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "evaluation", &key, before.as_ref(), Some(e))
+    }
+
+    /// Deletes the evaluation of one fiscal year, if there is one.
+    pub(super) fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        let Some(before) = evaluations(&self.tx, initiative_id)?.into_iter().find(|x| x.fiscal_year == fy) else {
+            return Ok(());
+        };
+        self.tx
+            .prepare_cached("DELETE FROM evaluations WHERE initiative_id = ?1 AND fiscal_year = ?2")?
+            .execute(params![initiative_id, fy.0])?;
+        self.audit(Action::Delete, "evaluation", &format!("{initiative_id}/{}", fy.0), Some(&before), None)
+    }
+
+    /// Gives an initiative back the status history it had (an undone deletion): the history it has now is replaced.
+    pub(super) fn restore_status_history(&mut self, initiative_id: i64, history: &[StatusChange]) -> Result<()> {
+        let initiative = find_initiative(&self.tx, initiative_id)?;
+        self.tx.prepare_cached("DELETE FROM status_history WHERE initiative_id = ?1")?.execute([initiative_id])?;
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO status_history (initiative_id, status, changed_on, note) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for h in history {
+            insert.execute(params![initiative_id, h.status.label(), h.changed_on.to_string(), h.note])?;
+        }
+        drop(insert);
+        self.audit(Action::Create, "status_history", &initiative.ledger_id, None, Some(&history))
     }
 }

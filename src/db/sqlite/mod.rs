@@ -340,6 +340,12 @@ impl Write for SqliteTx<'_> {
     fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()> {
         SqliteTx::set_evaluation(self, initiative_id, evaluation)
     }
+    fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
+        SqliteTx::delete_evaluation(self, initiative_id, fy)
+    }
+    fn restore_status_history(&mut self, initiative_id: i64, history: &[StatusChange]) -> Result<()> {
+        SqliteTx::restore_status_history(self, initiative_id, history)
+    }
     fn set_effect(&mut self, initiative_id: i64, effect: &Evaluated) -> Result<Effect> {
         SqliteTx::set_effect(self, initiative_id, effect)
     }
