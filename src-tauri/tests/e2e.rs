@@ -1065,6 +1065,12 @@ async fn the_columns_chosen_and_their_widths_are_kept_across_a_restart() {
     assert_eq!(sorted.unwrap().as_str(), Some("none"), "dragging the edge does not sort by the column");
     tokio::time::sleep(Duration::from_millis(300)).await;
     shot(&client, "2e-ledger-column-resized").await;
+    // The same edge from the keyboard (Tab reaches it after the header): ← twice narrows the column by 20 px.
+    press(&client, "[data-testid=grip-bureau]", &Key::Left.to_string()).await;
+    press(&client, "[data-testid=grip-bureau]", &Key::Left.to_string()).await;
+    let keyed = header_width(&client, "bureau").await.unwrap();
+    assert!((keyed - (after - 20.0)).abs() <= 1.0, "← narrows the 部局 column by 10 px a press: {after} → {keyed}");
+    let after = keyed;
 
     // Closed and started again on the same account: the list comes back as it was left.
     client.close().await.unwrap();
