@@ -394,9 +394,24 @@ pub fn delete_initiative(
 }
 
 /// Records (or replaces) the evaluation of one fiscal year.
-pub fn evaluate(store: &mut Store, author: &Author, ledger_id: &str, evaluation: &Evaluation) -> Result<Initiative> {
+pub fn evaluate(
+    store: &mut Store,
+    author: &Author,
+    ledger_id: &str,
+    evaluation: &Evaluation,
+    seen: Option<Seen>,
+) -> Result<Initiative> {
     let i = store.initiative_by_ledger_id(ledger_id)?;
-    store.write(author, |tx| tx.set_evaluation(i.id, evaluation))?;
+    store.write(author, |tx| {
+        if let Some(seen) = seen {
+            tx.hold_initiative(i.id)?;
+            let fy = evaluation.fiscal_year;
+            let now = tx.evaluations(i.id)?.into_iter().find(|e| e.fiscal_year == fy);
+            let key = now.map(|_| format!("{}/{}", i.id, fy.0));
+            check_seen(tx, "evaluation", key, seen, &format!("{} の評価", fy.label()))?;
+        }
+        tx.set_evaluation(i.id, evaluation)
+    })?;
     Ok(i)
 }
 
@@ -454,11 +469,53 @@ pub fn set_effect(
     author: &Author,
     ledger_id: &str,
     new: &NewEffect,
+    seen: Option<Seen>,
 ) -> Result<(Initiative, Effect)> {
     let i = store.initiative_by_ledger_id(ledger_id)?;
     let evaluated = new.evaluate(&store.settings()?.conversions())?;
-    let e = store.write(author, |tx| tx.set_effect(i.id, &evaluated))?;
+    let e = store.write(author, |tx| {
+        if let Some(seen) = seen {
+            check_effect_seen(tx, i.id, new.fiscal_year, new.basis, seen)?;
+        }
+        tx.set_effect(i.id, &evaluated)
+    })?;
     Ok((i, e))
+}
+
+/// What a form of the detail screen was loaded with, for a record that has no version of its own (a figure, an
+/// evaluation, an AI-OCR measure): the id of the record's newest audit row as the screen showed it, `None` when it
+/// showed no record. A save or deletion carrying it is refused as a conflict when the record changed since — another
+/// person's save, an import, an undo — so that it never overwrites a figure the user did not see. (The CLI, which
+/// shows nothing first, passes none.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen(pub Option<i64>);
+
+/// The newest audit row of a record, as [`Seen`] holds it.
+pub fn last_change_of(ledger: &dyn Read, entity: &str, key: &str) -> Option<i64> {
+    crate::db::last_audit(ledger, entity, key).map(|e| e.id)
+}
+
+/// Refuses the write when the record (`key` in the audit log, `None` when there is none now) is not as the form
+/// showed it. The initiative is held first, so what is checked stays so until the commit.
+fn check_seen(tx: &mut dyn Write, entity: &str, key: Option<String>, seen: Seen, what: &str) -> Result<()> {
+    let last = key.as_deref().and_then(|k| crate::db::last_audit(tx, entity, k));
+    if last.as_ref().map(|e| e.id) == seen.0 {
+        return Ok(());
+    }
+    let done = match &last {
+        Some(e) if e.action == "create" => format!("登録されました（{}）", e.who_and_when()),
+        Some(e) => format!("変更されました（{}）", e.who_and_when()),
+        None => "削除されました".to_string(),
+    };
+    Err(Error::Conflict(format!(
+        "{what}は、画面に表示した後に{done}。あなたの入力は消していません。いまの内容を確かめてから、もう一度操作してください"
+    )))
+}
+
+fn check_effect_seen(tx: &mut dyn Write, initiative: i64, fy: FiscalYear, basis: Basis, seen: Seen) -> Result<()> {
+    tx.hold_initiative(initiative)?;
+    let now = tx.effects_of(initiative)?.into_iter().find(|e| e.fiscal_year == fy && e.basis == basis);
+    check_seen(tx, "effect", now.map(|e| e.id.to_string()), seen, &format!("{}・{}の効果", fy.label(), basis.label()))
 }
 
 /// The newest change this person made to the ledger: what 元に戻す would undo.
@@ -480,9 +537,15 @@ pub fn delete_effect(
     ledger_id: &str,
     fy: FiscalYear,
     basis: Basis,
+    seen: Option<Seen>,
 ) -> Result<Initiative> {
     let i = store.initiative_by_ledger_id(ledger_id)?;
-    store.write(author, |tx| tx.delete_effect(i.id, fy, basis))?;
+    store.write(author, |tx| {
+        if let Some(seen) = seen {
+            check_effect_seen(tx, i.id, fy, basis, seen)?;
+        }
+        tx.delete_effect(i.id, fy, basis)
+    })?;
     Ok(i)
 }
 
@@ -925,6 +988,7 @@ pub fn set_ocr_measure(
     ledger_id: &str,
     fy: FiscalYear,
     input: &OcrInput,
+    seen: Option<Seen>,
 ) -> Result<crate::ledger::OcrMeasure> {
     let i = store.initiative_by_ledger_id(ledger_id)?;
     if !i.kind.reads_forms() {
@@ -942,7 +1006,15 @@ pub fn set_ocr_measure(
         chars_corrected: input.chars_corrected,
         correction_minutes: input.correction_minutes,
     };
-    store.write(author, |tx| tx.set_ocr_measure(&measure))?;
+    store.write(author, |tx| {
+        if let Some(seen) = seen {
+            tx.hold_initiative(i.id)?;
+            let now = tx.ocr_measures_of(i.id)?.into_iter().find(|m| m.fiscal_year == fy);
+            let key = now.map(|_| format!("{}/{}", i.id, fy.0));
+            check_seen(tx, "ocr_measure", key, seen, &format!("{} の AI-OCR 読取実績", fy.label()))?;
+        }
+        tx.set_ocr_measure(&measure)
+    })?;
     Ok(measure)
 }
 

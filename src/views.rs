@@ -345,6 +345,18 @@ pub struct EffectView {
     /// `一致` or the difference in hours (`差 -2時間`).
     pub check: Option<String>,
     pub reported_under: String,
+    /// The newest audit row of the figure: the form saves and deletes carrying it
+    /// ([`crate::actions::Seen`]), refused when the figure changed since.
+    pub last_change: Option<i64>,
+}
+
+/// An evaluation as the detail shows it, with its newest audit row ([`crate::actions::Seen`]).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvaluationView {
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
+    pub last_change: Option<i64>,
 }
 
 /// The detail screen of one initiative. Its dates are shown in the [`DateStyle`] asked for (`*_label`); the
@@ -358,7 +370,7 @@ pub struct InitiativeDetail {
     pub unit: String,
     pub effects: Vec<EffectView>,
     pub status_history: Vec<StatusChangeView>,
-    pub evaluations: Vec<Evaluation>,
+    pub evaluations: Vec<EvaluationView>,
     pub audit: Vec<AuditEntry>,
     /// The record of changes in words: who, when, what, and each field before and after.
     pub changes: Vec<ChangeView>,
@@ -381,6 +393,8 @@ pub struct OcrView {
     pub correction_minutes: Option<String>,
     /// 正読率 in percent with two decimals (`99.25`), when both counts are known.
     pub accuracy: Option<String>,
+    /// The newest audit row of the measure ([`crate::actions::Seen`]).
+    pub last_change: Option<i64>,
 }
 
 /// One status of an initiative's history, with its date as shown.
@@ -462,6 +476,7 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
             computed_hours: e.computed_minutes.map(|m| round_half_up(m / Decimal::from(60), 2)),
             check: e.stated_check().map(|c| c.short()),
             reported_under: chart.path(e.unit_id, e.fiscal_year, NameView::AsReported),
+            last_change: crate::actions::last_change_of(ledger, "effect", &e.id.to_string()),
             effect: e,
         })
         .collect();
@@ -473,7 +488,18 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
             .into_iter()
             .map(|change| StatusChangeView { changed_on_label: style.date(change.changed_on), change })
             .collect(),
-        evaluations: ledger.evaluations(i.id)?,
+        evaluations: ledger
+            .evaluations(i.id)?
+            .into_iter()
+            .map(|evaluation| EvaluationView {
+                last_change: crate::actions::last_change_of(
+                    ledger,
+                    "evaluation",
+                    &format!("{}/{}", i.id, evaluation.fiscal_year.0),
+                ),
+                evaluation,
+            })
+            .collect(),
         changes: audit
             .iter()
             .map(|e| ChangeView {
@@ -496,6 +522,11 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
             .ocr_measures_of(i.id)?
             .into_iter()
             .map(|m| OcrView {
+                last_change: crate::actions::last_change_of(
+                    ledger,
+                    "ocr_measure",
+                    &format!("{}/{}", i.id, m.fiscal_year.0),
+                ),
                 fiscal_year: m.fiscal_year.0,
                 fiscal_year_label: m.fiscal_year.wareki(),
                 accuracy: m.accuracy().map(|a| round_half_up(a * Decimal::ONE_HUNDRED, 2).to_string()),

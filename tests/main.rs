@@ -17,6 +17,7 @@ mod org;
 mod readme;
 mod report;
 mod review;
+mod seen;
 mod server;
 mod support;
 mod survey;

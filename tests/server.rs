@@ -839,3 +839,58 @@ fn verify_full_takes_the_citys_ca_and_refuses_another() {
     let summary = ok(&t, &["--db", &conn("127.0.0.1", "verify-ca", "city-ca.pem"), "summary", "--fy", "2023"]);
     assert!(summary.contains("合計"), "verify-ca checks the chain, not the host name: {summary}");
 }
+
+/// A form's save checks the record against what the screen showed and then writes it (`actions::Seen`): between the
+/// two, the initiative is held, so another person's save or import of a figure for it — a change of one it has, or a
+/// new one — waits until the checked save commits, and can never slip in unseen.
+#[test]
+fn a_checked_save_holds_the_initiative_until_it_commits() {
+    if !server_pass("a_checked_save_holds_the_initiative_until_it_commits") {
+        return;
+    }
+    use daicho::ledger::{Basis, EffectInput, NewEffect};
+    let t = TestDir::seeded();
+    let target = t.target();
+    let mut mine = Store::open_target(&target).unwrap();
+    let id = mine.initiative_by_ledger_id("R5-0001").unwrap().id;
+    let figure = |fy: i32| {
+        NewEffect {
+            fiscal_year: daicho::fiscal::FiscalYear(fy),
+            basis: Basis::Actual,
+            input: EffectInput::Formula("9分×100件".into()),
+            stated_hours: None,
+            note: None,
+        }
+        .evaluate(&Default::default())
+        .unwrap()
+    };
+    let hold = std::time::Duration::from_millis(700);
+    // 2024 has a figure (a change waits on its row); 2025 has none (a new one waits on the initiative's key).
+    for fy in [2024, 2025] {
+        let (held, wait) = std::sync::mpsc::channel();
+        let mut theirs = Store::open_target(&target).unwrap();
+        let evaluated = figure(fy);
+        std::thread::scope(|s| {
+            let colleague = s.spawn(move || {
+                wait.recv().unwrap();
+                theirs.write(&crate::support::author(), |tx| tx.set_effect(id, &evaluated)).unwrap();
+                std::time::Instant::now()
+            });
+            let mut released = None;
+            mine.write(&crate::support::author(), |tx| {
+                tx.hold_initiative(id)?;
+                held.send(()).unwrap();
+                std::thread::sleep(hold);
+                released = Some(std::time::Instant::now());
+                Ok(())
+            })
+            .unwrap();
+            let landed = colleague.join().unwrap();
+            assert!(
+                landed >= released.unwrap(),
+                "令和{}年度: the colleague's figure waited for the held initiative's commit",
+                fy - 2018
+            );
+        });
+    }
+}

@@ -67,6 +67,7 @@ mod tests {
             daicho::views::Dashboard,
             daicho::views::FormulaCheck,
             daicho::views::EffectView,
+            daicho::views::EvaluationView,
             daicho::views::InitiativeDetail,
             daicho::views::StatusChangeView,
             daicho::views::ChangeView,

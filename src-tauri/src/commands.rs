@@ -144,6 +144,9 @@ pub struct EffectInputForm {
     pub days: Option<String>,
     pub stated_hours: Option<String>,
     pub note: Option<String>,
+    /// The figure's newest audit row as the form was loaded with it (none: no figure of that year and basis); a save
+    /// over a change made since is refused.
+    pub seen: Option<i64>,
 }
 
 #[tauri::command]
@@ -164,6 +167,6 @@ pub fn save_effect(state: State<'_, AppState>, input: EffectInputForm) -> ApiRes
         note: input.note.filter(|n| !n.trim().is_empty()),
     };
     let mut store = state.store()?;
-    actions::set_effect(&mut store, &author(), &input.ledger_id, &new)?;
+    actions::set_effect(&mut store, &author(), &input.ledger_id, &new, Some(actions::Seen(input.seen)))?;
     Ok(views::initiative_detail(&*store, &input.ledger_id, state.date_style())?)
 }

@@ -110,6 +110,9 @@ pub struct EvaluationForm {
     pub grade: String,
     pub reason: Option<String>,
     pub comment: Option<String>,
+    /// The evaluation's newest audit row as the form was loaded with it (none: the year had no evaluation); a save
+    /// over a change made since is refused.
+    pub seen: Option<i64>,
 }
 
 #[tauri::command]
@@ -121,7 +124,7 @@ pub fn set_evaluation(state: State<'_, AppState>, input: EvaluationForm) -> ApiR
         reviewer_comment: text(input.comment),
     };
     let mut store = state.store()?;
-    actions::evaluate(&mut store, &author(), &input.ledger_id, &e)?;
+    actions::evaluate(&mut store, &author(), &input.ledger_id, &e, Some(actions::Seen(input.seen)))?;
     Ok(views::initiative_detail(&*store, &input.ledger_id, state.date_style())?)
 }
 
@@ -231,6 +234,7 @@ pub fn set_ocr_measure(
     ledger_id: String,
     fiscal_year: i32,
     form: OcrForm,
+    seen: Option<i64>,
 ) -> ApiResult<views::InitiativeDetail> {
     let count = |label: &str, v: &str| -> ApiResult<Option<i64>> {
         let v = v.trim();
@@ -258,7 +262,14 @@ pub fn set_ocr_measure(
         correction_minutes: minutes,
     };
     let mut store = state.store()?;
-    actions::set_ocr_measure(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), &input)?;
+    actions::set_ocr_measure(
+        &mut store,
+        &author(),
+        &ledger_id,
+        FiscalYear(fiscal_year),
+        &input,
+        Some(actions::Seen(seen)),
+    )?;
     Ok(views::initiative_detail(&*store, &ledger_id, state.date_style())?)
 }
 
@@ -359,9 +370,11 @@ pub fn delete_effect(
     ledger_id: String,
     fiscal_year: i32,
     basis: String,
+    seen: Option<i64>,
 ) -> ApiResult<views::InitiativeDetail> {
     let mut store = state.store()?;
-    actions::delete_effect(&mut store, &author(), &ledger_id, FiscalYear(fiscal_year), Basis::from_label(&basis)?)?;
+    let (fy, basis) = (FiscalYear(fiscal_year), Basis::from_label(&basis)?);
+    actions::delete_effect(&mut store, &author(), &ledger_id, fy, basis, Some(actions::Seen(seen)))?;
     Ok(views::initiative_detail(&*store, &ledger_id, state.date_style())?)
 }
 

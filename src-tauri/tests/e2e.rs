@@ -215,6 +215,36 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     click(&client, "[data-testid=effect-basis] [data-basis='実績']").await;
     wait_value(&client, "[data-testid=formula-input]", |v| v == "5分×40か所×245日").await;
     assert_eq!(value_of(&client, "[data-testid=stated-input]").await, "817");
+    // A colleague rewrites this 実績 figure on their PC after the screen showed it: 保存 is refused, naming them, the
+    // form keeps what it holds and shows the figure they wrote; a second 保存 puts the form's figure over it.
+    let year: i32 = value_of(&client, "[data-testid=effect-year]").await.parse().unwrap();
+    {
+        let mut colleague = daicho::db::Store::open(&db).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T09:30:00+09:00").unwrap();
+        let theirs = daicho::ledger::NewEffect {
+            fiscal_year: daicho::fiscal::FiscalYear(year),
+            basis: daicho::ledger::Basis::Actual,
+            input: daicho::ledger::EffectInput::Formula("5分×40か所×240日".into()),
+            stated_hours: None,
+            note: None,
+        };
+        let by = daicho::ledger::Author { user: "同僚".into(), at };
+        daicho::actions::set_effect(&mut colleague, &by, &ledger_id, &theirs, None).unwrap();
+    }
+    click(&client, "[data-testid=save-effect]").await;
+    let conflict = wait_text(&client, "[data-testid=effect-conflict]", |t| t.contains("同僚")).await;
+    assert!(
+        conflict.contains("変更されました") && conflict.contains("5分×40か所×240日＝48,000分（800時間）"),
+        "the refusal says who changed it and what is recorded now: {conflict}"
+    );
+    assert_eq!(value_of(&client, "[data-testid=formula-input]").await, "5分×40か所×245日", "the form keeps its figure");
+    wait_text(&client, "[data-testid=effects]", |t| t.contains("800.0")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "4f-effect-changed-meanwhile").await;
+    click(&client, "[data-testid=save-effect]").await;
+    wait_text(&client, "[data-testid=save-message]", |t| t.contains("実績 の効果を保存しました")).await;
+    wait_text(&client, "[data-testid=effects]", |t| t.contains("816.7") && !t.contains("800.0")).await;
+    assert!(!present(&client, "[data-testid=effect-conflict]").await, "the refusal goes once the save is made");
     // A row of the table loads its year, basis, formula, stated figure and note into the form.
     click(&client, "tr[data-key$='/試算'] td:nth-child(3)").await;
     wait_value(&client, "[data-testid=formula-input]", |v| v == "4分×40か所×245日").await;

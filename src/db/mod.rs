@@ -296,6 +296,13 @@ pub trait Write: Read {
     fn delete_initiative(&mut self, id: i64, expected_version: Option<i64>) -> Result<()>;
     /// Records or replaces the evaluation of one fiscal year.
     fn set_evaluation(&mut self, initiative_id: i64, evaluation: &Evaluation) -> Result<()>;
+    /// Holds an initiative and its figures, evaluations and AI-OCR measures until the end of the transaction, so that
+    /// a form's check against what it was loaded with ([`crate::actions::Seen`]) still holds at the commit: on a
+    /// server, another person's save or import touching them waits until this transaction ends; in SQLite the
+    /// transaction holds the ledger's only write lock already, and this does nothing.
+    fn hold_initiative(&mut self, _id: i64) -> Result<()> {
+        Ok(())
+    }
     /// Deletes the evaluation of one fiscal year (recorded in the audit log); none there is no error.
     fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()>;
     /// Replaces an initiative's status history with the one it had before it was deleted (元に戻す of a deletion),

@@ -509,6 +509,19 @@ impl Write for PgTx<'_> {
     fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
         PgTx::delete_evaluation(self, initiative_id, fy)
     }
+    fn hold_initiative(&mut self, id: i64) -> Result<()> {
+        // The initiative's row: a figure, evaluation or measure added for it checks its key against this row, and
+        // waits. Then the rows it has: a change to one of them waits too.
+        for table in [
+            "initiatives WHERE id",
+            "effects WHERE initiative_id",
+            "evaluations WHERE initiative_id",
+            "ocr_measures WHERE initiative_id",
+        ] {
+            self.execute(&format!("SELECT 1 FROM {table} = $1 FOR UPDATE"), &[&id])?;
+        }
+        Ok(())
+    }
     fn restore_status_history(&mut self, initiative_id: i64, history: &[StatusChange]) -> Result<()> {
         PgTx::restore_status_history(self, initiative_id, history)
     }

@@ -92,7 +92,8 @@ export const api = {
   /** Records the AI-OCR measure of the year (every field empty removes it); the detail again. */
   deleteTarget: (fiscalYear: number, bureau: string | null) => invoke<YearPlan>("delete_target", { fiscalYear, bureau }),
   deleteCost: (fiscalYear: number, tool: string) => invoke<YearPlan>("delete_cost", { fiscalYear, tool }),
-  setOcrMeasure: (ledgerId: string, fiscalYear: number, form: OcrForm) => invoke<InitiativeDetail>("set_ocr_measure", { ledgerId, fiscalYear, form }),
+  setOcrMeasure: (ledgerId: string, fiscalYear: number, form: OcrForm, seen: number | null) =>
+    invoke<InitiativeDetail>("set_ocr_measure", { ledgerId, fiscalYear, form, seen }),
   yearPlan: (fiscalYear: number) => invoke<YearPlan>("year_plan", { fiscalYear }),
   setTarget: (fiscalYear: number, bureau: string | null, hours: string) =>
     invoke<YearPlan>("set_target", { fiscalYear, bureau, hours }),
@@ -102,8 +103,9 @@ export const api = {
   undoLastChange: (at: string) => invoke<LastChange>("undo_last_change", { at }),
   deleteInitiative: (ledgerId: string, version: number | null) =>
     invoke<string>("delete_initiative", { ledgerId, version }),
-  deleteEffect: (ledgerId: string, fiscalYear: number, basis: string) =>
-    invoke<InitiativeDetail>("delete_effect", { ledgerId, fiscalYear, basis }),
+  /** `seen`: the figure's `last_change` as the screen showed it; refused when it changed since. */
+  deleteEffect: (ledgerId: string, fiscalYear: number, basis: string, seen: number | null) =>
+    invoke<InitiativeDetail>("delete_effect", { ledgerId, fiscalYear, basis, seen }),
   settings: () => invoke<SettingsView>("settings"),
   setSetting: (key: string, value: string) => invoke<SettingsView>("set_setting", { key, value }),
   /** How this person's screens show dates, from now on and at the next start (not a setting of the ledger). */

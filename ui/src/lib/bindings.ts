@@ -36,7 +36,12 @@ sample: boolean, };
 
 export type NewInitiative = { unit: string, kind: string, title: string, tool: string | null, status: string, fiscal_year: number, };
 
-export type EffectInputForm = { ledger_id: string, fiscal_year: number, basis: string, formula: string | null, before_minutes?: string, after_minutes?: string, saved_minutes?: string, count?: string, days?: string, stated_hours: string | null, note: string | null, };
+export type EffectInputForm = { ledger_id: string, fiscal_year: number, basis: string, formula: string | null, before_minutes?: string, after_minutes?: string, saved_minutes?: string, count?: string, days?: string, stated_hours: string | null, note: string | null, 
+/**
+ * The figure's newest audit row as the form was loaded with it (none: no figure of that year and basis); a save
+ * over a change made since is refused.
+ */
+seen: number | null, };
 
 export type Progress = { done: number, total: number, file: string, };
 
@@ -102,7 +107,12 @@ tool: string | null, };
 
 export type BulkEdited = { changed: Array<string>, unchanged: Array<string>, };
 
-export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, };
+export type EvaluationForm = { ledger_id: string, fiscal_year: number, grade: string, reason: string | null, comment: string | null, 
+/**
+ * The evaluation's newest audit row as the form was loaded with it (none: the year had no evaluation); a save
+ * over a change made since is refused.
+ */
+seen: number | null, };
 
 export type SettingsView = { 
 /**
@@ -293,7 +303,12 @@ export type EffectView = { fiscal_year_label: string, computed_hours: string | n
 /**
  * `一致` or the difference in hours (`差 -2時間`).
  */
-check: string | null, reported_under: string, id: number, initiative_id: number, 
+check: string | null, reported_under: string, 
+/**
+ * The newest audit row of the figure: the form saves and deletes carrying it
+ * ([`crate::actions::Seen`]), refused when the figure changed since.
+ */
+last_change: number | null, id: number, initiative_id: number, 
 /**
  * The unit the figure was reported under (it stays there when the initiative moves).
  */
@@ -311,11 +326,17 @@ canonical: string | null,
  */
 claim: Claim | null, structured: unknown, computed_minutes: string | null, stated_hours: string | null, note: string | null, };
 
+export type EvaluationView = { last_change: number | null, fiscal_year: FiscalYear, grade: Grade, reason: string | null, 
+/**
+ * 所見: the DX section's reviewing comment.
+ */
+reviewer_comment: string | null, };
+
 export type InitiativeDetail = { initiative: Initiative, 
 /**
  * 運用開始日 as shown: `令和6年4月1日`, `R6.4.1` or `2024-04-01`.
  */
-started_on_label: string | null, unit: string, effects: Array<EffectView>, status_history: Array<StatusChangeView>, evaluations: Array<Evaluation>, audit: Array<AuditEntry>, 
+started_on_label: string | null, unit: string, effects: Array<EffectView>, status_history: Array<StatusChangeView>, evaluations: Array<EvaluationView>, audit: Array<AuditEntry>, 
 /**
  * The record of changes in words: who, when, what, and each field before and after.
  */
@@ -349,7 +370,11 @@ export type OcrView = { fiscal_year: number, fiscal_year_label: string, form_typ
 /**
  * 正読率 in percent with two decimals (`99.25`), when both counts are known.
  */
-accuracy: string | null, };
+accuracy: string | null, 
+/**
+ * The newest audit row of the measure ([`crate::actions::Seen`]).
+ */
+last_change: number | null, };
 
 export type YearPlan = { fiscal_year: number, label: string, targets: Array<TargetRow>, costs: Array<CostRow>, 
 /**

@@ -81,7 +81,7 @@ pub fn run(mut store: Store, c: EffectCommand) -> Result<()> {
                 stated_hours: a.stated_hours,
                 note: a.note,
             };
-            let (i, e) = actions::set_effect(&mut store, &author(), &a.id, &new)?;
+            let (i, e) = actions::set_effect(&mut store, &author(), &a.id, &new, None)?;
             let mut out = format!("{} {} {}の効果を登録しました\n", i.ledger_id, a.fy.label(), a.basis);
             if let Some(m) = e.computed_minutes {
                 out.push_str(&format!("  計算値  {}\n", e.canonical.clone().unwrap_or_else(|| result_text(m))));
@@ -99,7 +99,7 @@ pub fn run(mut store: Store, c: EffectCommand) -> Result<()> {
             emit(&out);
         }
         EffectCommand::Delete { id, fy, basis } => {
-            let i = actions::delete_effect(&mut store, &author(), &id, fy, basis)?;
+            let i = actions::delete_effect(&mut store, &author(), &id, fy, basis, None)?;
             emit(&format!("{} {} {}の効果を削除しました", i.ledger_id, fy.label(), basis));
         }
     }

@@ -223,7 +223,7 @@ pub fn undo(mut store: Store, dry_run: bool) -> Result<()> {
 }
 
 pub fn evaluate(mut store: Store, id: &str, e: &Evaluation) -> Result<()> {
-    let i = actions::evaluate(&mut store, &author(), id, e)?;
+    let i = actions::evaluate(&mut store, &author(), id, e, None)?;
     emit(&format!("{} の{}の評価を {} にしました", i.ledger_id, e.fiscal_year.label(), e.grade));
     Ok(())
 }
@@ -330,6 +330,7 @@ pub fn show(store: Store, id: &str, json: bool) -> Result<()> {
     let (i, history, evaluations) = (&d.initiative, &d.status_history, &d.evaluations);
     if json {
         let effects: Vec<_> = d.effects.iter().map(|e| &e.effect).collect();
+        let evaluations: Vec<_> = evaluations.iter().map(|e| &e.evaluation).collect();
         return emit_json(&json!({
             "initiative": i,
             "unit": d.unit,
@@ -383,7 +384,7 @@ pub fn show(store: Store, id: &str, json: bool) -> Result<()> {
     }
     if !evaluations.is_empty() {
         out.push_str("\n評価\n");
-        for e in evaluations {
+        for e in evaluations.iter().map(|v| &v.evaluation) {
             out.push_str(&format!(
                 "  {}  {}  {}{}\n",
                 e.fiscal_year.wareki(),

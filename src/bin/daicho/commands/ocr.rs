@@ -71,7 +71,7 @@ pub fn run(mut store: Store, c: OcrCommand) -> Result<()> {
                 chars_corrected: merged.chars_corrected,
                 correction_minutes: merged.correction_minutes,
             };
-            let m = actions::set_ocr_measure(&mut store, &author(), &id, fy, &full)?;
+            let m = actions::set_ocr_measure(&mut store, &author(), &id, fy, &full, None)?;
             let rate = m.accuracy().map_or(String::new(), |a| format!("、正読率 {}%", percent(a)));
             emit(&format!("{id} の{}の AI-OCR 読取実績を記録しました{rate}", fy.label()));
         }
