@@ -55,6 +55,14 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
     Ok(ledger.initiatives(&Default::default())?.into_iter().map(|i| rows.row(i)).collect())
 }
 
+/// The hours of a fiscal year of the rows [`ledger_rows`] gives, in their order: all that differs between two years
+/// of the ledger list (a row's names, 部局 order, status and version are the same in every year), so a year switch
+/// on an unchanged ledger needs only these.
+pub fn ledger_hours(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<Option<Decimal>>> {
+    let rows = RowMaker::new(ledger, fy, FigureParts::default())?;
+    Ok(ledger.initiatives(&Default::default())?.iter().map(|i| rows.hours(i.id).map(|(h, _)| h)).collect())
+}
+
 /// Makes the ledger screen's rows of a year: the figure that counts for each initiative (streamed, as the summary
 /// picks it) and the names and order of each unit, worked out once per unit rather than once per row.
 struct RowMaker {
@@ -94,11 +102,16 @@ impl RowMaker {
         Ok(Self { adopt: settings.adopt, rounding: settings.rounding, counted, units })
     }
 
+    /// An initiative's hours of the year under the rounding rule, and the exact minutes they are of.
+    fn hours(&self, id: i64) -> Option<(Decimal, Decimal)> {
+        self.counted.get(&id).map(|f| {
+            let minutes = crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt).normalize();
+            (self.rounding.hours(minutes / Decimal::from(60)), minutes)
+        })
+    }
+
     fn row(&self, i: Initiative) -> LedgerRow {
-        let minutes = self
-            .counted
-            .get(&i.id)
-            .map(|f| crate::ledger::adopted_minutes(f.computed_minutes, f.stated_hours, self.adopt).normalize());
+        let figure = self.hours(i.id);
         let (bureau, section, bureau_order, section_order) =
             self.units.get(&i.unit_id).cloned().unwrap_or((String::new(), String::new(), u32::MAX, u32::MAX));
         LedgerRow {
@@ -108,8 +121,8 @@ impl RowMaker {
             tool: i.tool.unwrap_or_default(),
             status: i.status.label().into(),
             scenarios: i.scenario_count,
-            hours: minutes.map(|m| self.rounding.hours(m / Decimal::from(60))),
-            minutes,
+            hours: figure.map(|(h, _)| h),
+            minutes: figure.map(|(_, m)| m),
             bureau_order,
             section_order,
             version: i.version,

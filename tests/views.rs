@@ -151,6 +151,35 @@ fn the_screens_show_every_date_in_the_style_chosen() {
 
 /// The ledger sorts 部局 and 課 as the organisation list does, by code, not by the characters of their names: the
 /// sample city's 部局 have codes 01 (総務部) to 15 (議会事務局), and its 課 codes follow their 部局's.
+/// A year switch of the ledger list on an unchanged ledger brings only the year's hours for the rows the page holds
+/// (`views::ledger_hours`): for every year, and a year without figures, they are the hours of that year's rows, in
+/// the rows' order, and every other field of a row is the same in every year.
+#[test]
+fn a_years_hours_are_its_rows_hours_in_their_order_and_nothing_else_differs_between_years() {
+    let t = TestDir::new();
+    t.ok(&["demo"]);
+    let store = t.store();
+    let strip = |rows: &[views::LedgerRow]| {
+        let mut v = serde_json::to_value(rows).unwrap();
+        v.as_array_mut().unwrap().iter_mut().for_each(|r| drop(r.as_object_mut().unwrap().remove("hours")));
+        v
+    };
+    let first = strip(&views::ledger_rows(&store, FiscalYear(2020)).unwrap());
+    for fy in 2019..=2025 {
+        let rows = views::ledger_rows(&store, FiscalYear(fy)).unwrap();
+        let hours = views::ledger_hours(&store, FiscalYear(fy)).unwrap();
+        assert_eq!(hours, rows.iter().map(|r| r.hours).collect::<Vec<_>>(), "{fy}: the rows' hours, in their order");
+        assert_eq!(strip(&rows), first, "{fy}: a row differs between years only in its hours");
+        // As the app sends them: the same text the rows carry.
+        let sent: Vec<serde_json::Value> =
+            serde_json::to_value(&rows).unwrap().as_array().unwrap().iter().map(|r| r["hours"].clone()).collect();
+        let texts: Vec<serde_json::Value> =
+            hours.iter().map(|h| h.map_or(serde_json::Value::Null, |h| h.to_string().into())).collect();
+        assert_eq!(texts, sent, "{fy}: the hours' text is the rows' text");
+    }
+    assert!(views::ledger_hours(&store, FiscalYear(2019)).unwrap().iter().all(Option::is_none), "no figures in 2019");
+}
+
 #[test]
 fn ledger_rows_carry_the_organisation_order_of_their_bureau_and_section() {
     let t = TestDir::new();

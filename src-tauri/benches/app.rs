@@ -194,7 +194,7 @@ async fn timed(client: &Client, action: &str, done: &str) -> Timed {
          const poll = () => {{
            if ({done}) {{
              const changed = performance.now() - t0;
-             requestAnimationFrame(() => setTimeout(() => reply([changed, performance.now() - t0]), 0));
+             requestAnimationFrame(() => setTimeout(() => reply([changed, performance.now() - t0, t0]), 0));
            }}
            else if (performance.now() - t0 > 300000) reply(null);
            else setTimeout(poll, 0);
@@ -206,7 +206,15 @@ async fn timed(client: &Client, action: &str, done: &str) -> Timed {
     }
     let ms = client.execute_async(&script, vec![]).await.unwrap();
     let ms = ms.as_array().unwrap_or_else(|| panic!("not done within 300 s: {action} until {done}"));
-    Timed { changed: ms[0].as_f64().unwrap(), painted: ms[1].as_f64().unwrap() }
+    Timed { changed: ms[0].as_f64().unwrap(), painted: ms[1].as_f64().unwrap(), start: ms[2].as_f64().unwrap() }
+}
+
+/// The marks the ledger list sets around its `ledger` command (`ledger-asked`, `ledger-read`), in the page's clock.
+async fn ledger_marks(client: &Client) -> (f64, f64) {
+    let script = "const at = (n) => performance.getEntriesByName(n, 'mark').at(-1)?.startTime ?? null;
+                  return [at('ledger-asked'), at('ledger-read')];";
+    let v = client.execute(script, vec![]).await.unwrap();
+    (v[0].as_f64().expect("the list marked its command"), v[1].as_f64().expect("the list marked its rows read"))
 }
 
 /// One timed step, in milliseconds from the click: until the page shows the result (its script and the screen's
@@ -215,6 +223,8 @@ async fn timed(client: &Client, action: &str, done: &str) -> Timed {
 struct Timed {
     changed: f64,
     painted: f64,
+    /// When the step began, in the page's clock (`performance.now()`).
+    start: f64,
 }
 
 /// A `<select>` set to `value` as a person chooses it (the change event the screen listens to).
@@ -346,10 +356,18 @@ async fn screens(ledger: &Path) {
         filters.push((name, times));
     }
     let mut ledger_switch = Vec::new();
+    // The year switch split in three (milliseconds): from the choice to the command asked, the command (the library,
+    // the IPC, the JSON), and the page's own work from the rows read to the totals shown.
+    let mut split: [Vec<f64>; 3] = Default::default();
     for k in 0..REPEATS * 2 {
         let to = if k % 2 == 0 { &before } else { &last };
         let action = format!("const was = {TOTALS}; {}", choose("[data-testid=fiscal-year]", to));
-        ledger_switch.push(timed(&client, &action, &format!("{TOTALS} !== was")).await);
+        let t = timed(&client, &action, &format!("{TOTALS} !== was")).await;
+        let (asked, read) = ledger_marks(&client).await;
+        for (part, ms) in split.iter_mut().zip([asked - t.start, read - asked, t.start + t.changed - read]) {
+            part.push(ms);
+        }
+        ledger_switch.push(t);
     }
     client.close().await.unwrap();
 
@@ -371,6 +389,17 @@ async fn screens(ledger: &Path) {
         steps(&format!("filter {name}"), times);
     }
     steps(&format!("year switch on the ledger list ({last} ↔ {before})"), &ledger_switch);
+    println!("\n| the ledger list's year switch, until shown | fastest | median | slowest |\n|---|---:|---:|---:|");
+    for (part, ms) in [
+        "the choice to the command asked",
+        "the `ledger` command (library, IPC, JSON)",
+        "the page's work: rows read to totals shown",
+    ]
+    .iter()
+    .zip(&split)
+    {
+        spread(part, ms);
+    }
 }
 
 /// A step's figures: the median until the screen showed the result, and the fastest, median and slowest until the

@@ -37,6 +37,7 @@ mod tests {
             crate::editing::BulkEdited,
             crate::editing::EvaluationForm,
             crate::editing::SettingsView,
+            crate::commands::LedgerReading,
             crate::editing::UnitUpdated,
             crate::editing::OcrForm,
             daicho::export::ListColumn,

@@ -205,7 +205,7 @@ pub async fn restore(app: AppHandle) -> ApiResult<Option<String>> {
         let Some(path) = picked else { return Ok(None) };
         state.refuse_while_importing()?;
         let kept = state.store()?.restore_from(&path)?;
-        state.forget_first_dashboard();
+        state.ledger_replaced();
         Ok(Some(format!("{} から戻しました（元の台帳は {} に残しています）", path.display(), kept.display())))
     })
     .await

@@ -143,6 +143,6 @@ pub async fn connect_server(
 pub fn remove_sample(state: State<'_, AppState>) -> ApiResult<String> {
     state.refuse_while_importing()?;
     let kept = actions::remove_sample(&mut *state.store()?)?;
-    state.forget_first_dashboard();
+    state.ledger_replaced();
     Ok(kept.display().to_string())
 }

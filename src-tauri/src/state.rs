@@ -44,6 +44,9 @@ pub struct AppState {
     date_style: Mutex<DateStyle>,
     /// The dashboard the app opens on, worked out while the web view starts (see [`AppState::prefetch_dashboard`]).
     first_dashboard: Mutex<Option<FirstDashboard>>,
+    /// Raised each time the open ledger is replaced (another file, a server, a backup restored, the sample taken
+    /// out): part of a [`reading`](AppState::reading), so rows read before never pass for rows of the ledger now.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// The opening dashboard computed at start, with what it was computed from: its year and the ledger's newest audit
@@ -124,6 +127,7 @@ impl AppState {
             watch: Mutex::new(None),
             date_style: Mutex::new(remembered_date_style()),
             first_dashboard: Mutex::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -153,11 +157,23 @@ impl AppState {
     }
 
     /// The open ledger was replaced or emptied (another file, a server, a backup restored, the sample removed): the
-    /// dashboard worked out at start is of another ledger.
-    pub fn forget_first_dashboard(&self) {
+    /// dashboard worked out at start is of another ledger, and so are the rows any screen read before.
+    pub fn ledger_replaced(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Ok(mut slot) = self.first_dashboard.lock() {
             *slot = None;
         }
+    }
+
+    /// What the open ledger is at this moment, as a token a screen keeps with the rows it read: equal tokens mean
+    /// the same ledger with no change since (every change writes an audit row; the row's id and time are taken, and
+    /// the generation of the open ledger, so a restored file that reached the same id again does not pass).
+    pub fn reading(&self, store: &Store) -> Result<String, daicho::Error> {
+        use daicho::db::Read;
+        let newest = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 1 })?;
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let change = newest.first().map_or(String::new(), |e| format!("{}@{}", e.id, e.at));
+        Ok(format!("{generation}|{}|{change}", store.path().display()))
     }
 
     /// Remembers paths a dialog returned or the user dropped on the window.
@@ -207,7 +223,7 @@ impl AppState {
     pub fn switch_to(&self, store: Store, location: &str) -> Result<(), ApiError> {
         self.refuse_while_importing()?;
         *self.store()? = store;
-        self.forget_first_dashboard();
+        self.ledger_replaced();
         if let Ok(mut w) = self.startup_warning.lock() {
             *w = None;
         }
@@ -420,5 +436,34 @@ mod tests {
         let mut store = state.store().unwrap();
         store.write(&author, |w| w.set_setting("organisation_name", "さくら市")).unwrap();
         assert!(state.first_dashboard(&store, fy).is_none(), "a change since: worked out afresh");
+    }
+
+    /// A reading of the ledger (what the ledger list keeps with its rows, to be sent only the year's hours at the next
+    /// year switch) is the same only while nothing changed and the same ledger is open.
+    #[test]
+    fn a_reading_holds_only_while_the_same_ledger_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("daicho.sqlite3")).unwrap();
+        let author = daicho::ledger::Author::os_user(chrono::Local::now().fixed_offset());
+        daicho::actions::load_demo(&mut store, &author).unwrap();
+        let state = AppState::new(store, None);
+        let read = || state.reading(&state.store().unwrap()).unwrap();
+        let first = read();
+        assert_eq!(read(), first, "nothing changed: the same reading");
+
+        state.store().unwrap().write(&author, |w| w.set_setting("organisation_name", "さくら市")).unwrap();
+        let changed = read();
+        assert_ne!(changed, first, "a change since: another reading");
+
+        // The same file with the same audit log, replaced in place (a restore, the sample taken out): the open
+        // ledger's generation differs, so rows read before do not pass.
+        state.ledger_replaced();
+        assert_ne!(read(), changed, "the ledger was replaced: another reading");
+
+        // A copy elsewhere, the same figures and audit log: only where it is differs.
+        state.store().unwrap().backup_to(&dir.path().join("o.sqlite3")).unwrap();
+        let here = read();
+        *state.store().unwrap() = Store::open(&dir.path().join("o.sqlite3")).unwrap();
+        assert_ne!(read(), here, "another ledger: another reading");
     }
 }

@@ -962,6 +962,61 @@ async fn the_ledger_fits_the_window_of_a_1366_by_768_screen() {
     click_text(&client, "button", "やめる").await;
     wait_gone(&client, "[data-testid=add-form]").await;
 
+    // A year switch on the list (only the year's hours travel when nothing changed): the year before's total,
+    // exactly as the library adds the rows shown (one decimal each). Then a colleague adds an initiative on their
+    // PC, and the switch back reads every row again: the new row is counted, the figures are the year's.
+    let shown_total = |rows: &[daicho::views::LedgerRow]| {
+        let tenths: rust_decimal::Decimal =
+            rows.iter().filter_map(|r| r.hours).map(|h| daicho::number::round_half_up(h, 1)).sum();
+        format!("{} 件", rows.len()) + "|" + &daicho::number::group_fixed(tenths, 1)
+    };
+    let totals_match = |want: String| {
+        move |t: &str| {
+            let (count, hours) = want.split_once('|').unwrap();
+            t.contains(count) && t.contains(hours)
+        }
+    };
+    let before = daicho::fiscal::FiscalYear(fy.0 - 1);
+    let year = client.find(Locator::Css("[data-testid=fiscal-year]")).await.unwrap();
+    year.select_by_value(&before.0.to_string()).await.unwrap();
+    let then = daicho::views::ledger_rows(&store, before).unwrap();
+    wait_text(&client, "[data-testid=ledger-totals]", totals_match(shown_total(&then))).await;
+    // And each figure on its own row: one whose hours differ between the two years, found by its 管理番号.
+    let moved = then
+        .iter()
+        .find(|r| r.hours.is_some() && rows.iter().any(|n| n.ledger_id == r.ledger_id && n.hours != r.hours))
+        .expect("an initiative whose hours differ between the years");
+    type_into(&client, "[data-testid=filter-text]", &moved.ledger_id).await;
+    let cell = daicho::number::group_fixed(daicho::number::round_half_up(moved.hours.unwrap(), 1), 1);
+    wait_text(&client, "[data-testid=ledger-row] td.hours", |t| t == cell).await;
+    press(&client, "[data-testid=filter-text]", &(Key::Control + "a")).await;
+    press(&client, "[data-testid=filter-text]", &Key::Backspace.to_string()).await;
+    wait_text(&client, "[data-testid=ledger-totals]", totals_match(shown_total(&then))).await;
+    {
+        let mut colleague = daicho::db::Store::open(&db).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
+        let new = daicho::actions::NewInitiative {
+            unit: rows[0].bureau.clone(),
+            kind: Some(daicho::ledger::Kind::Rpa),
+            title: "年度を切り替える間に同僚が登録した取組".into(),
+            tool: None,
+            vendor: None,
+            status: None,
+            started_on: None,
+            fiscal_year: Some(fy),
+            scenario_count: None,
+            owner: None,
+            notes: None,
+            ledger_id: None,
+        };
+        daicho::actions::add_initiative(&mut colleague, &daicho::ledger::Author { user: "同僚".into(), at }, new)
+            .unwrap();
+    }
+    year.select_by_value(&fy.0.to_string()).await.unwrap();
+    let now = daicho::views::ledger_rows(&store, fy).unwrap();
+    assert_eq!(now.len(), rows.len() + 1, "the colleague's initiative is in the ledger");
+    wait_text(&client, "[data-testid=ledger-totals]", totals_match(shown_total(&now))).await;
+
     client.close().await.unwrap();
     drop(driver);
 }

@@ -26,7 +26,7 @@ import type {
   FormulaCheck,
   InitiativeDetail,
   LastChange,
-  LedgerRow,
+  LedgerReading,
   ListExport,
   NewInitiative,
   SurveyProgress,
@@ -46,7 +46,9 @@ export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   loadDemo: () => invoke<number>("load_demo"),
   dashboard: (fiscalYear: number) => invoke<Dashboard>("dashboard", { fiscalYear }),
-  ledger: (fiscalYear: number) => invoke<LedgerRow[]>("ledger", { fiscalYear }),
+  /** The ledger list of a year; with the `reading` of the rows the page holds, only the year's hours when the ledger
+   * has not changed since (see `rowsOfYear`). */
+  ledger: (fiscalYear: number, reading: string | null = null) => invoke<LedgerReading>("ledger", { fiscalYear, reading }),
   initiative: (ledgerId: string) => invoke<InitiativeDetail>("initiative", { ledgerId }),
   checkFormula: (text: string, statedHours: string | null) =>
     invoke<FormulaCheck>("check_formula", { text, statedHours }),

@@ -128,6 +128,22 @@ date_style: DateStyle,
  */
 date_styles: Array<DateStyleChoice>, };
 
+export type LedgerReading = { 
+/**
+ * What the ledger was when it was read ([`AppState::reading`]): the page keeps it with the rows and sends it
+ * back at the next year switch.
+ */
+reading: string, 
+/**
+ * Every row: a first reading, or the ledger changed since the page's.
+ */
+rows: Array<LedgerRow> | null, 
+/**
+ * Nothing changed since the page's reading: only the year's hours, for its rows in their order (10,000 rows are
+ * 2.3 MB of JSON, their hours a tenth of it).
+ */
+hours: Array<string | null> | null, };
+
 export type UnitUpdated = { done: string, to: string | null, };
 
 export type OcrForm = { form_type: string, sheets: string, chars_read: string, chars_corrected: string, correction_minutes: string, };

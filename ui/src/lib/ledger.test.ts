@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RowSorter, emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, shownHours, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
+import { RowSorter, emptyFilter, filterRows, fitWidths, ledgerColumns, options, rangeOf, rowsOfYear, shownHours, sortRows, totals, windowOf, CELL_PADDING, MARK_ROOM } from "./ledger";
 import { bulkMessage, bulkRequest, emptyBulk, listExport } from "./ledger";
 import { columnWidths, defaultLayout, readLayout, resizeColumn, showColumn, visibleColumns, type ColumnLayout } from "./ledger";
 import { estimate } from "./measure";
@@ -113,6 +113,26 @@ describe("sortRows and filterRows on many rows", () => {
     expect(first.length).toBe(50);
     expect(filterRows(many, { ...emptyFilter(), text: "ｒｐａ　会議録" }).map((r) => r.ledger_id)).toEqual(first);
     expect(filterRows(many, emptyFilter())).toBe(many);
+  });
+});
+
+describe("rowsOfYear", () => {
+  const held = [row({ hours: "100" }), row({ ledger_id: "R5-0002", hours: null }), row({ ledger_id: "R5-0003", hours: "5.5" })];
+  it("takes every row when the command sent them", () => {
+    const fresh = [row({ ledger_id: "R6-0001" })];
+    expect(rowsOfYear(held, { reading: "r2", rows: fresh, hours: null })).toBe(fresh);
+  });
+  it("puts the year's hours on the rows held, in their order, changing nothing else", () => {
+    const next = rowsOfYear(held, { reading: "r1", rows: null, hours: ["7.2", "0.3", null] })!;
+    expect(next.map((r) => [r.ledger_id, r.hours])).toEqual([["R5-0001", "7.2"], ["R5-0002", "0.3"], ["R5-0003", null]]);
+    expect(next.map(({ hours: _, ...rest }) => rest)).toEqual(held.map(({ hours: _, ...rest }) => rest));
+    // New objects: the per-row caches (tenths, cell text) are of the old year's hours and must not be reused.
+    expect(next[0]).not.toBe(held[0]);
+    expect(totals(next).hours.units).toBe(75n);
+  });
+  it("refuses hours that do not fit the rows held (the page then reads every row)", () => {
+    expect(rowsOfYear(held, { reading: "r1", rows: null, hours: ["1", "2"] })).toBeNull();
+    expect(rowsOfYear(held, { reading: "r1", rows: null, hours: null })).toBeNull();
   });
 });
 

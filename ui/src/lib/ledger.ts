@@ -2,7 +2,7 @@
 import { ZERO, compare, parseDecimal, round } from "./decimal";
 import { estimate } from "./measure";
 import type { Decimal } from "./decimal";
-import type { BulkEdit, BulkEdited, LedgerRow, ListExport } from "./types";
+import type { BulkEdit, BulkEdited, LedgerReading, LedgerRow, ListExport } from "./types";
 import { formatHours, formatNumber, plainFigure } from "./format";
 import type { Column } from "./tsv";
 
@@ -46,6 +46,16 @@ export function filterRows(rows: LedgerRow[], f: LedgerFilter): LedgerRow[] {
       (!f.tool || r.tool === f.tool) &&
       (words.length === 0 || words.every((w) => searchText(r).includes(w))),
   );
+}
+
+/** The rows of a year from what the `ledger` command sent: every row, or — when the ledger had not changed since the
+ * rows the page holds were read — those rows with the year's hours, one per row in their order (a year switch then
+ * carries a tenth of the JSON). `null` when the hours do not fit the rows held: the page then reads every row. */
+export function rowsOfYear(held: LedgerRow[], got: LedgerReading): LedgerRow[] | null {
+  if (got.rows) return got.rows;
+  const hours = got.hours;
+  if (!hours || hours.length !== held.length) return null;
+  return held.map((r, i) => ({ ...r, hours: hours[i] }));
 }
 
 /** 部局 and 課 sort in the organisation's order (their codes, as the organisation list shows them), not by the

@@ -29,6 +29,7 @@ export type {
   InitiativeDetail,
   LastChange,
   InitiativeEdit,
+  LedgerReading,
   LedgerRow,
   ListExport,
   NewInitiative,
