@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::import::{FileReport, ImportOptions, ReadContext};
 use crate::ledger::{
-    Author, Basis, Cost, Effect, EffectInput, Evaluation, Initiative, InitiativeFields, InitiativeFilter, Kind,
-    NewEffect, Settings, Status, Structured, Target,
+    AuditQuery, Author, Basis, Cost, Effect, EffectInput, Evaluation, Initiative, InitiativeFields, InitiativeFilter,
+    Kind, NewEffect, Settings, Status, Structured, Target,
 };
 use crate::org::{Level, OrgChart, Resolution, split_path};
 
@@ -408,7 +408,7 @@ pub fn evaluate(
             let fy = evaluation.fiscal_year;
             let now = tx.evaluations(i.id)?.into_iter().find(|e| e.fiscal_year == fy);
             let key = now.map(|_| format!("{}/{}", i.id, fy.0));
-            check_seen(tx, "evaluation", key, seen, &format!("{} の評価", fy.label()))?;
+            check_seen(tx, "evaluation", key, seen, &format!("{}の評価", fy.label()), Step::Save)?;
         }
         tx.set_evaluation(i.id, evaluation)
     })?;
@@ -475,7 +475,7 @@ pub fn set_effect(
     let evaluated = new.evaluate(&store.settings()?.conversions())?;
     let e = store.write(author, |tx| {
         if let Some(seen) = seen {
-            check_effect_seen(tx, i.id, new.fiscal_year, new.basis, seen)?;
+            check_effect_seen(tx, i.id, (new.fiscal_year, new.basis), seen, Step::Save)?;
         }
         tx.set_effect(i.id, &evaluated)
     })?;
@@ -490,15 +490,27 @@ pub fn set_effect(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen(pub Option<i64>);
 
-/// The newest audit row of a record, as [`Seen`] holds it.
-pub fn last_change_of(ledger: &dyn Read, entity: &str, key: &str) -> Option<i64> {
-    crate::db::last_audit(ledger, entity, key).map(|e| e.id)
+/// The newest audit row of a record, as [`Seen`] holds it. A screen reads it *before* the record itself: a change
+/// landing in between then makes the record newer than its audit row, and the form's save is refused (a needless
+/// refusal, never a figure overwritten unseen).
+pub fn last_change_of(ledger: &dyn Read, entity: &str, key: &str) -> Result<Option<i64>> {
+    Ok(ledger.audit_log(AuditQuery { entity: Some(entity), key: Some(key), limit: 1 })?.first().map(|e| e.id))
+}
+
+/// Whether a checked step saves what the form holds or deletes the record: the refusal says what was not done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Save,
+    Delete,
 }
 
 /// Refuses the write when the record (`key` in the audit log, `None` when there is none now) is not as the form
 /// showed it. The initiative is held first, so what is checked stays so until the commit.
-fn check_seen(tx: &mut dyn Write, entity: &str, key: Option<String>, seen: Seen, what: &str) -> Result<()> {
-    let last = key.as_deref().and_then(|k| crate::db::last_audit(tx, entity, k));
+fn check_seen(tx: &mut dyn Write, entity: &str, key: Option<String>, seen: Seen, what: &str, step: Step) -> Result<()> {
+    let last = match key.as_deref() {
+        Some(k) => tx.audit_log(AuditQuery { entity: Some(entity), key: Some(k), limit: 1 })?.into_iter().next(),
+        None => None,
+    };
     if last.as_ref().map(|e| e.id) == seen.0 {
         return Ok(());
     }
@@ -507,15 +519,24 @@ fn check_seen(tx: &mut dyn Write, entity: &str, key: Option<String>, seen: Seen,
         Some(e) => format!("変更されました（{}）", e.who_and_when()),
         None => "削除されました".to_string(),
     };
-    Err(Error::Conflict(format!(
-        "{what}は、画面に表示した後に{done}。あなたの入力は消していません。いまの内容を確かめてから、もう一度操作してください"
-    )))
+    let then = match step {
+        Step::Save => "あなたの入力は消していません。いまの内容を確かめてから保存し直してください",
+        Step::Delete => "削除していません。いまの内容を確かめてから、もう一度操作してください",
+    };
+    Err(Error::Conflict(format!("{what}は、画面に表示した後に{done}。{then}")))
 }
 
-fn check_effect_seen(tx: &mut dyn Write, initiative: i64, fy: FiscalYear, basis: Basis, seen: Seen) -> Result<()> {
+fn check_effect_seen(
+    tx: &mut dyn Write,
+    initiative: i64,
+    (fy, basis): (FiscalYear, Basis),
+    seen: Seen,
+    step: Step,
+) -> Result<()> {
     tx.hold_initiative(initiative)?;
     let now = tx.effects_of(initiative)?.into_iter().find(|e| e.fiscal_year == fy && e.basis == basis);
-    check_seen(tx, "effect", now.map(|e| e.id.to_string()), seen, &format!("{}・{}の効果", fy.label(), basis.label()))
+    let what = format!("{}・{}の効果", fy.label(), basis.label());
+    check_seen(tx, "effect", now.map(|e| e.id.to_string()), seen, &what, step)
 }
 
 /// The newest change this person made to the ledger: what 元に戻す would undo.
@@ -542,7 +563,7 @@ pub fn delete_effect(
     let i = store.initiative_by_ledger_id(ledger_id)?;
     store.write(author, |tx| {
         if let Some(seen) = seen {
-            check_effect_seen(tx, i.id, fy, basis, seen)?;
+            check_effect_seen(tx, i.id, (fy, basis), seen, Step::Delete)?;
         }
         tx.delete_effect(i.id, fy, basis)
     })?;
@@ -1011,7 +1032,7 @@ pub fn set_ocr_measure(
             tx.hold_initiative(i.id)?;
             let now = tx.ocr_measures_of(i.id)?.into_iter().find(|m| m.fiscal_year == fy);
             let key = now.map(|_| format!("{}/{}", i.id, fy.0));
-            check_seen(tx, "ocr_measure", key, seen, &format!("{} の AI-OCR 読取実績", fy.label()))?;
+            check_seen(tx, "ocr_measure", key, seen, &format!("{}の AI-OCR 読取実績", fy.label()), Step::Save)?;
         }
         tx.set_ocr_measure(&measure)
     })?;

@@ -55,12 +55,20 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
     Ok(ledger.initiatives(&Default::default())?.into_iter().map(|i| rows.row(i)).collect())
 }
 
-/// The hours of a fiscal year of the rows [`ledger_rows`] gives, in their order: all that differs between two years
-/// of the ledger list (a row's names, 部局 order, status and version are the same in every year), so a year switch
-/// on an unchanged ledger needs only these.
-pub fn ledger_hours(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<Option<Decimal>>> {
+/// The hours of a fiscal year of the rows [`ledger_rows`] gives, in their order, each with its 管理番号: all that
+/// differs between two years of the ledger list (a row's names, 部局 order, status and version are the same in every
+/// year), so a year switch on an unchanged ledger needs only these — and the 管理番号 let the screen check that they
+/// are of the rows it holds.
+pub fn ledger_hours(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<(String, Option<Decimal>)>> {
     let rows = RowMaker::new(ledger, fy, FigureParts::default())?;
-    Ok(ledger.initiatives(&Default::default())?.iter().map(|i| rows.hours(i.id).map(|(h, _)| h)).collect())
+    Ok(ledger
+        .initiatives(&Default::default())?
+        .into_iter()
+        .map(|i| {
+            let hours = rows.hours(i.id).map(|(h, _)| h);
+            (i.ledger_id, hours)
+        })
+        .collect())
 }
 
 /// Makes the ledger screen's rows of a year: the figure that counts for each initiative (streamed, as the summary
@@ -481,6 +489,23 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
     let i = ledger.initiative_by_ledger_id(ledger_id)?;
     let chart = ledger.org_chart()?;
     let audit = ledger.audit_log(AuditQuery { entity: Some("initiative"), key: Some(&i.ledger_id), limit: 50 })?;
+    // The newest audit row of each figure, evaluation and measure is read before the records themselves (see
+    // `actions::last_change_of`): the keys from a first look, the records shown from a second. A record that
+    // appeared in between has no change to show, and its form's save is refused until the screen is read again.
+    let last = |entity: &str, key: String| crate::actions::last_change_of(ledger, entity, &key);
+    let mut effect_changes = HashMap::new();
+    for e in ledger.effects_of(i.id)? {
+        effect_changes.insert(e.id, last("effect", e.id.to_string())?);
+    }
+    let key = |fy: FiscalYear| format!("{}/{}", i.id, fy.0);
+    let mut evaluation_changes = HashMap::new();
+    for e in ledger.evaluations(i.id)? {
+        evaluation_changes.insert(e.fiscal_year, last("evaluation", key(e.fiscal_year))?);
+    }
+    let mut ocr_changes = HashMap::new();
+    for m in ledger.ocr_measures_of(i.id)? {
+        ocr_changes.insert(m.fiscal_year, last("ocr_measure", key(m.fiscal_year))?);
+    }
     let effects = ledger
         .effects_of(i.id)?
         .into_iter()
@@ -489,7 +514,7 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
             computed_hours: e.computed_minutes.map(|m| round_half_up(m / Decimal::from(60), 2)),
             check: e.stated_check().map(|c| c.short()),
             reported_under: chart.path(e.unit_id, e.fiscal_year, NameView::AsReported),
-            last_change: crate::actions::last_change_of(ledger, "effect", &e.id.to_string()),
+            last_change: effect_changes.get(&e.id).copied().flatten(),
             effect: e,
         })
         .collect();
@@ -505,11 +530,7 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
             .evaluations(i.id)?
             .into_iter()
             .map(|evaluation| EvaluationView {
-                last_change: crate::actions::last_change_of(
-                    ledger,
-                    "evaluation",
-                    &format!("{}/{}", i.id, evaluation.fiscal_year.0),
-                ),
+                last_change: evaluation_changes.get(&evaluation.fiscal_year).copied().flatten(),
                 evaluation,
             })
             .collect(),
@@ -535,11 +556,7 @@ pub fn initiative_detail(ledger: &dyn Read, ledger_id: &str, style: DateStyle) -
             .ocr_measures_of(i.id)?
             .into_iter()
             .map(|m| OcrView {
-                last_change: crate::actions::last_change_of(
-                    ledger,
-                    "ocr_measure",
-                    &format!("{}/{}", i.id, m.fiscal_year.0),
-                ),
+                last_change: ocr_changes.get(&m.fiscal_year).copied().flatten(),
                 fiscal_year: m.fiscal_year.0,
                 fiscal_year_label: m.fiscal_year.wareki(),
                 accuracy: m.accuracy().map(|a| round_half_up(a * Decimal::ONE_HUNDRED, 2).to_string()),

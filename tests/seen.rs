@@ -174,6 +174,8 @@ fn a_save_over_a_change_made_since_the_screen_was_read_is_refused_and_goes_throu
         assert_eq!(err.code(), "conflict", "{}: refused as a conflict: {err}", c.what);
         let message = err.to_string();
         assert!(message.contains(c.says), "{}: says what happened: {message}", c.what);
+        let kept = if c.repeats { "あなたの入力は消していません" } else { "削除していません" };
+        assert!(message.contains(kept), "{}: says what was not done: {message}", c.what);
         if c.says != "削除されました" {
             assert!(message.contains("同僚"), "{}: names who did it: {message}", c.what);
         }

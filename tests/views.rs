@@ -167,8 +167,14 @@ fn a_years_hours_are_its_rows_hours_in_their_order_and_nothing_else_differs_betw
     let first = strip(&views::ledger_rows(&store, FiscalYear(2020)).unwrap());
     for fy in 2019..=2025 {
         let rows = views::ledger_rows(&store, FiscalYear(fy)).unwrap();
-        let hours = views::ledger_hours(&store, FiscalYear(fy)).unwrap();
+        let (ids, hours): (Vec<String>, Vec<Option<Decimal>>) =
+            views::ledger_hours(&store, FiscalYear(fy)).unwrap().into_iter().unzip();
         assert_eq!(hours, rows.iter().map(|r| r.hours).collect::<Vec<_>>(), "{fy}: the rows' hours, in their order");
+        assert_eq!(
+            ids,
+            rows.iter().map(|r| r.ledger_id.clone()).collect::<Vec<_>>(),
+            "{fy}: each with its row's 管理番号"
+        );
         assert_eq!(strip(&rows), first, "{fy}: a row differs between years only in its hours");
         // As the app sends them: the same text the rows carry.
         let sent: Vec<serde_json::Value> =
@@ -177,7 +183,7 @@ fn a_years_hours_are_its_rows_hours_in_their_order_and_nothing_else_differs_betw
             hours.iter().map(|h| h.map_or(serde_json::Value::Null, |h| h.to_string().into())).collect();
         assert_eq!(texts, sent, "{fy}: the hours' text is the rows' text");
     }
-    assert!(views::ledger_hours(&store, FiscalYear(2019)).unwrap().iter().all(Option::is_none), "no figures in 2019");
+    assert!(views::ledger_hours(&store, FiscalYear(2019)).unwrap().iter().all(|(_, h)| h.is_none()), "none in 2019");
 }
 
 #[test]

@@ -77,9 +77,10 @@ pub struct LedgerReading {
     pub reading: String,
     /// Every row: a first reading, or the ledger changed since the page's.
     pub rows: Option<Vec<views::LedgerRow>>,
-    /// Nothing changed since the page's reading: only the year's hours, for its rows in their order (10,000 rows are
-    /// 2.3 MB of JSON, their hours a tenth of it).
-    pub hours: Option<Vec<Option<String>>>,
+    /// Nothing changed since the page's reading: only the year's hours, with the 管理番号 of the row each is for, in
+    /// the rows' order (10,000 rows are 2.3 MB of JSON, these a tenth of it). The page takes them only when the
+    /// 管理番号 are those of its rows, one for one.
+    pub hours: Option<Vec<(String, Option<String>)>>,
 }
 
 /// The ledger list of a fiscal year. With the `reading` the page got its rows at, and no change since, only the
@@ -91,9 +92,14 @@ pub fn ledger(state: State<'_, AppState>, fiscal_year: i32, reading: Option<Stri
     // Taken before the rows are read: a change landing in between makes the next reading differ (and send all).
     let now = state.reading(&store)?;
     if reading.as_deref() == Some(now.as_str()) {
-        let hours = views::ledger_hours(&*store, fy)?.into_iter().map(|h| h.map(|h| h.to_string())).collect();
-        return Ok(LedgerReading { reading: now, rows: None, hours: Some(hours) });
+        let hours: Vec<_> =
+            views::ledger_hours(&*store, fy)?.into_iter().map(|(id, h)| (id, h.map(|h| h.to_string()))).collect();
+        // And again after: a change landing while they were read (a colleague, the CLI) sends every row instead.
+        if state.reading(&store)? == now {
+            return Ok(LedgerReading { reading: now, rows: None, hours: Some(hours) });
+        }
     }
+    let now = state.reading(&store)?;
     Ok(LedgerReading { reading: now, rows: Some(views::ledger_rows(&*store, fy)?), hours: None })
 }
 

@@ -45,8 +45,10 @@ pub struct AppState {
     /// The dashboard the app opens on, worked out while the web view starts (see [`AppState::prefetch_dashboard`]).
     first_dashboard: Mutex<Option<FirstDashboard>>,
     /// Raised each time the open ledger is replaced (another file, a server, a backup restored, the sample taken
-    /// out): part of a [`reading`](AppState::reading), so rows read before never pass for rows of the ledger now.
-    generation: std::sync::atomic::AtomicU64,
+    /// out), and each time a colleague's commit to a shared ledger is heard: part of a
+    /// [`reading`](AppState::reading), so rows read before never pass for rows of the ledger now (on a server, a
+    /// transaction holding a lower audit id can commit after one holding a higher).
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The opening dashboard computed at start, with what it was computed from: its year and the ledger's newest audit
@@ -127,7 +129,7 @@ impl AppState {
             watch: Mutex::new(None),
             date_style: Mutex::new(remembered_date_style()),
             first_dashboard: Mutex::new(None),
-            generation: std::sync::atomic::AtomicU64::new(0),
+            generation: Default::default(),
         }
     }
 
@@ -251,7 +253,9 @@ impl AppState {
         let Ok(mut watch) = self.watch.lock() else { return };
         *watch = None;
         if let Ok(store) = self.store() {
+            let generation = self.generation.clone();
             let announce = Box::new(move |n: daicho::db::ChangeNotice| {
+                generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let _ = app.emit("ledger-changed", n.by);
             });
             *watch = store.watch(announce).ok().flatten();

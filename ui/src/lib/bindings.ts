@@ -139,10 +139,11 @@ reading: string,
  */
 rows: Array<LedgerRow> | null, 
 /**
- * Nothing changed since the page's reading: only the year's hours, for its rows in their order (10,000 rows are
- * 2.3 MB of JSON, their hours a tenth of it).
+ * Nothing changed since the page's reading: only the year's hours, with the 管理番号 of the row each is for, in
+ * the rows' order (10,000 rows are 2.3 MB of JSON, these a tenth of it). The page takes them only when the
+ * 管理番号 are those of its rows, one for one.
  */
-hours: Array<string | null> | null, };
+hours: Array<[string, string | null]> | null, };
 
 export type UnitUpdated = { done: string, to: string | null, };
 

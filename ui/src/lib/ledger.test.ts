@@ -123,16 +123,19 @@ describe("rowsOfYear", () => {
     expect(rowsOfYear(held, { reading: "r2", rows: fresh, hours: null })).toBe(fresh);
   });
   it("puts the year's hours on the rows held, in their order, changing nothing else", () => {
-    const next = rowsOfYear(held, { reading: "r1", rows: null, hours: ["7.2", "0.3", null] })!;
+    const next = rowsOfYear(held, { reading: "r1", rows: null, hours: [["R5-0001", "7.2"], ["R5-0002", "0.3"], ["R5-0003", null]] })!;
     expect(next.map((r) => [r.ledger_id, r.hours])).toEqual([["R5-0001", "7.2"], ["R5-0002", "0.3"], ["R5-0003", null]]);
     expect(next.map(({ hours: _, ...rest }) => rest)).toEqual(held.map(({ hours: _, ...rest }) => rest));
     // New objects: the per-row caches (tenths, cell text) are of the old year's hours and must not be reused.
     expect(next[0]).not.toBe(held[0]);
     expect(totals(next).hours.units).toBe(75n);
   });
-  it("refuses hours that do not fit the rows held (the page then reads every row)", () => {
-    expect(rowsOfYear(held, { reading: "r1", rows: null, hours: ["1", "2"] })).toBeNull();
+  it("refuses hours that are not of the rows held, one for one (the page then reads every row)", () => {
+    expect(rowsOfYear(held, { reading: "r1", rows: null, hours: [["R5-0001", "1"], ["R5-0002", "2"]] })).toBeNull();
     expect(rowsOfYear(held, { reading: "r1", rows: null, hours: null })).toBeNull();
+    // As many rows, but one deleted and another added meanwhile: the hours of R5-0004 never land on R5-0003's row.
+    const shifted: [string, string | null][] = [["R5-0001", "1"], ["R5-0002", "2"], ["R5-0004", "3"]];
+    expect(rowsOfYear(held, { reading: "r1", rows: null, hours: shifted })).toBeNull();
   });
 });
 

@@ -49,13 +49,15 @@ export function filterRows(rows: LedgerRow[], f: LedgerFilter): LedgerRow[] {
 }
 
 /** The rows of a year from what the `ledger` command sent: every row, or — when the ledger had not changed since the
- * rows the page holds were read — those rows with the year's hours, one per row in their order (a year switch then
- * carries a tenth of the JSON). `null` when the hours do not fit the rows held: the page then reads every row. */
+ * rows the page holds were read — those rows with the year's hours, each sent with its row's 管理番号, in the rows'
+ * order (a year switch then carries a tenth of the JSON). `null` when the hours are not of the rows held, one for
+ * one: the page then reads every row. */
 export function rowsOfYear(held: LedgerRow[], got: LedgerReading): LedgerRow[] | null {
   if (got.rows) return got.rows;
   const hours = got.hours;
   if (!hours || hours.length !== held.length) return null;
-  return held.map((r, i) => ({ ...r, hours: hours[i] }));
+  for (let i = 0; i < held.length; i++) if (hours[i][0] !== held[i].ledger_id) return null;
+  return held.map((r, i) => ({ ...r, hours: hours[i][1] }));
 }
 
 /** 部局 and 課 sort in the organisation's order (their codes, as the organisation list shows them), not by the
