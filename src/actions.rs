@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::import::{FileReport, ImportOptions, ReadContext};
 use crate::ledger::{
-    AuditQuery, Author, Basis, Cost, Effect, EffectInput, Evaluation, Initiative, InitiativeFields, InitiativeFilter,
-    Kind, NewEffect, Settings, Status, Structured, Target,
+    Author, Basis, Cost, Effect, EffectInput, Evaluation, Initiative, InitiativeFields, InitiativeFilter, Kind,
+    NewEffect, Settings, Status, Structured, Target,
 };
 use crate::org::{Level, OrgChart, Resolution, split_path};
 
@@ -404,11 +404,12 @@ pub fn evaluate(
     let i = store.initiative_by_ledger_id(ledger_id)?;
     store.write(author, |tx| {
         if let Some(seen) = seen {
-            tx.hold_initiative(i.id)?;
             let fy = evaluation.fiscal_year;
-            let now = tx.evaluations(i.id)?.into_iter().find(|e| e.fiscal_year == fy);
-            let key = now.map(|_| format!("{}/{}", i.id, fy.0));
-            check_seen(tx, "evaluation", key, seen, &format!("{}の評価", fy.label()), Step::Save)?;
+            let find = |tx: &dyn Read| {
+                Ok(tx.evaluations(i.id)?.iter().any(|e| e.fiscal_year == fy).then(|| format!("{}/{}", i.id, fy.0)))
+            };
+            let record = Checked { entity: "evaluation", find: &find, what: format!("{}の評価", fy.label()) };
+            check_seen(tx, i.id, record, seen, Step::Save)?;
         }
         tx.set_evaluation(i.id, evaluation)
     })?;
@@ -494,7 +495,7 @@ pub struct Seen(pub Option<i64>);
 /// landing in between then makes the record newer than its audit row, and the form's save is refused (a needless
 /// refusal, never a figure overwritten unseen).
 pub fn last_change_of(ledger: &dyn Read, entity: &str, key: &str) -> Result<Option<i64>> {
-    Ok(ledger.audit_log(AuditQuery { entity: Some(entity), key: Some(key), limit: 1 })?.first().map(|e| e.id))
+    Ok(crate::db::newest_audit(ledger, entity, key)?.map(|e| e.id))
 }
 
 /// Whether a checked step saves what the form holds or deletes the record: the refusal says what was not done.
@@ -504,11 +505,21 @@ enum Step {
     Delete,
 }
 
-/// Refuses the write when the record (`key` in the audit log, `None` when there is none now) is not as the form
-/// showed it. The initiative is held first, so what is checked stays so until the commit.
-fn check_seen(tx: &mut dyn Write, entity: &str, key: Option<String>, seen: Seen, what: &str, step: Step) -> Result<()> {
-    let last = match key.as_deref() {
-        Some(k) => tx.audit_log(AuditQuery { entity: Some(entity), key: Some(k), limit: 1 })?.into_iter().next(),
+/// A record a form saves or deletes: its entity in the audit log, how to find its key there as it is now (`None`:
+/// there is no such record now), and what the refusal calls it.
+struct Checked<'a> {
+    entity: &'a str,
+    find: &'a dyn Fn(&dyn Read) -> Result<Option<String>>,
+    what: String,
+}
+
+/// Refuses the write when the record is not as the form showed it. The initiative is held first, so what is checked
+/// stays so until the commit.
+fn check_seen(tx: &mut dyn Write, initiative: i64, record: Checked<'_>, seen: Seen, step: Step) -> Result<()> {
+    tx.hold_initiative(initiative)?;
+    let Checked { entity, find, what } = record;
+    let last = match find(tx)? {
+        Some(key) => crate::db::newest_audit(tx, entity, &key)?,
         None => None,
     };
     if last.as_ref().map(|e| e.id) == seen.0 {
@@ -533,10 +544,13 @@ fn check_effect_seen(
     seen: Seen,
     step: Step,
 ) -> Result<()> {
-    tx.hold_initiative(initiative)?;
-    let now = tx.effects_of(initiative)?.into_iter().find(|e| e.fiscal_year == fy && e.basis == basis);
-    let what = format!("{}・{}の効果", fy.label(), basis.label());
-    check_seen(tx, "effect", now.map(|e| e.id.to_string()), seen, &what, step)
+    let find = |tx: &dyn Read| {
+        let now = tx.effects_of(initiative)?.into_iter().find(|e| e.fiscal_year == fy && e.basis == basis);
+        Ok(now.map(|e| e.id.to_string()))
+    };
+    let record =
+        Checked { entity: "effect", find: &find, what: format!("{}・{}の効果", fy.label(), basis.label()) };
+    check_seen(tx, initiative, record, seen, step)
 }
 
 /// The newest change this person made to the ledger: what 元に戻す would undo.
@@ -1029,10 +1043,12 @@ pub fn set_ocr_measure(
     };
     store.write(author, |tx| {
         if let Some(seen) = seen {
-            tx.hold_initiative(i.id)?;
-            let now = tx.ocr_measures_of(i.id)?.into_iter().find(|m| m.fiscal_year == fy);
-            let key = now.map(|_| format!("{}/{}", i.id, fy.0));
-            check_seen(tx, "ocr_measure", key, seen, &format!("{}の AI-OCR 読取実績", fy.label()), Step::Save)?;
+            let find = |tx: &dyn Read| {
+                Ok(tx.ocr_measures_of(i.id)?.iter().any(|m| m.fiscal_year == fy).then(|| format!("{}/{}", i.id, fy.0)))
+            };
+            let record =
+                Checked { entity: "ocr_measure", find: &find, what: format!("{}の AI-OCR 読取実績", fy.label()) };
+            check_seen(tx, i.id, record, seen, Step::Save)?;
         }
         tx.set_ocr_measure(&measure)
     })?;

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::db::{Read, Write};
 use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
-use crate::ledger::{AuditEntry, Effect, EffectInput, Evaluation, Initiative, NewEffect, OcrMeasure, StatusChange};
+use crate::ledger::{AuditEntry, Effect, Evaluation, Initiative, OcrMeasure, StatusChange};
 
 /// The newest change of a person, as the undo offers it and reports it done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -239,19 +239,7 @@ pub(crate) fn undo(tx: &mut dyn Write, user: &str, at: &str) -> Result<LastChang
             ("effect", _) => {
                 let before: Effect = record(row, row.before.as_ref())?;
                 let initiative = moved.get(&before.initiative_id).copied().unwrap_or(before.initiative_id);
-                let input = match (&before.structured, &before.formula) {
-                    (Some(s), _) => EffectInput::Structured(s.clone()),
-                    (None, Some(f)) => EffectInput::Formula(f.clone()),
-                    (None, None) => EffectInput::StatedOnly,
-                };
-                let new = NewEffect {
-                    fiscal_year: before.fiscal_year,
-                    basis: before.basis,
-                    input,
-                    stated_hours: before.stated_hours,
-                    note: before.note.clone(),
-                };
-                tx.set_effect(initiative, &new.evaluate(&conversions)?)?;
+                tx.set_effect(initiative, &before.as_new().evaluate(&conversions)?)?;
             }
             ("evaluation", "create") => {
                 let (initiative, fy) = evaluation_key(row)?;

@@ -55,6 +55,47 @@ pub fn ledger_rows(ledger: &dyn Read, fy: FiscalYear) -> Result<Vec<LedgerRow>> 
     Ok(ledger.initiatives(&Default::default())?.into_iter().map(|i| rows.row(i)).collect())
 }
 
+/// What a ledger is at this moment, as a token a screen keeps with the rows it read: equal readings mean the same
+/// ledger with no change since. Every change writes an audit row, whose id and time are taken; `opened` is what tells
+/// the ledger open now from any opened before (the shell's count of ledgers opened, and where this one is), so that
+/// another file, or a restored one that reached the same audit id again, never passes.
+pub fn reading(ledger: &dyn Read, opened: &str) -> Result<String> {
+    let newest = ledger.audit_log(AuditQuery { entity: None, key: None, limit: 1 })?;
+    let change = newest.first().map_or(String::new(), |e| format!("{}@{}", e.id, e.at));
+    Ok(format!("{opened}|{change}"))
+}
+
+/// The ledger list of a year, as a screen that may hold rows of an earlier reading asks for it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LedgerReading {
+    /// What the ledger was when it was read ([`reading`]): the screen keeps it with the rows and sends it back at the
+    /// next year switch.
+    pub reading: String,
+    /// Every row: a first reading, or the ledger changed since the screen's.
+    pub rows: Option<Vec<LedgerRow>>,
+    /// Nothing changed since the screen's reading: only the year's hours, with the 管理番号 of the row each is for, in
+    /// the rows' order (10,000 rows are 2.3 MB of JSON, these a tenth of it). The screen takes them only when the
+    /// 管理番号 are those of its rows, one for one.
+    pub hours: Option<Vec<(String, Option<String>)>>,
+}
+
+/// The ledger list of a fiscal year for a screen holding the rows of reading `held` (see [`reading`] for `opened`):
+/// when nothing changed since, only the year's hours (all that differs between two years of the list); otherwise
+/// every row. The reading is taken before the rows are read, and for the hours again after them, so a change landing
+/// in between always sends every row.
+pub fn ledger_list(ledger: &dyn Read, fy: FiscalYear, opened: &str, held: Option<&str>) -> Result<LedgerReading> {
+    let now = reading(ledger, opened)?;
+    if held == Some(now.as_str()) {
+        let hours = ledger_hours(ledger, fy)?.into_iter().map(|(id, h)| (id, h.map(|h| h.to_string()))).collect();
+        if reading(ledger, opened)? == now {
+            return Ok(LedgerReading { reading: now, rows: None, hours: Some(hours) });
+        }
+    }
+    let now = reading(ledger, opened)?;
+    Ok(LedgerReading { reading: now, rows: Some(ledger_rows(ledger, fy)?), hours: None })
+}
+
 /// The hours of a fiscal year of the rows [`ledger_rows`] gives, in their order, each with its 管理番号: all that
 /// differs between two years of the ledger list (a row's names, 部局 order, status and version are the same in every
 /// year), so a year switch on an unchanged ledger needs only these — and the 管理番号 let the screen check that they

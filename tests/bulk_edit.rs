@@ -2,12 +2,12 @@
 //! selection and `daicho edit ID ID …`). Each change is audited on its own; a batch holding one initiative that
 //! another person changed (or deleted) since it was seen is refused whole, naming it. On both backends.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use daicho::actions::{self, BulkChanges, Picked};
 use daicho::db::{Read, Store};
-use daicho::ledger::{AuditQuery, Author, Initiative, Status};
+use daicho::ledger::{AuditQuery, Initiative, Status};
 
-use crate::support::{Launch, TestDir, author, describe};
+use crate::support::{Launch, TestDir, author, colleague, describe};
 
 /// The version a case sends for a picked initiative.
 #[derive(Clone, Copy)]
@@ -133,10 +133,6 @@ const CASES: &[Case] = {
         case("nothing picked", &[], Some(Suspended), None, Want::Refused("validation", &["取組を選んでください"])),
     ]
 };
-
-fn colleague() -> Author {
-    Author { user: "同僚".into(), at: DateTime::parse_from_rfc3339("2024-06-01T08:30:00+09:00").unwrap() }
-}
 
 fn initiative(store: &Store, id: &str) -> Initiative {
     store.initiative_by_ledger_id(id).unwrap()

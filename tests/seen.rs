@@ -3,19 +3,13 @@
 //! refused as a conflict naming who changed it, with nothing written; read again, the same save goes through. Two
 //! stores on one ledger stand for two people; on both backends.
 
-use chrono::{DateTime, FixedOffset};
 use daicho::actions::{self, Seen};
 use daicho::db::Store;
 use daicho::fiscal::{DateStyle, FiscalYear};
 use daicho::ledger::{Author, Basis, EffectInput, Evaluation, Grade, NewEffect, OcrInput};
 use daicho::views;
 
-use crate::support::{TestDir, author};
-
-fn colleague() -> Author {
-    let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339("2024-06-01T10:00:00+09:00").unwrap();
-    Author { user: "同僚".into(), at }
-}
+use crate::support::{TestDir, author, colleague};
 
 /// The figures are of 令和7年度, which the seed leaves empty.
 const FIGURE_YEAR: FiscalYear = FiscalYear(2025);

@@ -233,6 +233,12 @@ pub fn author() -> Author {
     Author { user: "tester".into(), at }
 }
 
+/// Another person on the same ledger (their changes are named 同僚), at a fixed time.
+pub fn colleague() -> Author {
+    let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339("2024-06-01T08:30:00+09:00").unwrap();
+    Author { user: "同僚".into(), at }
+}
+
 /// Splits a shell-like command line: words separated by spaces, double quotes group.
 pub fn words(line: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use daicho::actions;
 use daicho::db::{Read, Store};
-use daicho::ledger::{Author, EffectInput, InitiativeFilter, NewEffect};
+use daicho::ledger::{Author, InitiativeFilter};
 use fantoccini::Client;
 use support::*;
 
@@ -102,19 +102,7 @@ fn build_ledger(path: &Path, n: usize) {
                 fields.title = format!("{}（{}）", from.title, k + 1);
                 let copy = w.add_initiative(&fields)?;
                 for e in &effects[k % demo.len()] {
-                    let input = match (&e.structured, &e.formula) {
-                        (Some(s), _) => EffectInput::Structured(s.clone()),
-                        (None, Some(f)) => EffectInput::Formula(f.clone()),
-                        (None, None) => EffectInput::StatedOnly,
-                    };
-                    let new = NewEffect {
-                        fiscal_year: e.fiscal_year,
-                        basis: e.basis,
-                        input,
-                        stated_hours: e.stated_hours,
-                        note: e.note.clone(),
-                    };
-                    w.set_effect(copy.id, &new.evaluate(&conversions).unwrap())?;
+                    w.set_effect(copy.id, &e.as_new().evaluate(&conversions).unwrap())?;
                 }
             }
             Ok(())

@@ -68,39 +68,16 @@ pub fn dashboard(state: State<'_, AppState>, fiscal_year: i32) -> ApiResult<view
     }
 }
 
-/// The ledger list of a year, as [`ledger`] sends it.
-#[derive(Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct LedgerReading {
-    /// What the ledger was when it was read ([`AppState::reading`]): the page keeps it with the rows and sends it
-    /// back at the next year switch.
-    pub reading: String,
-    /// Every row: a first reading, or the ledger changed since the page's.
-    pub rows: Option<Vec<views::LedgerRow>>,
-    /// Nothing changed since the page's reading: only the year's hours, with the 管理番号 of the row each is for, in
-    /// the rows' order (10,000 rows are 2.3 MB of JSON, these a tenth of it). The page takes them only when the
-    /// 管理番号 are those of its rows, one for one.
-    pub hours: Option<Vec<(String, Option<String>)>>,
-}
-
 /// The ledger list of a fiscal year. With the `reading` the page got its rows at, and no change since, only the
 /// year's hours come back; otherwise every row.
 #[tauri::command]
-pub fn ledger(state: State<'_, AppState>, fiscal_year: i32, reading: Option<String>) -> ApiResult<LedgerReading> {
+pub fn ledger(
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    reading: Option<String>,
+) -> ApiResult<views::LedgerReading> {
     let store = state.store()?;
-    let fy = FiscalYear(fiscal_year);
-    // Taken before the rows are read: a change landing in between makes the next reading differ (and send all).
-    let now = state.reading(&store)?;
-    if reading.as_deref() == Some(now.as_str()) {
-        let hours: Vec<_> =
-            views::ledger_hours(&*store, fy)?.into_iter().map(|(id, h)| (id, h.map(|h| h.to_string()))).collect();
-        // And again after: a change landing while they were read (a colleague, the CLI) sends every row instead.
-        if state.reading(&store)? == now {
-            return Ok(LedgerReading { reading: now, rows: None, hours: Some(hours) });
-        }
-    }
-    let now = state.reading(&store)?;
-    Ok(LedgerReading { reading: now, rows: Some(views::ledger_rows(&*store, fy)?), hours: None })
+    Ok(views::ledger_list(&*store, FiscalYear(fiscal_year), &state.opened(&store), reading.as_deref())?)
 }
 
 #[tauri::command]

@@ -51,21 +51,12 @@ pub struct AppState {
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// The opening dashboard computed at start, with what it was computed from: its year and the ledger's newest audit
-/// row (every change writes one), so it is shown only if the ledger has not changed since.
+/// The opening dashboard computed at start, with its year and the [`reading`](AppState::reading) of the ledger it
+/// was computed from, so it is shown only if that ledger has not changed since.
 struct FirstDashboard {
-    /// The ledger it is of (its file, or the server's connection string without a password).
-    location: PathBuf,
     fiscal_year: i32,
-    newest_change: Option<i64>,
+    reading: String,
     dashboard: daicho::views::Dashboard,
-}
-
-/// The id of the ledger's newest audit row: changes when anyone changes the ledger.
-fn newest_change(store: &Store) -> Result<Option<i64>, daicho::Error> {
-    use daicho::db::Read;
-    let newest = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 1 })?;
-    Ok(newest.first().map(|e| e.id))
 }
 
 /// The fiscal year the app opens on: the latest with figures, or the current one.
@@ -140,10 +131,9 @@ impl AppState {
         let Ok(store) = self.store() else { return };
         let first = (|| {
             let fiscal_year = opening_year(&store)?;
-            let newest_change = newest_change(&store)?;
+            let reading = self.reading(&store)?;
             let dashboard = daicho::views::dashboard(&*store, daicho::fiscal::FiscalYear(fiscal_year))?;
-            let location = store.path().to_path_buf();
-            Ok::<_, daicho::Error>(FirstDashboard { location, fiscal_year, newest_change, dashboard })
+            Ok::<_, daicho::Error>(FirstDashboard { fiscal_year, reading, dashboard })
         })();
         if let (Ok(first), Ok(mut slot)) = (first, self.first_dashboard.lock()) {
             *slot = Some(first);
@@ -154,8 +144,7 @@ impl AppState {
     /// ledger since.
     pub fn first_dashboard(&self, store: &Store, fiscal_year: i32) -> Option<daicho::views::Dashboard> {
         let first = self.first_dashboard.lock().ok()?.take()?;
-        let same = first.location == store.path() && first.fiscal_year == fiscal_year;
-        (same && newest_change(store).ok()? == first.newest_change).then_some(first.dashboard)
+        (first.fiscal_year == fiscal_year && self.reading(store).ok()? == first.reading).then_some(first.dashboard)
     }
 
     /// The open ledger was replaced or emptied (another file, a server, a backup restored, the sample removed): the
@@ -167,15 +156,17 @@ impl AppState {
         }
     }
 
-    /// What the open ledger is at this moment, as a token a screen keeps with the rows it read: equal tokens mean
-    /// the same ledger with no change since (every change writes an audit row; the row's id and time are taken, and
-    /// the generation of the open ledger, so a restored file that reached the same id again does not pass).
-    pub fn reading(&self, store: &Store) -> Result<String, daicho::Error> {
-        use daicho::db::Read;
-        let newest = store.audit_log(daicho::ledger::AuditQuery { entity: None, key: None, limit: 1 })?;
+    /// What tells the ledger open now from any opened before: the generation and where it is
+    /// ([`views::reading`](daicho::views::reading)).
+    pub fn opened(&self, store: &Store) -> String {
         let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        let change = newest.first().map_or(String::new(), |e| format!("{}@{}", e.id, e.at));
-        Ok(format!("{generation}|{}|{change}", store.path().display()))
+        format!("{generation}|{}", store.path().display())
+    }
+
+    /// What the open ledger is at this moment ([`views::reading`](daicho::views::reading)): equal readings mean the
+    /// same ledger with no change since.
+    pub fn reading(&self, store: &Store) -> Result<String, daicho::Error> {
+        daicho::views::reading(store, &self.opened(store))
     }
 
     /// Remembers paths a dialog returned or the user dropped on the window.
@@ -396,13 +387,18 @@ mod tests {
 
     /// The opening dashboard worked out at start is shown once, and only when it is of the year asked for and
     /// nobody changed the ledger since; otherwise the dashboard is worked out afresh.
+    /// The app's state over the sample city in a ledger of `dir` (never the real app-data folder), and its author.
+    fn sample_state(dir: &std::path::Path) -> (AppState, daicho::ledger::Author) {
+        let mut store = Store::open(&dir.join("daicho.sqlite3")).unwrap();
+        let author = daicho::ledger::Author::os_user(chrono::Local::now().fixed_offset());
+        daicho::actions::load_demo(&mut store, &author).unwrap();
+        (AppState::new(store, None), author)
+    }
+
     #[test]
     fn the_dashboard_worked_out_at_start_is_used_only_while_the_ledger_is_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("daicho.sqlite3")).unwrap();
-        let author = daicho::ledger::Author::os_user(chrono::Local::now().fixed_offset());
-        daicho::actions::load_demo(&mut store, &author).unwrap();
-        let state = AppState::new(store, None);
+        let (state, author) = sample_state(dir.path());
         let fy = opening_year(&state.store().unwrap()).unwrap();
 
         state.prefetch_dashboard();
@@ -447,10 +443,7 @@ mod tests {
     #[test]
     fn a_reading_holds_only_while_the_same_ledger_is_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("daicho.sqlite3")).unwrap();
-        let author = daicho::ledger::Author::os_user(chrono::Local::now().fixed_offset());
-        daicho::actions::load_demo(&mut store, &author).unwrap();
-        let state = AppState::new(store, None);
+        let (state, author) = sample_state(dir.path());
         let read = || state.reading(&state.store().unwrap()).unwrap();
         let first = read();
         assert_eq!(read(), first, "nothing changed: the same reading");

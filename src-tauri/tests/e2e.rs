@@ -219,8 +219,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     // form keeps what it holds and shows the figure they wrote; a second 保存 puts the form's figure over it.
     let year: i32 = value_of(&client, "[data-testid=effect-year]").await.parse().unwrap();
     {
-        let mut colleague = daicho::db::Store::open(&db).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T09:30:00+09:00").unwrap();
+        let mut theirs_store = daicho::db::Store::open(&db).unwrap();
         let theirs = daicho::ledger::NewEffect {
             fiscal_year: daicho::fiscal::FiscalYear(year),
             basis: daicho::ledger::Basis::Actual,
@@ -228,8 +227,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
             stated_hours: None,
             note: None,
         };
-        let by = daicho::ledger::Author { user: "同僚".into(), at };
-        daicho::actions::set_effect(&mut colleague, &by, &ledger_id, &theirs, None).unwrap();
+        daicho::actions::set_effect(&mut theirs_store, &colleague(), &ledger_id, &theirs, None).unwrap();
     }
     click(&client, "[data-testid=save-effect]").await;
     let conflict = wait_text(&client, "[data-testid=effect-conflict]", |t| t.contains("同僚")).await;
@@ -992,26 +990,7 @@ async fn the_ledger_fits_the_window_of_a_1366_by_768_screen() {
     press(&client, "[data-testid=filter-text]", &(Key::Control + "a")).await;
     press(&client, "[data-testid=filter-text]", &Key::Backspace.to_string()).await;
     wait_text(&client, "[data-testid=ledger-totals]", totals_match(shown_total(&then))).await;
-    {
-        let mut colleague = daicho::db::Store::open(&db).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
-        let new = daicho::actions::NewInitiative {
-            unit: rows[0].bureau.clone(),
-            kind: Some(daicho::ledger::Kind::Rpa),
-            title: "年度を切り替える間に同僚が登録した取組".into(),
-            tool: None,
-            vendor: None,
-            status: None,
-            started_on: None,
-            fiscal_year: Some(fy),
-            scenario_count: None,
-            owner: None,
-            notes: None,
-            ledger_id: None,
-        };
-        daicho::actions::add_initiative(&mut colleague, &daicho::ledger::Author { user: "同僚".into(), at }, new)
-            .unwrap();
-    }
+    colleague_adds(db.to_str().unwrap(), &rows[0].bureau, "年度を切り替える間に同僚が登録した取組", fy);
     year.select_by_value(&fy.0.to_string()).await.unwrap();
     let now = daicho::views::ledger_rows(&store, fy).unwrap();
     assert_eq!(now.len(), rows.len() + 1, "the colleague's initiative is in the ledger");
@@ -1556,26 +1535,7 @@ async fn a_team_opens_its_shared_ledger_on_the_server() {
     click_text(&client, "button", "台帳").await;
     let before = format!("{count} 件");
     wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&before)).await;
-    sync(|| {
-        let mut colleague = daicho::db::Store::open_target(&conn).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
-        let new = daicho::actions::NewInitiative {
-            unit: "総務部".into(),
-            kind: Some(daicho::ledger::Kind::Rpa),
-            title: "同僚が登録した取組".into(),
-            tool: None,
-            vendor: None,
-            status: None,
-            started_on: None,
-            fiscal_year: Some(fy),
-            scenario_count: None,
-            owner: None,
-            notes: None,
-            ledger_id: None,
-        };
-        daicho::actions::add_initiative(&mut colleague, &daicho::ledger::Author { user: "同僚".into(), at }, new)
-            .unwrap();
-    });
+    sync(|| colleague_adds(&conn, "総務部", "同僚が登録した取組", fy));
     let after = format!("{} 件", count + 1);
     let listed = wait_text(&client, "[data-testid=ledger-totals]", |t| t.contains(&after)).await;
     assert!(listed.contains(&after), "the list refreshed by itself: {listed}");

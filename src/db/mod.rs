@@ -97,7 +97,12 @@ pub(crate) fn migration_checksum(sql: &str) -> String {
 
 /// The newest audit row of one record (`initiative` and its 管理番号, `effect` and its id…): who changed it last.
 pub(crate) fn last_audit(ledger: &dyn Read, entity: &str, key: &str) -> Option<AuditEntry> {
-    ledger.audit_log(AuditQuery { entity: Some(entity), key: Some(key), limit: 1 }).ok().and_then(|mut v| v.pop())
+    newest_audit(ledger, entity, key).ok().flatten()
+}
+
+/// The newest audit row of one record, if it has any; a failure to read the log is an error.
+pub(crate) fn newest_audit(ledger: &dyn Read, entity: &str, key: &str) -> Result<Option<AuditEntry>> {
+    Ok(ledger.audit_log(AuditQuery { entity: Some(entity), key: Some(key), limit: 1 })?.pop())
 }
 
 /// The refusal of an edit made from version `expected` of `seen` (either backend's transaction reads it): the

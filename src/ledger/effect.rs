@@ -245,6 +245,23 @@ impl Effect {
     pub fn claim_check(&self) -> Option<StatedCheck> {
         self.claim.map(|c| compare(self.computed_minutes.unwrap_or_default(), c.minutes, c.tolerance_minutes))
     }
+
+    /// The effect as it was entered (its structured inputs, else its formula, else the stated figure alone): what
+    /// writes it again, evaluated anew (an undone deletion, a copy).
+    pub fn as_new(&self) -> NewEffect {
+        let input = match (&self.structured, &self.formula) {
+            (Some(s), _) => EffectInput::Structured(s.clone()),
+            (None, Some(f)) => EffectInput::Formula(f.clone()),
+            (None, None) => EffectInput::StatedOnly,
+        };
+        NewEffect {
+            fiscal_year: self.fiscal_year,
+            basis: self.basis,
+            input,
+            stated_hours: self.stated_hours,
+            note: self.note.clone(),
+        }
+    }
 }
 
 /// An effect with what a summary needs of its initiative.

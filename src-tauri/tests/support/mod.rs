@@ -263,3 +263,23 @@ pub async fn sample_city(client: &Client) {
     click(client, "[data-testid=load-demo]").await;
     wait_text(client, "[data-testid=total-hours]", |t| !t.is_empty()).await;
 }
+
+/// A colleague on their own PC, changing the same ledger (at a fixed time).
+pub fn colleague() -> daicho::ledger::Author {
+    let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+09:00").unwrap();
+    daicho::ledger::Author { user: "同僚".into(), at }
+}
+
+/// A colleague adds an RPA initiative under `unit` in `fy` to the ledger at `target` (a file or a server), from
+/// their own connection.
+pub fn colleague_adds(target: &str, unit: &str, title: &str, fy: daicho::fiscal::FiscalYear) {
+    let mut store = daicho::db::Store::open_target(target).unwrap();
+    let new = daicho::actions::NewInitiative {
+        unit: unit.into(),
+        kind: Some(daicho::ledger::Kind::Rpa),
+        title: title.into(),
+        fiscal_year: Some(fy),
+        ..Default::default()
+    };
+    daicho::actions::add_initiative(&mut store, &colleague(), new).unwrap();
+}

@@ -128,23 +128,6 @@ date_style: DateStyle,
  */
 date_styles: Array<DateStyleChoice>, };
 
-export type LedgerReading = { 
-/**
- * What the ledger was when it was read ([`AppState::reading`]): the page keeps it with the rows and sends it
- * back at the next year switch.
- */
-reading: string, 
-/**
- * Every row: a first reading, or the ledger changed since the page's.
- */
-rows: Array<LedgerRow> | null, 
-/**
- * Nothing changed since the page's reading: only the year's hours, with the 管理番号 of the row each is for, in
- * the rows' order (10,000 rows are 2.3 MB of JSON, these a tenth of it). The page takes them only when the
- * 管理番号 are those of its rows, one for one.
- */
-hours: Array<[string, string | null]> | null, };
-
 export type UnitUpdated = { done: string, to: string | null, };
 
 export type OcrForm = { form_type: string, sheets: string, chars_read: string, chars_corrected: string, correction_minutes: string, };
@@ -282,6 +265,23 @@ section_order: number,
  * someone changed the initiative since.
  */
 version: number, };
+
+export type LedgerReading = { 
+/**
+ * What the ledger was when it was read ([`reading`]): the screen keeps it with the rows and sends it back at the
+ * next year switch.
+ */
+reading: string, 
+/**
+ * Every row: a first reading, or the ledger changed since the screen's.
+ */
+rows: Array<LedgerRow> | null, 
+/**
+ * Nothing changed since the screen's reading: only the year's hours, with the 管理番号 of the row each is for, in
+ * the rows' order (10,000 rows are 2.3 MB of JSON, these a tenth of it). The screen takes them only when the
+ * 管理番号 are those of its rows, one for one.
+ */
+hours: Array<[string, string | null]> | null, };
 
 export type Bar = { label: string, 
 /**
