@@ -409,7 +409,7 @@ pub fn evaluate(
                 Ok(tx.evaluations(i.id)?.iter().any(|e| e.fiscal_year == fy).then(|| format!("{}/{}", i.id, fy.0)))
             };
             let record = Checked { entity: "evaluation", find: &find, what: format!("{}の評価", fy.label()) };
-            check_seen(tx, i.id, record, seen, Step::Save)?;
+            check_seen(tx, Held::Initiative(i.id), record, seen, Step::Save)?;
         }
         tx.set_evaluation(i.id, evaluation)
     })?;
@@ -513,10 +513,21 @@ struct Checked<'a> {
     what: String,
 }
 
-/// Refuses the write when the record is not as the form showed it. The initiative is held first, so what is checked
-/// stays so until the commit.
-fn check_seen(tx: &mut dyn Write, initiative: i64, record: Checked<'_>, seen: Seen, step: Step) -> Result<()> {
-    tx.hold_initiative(initiative)?;
+/// What a checked step holds from its check to its commit: the initiative a figure, evaluation or measure belongs
+/// to, or the fiscal year of a target or cost.
+#[derive(Debug, Clone, Copy)]
+enum Held {
+    Initiative(i64),
+    Plan(FiscalYear),
+}
+
+/// Refuses the write when the record is not as the form showed it. What it belongs to is held first, so what is
+/// checked stays so until the commit.
+fn check_seen(tx: &mut dyn Write, held: Held, record: Checked<'_>, seen: Seen, step: Step) -> Result<()> {
+    match held {
+        Held::Initiative(id) => tx.hold_initiative(id)?,
+        Held::Plan(fy) => tx.hold_plan(fy)?,
+    }
     let Checked { entity, find, what } = record;
     let last = match find(tx)? {
         Some(key) => crate::db::newest_audit(tx, entity, &key)?,
@@ -550,7 +561,7 @@ fn check_effect_seen(
     };
     let record =
         Checked { entity: "effect", find: &find, what: format!("{}・{}の効果", fy.label(), basis.label()) };
-    check_seen(tx, initiative, record, seen, step)
+    check_seen(tx, Held::Initiative(initiative), record, seen, step)
 }
 
 /// The newest change this person made to the ledger: what 元に戻す would undo.
@@ -588,37 +599,84 @@ pub fn delete_effect(
 // Targets, costs, settings, the sample city
 
 /// Sets the target (目標値) of a fiscal year, for the whole organisation or for one 部局 (a target belongs to no
-/// other level).
+/// other level). With `seen` (the settings screen's), a target set, changed or removed by someone else since the screen
+/// was read is refused as a conflict.
 pub fn set_target(
     store: &mut Store,
     author: &Author,
     fy: FiscalYear,
     bureau: Option<&str>,
     hours: Decimal,
+    seen: Option<Seen>,
 ) -> Result<Target> {
-    let bureau_id = match bureau {
-        Some(b) => {
-            let chart = store.org_chart()?;
-            let id = chart.resolve(b, Some(fy))?;
-            if chart.get(id).is_some_and(|u| u.level != Level::Bureau) {
-                return Err(Error::Invalid(format!("「{b}」は部局ではありません。目標値は団体全体か部局に設定します")));
-            }
-            Some(id)
-        }
-        None => None,
-    };
+    let bureau_id = target_bureau(store, fy, bureau)?;
     let target = Target { fiscal_year: fy, bureau_id, hours };
-    store.write(author, |tx| tx.set_target(&target))?;
+    store.write(author, |tx| {
+        if let Some(seen) = seen {
+            check_target_seen(tx, fy, bureau_id, bureau, seen, Step::Save)?;
+        }
+        tx.set_target(&target)
+    })?;
     Ok(target)
 }
 
-/// Removes the target of a fiscal year: the whole organisation's (`bureau` `None`) or a 部局's.
-pub fn delete_target(store: &mut Store, author: &Author, fy: FiscalYear, bureau: Option<&str>) -> Result<()> {
+/// The 部局 a target is set for (`None`: the whole organisation).
+fn target_bureau(store: &Store, fy: FiscalYear, bureau: Option<&str>) -> Result<Option<i64>> {
+    let Some(b) = bureau else { return Ok(None) };
+    let chart = store.org_chart()?;
+    let id = chart.resolve(b, Some(fy))?;
+    if chart.get(id).is_some_and(|u| u.level != Level::Bureau) {
+        return Err(Error::Invalid(format!("「{b}」は部局ではありません。目標値は団体全体か部局に設定します")));
+    }
+    Ok(Some(id))
+}
+
+fn check_target_seen(
+    tx: &mut dyn Write,
+    fy: FiscalYear,
+    bureau_id: Option<i64>,
+    bureau: Option<&str>,
+    seen: Seen,
+    step: Step,
+) -> Result<()> {
+    let find = |tx: &dyn Read| {
+        let now = tx.targets(Some(fy))?.into_iter().find(|t| t.bureau_id == bureau_id);
+        Ok(now.map(|t| crate::db::target_audit_key(fy, t.bureau_id)))
+    };
+    let what = format!("{}の目標値（{}）", fy.label(), bureau.unwrap_or("団体全体"));
+    check_seen(tx, Held::Plan(fy), Checked { entity: "target", find: &find, what }, seen, step)
+}
+
+fn check_cost_seen(tx: &mut dyn Write, tool: &str, fy: FiscalYear, seen: Seen, step: Step) -> Result<()> {
+    let key = crate::org::name_key(tool);
+    let find = |tx: &dyn Read| {
+        let now = tx.costs(Some(fy))?.into_iter().find(|c| crate::org::name_key(&c.tool) == key);
+        Ok(now.map(|c| crate::db::cost_audit_key(&c.tool, fy)))
+    };
+    let what = format!("{}の「{}」の費用", fy.label(), tool.trim());
+    check_seen(tx, Held::Plan(fy), Checked { entity: "cost", find: &find, what }, seen, step)
+}
+
+/// Removes the target of a fiscal year: the whole organisation's (`bureau` `None`) or a 部局's. With `seen`, one
+/// changed since the screen was read is not removed.
+pub fn delete_target(
+    store: &mut Store,
+    author: &Author,
+    fy: FiscalYear,
+    bureau: Option<&str>,
+    seen: Option<Seen>,
+) -> Result<()> {
     let bureau_id = match bureau {
         Some(b) => Some(store.org_chart()?.resolve(b, Some(fy))?),
         None => None,
     };
-    if !store.write(author, |tx| tx.delete_target(fy, bureau_id))? {
+    let deleted = store.write(author, |tx| {
+        if let Some(seen) = seen {
+            check_target_seen(tx, fy, bureau_id, bureau, seen, Step::Delete)?;
+        }
+        tx.delete_target(fy, bureau_id)
+    })?;
+    if !deleted {
         return Err(Error::NotFound(format!(
             "{}の目標値（{}）は登録されていません",
             fy.label(),
@@ -628,17 +686,29 @@ pub fn delete_target(store: &mut Store, author: &Author, fy: FiscalYear, bureau:
     Ok(())
 }
 
-/// Removes a tool's cost of a fiscal year.
-pub fn delete_cost(store: &mut Store, author: &Author, tool: &str, fy: FiscalYear) -> Result<()> {
-    if !store.write(author, |tx| tx.delete_cost(tool, fy))? {
+/// Removes a tool's cost of a fiscal year. With `seen`, one changed since the screen was read is not removed.
+pub fn delete_cost(store: &mut Store, author: &Author, tool: &str, fy: FiscalYear, seen: Option<Seen>) -> Result<()> {
+    let deleted = store.write(author, |tx| {
+        if let Some(seen) = seen {
+            check_cost_seen(tx, tool, fy, seen, Step::Delete)?;
+        }
+        tx.delete_cost(tool, fy)
+    })?;
+    if !deleted {
         return Err(Error::NotFound(format!("{}の「{tool}」の費用は登録されていません", fy.label())));
     }
     Ok(())
 }
 
-/// Records (or replaces) a tool's cost for a fiscal year.
-pub fn set_cost(store: &mut Store, author: &Author, cost: &Cost) -> Result<()> {
-    store.write(author, |tx| tx.set_cost(cost))
+/// Records (or replaces) a tool's cost for a fiscal year. With `seen`, a cost of the tool recorded, changed or removed
+/// by someone else since the screen was read is refused as a conflict.
+pub fn set_cost(store: &mut Store, author: &Author, cost: &Cost, seen: Option<Seen>) -> Result<()> {
+    store.write(author, |tx| {
+        if let Some(seen) = seen {
+            check_cost_seen(tx, &cost.tool, cost.fiscal_year, seen, Step::Save)?;
+        }
+        tx.set_cost(cost)
+    })
 }
 
 /// Changes one setting; returns the settings after the change.
@@ -1048,7 +1118,7 @@ pub fn set_ocr_measure(
             };
             let record =
                 Checked { entity: "ocr_measure", find: &find, what: format!("{}の AI-OCR 読取実績", fy.label()) };
-            check_seen(tx, i.id, record, seen, Step::Save)?;
+            check_seen(tx, Held::Initiative(i.id), record, seen, Step::Save)?;
         }
         tx.set_ocr_measure(&measure)
     })?;

@@ -928,6 +928,8 @@ pub struct TargetRow {
     pub bureau: Option<String>,
     /// Exact decimal text.
     pub hours: String,
+    /// The newest audit row of the target as shown (`actions::Seen`: the target form carries it back).
+    pub last_change: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -938,15 +940,33 @@ pub struct CostRow {
     pub licence_yen: String,
     pub maintenance_yen: String,
     pub note: Option<String>,
+    /// The newest audit row of the cost as shown (`actions::Seen`).
+    pub last_change: Option<i64>,
 }
 
 /// The targets and tool costs of a fiscal year.
 pub fn year_plan(ledger: &dyn Read, fy: FiscalYear) -> Result<YearPlan> {
     let chart = ledger.org_chart()?;
+    // The newest audit rows first, the records after, as the detail screen reads them (`actions::last_change_of`).
+    let last = |entity: &str, key: String| -> Result<(String, Option<i64>)> {
+        let change = crate::actions::last_change_of(ledger, entity, &key)?;
+        Ok((key, change))
+    };
+    let target_changes: HashMap<String, Option<i64>> = ledger
+        .targets(Some(fy))?
+        .into_iter()
+        .map(|t| last("target", crate::db::target_audit_key(fy, t.bureau_id)))
+        .collect::<Result<_>>()?;
+    let cost_changes: HashMap<String, Option<i64>> = ledger
+        .costs(Some(fy))?
+        .into_iter()
+        .map(|c| last("cost", crate::db::cost_audit_key(&c.tool, fy)))
+        .collect::<Result<_>>()?;
     let targets = ledger
         .targets(Some(fy))?
         .into_iter()
         .map(|t| TargetRow {
+            last_change: target_changes.get(&crate::db::target_audit_key(fy, t.bureau_id)).copied().flatten(),
             scope: t
                 .bureau_id
                 .map_or_else(|| "団体全体".to_string(), |b| chart.display_name(b, fy, NameView::AsReported)),
@@ -958,6 +978,7 @@ pub fn year_plan(ledger: &dyn Read, fy: FiscalYear) -> Result<YearPlan> {
         .costs(Some(fy))?
         .into_iter()
         .map(|c| CostRow {
+            last_change: cost_changes.get(&crate::db::cost_audit_key(&c.tool, fy)).copied().flatten(),
             tool: c.tool,
             licence_yen: c.licence_yen.normalize().to_string(),
             maintenance_yen: c.maintenance_yen.normalize().to_string(),

@@ -192,3 +192,184 @@ fn a_save_over_a_change_made_since_the_screen_was_read_is_refused_and_goes_throu
             .unwrap_or_else(|e| panic!("{}: a save from the screen read after one's own save: {e}", c.what));
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The settings screen's targets and tool costs stand on what it showed in the same way.
+
+/// The year of the plan: the seed's 令和6年度.
+const PLAN_YEAR: FiscalYear = FiscalYear(2024);
+
+type PlanAct = fn(&mut Store, &Author, Option<Seen>) -> daicho::Result<()>;
+type PlanShown = fn(&views::YearPlan) -> Seen;
+
+fn target_of_general_affairs(p: &views::YearPlan) -> Seen {
+    Seen(p.targets.iter().find(|t| t.bureau.as_deref() == Some("総務部")).and_then(|t| t.last_change))
+}
+fn winactor_cost(p: &views::YearPlan) -> Seen {
+    // The form's tool is typed; the screen's row is matched by the name's key, as `plan.ts` matches it.
+    let key = daicho::org::name_key("WinActor");
+    Seen(p.costs.iter().find(|c| daicho::org::name_key(&c.tool) == key).and_then(|c| c.last_change))
+}
+fn target_800(s: &mut Store, a: &Author, seen: Option<Seen>) -> daicho::Result<()> {
+    actions::set_target(s, a, PLAN_YEAR, Some("総務部"), 800.into(), seen).map(|_| ())
+}
+fn target_950(s: &mut Store, a: &Author, seen: Option<Seen>) -> daicho::Result<()> {
+    actions::set_target(s, a, PLAN_YEAR, Some("総務部"), 950.into(), seen).map(|_| ())
+}
+fn delete_target(s: &mut Store, a: &Author, seen: Option<Seen>) -> daicho::Result<()> {
+    actions::delete_target(s, a, PLAN_YEAR, Some("総務部"), seen)
+}
+fn cost(tool: &str, licence: i64) -> daicho::ledger::Cost {
+    daicho::ledger::Cost {
+        tool: tool.into(),
+        fiscal_year: PLAN_YEAR,
+        licence_yen: licence.into(),
+        maintenance_yen: 0.into(),
+        note: None,
+    }
+}
+fn cost_a_million(s: &mut Store, a: &Author, seen: Option<Seen>) -> daicho::Result<()> {
+    actions::set_cost(s, a, &cost("WinActor", 1_000_000), seen)
+}
+/// The colleague writes the tool full width: the same tool's cost.
+fn cost_full_width(s: &mut Store, a: &Author, seen: Option<Seen>) -> daicho::Result<()> {
+    actions::set_cost(s, a, &cost("ＷｉｎＡｃｔｏｒ", 1_200_000), seen)
+}
+fn delete_cost(s: &mut Store, a: &Author, seen: Option<Seen>) -> daicho::Result<()> {
+    actions::delete_cost(s, a, "WinActor", PLAN_YEAR, seen)
+}
+
+struct PlanCase {
+    what: &'static str,
+    setup: Option<PlanAct>,
+    theirs: PlanAct,
+    mine: PlanAct,
+    shown: PlanShown,
+    says: &'static str,
+    repeats: bool,
+}
+
+#[test]
+fn a_target_or_cost_changed_since_the_settings_screen_was_read_is_not_overwritten() {
+    let cases = [
+        PlanCase {
+            what: "a target changed since",
+            setup: Some(target_800),
+            theirs: target_950,
+            mine: target_800,
+            shown: target_of_general_affairs,
+            says: "変更されました",
+            repeats: true,
+        },
+        PlanCase {
+            what: "a target set since (the screen showed none)",
+            setup: None,
+            theirs: target_950,
+            mine: target_800,
+            shown: target_of_general_affairs,
+            says: "登録されました",
+            repeats: true,
+        },
+        PlanCase {
+            what: "a target deleted since",
+            setup: Some(target_800),
+            theirs: delete_target,
+            mine: target_950,
+            shown: target_of_general_affairs,
+            says: "削除されました",
+            repeats: true,
+        },
+        PlanCase {
+            what: "the deletion of a target changed since",
+            setup: Some(target_800),
+            theirs: target_950,
+            mine: delete_target,
+            shown: target_of_general_affairs,
+            says: "変更されました",
+            repeats: false,
+        },
+        PlanCase {
+            what: "a cost changed since, its tool written another way",
+            setup: Some(cost_a_million),
+            theirs: cost_full_width,
+            mine: cost_a_million,
+            shown: winactor_cost,
+            says: "変更されました",
+            repeats: true,
+        },
+        PlanCase {
+            what: "a cost recorded since (the screen showed none)",
+            setup: None,
+            theirs: cost_full_width,
+            mine: cost_a_million,
+            shown: winactor_cost,
+            says: "登録されました",
+            repeats: true,
+        },
+        PlanCase {
+            what: "the deletion of a cost changed since",
+            setup: Some(cost_a_million),
+            theirs: cost_full_width,
+            mine: delete_cost,
+            shown: winactor_cost,
+            says: "変更されました",
+            repeats: false,
+        },
+    ];
+    for c in cases {
+        let t = TestDir::seeded();
+        let (mut mine, mut theirs) = (t.store(), t.store());
+        // The seed may hold a plan for the year already: start each case from none of these two records.
+        let _ = actions::delete_target(&mut theirs, &colleague(), PLAN_YEAR, Some("総務部"), None);
+        let _ = actions::delete_cost(&mut theirs, &colleague(), "WinActor", PLAN_YEAR, None);
+        if let Some(setup) = c.setup {
+            setup(&mut theirs, &colleague(), None).unwrap();
+        }
+        let read = |s: &Store| views::year_plan(s, PLAN_YEAR).unwrap();
+        let screen = read(&mine);
+        (c.theirs)(&mut theirs, &colleague(), None).unwrap();
+        let after_theirs = serde_json::to_value(read(&mine)).unwrap();
+
+        let err = (c.mine)(&mut mine, &author(), Some((c.shown)(&screen))).unwrap_err();
+        assert_eq!(err.code(), "conflict", "{}: refused as a conflict: {err}", c.what);
+        let message = err.to_string();
+        assert!(message.contains(c.says), "{}: says what happened: {message}", c.what);
+        let kept = if c.repeats { "あなたの入力は消していません" } else { "削除していません" };
+        assert!(message.contains(kept), "{}: says what was not done: {message}", c.what);
+        if c.says != "削除されました" {
+            assert!(message.contains("同僚"), "{}: names who did it: {message}", c.what);
+        }
+        assert_eq!(
+            serde_json::to_value(read(&mine)).unwrap(),
+            after_theirs,
+            "{}: the refused step wrote nothing",
+            c.what
+        );
+
+        let again = read(&mine);
+        (c.mine)(&mut mine, &author(), Some((c.shown)(&again)))
+            .unwrap_or_else(|e| panic!("{}: read again, the same step goes through: {e}", c.what));
+        if c.repeats {
+            let after = read(&mine);
+            (c.mine)(&mut mine, &author(), Some((c.shown)(&after)))
+                .unwrap_or_else(|e| panic!("{}: a save from the screen read after one's own: {e}", c.what));
+        }
+    }
+}
+
+/// What the screen shows of each target and cost is the record's own newest change: a change to another record of the
+/// year (another 部局's target, another tool's cost) leaves a form's save standing.
+#[test]
+fn a_change_to_another_target_or_cost_does_not_refuse_a_save() {
+    let t = TestDir::seeded();
+    let (mut mine, mut theirs) = (t.store(), t.store());
+    target_800(&mut theirs, &colleague(), None).unwrap();
+    cost_a_million(&mut theirs, &colleague(), None).unwrap();
+    let screen = views::year_plan(&mine, PLAN_YEAR).unwrap();
+    actions::set_target(&mut theirs, &colleague(), PLAN_YEAR, None, 9_000.into(), None).unwrap();
+    actions::set_cost(&mut theirs, &colleague(), &cost("UiPath", 300_000), None).unwrap();
+    target_950(&mut mine, &author(), Some(target_of_general_affairs(&screen)))
+        .expect("the organisation's target changed, not 総務部's: the save stands on what it showed");
+    cost_a_million(&mut mine, &author(), Some(winactor_cost(&screen)))
+        .expect("UiPath's cost changed, not WinActor's: the save stands on what it showed");
+}

@@ -894,3 +894,59 @@ fn a_checked_save_holds_the_initiative_until_it_commits() {
         });
     }
 }
+
+/// The settings screen's target and cost forms check in the same way (`actions::set_target` with a `Seen`): between
+/// the check and the commit the year's plan is held, so another person's target or cost of that year — a change or a
+/// new one, saved from a form or the CLI — waits until the checked save commits.
+#[test]
+fn a_checked_target_or_cost_holds_the_year_until_it_commits() {
+    if !server_pass("a_checked_target_or_cost_holds_the_year_until_it_commits") {
+        return;
+    }
+    use daicho::fiscal::FiscalYear;
+    use daicho::ledger::{Cost, Target};
+    let t = TestDir::seeded();
+    let target = t.target();
+    let mut mine = Store::open_target(&target).unwrap();
+    let fy = FiscalYear(2024);
+    let hold = std::time::Duration::from_millis(700);
+    type Theirs = fn(&mut dyn daicho::db::Write, FiscalYear) -> daicho::Result<()>;
+    let steps: [(&str, Theirs); 3] = [
+        ("the organisation's target", |tx, fy| {
+            tx.set_target(&Target { fiscal_year: fy, bureau_id: None, hours: 4_321.into() })
+        }),
+        ("a tool's cost", |tx, fy| {
+            let cost = Cost {
+                tool: "WinActor".into(),
+                fiscal_year: fy,
+                licence_yen: 1_000.into(),
+                maintenance_yen: 0.into(),
+                note: None,
+            };
+            tx.set_cost(&cost)
+        }),
+        ("the deletion of the organisation's target", |tx, fy| tx.delete_target(fy, None).map(|_| ())),
+    ];
+    for (what, step) in steps {
+        let (held, wait) = std::sync::mpsc::channel();
+        let mut theirs = Store::open_target(&target).unwrap();
+        std::thread::scope(|s| {
+            let colleague = s.spawn(move || {
+                wait.recv().unwrap();
+                theirs.write(&crate::support::colleague(), |tx| step(tx, fy)).unwrap();
+                std::time::Instant::now()
+            });
+            let mut released = None;
+            mine.write(&crate::support::author(), |tx| {
+                tx.hold_plan(fy)?;
+                held.send(()).unwrap();
+                std::thread::sleep(hold);
+                released = Some(std::time::Instant::now());
+                Ok(())
+            })
+            .unwrap();
+            let landed = colleague.join().unwrap();
+            assert!(landed >= released.unwrap(), "{what} waited for the held year's commit");
+        });
+    }
+}

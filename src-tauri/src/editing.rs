@@ -388,44 +388,56 @@ fn amount(text: &str, what: &str) -> ApiResult<rust_decimal::Decimal> {
         .ok_or_else(|| invalid(format!("{what}「{}」を数値として読めません（例: 1,200 や 1200.5）", text.trim())))
 }
 
-/// Sets the target of the year for the whole organisation (`bureau` empty) or one 部局.
+/// Sets the target of the year for the whole organisation (`bureau` empty) or one 部局. `seen`: that target's
+/// `last_change` as the screen showed it (none when it showed none); a colleague's change since is refused as a
+/// conflict (code "conflict").
 #[tauri::command]
 pub fn set_target(
     state: State<'_, AppState>,
     fiscal_year: i32,
     bureau: Option<String>,
     hours: String,
+    seen: Option<i64>,
 ) -> ApiResult<views::YearPlan> {
     let fy = FiscalYear(fiscal_year);
     let bureau = text(bureau);
+    let hours = amount(&hours, "目標の時間")?;
     let mut store = state.store()?;
-    actions::set_target(&mut store, &author(), fy, bureau.as_deref(), amount(&hours, "目標の時間")?)?;
+    actions::set_target(&mut store, &author(), fy, bureau.as_deref(), hours, Some(actions::Seen(seen)))?;
     Ok(views::year_plan(&*store, fy)?)
 }
 
-/// Removes the year's target of the whole organisation (`bureau` empty) or of one 部局.
+/// Removes the year's target of the whole organisation (`bureau` empty) or of one 部局, the one the screen showed
+/// (`seen`: its `last_change`).
 #[tauri::command]
 pub fn delete_target(
     state: State<'_, AppState>,
     fiscal_year: i32,
     bureau: Option<String>,
+    seen: Option<i64>,
 ) -> ApiResult<views::YearPlan> {
     let fy = FiscalYear(fiscal_year);
     let mut store = state.store()?;
-    actions::delete_target(&mut store, &author(), fy, text(bureau).as_deref())?;
+    actions::delete_target(&mut store, &author(), fy, text(bureau).as_deref(), Some(actions::Seen(seen)))?;
     Ok(views::year_plan(&*store, fy)?)
 }
 
-/// Removes a tool's cost of the year.
+/// Removes a tool's cost of the year, the one the screen showed (`seen`: its `last_change`).
 #[tauri::command]
-pub fn delete_cost(state: State<'_, AppState>, fiscal_year: i32, tool: String) -> ApiResult<views::YearPlan> {
+pub fn delete_cost(
+    state: State<'_, AppState>,
+    fiscal_year: i32,
+    tool: String,
+    seen: Option<i64>,
+) -> ApiResult<views::YearPlan> {
     let fy = FiscalYear(fiscal_year);
     let mut store = state.store()?;
-    actions::delete_cost(&mut store, &author(), &tool, fy)?;
+    actions::delete_cost(&mut store, &author(), &tool, fy, Some(actions::Seen(seen)))?;
     Ok(views::year_plan(&*store, fy)?)
 }
 
-/// Records a tool's licence and maintenance cost for the year.
+/// Records a tool's licence and maintenance cost for the year. `seen`: the `last_change` of the tool's cost as the
+/// screen showed it (none when it showed none); a colleague's change since is refused as a conflict.
 #[tauri::command]
 pub fn set_cost(
     state: State<'_, AppState>,
@@ -434,6 +446,7 @@ pub fn set_cost(
     licence: String,
     maintenance: String,
     note: Option<String>,
+    seen: Option<i64>,
 ) -> ApiResult<views::YearPlan> {
     let fy = FiscalYear(fiscal_year);
     let tool = text(Some(tool)).ok_or_else(|| invalid("ツール名を入力してください"))?;
@@ -453,6 +466,6 @@ pub fn set_cost(
         note: text(note),
     };
     let mut store = state.store()?;
-    actions::set_cost(&mut store, &author(), &cost)?;
+    actions::set_cost(&mut store, &author(), &cost, Some(actions::Seen(seen)))?;
     Ok(views::year_plan(&*store, fy)?)
 }

@@ -743,6 +743,30 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     type_into(&client, "[data-testid=target-hours]", "750").await;
     click(&client, "[data-testid=target-save]").await;
     wait_text(&client, "[data-testid=plan-message]", |t| t.contains("総務部の目標値")).await;
+    // A colleague sets 総務部's target on their PC while the screen shows 750: saving 800 over it is refused, naming
+    // them, the table shows their figure and the form keeps the typing; saving again puts 800 over it.
+    daicho::actions::set_target(
+        &mut daicho::db::Store::open(&db).unwrap(),
+        &colleague(),
+        fy,
+        Some("総務部"),
+        900.into(),
+        None,
+    )
+    .unwrap();
+    type_into(&client, "[data-testid=target-hours]", "800").await;
+    click(&client, "[data-testid=target-save]").await;
+    let refused = wait_text(&client, "[data-testid=plan-error]", |t| t.contains("同僚")).await;
+    assert!(
+        refused.contains("総務部") && refused.contains("変更されました"),
+        "the refusal says what and who: {refused}"
+    );
+    wait_text(&client, "[data-testid=targets]", |t| t.contains("900.0")).await;
+    assert_eq!(value_of(&client, "[data-testid=target-hours]").await, "800", "the form keeps its figure");
+    click(&client, "[data-testid=target-save]").await;
+    wait_text(&client, "[data-testid=plan-message]", |t| t.contains("総務部の目標値")).await;
+    wait_text(&client, "[data-testid=targets]", |t| t.contains("800.0") && !t.contains("900.0")).await;
+    assert!(!present(&client, "[data-testid=plan-error]").await, "the refusal goes once the save is made");
     type_into(&client, "[data-testid=cost-tool]", "AI-OCR新製品").await;
     type_into(&client, "[data-testid=cost-licence]", "1,320,000").await;
     click(&client, "[data-testid=cost-save]").await;
@@ -754,7 +778,7 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     assert_eq!(whole.hours.to_string(), "6000", "the whole organisation's target as typed");
     let chart = store.org_chart().unwrap();
     let bureau = chart.resolve("総務部", Some(fy)).unwrap();
-    assert_eq!(targets.iter().find(|t| t.bureau_id == Some(bureau)).unwrap().hours.to_string(), "750");
+    assert_eq!(targets.iter().find(|t| t.bureau_id == Some(bureau)).unwrap().hours.to_string(), "800");
     let cost = store.costs(Some(fy)).unwrap().into_iter().find(|c| c.tool == "AI-OCR新製品").unwrap();
     assert_eq!(cost.licence_yen.to_string(), "1320000");
     // A cost entered by mistake is removed again, after a confirmation, and the removal is in the audit log.

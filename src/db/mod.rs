@@ -100,6 +100,16 @@ pub(crate) fn last_audit(ledger: &dyn Read, entity: &str, key: &str) -> Option<A
     newest_audit(ledger, entity, key).ok().flatten()
 }
 
+/// The audit key of a year's target: `2024/全体` for the whole organisation's, `2024/{部局 id}` for a 部局's.
+pub(crate) fn target_audit_key(fy: FiscalYear, bureau_id: Option<i64>) -> String {
+    format!("{}/{}", fy.0, bureau_id.map_or("全体".to_string(), |b| b.to_string()))
+}
+
+/// The audit key of a tool's cost of a year: the tool as it was written when stored, then the year (`WinActor/2024`).
+pub(crate) fn cost_audit_key(tool: &str, fy: FiscalYear) -> String {
+    format!("{}/{}", tool.trim(), fy.0)
+}
+
 /// The newest audit row of one record, if it has any; a failure to read the log is an error.
 pub(crate) fn newest_audit(ledger: &dyn Read, entity: &str, key: &str) -> Result<Option<AuditEntry>> {
     Ok(ledger.audit_log(AuditQuery { entity: Some(entity), key: Some(key), limit: 1 })?.pop())
@@ -306,6 +316,12 @@ pub trait Write: Read {
     /// server, another person's save or import touching them waits until this transaction ends; in SQLite the
     /// transaction holds the ledger's only write lock already, and this does nothing.
     fn hold_initiative(&mut self, _id: i64) -> Result<()> {
+        Ok(())
+    }
+    /// Holds a fiscal year's targets and tool costs until the end of the transaction, as
+    /// [`hold_initiative`](Self::hold_initiative) holds an initiative: on a server, another person's change to one of
+    /// them (each takes this hold first) waits until this transaction ends; in SQLite this does nothing.
+    fn hold_plan(&mut self, _fy: FiscalYear) -> Result<()> {
         Ok(())
     }
     /// Deletes the evaluation of one fiscal year (recorded in the audit log); none there is no error.

@@ -50,6 +50,7 @@ impl PgTx<'_> {
         if cost.licence_yen < Decimal::ZERO || cost.maintenance_yen < Decimal::ZERO {
             return Err(Error::Invalid("費用は0円以上で指定してください".into()));
         }
+        self.hold_plan(cost.fiscal_year)?;
         let key = name_key(&cost.tool);
         let before = stored_cost(&mut *self.db(), &key, cost.fiscal_year)?;
         self.db().execute(
@@ -66,17 +67,18 @@ impl PgTx<'_> {
                 &cost.note,
             ],
         )?;
-        let audit_key = format!("{}/{}", cost.tool.trim(), cost.fiscal_year.0);
+        let audit_key = crate::db::cost_audit_key(&cost.tool, cost.fiscal_year);
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "cost", &audit_key, before.as_ref(), Some(cost))
     }
 
     /// Removes a tool's cost of a fiscal year (the tool by its name's key); `false` when there was none.
     pub(super) fn delete_cost(&mut self, tool: &str, fy: FiscalYear) -> Result<bool> {
+        self.hold_plan(fy)?;
         let key = name_key(tool);
         let Some(before) = stored_cost(&mut *self.db(), &key, fy)? else { return Ok(false) };
         self.db().execute("DELETE FROM costs WHERE tool_key = $1 AND fiscal_year = $2", &[&key, &fy.0])?;
-        let audit_key = format!("{}/{}", before.tool, fy.0);
+        let audit_key = crate::db::cost_audit_key(&before.tool, fy);
         self.audit(Action::Delete, "cost", &audit_key, Some(&before), None)?;
         Ok(true)
     }

@@ -103,6 +103,11 @@ pub(crate) fn constraint(e: postgres::Error, conflict: impl FnOnce() -> String) 
     }
 }
 
+/// The advisory lock class of a fiscal year's targets and tool costs (the second key is the year): "daip" in ASCII.
+/// Every change to one takes it first ([`PgTx::hold_plan`]), so a form's check against what it showed holds until its
+/// commit.
+const PLAN_LOCK: i32 = 0x6461_6970;
+
 /// The advisory lock of an import batch (session-level, so it spans the batch's transactions): "daicho" + 2.
 const IMPORT_LOCK: i64 = 0x6461_6963_686f_0002;
 
@@ -271,6 +276,12 @@ pub(super) struct PgTx<'a> {
 impl<'a> PgTx<'a> {
     fn db(&self) -> RefMut<'_, Transaction<'a>> {
         self.tx.borrow_mut()
+    }
+
+    /// Holds a fiscal year's targets and costs until this transaction ends (taken again, it is already held).
+    pub(super) fn hold_plan(&self, fy: FiscalYear) -> Result<()> {
+        self.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&PLAN_LOCK, &fy.0])?;
+        Ok(())
     }
 
     /// A read inside a transaction is made once: a lost connection ends the transaction.
@@ -508,6 +519,9 @@ impl Write for PgTx<'_> {
     }
     fn delete_evaluation(&mut self, initiative_id: i64, fy: FiscalYear) -> Result<()> {
         PgTx::delete_evaluation(self, initiative_id, fy)
+    }
+    fn hold_plan(&mut self, fy: FiscalYear) -> Result<()> {
+        PgTx::hold_plan(self, fy)
     }
     fn hold_initiative(&mut self, id: i64) -> Result<()> {
         // The initiative's row: a figure, evaluation or measure added for it checks its key against this row, and

@@ -45,9 +45,9 @@ impl PgTx<'_> {
         if target.hours < Decimal::ZERO {
             return Err(Error::Invalid("目標値は0以上の時間で指定してください".into()));
         }
+        self.hold_plan(target.fiscal_year)?;
         let existing = stored_target(&mut *self.db(), target.fiscal_year, target.bureau_id)?;
-        let key =
-            format!("{}/{}", target.fiscal_year.0, target.bureau_id.map_or("全体".to_string(), |b| b.to_string()));
+        let key = crate::db::target_audit_key(target.fiscal_year, target.bureau_id);
         let hours = target.hours.normalize();
         match existing {
             Some((id, old)) => {
@@ -77,9 +77,10 @@ impl PgTx<'_> {
 
     /// Removes the target of a fiscal year (the whole organisation's, or a 部局's); `false` when there was none.
     pub(super) fn delete_target(&mut self, fy: FiscalYear, bureau_id: Option<i64>) -> Result<bool> {
+        self.hold_plan(fy)?;
         let Some((id, hours)) = stored_target(&mut *self.db(), fy, bureau_id)? else { return Ok(false) };
         self.db().execute("DELETE FROM targets WHERE id = $1", &[&id])?;
-        let key = format!("{}/{}", fy.0, bureau_id.map_or("全体".to_string(), |b| b.to_string()));
+        let key = crate::db::target_audit_key(fy, bureau_id);
         let before = Target { fiscal_year: fy, bureau_id, hours };
         self.audit(Action::Delete, "target", &key, Some(&before), None)?;
         Ok(true)

@@ -66,7 +66,7 @@ impl SqliteTx<'_> {
                 cost.maintenance_yen.normalize().to_string(),
                 cost.note
             ])?;
-        let audit_key = format!("{}/{}", cost.tool.trim(), cost.fiscal_year.0);
+        let audit_key = crate::db::cost_audit_key(&cost.tool, cost.fiscal_year);
         let action = if before.is_some() { Action::Update } else { Action::Create };
         self.audit(action, "cost", &audit_key, before.as_ref(), Some(cost))
     }
@@ -86,7 +86,7 @@ impl SqliteTx<'_> {
         self.tx
             .prepare_cached("DELETE FROM costs WHERE tool_key = ?1 AND fiscal_year = ?2")?
             .execute(params![key, fy.0])?;
-        let audit_key = format!("{}/{}", before.tool, fy.0);
+        let audit_key = crate::db::cost_audit_key(&before.tool, fy);
         self.audit(Action::Delete, "cost", &audit_key, Some(&before), None)?;
         Ok(true)
     }

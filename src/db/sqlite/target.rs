@@ -39,8 +39,7 @@ impl SqliteTx<'_> {
             )?
             .query_row(params![target.fiscal_year.0, target.bureau_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let key =
-            format!("{}/{}", target.fiscal_year.0, target.bureau_id.map_or("全体".to_string(), |b| b.to_string()));
+        let key = crate::db::target_audit_key(target.fiscal_year, target.bureau_id);
         let hours = target.hours.normalize().to_string();
         match existing {
             Some((id, old)) => {
@@ -74,7 +73,7 @@ impl SqliteTx<'_> {
             .optional()?;
         let Some((id, hours)) = existing else { return Ok(false) };
         self.tx.prepare_cached("DELETE FROM targets WHERE id = ?1")?.execute([id])?;
-        let key = format!("{}/{}", fy.0, bureau_id.map_or("全体".to_string(), |b| b.to_string()));
+        let key = crate::db::target_audit_key(fy, bureau_id);
         let before = Target { fiscal_year: fy, bureau_id, hours: hours.parse().unwrap_or_default() };
         self.audit(Action::Delete, "target", &key, Some(&before), None)?;
         Ok(true)

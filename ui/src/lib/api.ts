@@ -92,15 +92,25 @@ export const api = {
   editInitiatives: (input: BulkEdit) => invoke<BulkEdited>("edit_initiatives", { input }),
   setEvaluation: (input: EvaluationForm) => invoke<InitiativeDetail>("set_evaluation", { input }),
   /** Records the AI-OCR measure of the year (every field empty removes it); the detail again. */
-  deleteTarget: (fiscalYear: number, bureau: string | null) => invoke<YearPlan>("delete_target", { fiscalYear, bureau }),
-  deleteCost: (fiscalYear: number, tool: string) => invoke<YearPlan>("delete_cost", { fiscalYear, tool }),
+  /** `seen`: the row's `last_change` as the screen showed it (see `plan.ts`); refused (`conflict`) when it changed
+   * since. */
+  deleteTarget: (fiscalYear: number, bureau: string | null, seen: number | null) =>
+    invoke<YearPlan>("delete_target", { fiscalYear, bureau, seen }),
+  deleteCost: (fiscalYear: number, tool: string, seen: number | null) =>
+    invoke<YearPlan>("delete_cost", { fiscalYear, tool, seen }),
   setOcrMeasure: (ledgerId: string, fiscalYear: number, form: OcrForm, seen: number | null) =>
     invoke<InitiativeDetail>("set_ocr_measure", { ledgerId, fiscalYear, form, seen }),
   yearPlan: (fiscalYear: number) => invoke<YearPlan>("year_plan", { fiscalYear }),
-  setTarget: (fiscalYear: number, bureau: string | null, hours: string) =>
-    invoke<YearPlan>("set_target", { fiscalYear, bureau, hours }),
-  setCost: (fiscalYear: number, tool: string, licence: string, maintenance: string, note: string | null) =>
-    invoke<YearPlan>("set_cost", { fiscalYear, tool, licence, maintenance, note }),
+  setTarget: (fiscalYear: number, bureau: string | null, hours: string, seen: number | null) =>
+    invoke<YearPlan>("set_target", { fiscalYear, bureau, hours, seen }),
+  setCost: (
+    fiscalYear: number,
+    tool: string,
+    licence: string,
+    maintenance: string,
+    note: string | null,
+    seen: number | null,
+  ) => invoke<YearPlan>("set_cost", { fiscalYear, tool, licence, maintenance, note, seen }),
   lastChange: () => invoke<LastChange | null>("last_change"),
   undoLastChange: (at: string) => invoke<LastChange>("undo_last_change", { at }),
   deleteInitiative: (ledgerId: string, version: number | null) =>

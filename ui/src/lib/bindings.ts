@@ -407,13 +407,21 @@ bureau: string | null,
 /**
  * Exact decimal text.
  */
-hours: string, };
+hours: string, 
+/**
+ * The newest audit row of the target as shown (`actions::Seen`: the target form carries it back).
+ */
+last_change: number | null, };
 
 export type CostRow = { tool: string, 
 /**
  * Yen, exact decimal text.
  */
-licence_yen: string, maintenance_yen: string, note: string | null, };
+licence_yen: string, maintenance_yen: string, note: string | null, 
+/**
+ * The newest audit row of the cost as shown (`actions::Seen`).
+ */
+last_change: number | null, };
 
 export type ReturnStatus = { section: string, returned: boolean, at: string | null, file: string | null, };
 

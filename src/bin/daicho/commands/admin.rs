@@ -87,12 +87,12 @@ pub enum SettingsCommand {
 pub fn target(mut store: Store, c: TargetCommand) -> Result<()> {
     match c {
         TargetCommand::Set { fy, hours, bureau } => {
-            actions::set_target(&mut store, &author(), fy, bureau.as_deref(), hours)?;
+            actions::set_target(&mut store, &author(), fy, bureau.as_deref(), hours, None)?;
             let whom = bureau.unwrap_or_else(|| "団体全体".into());
             emit(&format!("{} の目標値（{whom}）を {} 時間にしました", fy.label(), group_thousands(hours, 2)));
         }
         TargetCommand::Delete { fy, bureau } => {
-            actions::delete_target(&mut store, &author(), fy, bureau.as_deref())?;
+            actions::delete_target(&mut store, &author(), fy, bureau.as_deref(), None)?;
             emit(&format!("{} の目標値（{}）を削除しました", fy.label(), bureau.as_deref().unwrap_or("団体全体")));
         }
         TargetCommand::List { json } => {
@@ -156,7 +156,7 @@ pub fn cost(mut store: Store, c: CostCommand) -> Result<()> {
                 maintenance_yen: maintenance,
                 note,
             };
-            actions::set_cost(&mut store, &author(), &cost)?;
+            actions::set_cost(&mut store, &author(), &cost, None)?;
             emit(&format!(
                 "{} の {} の費用を登録しました: ライセンス費 {}円、保守費 {}円",
                 fy.label(),
@@ -166,7 +166,7 @@ pub fn cost(mut store: Store, c: CostCommand) -> Result<()> {
             ));
         }
         CostCommand::Delete { tool, fy } => {
-            actions::delete_cost(&mut store, &author(), &tool, fy)?;
+            actions::delete_cost(&mut store, &author(), &tool, fy, None)?;
             emit(&format!("{} の {tool} の費用を削除しました", fy.label()));
         }
         CostCommand::List { fy, json } => {
