@@ -524,3 +524,95 @@ fn every_chart_is_a_page_of_its_own_after_its_table() {
     }
     assert_eq!(charts, 2, "部局別 and 年度推移 each have their chart sheet: {names:?}");
 }
+
+/// A summary reads one moment of the ledger. The server hands the year's figures over in pages of 10,000 (a million
+/// never sit in memory); a colleague's commit between two pages — here one transaction moving an hour from an
+/// initiative read in the first page to one read in the last — must not be half seen: the figures as they were, not
+/// a total that was never true. (SQLite's one statement reads one moment by itself.)
+#[test]
+fn the_figures_of_a_summary_are_of_one_moment_while_a_colleague_commits() {
+    use daicho::fiscal::FiscalYear;
+    use daicho::ledger::{Basis, EffectInput, InitiativeFields, Kind, NewEffect, Status};
+    let t = TestDir::seeded();
+    let mut store = t.store();
+    let fy = FiscalYear(2025); // the seed has no figures in 令和7年度
+    let unit = store.org_chart().unwrap().resolve("総務部／総務課", Some(fy)).unwrap();
+    let author = crate::support::author();
+    let figure = |formula: &str| {
+        NewEffect {
+            fiscal_year: fy,
+            basis: Basis::Actual,
+            input: EffectInput::Formula(formula.into()),
+            stated_hours: None,
+            note: None,
+        }
+        .evaluate(&Default::default())
+        .unwrap()
+    };
+    // Past one page: the first and the last initiative are read in different pages.
+    const N: usize = 10_050;
+    let fields: Vec<InitiativeFields> = (0..N)
+        .map(|n| InitiativeFields {
+            ledger_id: None,
+            numbered_in: Some(fy),
+            kind: Kind::Rpa,
+            title: format!("頁をまたぐ取組{n}"),
+            unit_id: unit,
+            tool: None,
+            vendor: None,
+            status: Status::Operating,
+            started_on: None,
+            scenario_count: None,
+            owner: None,
+            notes: None,
+        })
+        .collect();
+    let one_hour = figure("60分");
+    let ids: Vec<i64> = store
+        .write(&author, |tx| {
+            let added = tx.add_initiatives(&fields)?;
+            let figures: Vec<(i64, &daicho::ledger::Evaluated)> = added.iter().map(|i| (i.id, &one_hour)).collect();
+            tx.set_effects(&figures)?;
+            Ok(added.iter().map(|i| i.id).collect())
+        })
+        .unwrap();
+    let (first, last) = (*ids.iter().min().unwrap(), *ids.iter().max().unwrap());
+
+    let mut colleague = t.store();
+    let (nothing, two_hours) = (figure("0分"), figure("120分"));
+    let mut committed = false;
+    let mut seen = std::collections::HashMap::new();
+    let parts = daicho::db::FigureParts { names: false, tool: false };
+    store
+        .with_figures(fy, parts, &mut |figures| {
+            for f in figures {
+                seen.insert(f.initiative_id, f.computed_minutes.unwrap());
+                if !committed && seen.len() == 1_000 {
+                    // Well inside the first page: the first initiative has been read, the last has not.
+                    colleague
+                        .write(&crate::support::colleague(), |tx| {
+                            tx.set_effect(first, &nothing)?;
+                            tx.set_effect(last, &two_hours).map(|_| ())
+                        })
+                        .unwrap();
+                    committed = true;
+                }
+            }
+        })
+        .unwrap();
+    assert!(committed, "the colleague committed while the figures were read");
+    assert_eq!(seen.len(), N, "every figure of the year was read once");
+    assert_eq!(
+        (seen[&first], seen[&last]),
+        (Decimal::from(60), Decimal::from(60)),
+        "both initiatives as they were when the reading began: the colleague's move of an hour is not half seen"
+    );
+    let total: Decimal = seen.values().sum();
+    assert_eq!(total, Decimal::from(60 * N as i64), "the year's total is one that was true at one moment");
+    // Read again, the colleague's commit is there whole.
+    let mut after = std::collections::HashMap::new();
+    store
+        .with_figures(fy, parts, &mut |figures| after.extend(figures.map(|f| (f.initiative_id, f.computed_minutes))))
+        .unwrap();
+    assert_eq!((after[&first], after[&last]), (Some(Decimal::ZERO), Some(Decimal::from(120))));
+}

@@ -125,6 +125,8 @@ pub(super) struct PgStore {
     /// Statements prepared on this connection, by their SQL. `postgres` prepares a statement given as text on every
     /// call (a round trip of its own); a write sends the ones it repeats from here.
     prepared: Prepared,
+    /// Inside [`PgStore::in_snapshot`]: reads see one moment of the ledger, and none is made again elsewhere.
+    snapshot: std::cell::Cell<bool>,
 }
 
 type Prepared = RefCell<std::collections::HashMap<String, Statement>>;
@@ -170,6 +172,7 @@ impl PgStore {
             pid: Arc::new(std::sync::atomic::AtomicI32::new(pid)),
             shown: PathBuf::from(super::redact(target)),
             prepared: Default::default(),
+            snapshot: Default::default(),
         })
     }
 
@@ -194,6 +197,10 @@ impl PgStore {
     /// A read, made again once on a new connection when the server had closed this one (a read changes nothing, so
     /// making it twice is safe). The client finds a closed connection only when it next uses it.
     fn retrying<T>(&self, read: impl Fn() -> Result<T>) -> Result<T> {
+        if self.snapshot.get() {
+            // Made again on a new connection, the read would see another moment than the snapshot's others.
+            return read();
+        }
         self.reopen_if_closed()?;
         match read() {
             Err(_) if self.client.borrow().is_closed() => {
@@ -360,8 +367,9 @@ macro_rules! reads {
                 parts: FigureParts,
                 each: &mut dyn FnMut(&mut dyn Iterator<Item = Figure>),
             ) -> Result<()> {
-                // Read in pages, the client released before each page is handed on: `each` may read the store.
-                effect::with_figures(&self.tx_or_client(), fy, parts, each)
+                // Read in pages, the client released before each page is handed on: `each` may read the store. The
+                // pages are of one moment of the ledger.
+                self.in_snapshot(|| effect::with_figures(&self.tx_or_client(), fy, parts, each))
             }
             fn targets(&self, fy: Option<FiscalYear>) -> Result<Vec<Target>> {
                 self.retrying(|| target::targets(&mut *self.db(), fy))
@@ -440,11 +448,36 @@ impl PgStore {
     fn tx_or_client(&self) -> PagedReader<'_> {
         PagedReader { query: Box::new(move |sql, params| Ok(self.db().query(sql, params)?)) }
     }
+
+    /// Runs `read` in one read-only transaction at REPEATABLE READ: every query it makes — a summary's pages of
+    /// figures, and what the caller reads between them — sees the ledger as it was at the first, however many
+    /// colleagues commit meanwhile, so a total never mixes figures from before and after another person's change.
+    /// (Each query on its own sees only its own moment.) Nested, it runs inside the outer one.
+    fn in_snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.snapshot.get() {
+            return read();
+        }
+        self.reopen_if_closed()?;
+        self.db().batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+        self.snapshot.set(true);
+        let out = read();
+        self.snapshot.set(false);
+        // Nothing was written: the end of the transaction only lets its snapshot go.
+        let ended = self.db().batch_execute(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let out = out?;
+        ended?;
+        Ok(out)
+    }
 }
 
 impl PgTx<'_> {
     fn tx_or_client(&self) -> PagedReader<'_> {
         PagedReader { query: Box::new(move |sql, params| Ok(self.db().query(sql, params)?)) }
+    }
+
+    /// A write transaction reads at its own isolation level (each statement sees the commits made before it).
+    fn in_snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        read()
     }
 }
 
