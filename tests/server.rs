@@ -950,3 +950,56 @@ fn a_checked_target_or_cost_holds_the_year_until_it_commits() {
         });
     }
 }
+
+/// An import batch's claim belongs to its connection: when the server ends that session in the middle of a batch (a
+/// restart), the next file's transaction connects again and takes the claim again, so another person still cannot
+/// start a batch beside it; and when another person's batch began in between, the rest of the batch is refused,
+/// naming them, instead of interleaving with theirs.
+#[test]
+fn an_import_claim_is_taken_again_on_a_new_connection_or_the_batch_stops() {
+    if !server_pass("an_import_claim_is_taken_again_on_a_new_connection_or_the_batch_stops") {
+        return;
+    }
+    let t = TestDir::new();
+    let target = t.target();
+    let database = target.rsplit("dbname=").next().unwrap().to_string();
+    let mut admin =
+        postgres::Client::connect(&format!("{} dbname=postgres", crate::support::server()), postgres::NoTls).unwrap();
+    let mut end_sessions = || {
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND application_name = 'daicho' AND pid <> pg_backend_pid()",
+                &[&database],
+            )
+            .unwrap();
+    };
+    let me = crate::support::author();
+    let bureau = |name: &'static str| {
+        move |w: &mut dyn daicho::db::Write| w.add_unit(daicho::org::Level::Bureau, None, name, None, None, None)
+    };
+    let mut mine = Store::open_target(&target).unwrap();
+    mine.claim_import().unwrap();
+
+    end_sessions();
+    mine.write(&me, bureau("総務部")).expect("the next file's transaction connects again and goes on");
+    let colleague = Store::open_target(&target).unwrap();
+    let refused = colleague.claim_import().expect_err("the batch holds its claim again on its new connection");
+    assert!(refused.to_string().contains("取り込み中です"), "{refused}");
+
+    end_sessions();
+    let colleague = Store::open_target(&target).unwrap();
+    colleague.claim_import().expect("with the batch's session gone, another person's batch may begin");
+    let stopped = mine.write(&me, bureau("財務部")).expect_err("the rest of the first batch does not interleave");
+    let message = stopped.to_string();
+    assert!(
+        message.contains("接続が切れている間に") && message.contains("取り込みを始めました"),
+        "says why the batch stopped: {message}"
+    );
+    assert!(message.contains("ここまでのファイルは取り込み済み"), "and what of it landed: {message}");
+    let chart = colleague.org_chart().unwrap();
+    assert!(chart.resolve("財務部", None).is_err(), "the refused file wrote nothing");
+    assert!(chart.resolve("総務部", None).is_ok(), "the file before the cut stays");
+    mine.release_import();
+    colleague.release_import();
+}

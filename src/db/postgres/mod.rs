@@ -127,6 +127,9 @@ pub(super) struct PgStore {
     prepared: Prepared,
     /// Inside [`PgStore::in_snapshot`]: reads see one moment of the ledger, and none is made again elsewhere.
     snapshot: std::cell::Cell<bool>,
+    /// This store holds the import claim ([`Backend::claim_import`]): a new connection must take it again before
+    /// the batch goes on.
+    claimed: std::cell::Cell<bool>,
 }
 
 type Prepared = RefCell<std::collections::HashMap<String, Statement>>;
@@ -158,6 +161,42 @@ pub(super) fn init_server(target: &str) -> Result<()> {
     roles::init(&mut client)
 }
 
+/// Takes the import claim on this session: `None` when taken, else who holds it (`佐藤（10.0.0.5、09:12 から接続）`).
+fn try_claim_import(c: &mut Client) -> Result<Option<String>> {
+    let claimed: bool = c.query_one("SELECT pg_try_advisory_lock($1)", &[&IMPORT_LOCK])?.get(0);
+    if claimed {
+        return Ok(None);
+    }
+    // Who holds it: the login and the program of the session with the granted lock.
+    // Another login's address and start time are hidden from an ordinary login (NULL): shown when known.
+    let holder = c.query_opt(
+        "SELECT a.usename::text, a.client_addr::text, to_char(a.backend_start, 'HH24:MI')
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ($1::BIGINT >> 32)::oid
+           AND l.objid = ($1::BIGINT & 4294967295)::oid AND l.objsubid = 1",
+        &[&IMPORT_LOCK],
+    )?;
+    let who = match holder {
+        None => "ほかの人".to_string(),
+        Some(r) => {
+            let text = |i: usize| r.try_get::<_, Option<String>>(i).ok().flatten();
+            let name = text(0).unwrap_or_else(|| "ほかの人".to_string());
+            match (text(1), text(2)) {
+                (Some(from), Some(at)) => format!("{name}（{from}、{at} から接続）"),
+                (None, Some(at)) => format!("{name}（このサーバー上、{at} から接続）"),
+                (Some(from), None) => format!("{name}（{from}）"),
+                (None, None) => name,
+            }
+        }
+    };
+    Ok(Some(who))
+}
+
+/// The refusal of an import batch while `who` imports.
+fn importing(message: String) -> Error {
+    StorageError::new(StorageErrorKind::Unavailable, message).into()
+}
+
 impl PgStore {
     /// Connects to the server named by `target` (a `postgresql://` URL or libpq `key=value` words) and applies
     /// pending migrations under an advisory lock.
@@ -173,6 +212,7 @@ impl PgStore {
             shown: PathBuf::from(super::redact(target)),
             prepared: Default::default(),
             snapshot: Default::default(),
+            claimed: Default::default(),
         })
     }
 
@@ -190,7 +230,17 @@ impl PgStore {
         let mut client = connect::connect(&self.target, self.password.as_deref())?;
         self.pid.store(start_session(&mut client)?, std::sync::atomic::Ordering::SeqCst);
         self.prepared.borrow_mut().clear();
+        // The import claim went with the old session: a batch goes on only with it taken again, else another
+        // person's batch that began meanwhile would interleave with this one.
+        // (A session that could not be asked is dropped: the next use connects and asks again.)
+        let holder = if self.claimed.get() { try_claim_import(&mut client)? } else { None };
         *self.client.borrow_mut() = client;
+        if let Some(who) = holder {
+            self.claimed.set(false);
+            return Err(importing(format!(
+                "サーバーとの接続が切れている間に、{who}が取り込みを始めました。ここまでのファイルは取り込み済みです。残りのファイルは、その取り込みが終わってから取り込んでください"
+            )));
+        }
         Ok(())
     }
 
@@ -683,38 +733,14 @@ impl Backend for PgStore {
 
     fn claim_import(&self) -> Result<()> {
         self.reopen_if_closed()?;
-        let mut c = self.db();
-        let claimed: bool = c.query_one("SELECT pg_try_advisory_lock($1)", &[&IMPORT_LOCK])?.get(0);
-        if claimed {
-            return Ok(());
+        let holder = try_claim_import(&mut self.db())?;
+        if let Some(who) = holder {
+            return Err(importing(format!(
+                "{who}が取り込み中です。取り込みが終わってから、もう一度取り込んでください"
+            )));
         }
-        // Who holds it: the login and the program of the session with the granted lock.
-        // Another login's address and start time are hidden from an ordinary login (NULL): shown when known.
-        let holder = c.query_opt(
-            "SELECT a.usename::text, a.client_addr::text, to_char(a.backend_start, 'HH24:MI')
-             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ($1::BIGINT >> 32)::oid
-               AND l.objid = ($1::BIGINT & 4294967295)::oid AND l.objsubid = 1",
-            &[&IMPORT_LOCK],
-        )?;
-        let who = match holder {
-            None => "ほかの人".to_string(),
-            Some(r) => {
-                let text = |i: usize| r.try_get::<_, Option<String>>(i).ok().flatten();
-                let name = text(0).unwrap_or_else(|| "ほかの人".to_string());
-                match (text(1), text(2)) {
-                    (Some(from), Some(at)) => format!("{name}（{from}、{at} から接続）"),
-                    (None, Some(at)) => format!("{name}（このサーバー上、{at} から接続）"),
-                    (Some(from), None) => format!("{name}（{from}）"),
-                    (None, None) => name,
-                }
-            }
-        };
-        Err(StorageError::new(
-            StorageErrorKind::Unavailable,
-            format!("{who}が取り込み中です。取り込みが終わってから、もう一度取り込んでください"),
-        )
-        .into())
+        self.claimed.set(true);
+        Ok(())
     }
 
     fn watch(&self, on_change: Box<dyn FnMut(crate::db::ChangeNotice) + Send>) -> Result<Option<crate::db::Watch>> {
@@ -726,6 +752,7 @@ impl Backend for PgStore {
     }
 
     fn release_import(&self) {
+        self.claimed.set(false);
         let _ = self.db().execute("SELECT pg_advisory_unlock($1)", &[&IMPORT_LOCK]);
     }
 
