@@ -1003,3 +1003,68 @@ fn an_import_claim_is_taken_again_on_a_new_connection_or_the_batch_stops() {
     mine.release_import();
     colleague.release_import();
 }
+
+/// A write touching several initiatives' figures (an import's file) holds those initiatives first
+/// (`Write::hold_initiatives`), so a form holding one of them (`Write::hold_initiative`, from its check to its commit)
+/// waits on the initiative's row instead of each holding what the other needs: the order that deadlocked — the file
+/// changes an existing figure, the form takes the initiative, the file adds a figure (whose key check needs the
+/// initiative) — lands both. Shown without the hold too: the server then aborts one of the two.
+#[test]
+fn a_file_holding_its_initiatives_first_never_deadlocks_with_a_form() {
+    if !server_pass("a_file_holding_its_initiatives_first_never_deadlocks_with_a_form") {
+        return;
+    }
+    use daicho::ledger::{Basis, EffectInput, NewEffect};
+    let t = TestDir::seeded();
+    let target = t.target();
+    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
+    let figure = |fy: i32, formula: &str| {
+        NewEffect {
+            fiscal_year: daicho::fiscal::FiscalYear(fy),
+            basis: Basis::Actual,
+            input: EffectInput::Formula(formula.into()),
+            stated_hours: None,
+            note: None,
+        }
+        .evaluate(&Default::default())
+        .unwrap()
+    };
+    let mut setup = Store::open_target(&target).unwrap();
+    setup.write(&crate::support::author(), |tx| tx.set_effect(id, &figure(2024, "5分×10件"))).unwrap();
+    for holds_first in [true, false] {
+        let (mut file, mut form) = (Store::open_target(&target).unwrap(), Store::open_target(&target).unwrap());
+        let (changed, wait) = std::sync::mpsc::channel();
+        let (existing, added) = (figure(2024, "6分×10件"), figure(2025, "7分×10件"));
+        let (file_result, form_result) = std::thread::scope(|s| {
+            let form_thread = s.spawn(move || {
+                wait.recv().unwrap();
+                form.write(&crate::support::colleague(), |tx| tx.hold_initiative(id))
+            });
+            let file_result = file.write(&crate::support::author(), |tx| {
+                if holds_first {
+                    tx.hold_initiatives(&[id])?;
+                }
+                tx.set_effects(&[(id, &existing)])?;
+                changed.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                tx.set_effects(&[(id, &added)]).map(|_| ())
+            });
+            (file_result, form_thread.join().unwrap())
+        });
+        if holds_first {
+            file_result.expect("the file's figures land");
+            form_result.expect("the form's hold waited for the file and then went on");
+        } else {
+            assert!(
+                file_result.is_err() || form_result.is_err(),
+                "without the hold the two wait for each other and the server aborts one"
+            );
+        }
+        // Undo the figure the file added, for the next round.
+        setup
+            .write(&crate::support::author(), |tx| {
+                tx.delete_effect(id, daicho::fiscal::FiscalYear(2025), Basis::Actual)
+            })
+            .ok();
+    }
+}

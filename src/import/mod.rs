@@ -1259,7 +1259,8 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         // statements per file, not several round trips per line), in the order the lines give.
         let lines: Vec<(&RowPlan, &ReturnRow, Subject)> =
             report.rows.iter().filter_map(|plan| Some((plan, plan.parsed.as_ref()?, plan.subject?))).collect();
-        // Initiatives the file names, read in one go.
+        // Initiatives the file names, read in one go and held before anything of theirs is written (see
+        // `Write::hold_initiatives`: a form saving a figure of one of them waits instead of deadlocking).
         let named: Vec<i64> = lines
             .iter()
             .filter_map(|(_, _, s)| match s {
@@ -1268,7 +1269,7 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
             })
             .collect();
         let mut existing: HashMap<i64, Initiative> =
-            tx.initiatives_by_id(&named)?.into_iter().map(|i| (i.id, i)).collect();
+            tx.hold_initiatives(&named)?.into_iter().map(|i| (i.id, i)).collect();
         // Each line's initiative: an existing one, changed from the version the plan was made from (a colleague's
         // change committed since the file was checked is a conflict: the file is not written, nothing overwritten),
         // or the n-th new one the file adds (`New(n)`; a later line naming it again writes to the same one).

@@ -56,6 +56,11 @@ pub(super) fn initiatives_by_id(c: &mut impl GenericClient, ids: &[i64]) -> Resu
         return Ok(Vec::new());
     }
     let rows = c.query(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ANY($1)"), &[&ids])?;
+    in_order_asked(&rows, ids)
+}
+
+/// The initiatives of `rows` in the order of `ids` (an id twice gives the initiative twice; one missing is refused).
+fn in_order_asked(rows: &[Row], ids: &[i64]) -> Result<Vec<Initiative>> {
     let found: std::collections::HashMap<i64, Initiative> =
         rows.iter().map(|r| from_row(r).map(|i| (i.id, i))).collect::<Result<_>>()?;
     ids.iter()
@@ -171,6 +176,17 @@ pub(super) fn evaluations(c: &mut impl GenericClient, initiative_id: i64) -> Res
 }
 
 impl PgTx<'_> {
+    /// Initiatives by id, held until the transaction ends: FOR NO KEY UPDATE (which a form's FOR UPDATE waits for,
+    /// and a figure's foreign-key check does not), taken in id order.
+    pub(super) fn hold_initiatives(&mut self, ids: &[i64]) -> Result<Vec<Initiative>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {COLUMNS} FROM initiatives WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE");
+        let rows = self.query(&sql, &[&ids])?;
+        in_order_asked(&rows, ids)
+    }
+
     /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
     pub(super) fn add_initiative(&mut self, f: &InitiativeFields) -> Result<Initiative> {
         let mut added = self.add_initiatives(std::slice::from_ref(f))?;

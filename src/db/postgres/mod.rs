@@ -606,6 +606,9 @@ impl Write for PgTx<'_> {
     fn hold_plan(&mut self, fy: FiscalYear) -> Result<()> {
         PgTx::hold_plan(self, fy)
     }
+    fn hold_initiatives(&mut self, ids: &[i64]) -> Result<Vec<Initiative>> {
+        PgTx::hold_initiatives(self, ids)
+    }
     fn hold_initiative(&mut self, id: i64) -> Result<()> {
         // The initiative's row: a figure, evaluation or measure added for it checks its key against this row, and
         // waits. Then the rows it has: a change to one of them waits too.
