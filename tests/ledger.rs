@@ -490,11 +490,14 @@ fn databases_of_every_earlier_schema_version_migrate_with_their_data() {
                      VALUES (1, 2, 2023, '実績', '5分×1,200件', '5分×1,200件＝6,000分（100時間）', '6000', '100')"
             };
             c.execute(effect, []).unwrap();
-            // A saving that became a cost: before 0012 its result was written with a hyphen, which now reads ▲; a
+            // A saving that became a cost: before 0012 its result was written with a hyphen, which now reads ▲ (from 0012 on, ▲ as written); a
             // hyphen in the expression (a label as the department wrote it) is not a result and stays.
             let negative = if version < 7 {
                 "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, formula_tree, computed_minutes)
                      VALUES (1, 2, 2023, '試算', '(5分-30分)×100件', '{}', '-2500')"
+            } else if version >= 12 {
+                "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, computed_minutes)
+                     VALUES (1, 2, 2023, '試算', '(5分-30分)×100件(A-1様式)', '（5分－30分）×100件（A-1様式）＝▲2,500分（▲41.7時間）', '-2500')"
             } else {
                 "INSERT INTO effects (initiative_id, unit_id, fiscal_year, basis, formula, canonical, computed_minutes)
                      VALUES (1, 2, 2023, '試算', '(5分-30分)×100件(A-1様式)', '（5分－30分）×100件（A-1様式）＝-2,500分（-41.7時間）', '-2500')"

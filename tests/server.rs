@@ -1068,3 +1068,69 @@ fn a_file_holding_its_initiatives_first_never_deadlocks_with_a_form() {
             .ok();
     }
 }
+
+/// The database owner is not one of the team, whatever the server's version: since PostgreSQL 16 the owner that
+/// creates `daicho_editor` (`daicho server init`) is made a member of it — by default without its privileges, or with
+/// them where the IT section set `createrole_self_grant`. Copied onto the server as the owner (README), a ledger keeps
+/// the person of every audit row as its file had it, rather than the owner's login on all of them. PostgreSQL 15 is
+/// what this machine has: the membership is granted by hand, first without the privileges (a NOINHERIT owner), then
+/// with them.
+#[test]
+fn a_ledger_copied_onto_the_server_by_its_owner_keeps_every_audit_rows_person() {
+    if !server_pass("a_ledger_copied_onto_the_server_by_its_owner_keeps_every_audit_rows_person") {
+        return;
+    }
+    use daicho::ledger::AuditQuery;
+    let t = TestDir::new();
+    let file = t.path().join("一人の台帳.sqlite3");
+    ok(&t, &["--db", file.to_str().unwrap(), "demo"]);
+    ok(&t, &["--db", file.to_str().unwrap(), "edit", "R5-0001", "--status", "停止"]);
+    let everything = AuditQuery { entity: None, key: None, limit: 1_000_000 };
+    let people = |store: &Store| -> Vec<(i64, String)> {
+        store.audit_log(everything).unwrap().into_iter().map(|e| (e.id, e.actor)).collect()
+    };
+    let in_file = people(&Store::open(&file).unwrap());
+    assert!(in_file.len() > 10, "the sample city has a history to copy");
+
+    let owner = format!("jouhou_{}", std::process::id());
+    let mut admin =
+        postgres::Client::connect(&format!("{} dbname=postgres", crate::support::server()), postgres::NoTls).unwrap();
+    // What a failed run of this test left (its owner, and databases only that owner can have).
+    let left: Vec<String> = admin
+        .query("SELECT rolname::text FROM pg_roles WHERE rolname LIKE 'jouhou\\_%'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for role in left {
+        for r in
+            admin.query("SELECT datname::text FROM pg_database WHERE datdba = $1::text::regrole", &[&role]).unwrap()
+        {
+            admin.batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", r.get::<_, String>(0))).unwrap();
+        }
+        admin.batch_execute(&format!("DROP ROLE {role}")).unwrap();
+    }
+    admin.batch_execute(&format!("CREATE ROLE {owner} LOGIN CREATEROLE")).unwrap();
+    for (round, inherits) in [(1, false), (2, true)] {
+        let database = format!("{owner}_{round}");
+        admin.batch_execute(&format!("CREATE DATABASE {database} OWNER {owner}")).unwrap();
+        let as_owner = format!("{} user={owner} dbname={database}", crate::support::server());
+        ok(&t, &["server", "init", &as_owner]);
+        // What PostgreSQL 16 does when the owner creates the role (here the role may be older than this test): a
+        // membership whose privileges the owner does not use (NOINHERIT), or, with `createrole_self_grant`, uses.
+        admin.batch_execute(&format!("GRANT daicho_editor TO {owner}")).unwrap();
+        let inherit = if inherits { "INHERIT" } else { "NOINHERIT" };
+        admin.batch_execute(&format!("ALTER ROLE {owner} {inherit}")).unwrap();
+        ok(&t, &["db", "copy", file.to_str().unwrap(), &as_owner]);
+        let on_server = people(&Store::open_target(&as_owner).unwrap());
+        assert_eq!(
+            on_server,
+            in_file,
+            "round {round} (the owner a member {}): every audit row names its person as the file did",
+            if inherits { "with the role's privileges" } else { "without the role's privileges" }
+        );
+        admin.batch_execute(&format!("REVOKE daicho_editor FROM {owner}; ALTER ROLE {owner} INHERIT")).unwrap();
+        admin.batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)")).unwrap();
+    }
+    admin.batch_execute(&format!("DROP ROLE {owner}")).unwrap();
+}
