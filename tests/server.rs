@@ -215,10 +215,39 @@ fn a_viewer_reads_and_the_server_refuses_its_writes_and_an_editor_is_named_in_th
     let shown: serde_json::Value =
         serde_json::from_str(&ok(&t, &["--db", &as_editor, "show", "R5-0001", "--json"])).unwrap();
     assert_ne!(shown["initiative"]["status"], "停止", "the edit is undone: {shown}");
+    // A staff login cannot put another person's name on its rows: not with temporary tables standing in for the
+    // catalogs the server's check reads (any login may make them, and an unpinned search path finds them first), and
+    // not as a login that uses the team's role only through SET ROLE.
+    let nominal = format!("sato_{}", std::process::id());
+    c.batch_execute(&format!(
+        "DROP ROLE IF EXISTS {nominal}; CREATE ROLE {nominal} LOGIN NOINHERIT IN ROLE daicho_editor"
+    ))
+    .unwrap();
+    let forge = |login: &str, first: &str| {
+        let mut raw = postgres::Client::connect(&as_login(login), postgres::NoTls).unwrap();
+        raw.batch_execute(first).unwrap();
+        raw.query_one(
+            "INSERT INTO public.audit_log (at, actor, action, entity, entity_key, after)
+             VALUES ('2025-04-01T09:00:00+09:00', '山田（なりすまし）', 'create', 'test', 'forged', '{}') RETURNING actor",
+            &[],
+        )
+        .unwrap()
+        .get::<_, String>(0)
+    };
+    let shadowed = forge(
+        &editor,
+        "CREATE TEMP TABLE audit_log (x int); CREATE TEMP TABLE pg_roles (oid oid, rolname name, rolsuper bool);
+         CREATE TEMP TABLE pg_class (oid oid, relowner oid)",
+    );
+    assert_eq!(shadowed, editor, "temporary tables named as the catalogs do not fool the server's check");
+    let through_set_role = forge(&nominal, "SET ROLE daicho_editor");
+    assert_eq!(through_set_role, nominal, "a member writing through SET ROLE is named by its own login");
     let err = c.batch_execute("SET ROLE daicho_editor; DELETE FROM audit_log").unwrap_err();
     let message = err.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
     assert!(message.contains("permission denied"), "an editor cannot remove audit rows: {err:?}");
-    c.batch_execute(&format!("RESET ROLE; DROP OWNED BY {viewer}, {editor}; DROP ROLE {viewer}; DROP ROLE {editor};"))
+    c.batch_execute(&format!(
+        "RESET ROLE; DROP OWNED BY {viewer}, {editor}, {nominal}; DROP ROLE {viewer}; DROP ROLE {editor}; DROP ROLE {nominal};"
+    ))
         .unwrap();
 }
 

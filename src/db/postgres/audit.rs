@@ -83,12 +83,11 @@ impl PgTx<'_> {
 }
 
 /// How the server names this person on an audit row: the staff member's own login when it is one of the team's
-/// (the trigger `audit_log_actor` of migration 0001 writes that, whatever the client says), else the client's name.
+/// (the trigger `audit_log_actor` writes that, whatever the client says), else the client's name. The server's own
+/// function decides, the one the trigger asks (migration 0013).
 pub(super) fn recorded_actor(c: &mut impl GenericClient, user: &str) -> Result<String> {
     Ok(c.query_one(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'daicho_editor')
-                      AND pg_has_role(session_user, 'daicho_editor', 'MEMBER')
-                      AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper)
+        "SELECT CASE WHEN daicho_names_login(format('%I.audit_log', current_schema())::regclass)
                      THEN session_user::TEXT ELSE $1 END",
         &[&user],
     )?
