@@ -6,6 +6,7 @@
 //! Writes take the open [`Store`] and the [`Author`] of the change and run in one transaction: all of it lands, with
 //! its audit rows, or nothing does.
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -357,6 +358,11 @@ pub fn edit_initiatives(
                 stale.join("、")
             )));
         }
+        // Written in id order, the order an import's file holds its initiatives in (`Write::hold_initiatives`): two
+        // writers of several initiatives on a server never each hold one the other waits for. Reported in the order
+        // picked.
+        let picked_at: HashMap<i64, usize> = found.iter().enumerate().map(|(n, i)| (i.id, n)).collect();
+        found.sort_by_key(|i| i.id);
         let mut done = BulkEdited::default();
         for i in found {
             let fields = InitiativeFields {
@@ -367,6 +373,8 @@ pub fn edit_initiatives(
             let after = tx.update_initiative(i.id, &fields, changes.status_on, Some(i.version))?;
             if after.version == i.version { done.unchanged.push(after) } else { done.changed.push(after) }
         }
+        done.changed.sort_by_key(|i| picked_at.get(&i.id).copied());
+        done.unchanged.sort_by_key(|i| picked_at.get(&i.id).copied());
         Ok(done)
     })
 }
@@ -541,9 +549,11 @@ fn check_seen(tx: &mut dyn Write, held: Held, record: Checked<'_>, seen: Seen, s
         Some(e) => format!("変更されました（{}）", e.who_and_when()),
         None => "削除されました".to_string(),
     };
-    let then = match step {
-        Step::Save => "あなたの入力は消していません。いまの内容を確かめてから保存し直してください",
-        Step::Delete => "削除していません。いまの内容を確かめてから、もう一度操作してください",
+    let then = match (step, &last) {
+        (Step::Save, _) => "あなたの入力は消していません。いまの内容を確かめてから保存し直してください",
+        // Gone already: nothing is left to delete or to try again.
+        (Step::Delete, None) => "削除するものはもうありません",
+        (Step::Delete, Some(_)) => "削除していません。いまの内容を確かめてから、もう一度操作してください",
     };
     Err(Error::Conflict(format!("{what}は、画面に表示した後に{done}。{then}")))
 }

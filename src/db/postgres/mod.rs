@@ -127,9 +127,20 @@ pub(super) struct PgStore {
     prepared: Prepared,
     /// Inside [`PgStore::in_snapshot`]: reads see one moment of the ledger, and none is made again elsewhere.
     snapshot: std::cell::Cell<bool>,
-    /// This store holds the import claim ([`Backend::claim_import`]): a new connection must take it again before
-    /// the batch goes on.
-    claimed: std::cell::Cell<bool>,
+    /// The import claim of this store's batch ([`Backend::claim_import`]).
+    claim: RefCell<Claim>,
+}
+
+/// Where a store's import claim stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Claim {
+    #[default]
+    None,
+    /// Held by this session: a new connection must take it again before the batch goes on.
+    Held,
+    /// Lost with a closed session while another person's batch took it (the refusal to give): no write of this store
+    /// goes on until the batch ends ([`Backend::release_import`]), whichever call happened to find it out.
+    Lost(String),
 }
 
 type Prepared = RefCell<std::collections::HashMap<String, Statement>>;
@@ -212,7 +223,7 @@ impl PgStore {
             shown: PathBuf::from(super::redact(target)),
             prepared: Default::default(),
             snapshot: Default::default(),
-            claimed: Default::default(),
+            claim: Default::default(),
         })
     }
 
@@ -233,13 +244,15 @@ impl PgStore {
         // The import claim went with the old session: a batch goes on only with it taken again, else another
         // person's batch that began meanwhile would interleave with this one.
         // (A session that could not be asked is dropped: the next use connects and asks again.)
-        let holder = if self.claimed.get() { try_claim_import(&mut client)? } else { None };
+        let held = *self.claim.borrow() == Claim::Held;
+        let holder = if held { try_claim_import(&mut client)? } else { None };
         *self.client.borrow_mut() = client;
         if let Some(who) = holder {
-            self.claimed.set(false);
-            return Err(importing(format!(
-                "サーバーとの接続が切れている間に、{who}が取り込みを始めました。ここまでのファイルは取り込み済みです。残りのファイルは、その取り込みが終わってから取り込んでください"
-            )));
+            let refusal = format!(
+                "サーバーとの接続が切れている間に、{who}が取り込みを始めました。この取り込みで取り込み済みのファイルはそのままです。残りのファイルは、その取り込みが終わってから取り込んでください"
+            );
+            *self.claim.borrow_mut() = Claim::Lost(refusal.clone());
+            return Err(importing(refusal));
         }
         Ok(())
     }
@@ -501,8 +514,10 @@ impl PgStore {
 
     /// Runs `read` in one read-only transaction at REPEATABLE READ: every query it makes — a summary's pages of
     /// figures, and what the caller reads between them — sees the ledger as it was at the first, however many
-    /// colleagues commit meanwhile, so a total never mixes figures from before and after another person's change.
-    /// (Each query on its own sees only its own moment.) Nested, it runs inside the outer one.
+    /// colleagues commit meanwhile, so a year's figures are never a mix of before and after another person's change.
+    /// (Each query on its own sees only its own moment; what a summary read before the figures — the organisation,
+    /// the targets — is of its own moment.) Nested, it runs inside the outer one. A failed query inside ends the
+    /// snapshot's use: the queries after it fail too, and the error is returned.
     fn in_snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
         if self.snapshot.get() {
             return read();
@@ -668,6 +683,9 @@ impl Write for PgTx<'_> {
 
 impl Backend for PgStore {
     fn transaction(&mut self, author: &Author, f: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        if let Claim::Lost(refusal) = &*self.claim.borrow() {
+            return Err(importing(refusal.clone()));
+        }
         self.reopen_if_closed()?;
         // A connection the server closed since its last use fails at BEGIN, having done nothing: begun again once on a
         // new connection. (A connection lost later in the transaction is an error: its outcome is the server's.)
@@ -742,7 +760,7 @@ impl Backend for PgStore {
                 "{who}が取り込み中です。取り込みが終わってから、もう一度取り込んでください"
             )));
         }
-        self.claimed.set(true);
+        *self.claim.borrow_mut() = Claim::Held;
         Ok(())
     }
 
@@ -755,7 +773,7 @@ impl Backend for PgStore {
     }
 
     fn release_import(&self) {
-        self.claimed.set(false);
+        *self.claim.borrow_mut() = Claim::None;
         let _ = self.db().execute("SELECT pg_advisory_unlock($1)", &[&IMPORT_LOCK]);
     }
 
