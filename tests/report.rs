@@ -532,23 +532,13 @@ fn every_chart_is_a_page_of_its_own_after_its_table() {
 #[test]
 fn the_figures_of_a_summary_are_of_one_moment_while_a_colleague_commits() {
     use daicho::fiscal::FiscalYear;
-    use daicho::ledger::{Basis, EffectInput, InitiativeFields, Kind, NewEffect, Status};
+    use daicho::ledger::{InitiativeFields, Kind, Status};
     let t = TestDir::seeded();
     let mut store = t.store();
     let fy = FiscalYear(2025); // the seed has no figures in 令和7年度
     let unit = store.org_chart().unwrap().resolve("総務部／総務課", Some(fy)).unwrap();
     let author = crate::support::author();
-    let figure = |formula: &str| {
-        NewEffect {
-            fiscal_year: fy,
-            basis: Basis::Actual,
-            input: EffectInput::Formula(formula.into()),
-            stated_hours: None,
-            note: None,
-        }
-        .evaluate(&Default::default())
-        .unwrap()
-    };
+    let figure = |formula: &str| crate::support::actual_figure(fy, formula);
     // Past one page: the first and the last initiative are read in different pages.
     const N: usize = 10_050;
     let fields: Vec<InitiativeFields> = (0..N)

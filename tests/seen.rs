@@ -162,34 +162,48 @@ fn a_save_over_a_change_made_since_the_screen_was_read_is_refused_and_goes_throu
         let read = |s: &Store| views::initiative_detail(s, c.id, DateStyle::default()).unwrap();
         let screen = read(&mine);
         (c.theirs)(&mut theirs, &colleague(), c.id, None).unwrap();
-        let after_theirs = serde_json::to_value(read(&mine)).unwrap();
+        let step =
+            |s: &mut Store, shown: &views::InitiativeDetail| (c.mine)(s, &author(), c.id, Some((c.shown)(shown)));
+        refused_then_done(&mut mine, &screen, Expect { what: c.what, says: c.says, repeats: c.repeats }, &read, &step);
+    }
+}
 
-        let err = (c.mine)(&mut mine, &author(), c.id, Some((c.shown)(&screen))).unwrap_err();
-        assert_eq!(err.code(), "conflict", "{}: refused as a conflict: {err}", c.what);
-        let message = err.to_string();
-        assert!(message.contains(c.says), "{}: says what happened: {message}", c.what);
-        let kept = if c.repeats { "あなたの入力は消していません" } else { "削除していません" };
-        assert!(message.contains(kept), "{}: says what was not done: {message}", c.what);
-        if c.says != "削除されました" {
-            assert!(message.contains("同僚"), "{}: names who did it: {message}", c.what);
-        }
-        assert_eq!(
-            serde_json::to_value(read(&mine)).unwrap(),
-            after_theirs,
-            "{}: the refused save wrote nothing",
-            c.what
-        );
+/// What a case expects of the user's step: what happened to the record (words of the refusal), and whether the step
+/// can be taken twice (a save can, a deletion cannot).
+struct Expect<'a> {
+    what: &'a str,
+    says: &'a str,
+    repeats: bool,
+}
 
-        let again = read(&mine);
-        (c.mine)(&mut mine, &author(), c.id, Some((c.shown)(&again)))
-            .unwrap_or_else(|e| panic!("{}: read again, the same save goes through: {e}", c.what));
-        if !c.repeats {
-            continue;
-        }
-        // And the screen read after it carries the new change: a second save from it needs no reading.
-        let after = read(&mine);
-        (c.mine)(&mut mine, &author(), c.id, Some((c.shown)(&after)))
-            .unwrap_or_else(|e| panic!("{}: a save from the screen read after one's own save: {e}", c.what));
+/// The user's step from `screen`, read before a colleague's change: refused as a conflict saying what happened, what
+/// was not done and who did it, with nothing written; from the screen read again, it goes through — and a save goes
+/// through once more from the screen read after it, which carries the save's own change.
+fn refused_then_done<V: serde::Serialize>(
+    mine: &mut Store,
+    screen: &V,
+    expect: Expect<'_>,
+    read: &dyn Fn(&Store) -> V,
+    step: &dyn Fn(&mut Store, &V) -> daicho::Result<()>,
+) {
+    let Expect { what, says, repeats } = expect;
+    let after_theirs = serde_json::to_value(read(mine)).unwrap();
+    let err = step(mine, screen).unwrap_err();
+    assert_eq!(err.code(), "conflict", "{what}: refused as a conflict: {err}");
+    let message = err.to_string();
+    assert!(message.contains(says), "{what}: says what happened: {message}");
+    let kept = if repeats { "あなたの入力は消していません" } else { "削除していません" };
+    assert!(message.contains(kept), "{what}: says what was not done: {message}");
+    if says != "削除されました" {
+        assert!(message.contains("同僚"), "{what}: names who did it: {message}");
+    }
+    assert_eq!(serde_json::to_value(read(mine)).unwrap(), after_theirs, "{what}: the refused step wrote nothing");
+
+    let again = read(mine);
+    step(mine, &again).unwrap_or_else(|e| panic!("{what}: read again, the same step goes through: {e}"));
+    if repeats {
+        let after = read(mine);
+        step(mine, &after).unwrap_or_else(|e| panic!("{what}: a save from the screen read after one's own: {e}"));
     }
 }
 
@@ -328,32 +342,8 @@ fn a_target_or_cost_changed_since_the_settings_screen_was_read_is_not_overwritte
         let read = |s: &Store| views::year_plan(s, PLAN_YEAR).unwrap();
         let screen = read(&mine);
         (c.theirs)(&mut theirs, &colleague(), None).unwrap();
-        let after_theirs = serde_json::to_value(read(&mine)).unwrap();
-
-        let err = (c.mine)(&mut mine, &author(), Some((c.shown)(&screen))).unwrap_err();
-        assert_eq!(err.code(), "conflict", "{}: refused as a conflict: {err}", c.what);
-        let message = err.to_string();
-        assert!(message.contains(c.says), "{}: says what happened: {message}", c.what);
-        let kept = if c.repeats { "あなたの入力は消していません" } else { "削除していません" };
-        assert!(message.contains(kept), "{}: says what was not done: {message}", c.what);
-        if c.says != "削除されました" {
-            assert!(message.contains("同僚"), "{}: names who did it: {message}", c.what);
-        }
-        assert_eq!(
-            serde_json::to_value(read(&mine)).unwrap(),
-            after_theirs,
-            "{}: the refused step wrote nothing",
-            c.what
-        );
-
-        let again = read(&mine);
-        (c.mine)(&mut mine, &author(), Some((c.shown)(&again)))
-            .unwrap_or_else(|e| panic!("{}: read again, the same step goes through: {e}", c.what));
-        if c.repeats {
-            let after = read(&mine);
-            (c.mine)(&mut mine, &author(), Some((c.shown)(&after)))
-                .unwrap_or_else(|e| panic!("{}: a save from the screen read after one's own: {e}", c.what));
-        }
+        let step = |s: &mut Store, shown: &views::YearPlan| (c.mine)(s, &author(), Some((c.shown)(shown)));
+        refused_then_done(&mut mine, &screen, Expect { what: c.what, says: c.says, repeats: c.repeats }, &read, &step);
     }
 }
 

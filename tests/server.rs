@@ -3,6 +3,7 @@
 //! suite (`DAICHO_TEST_BACKEND=postgres`, scripts/test.sh), and say they were skipped in the SQLite pass.
 
 use daicho::db::{Location, Read, Store};
+use daicho::fiscal::FiscalYear;
 
 use crate::support::Launch;
 use crate::support::{Backend, TestDir, backend, describe};
@@ -877,51 +878,49 @@ fn a_checked_save_holds_the_initiative_until_it_commits() {
     if !server_pass("a_checked_save_holds_the_initiative_until_it_commits") {
         return;
     }
-    use daicho::ledger::{Basis, EffectInput, NewEffect};
     let t = TestDir::seeded();
     let target = t.target();
-    let mut mine = Store::open_target(&target).unwrap();
-    let id = mine.initiative_by_ledger_id("R5-0001").unwrap().id;
-    let figure = |fy: i32| {
-        NewEffect {
-            fiscal_year: daicho::fiscal::FiscalYear(fy),
-            basis: Basis::Actual,
-            input: EffectInput::Formula("9分×100件".into()),
-            stated_hours: None,
-            note: None,
-        }
-        .evaluate(&Default::default())
-        .unwrap()
-    };
-    let hold = std::time::Duration::from_millis(700);
+    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
     // 2024 has a figure (a change waits on its row); 2025 has none (a new one waits on the initiative's key).
     for fy in [2024, 2025] {
-        let (held, wait) = std::sync::mpsc::channel();
-        let mut theirs = Store::open_target(&target).unwrap();
-        let evaluated = figure(fy);
-        std::thread::scope(|s| {
-            let colleague = s.spawn(move || {
-                wait.recv().unwrap();
-                theirs.write(&crate::support::author(), |tx| tx.set_effect(id, &evaluated)).unwrap();
-                std::time::Instant::now()
-            });
-            let mut released = None;
-            mine.write(&crate::support::author(), |tx| {
-                tx.hold_initiative(id)?;
-                held.send(()).unwrap();
-                std::thread::sleep(hold);
-                released = Some(std::time::Instant::now());
-                Ok(())
-            })
-            .unwrap();
-            let landed = colleague.join().unwrap();
-            assert!(
-                landed >= released.unwrap(),
-                "令和{}年度: the colleague's figure waited for the held initiative's commit",
-                fy - 2018
-            );
-        });
+        let evaluated = crate::support::actual_figure(FiscalYear(fy), "9分×100件");
+        assert!(
+            waits_for_the_hold(&target, &|tx| tx.hold_initiative(id), move |tx| tx
+                .set_effect(id, &evaluated)
+                .map(|_| ())),
+            "令和{}年度: the colleague's figure waited for the held initiative's commit",
+            fy - 2018
+        );
     }
+}
+
+/// Holds with `hold` in one transaction for 0.7 s while a colleague's `step`, started once the hold is taken, writes
+/// from a connection of their own: whether the colleague's write landed only after the hold's commit.
+fn waits_for_the_hold(
+    target: &str,
+    hold: &dyn Fn(&mut dyn daicho::db::Write) -> daicho::Result<()>,
+    step: impl FnOnce(&mut dyn daicho::db::Write) -> daicho::Result<()> + Send,
+) -> bool {
+    let mut mine = Store::open_target(target).unwrap();
+    let mut theirs = Store::open_target(target).unwrap();
+    let (held, wait) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        let colleague = s.spawn(move || {
+            wait.recv().unwrap();
+            theirs.write(&crate::support::colleague(), step).unwrap();
+            std::time::Instant::now()
+        });
+        let mut released = None;
+        mine.write(&crate::support::author(), |tx| {
+            hold(tx)?;
+            held.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(700));
+            released = Some(std::time::Instant::now());
+            Ok(())
+        })
+        .unwrap();
+        colleague.join().unwrap() >= released.unwrap()
+    })
 }
 
 /// The settings screen's target and cost forms check in the same way (`actions::set_target` with a `Seen`): between
@@ -932,13 +931,10 @@ fn a_checked_target_or_cost_holds_the_year_until_it_commits() {
     if !server_pass("a_checked_target_or_cost_holds_the_year_until_it_commits") {
         return;
     }
-    use daicho::fiscal::FiscalYear;
     use daicho::ledger::{Cost, Target};
     let t = TestDir::seeded();
     let target = t.target();
-    let mut mine = Store::open_target(&target).unwrap();
     let fy = FiscalYear(2024);
-    let hold = std::time::Duration::from_millis(700);
     type Theirs = fn(&mut dyn daicho::db::Write, FiscalYear) -> daicho::Result<()>;
     let steps: [(&str, Theirs); 3] = [
         ("the organisation's target", |tx, fy| {
@@ -957,26 +953,10 @@ fn a_checked_target_or_cost_holds_the_year_until_it_commits() {
         ("the deletion of the organisation's target", |tx, fy| tx.delete_target(fy, None).map(|_| ())),
     ];
     for (what, step) in steps {
-        let (held, wait) = std::sync::mpsc::channel();
-        let mut theirs = Store::open_target(&target).unwrap();
-        std::thread::scope(|s| {
-            let colleague = s.spawn(move || {
-                wait.recv().unwrap();
-                theirs.write(&crate::support::colleague(), |tx| step(tx, fy)).unwrap();
-                std::time::Instant::now()
-            });
-            let mut released = None;
-            mine.write(&crate::support::author(), |tx| {
-                tx.hold_plan(fy)?;
-                held.send(()).unwrap();
-                std::thread::sleep(hold);
-                released = Some(std::time::Instant::now());
-                Ok(())
-            })
-            .unwrap();
-            let landed = colleague.join().unwrap();
-            assert!(landed >= released.unwrap(), "{what} waited for the held year's commit");
-        });
+        assert!(
+            waits_for_the_hold(&target, &|tx| tx.hold_plan(fy), move |tx| step(tx, fy)),
+            "{what} waited for the held year's commit"
+        );
     }
 }
 
@@ -1046,21 +1026,11 @@ fn a_file_holding_its_initiatives_first_never_deadlocks_with_a_form() {
     if !server_pass("a_file_holding_its_initiatives_first_never_deadlocks_with_a_form") {
         return;
     }
-    use daicho::ledger::{Basis, EffectInput, NewEffect};
+    use daicho::ledger::Basis;
     let t = TestDir::seeded();
     let target = t.target();
     let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
-    let figure = |fy: i32, formula: &str| {
-        NewEffect {
-            fiscal_year: daicho::fiscal::FiscalYear(fy),
-            basis: Basis::Actual,
-            input: EffectInput::Formula(formula.into()),
-            stated_hours: None,
-            note: None,
-        }
-        .evaluate(&Default::default())
-        .unwrap()
-    };
+    let figure = |fy: i32, formula: &str| crate::support::actual_figure(FiscalYear(fy), formula);
     let mut setup = Store::open_target(&target).unwrap();
     setup.write(&crate::support::author(), |tx| tx.set_effect(id, &figure(2024, "5分×10件"))).unwrap();
     for holds_first in [true, false] {
@@ -1093,11 +1063,7 @@ fn a_file_holding_its_initiatives_first_never_deadlocks_with_a_form() {
             );
         }
         // Undo the figure the file added, for the next round.
-        setup
-            .write(&crate::support::author(), |tx| {
-                tx.delete_effect(id, daicho::fiscal::FiscalYear(2025), Basis::Actual)
-            })
-            .ok();
+        setup.write(&crate::support::author(), |tx| tx.delete_effect(id, FiscalYear(2025), Basis::Actual)).ok();
     }
 }
 

@@ -239,6 +239,19 @@ pub fn colleague() -> Author {
     Author { user: "同僚".into(), at }
 }
 
+/// A 実績 figure of `fy` from `formula`, evaluated as the ledger's default settings evaluate it.
+pub fn actual_figure(fy: daicho::fiscal::FiscalYear, formula: &str) -> daicho::ledger::Evaluated {
+    daicho::ledger::NewEffect {
+        fiscal_year: fy,
+        basis: daicho::ledger::Basis::Actual,
+        input: daicho::ledger::EffectInput::Formula(formula.into()),
+        stated_hours: None,
+        note: None,
+    }
+    .evaluate(&Default::default())
+    .unwrap_or_else(|e| panic!("{formula} is a figure: {e:?}"))
+}
+
 /// Splits a shell-like command line: words separated by spaces, double quotes group.
 pub fn words(line: &str) -> Vec<String> {
     let mut out = Vec::new();
