@@ -85,14 +85,16 @@ pub struct LedgerReading {
 /// every row. The reading is taken before the rows are read, and for the hours again after them, so a change landing
 /// in between always sends every row.
 pub fn ledger_list(ledger: &dyn Read, fy: FiscalYear, opened: &str, held: Option<&str>) -> Result<LedgerReading> {
-    let now = reading(ledger, opened)?;
+    let mut now = reading(ledger, opened)?;
     if held == Some(now.as_str()) {
         let hours = ledger_hours(ledger, fy)?.into_iter().map(|(id, h)| (id, h.map(|h| h.to_string()))).collect();
-        if reading(ledger, opened)? == now {
+        let after = reading(ledger, opened)?;
+        if after == now {
             return Ok(LedgerReading { reading: now, rows: None, hours: Some(hours) });
         }
+        // Changed while the hours were read: this later reading is the one taken before the rows.
+        now = after;
     }
-    let now = reading(ledger, opened)?;
     Ok(LedgerReading { reading: now, rows: Some(ledger_rows(ledger, fy)?), hours: None })
 }
 

@@ -496,6 +496,18 @@ fn a_second_import_is_told_who_is_importing() {
     t.ok(&["import", "--dry-run", file.to_str().unwrap()]);
 }
 
+/// Ends every Daicho session on `database` from the server's side, as a server stopped or restarted does to its
+/// clients.
+fn end_daicho_sessions(admin: &mut postgres::Client, database: &str) {
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = $1 AND application_name = 'daicho' AND pid <> pg_backend_pid()",
+            &[&database],
+        )
+        .unwrap();
+}
+
 /// The server ends the importing session at random moments (as a server stopped or restarted mid-import does to
 /// its clients): each time the ledger holds all of the file's lines with its import record, or none of them.
 #[test]
@@ -530,13 +542,7 @@ fn an_import_cut_off_by_the_server_is_all_or_nothing() {
             .stderr(std::process::Stdio::null())
             .start();
         std::thread::sleep(delay);
-        admin
-            .execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                 WHERE datname = $1 AND application_name = 'daicho' AND pid <> pg_backend_pid()",
-                &[&database],
-            )
-            .unwrap();
+        end_daicho_sessions(&mut admin, &database);
         let _ = child.wait();
         let store = Store::open_target(&target).unwrap();
         let lines = store.initiatives(&Default::default()).unwrap().len();
@@ -974,15 +980,7 @@ fn an_import_claim_is_taken_again_on_a_new_connection_or_the_batch_stops() {
     let database = target.rsplit("dbname=").next().unwrap().to_string();
     let mut admin =
         postgres::Client::connect(&format!("{} dbname=postgres", crate::support::server()), postgres::NoTls).unwrap();
-    let mut end_sessions = || {
-        admin
-            .execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                 WHERE datname = $1 AND application_name = 'daicho' AND pid <> pg_backend_pid()",
-                &[&database],
-            )
-            .unwrap();
-    };
+    let mut end_sessions = || end_daicho_sessions(&mut admin, &database);
     let me = crate::support::author();
     let bureau = |name: &'static str| {
         move |w: &mut dyn daicho::db::Write| w.add_unit(daicho::org::Level::Bureau, None, name, None, None, None)

@@ -763,6 +763,8 @@ async fn a_new_user_loads_the_demo_records_an_initiative_imports_returns_and_exp
     );
     wait_text(&client, "[data-testid=targets]", |t| t.contains("900.0")).await;
     assert_eq!(value_of(&client, "[data-testid=target-hours]").await, "800", "the form keeps its figure");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&client, "9b-target-changed-meanwhile").await;
     click(&client, "[data-testid=target-save]").await;
     wait_text(&client, "[data-testid=plan-message]", |t| t.contains("総務部の目標値")).await;
     wait_text(&client, "[data-testid=targets]", |t| t.contains("800.0") && !t.contains("900.0")).await;
