@@ -193,6 +193,24 @@ fn check_unchanged(ledger: &dyn Read, rows: &[AuditEntry]) -> Result<()> {
     Ok(())
 }
 
+/// The row ids of the initiatives the change's records belong to (a deleted one's too: holding it finds nothing).
+fn touched(ledger: &dyn Read, rows: &[AuditEntry]) -> Vec<i64> {
+    rows.iter()
+        .filter(|r| revertible(&r.entity))
+        .filter_map(|r| {
+            let record = r.after.as_ref().or(r.before.as_ref());
+            let field = |name: &str| record.and_then(|v| v.get(name)).and_then(serde_json::Value::as_i64);
+            match r.entity.as_str() {
+                "initiative" => field("id"),
+                "evaluation" => evaluation_key(r).ok().map(|(id, _)| id),
+                // Keyed by 管理番号, its record a list of statuses.
+                "status_history" => ledger.initiative_by_ledger_id(&r.entity_key).ok().map(|i| i.id),
+                _ => field("initiative_id"),
+            }
+        })
+        .collect()
+}
+
 /// Undoes `user`'s newest change, which must be the one recorded at `at` (the one they were shown), in the
 /// transaction `tx`. Returns what was undone.
 pub(crate) fn undo(tx: &mut dyn Write, user: &str, at: &str) -> Result<LastChange> {
@@ -212,6 +230,10 @@ pub(crate) fn undo(tx: &mut dyn Write, user: &str, at: &str) -> Result<LastChang
             action_label(&row.action)
         )));
     }
+    // On a server the initiatives the change touched are held first, in id order, as an import's file and a form
+    // take them: a colleague's save of one of them waits for the undo (or the undo for it) instead of each holding
+    // what the other needs. What is checked below is then what the undo writes over.
+    tx.hold_initiatives(&touched(tx, &rows))?;
     check_unchanged(tx, &rows)?;
     let conversions = tx.settings()?.conversions();
     // A deleted initiative comes back with a new row id: its figures follow it there.

@@ -196,6 +196,29 @@ fn a_corrected_return_updates_instead_of_duplicating() {
     assert_eq!(found.len(), 1, "one initiative, not two");
 }
 
+/// An initiative the file changes is deleted by someone between the check and the commit: the file is refused as a
+/// conflict naming the file, the row and the 管理番号, and nothing of it is written (not even its new initiatives).
+#[test]
+fn a_file_whose_initiative_was_deleted_since_it_was_checked_writes_nothing() {
+    use daicho::db::Read as _;
+    let t = TestDir::seeded();
+    let mut store = t.store();
+    let plan =
+        plan_file(&store, "総務部.xlsx", &std::fs::read(fixture("template_filled.xlsx")).unwrap(), &fy2024()).unwrap();
+    let row = plan.rows.iter().find(|r| r.ledger_id.as_deref() == Some("R5-0001")).expect("the file names R5-0001");
+    let id = store.initiative_by_ledger_id("R5-0001").unwrap().id;
+    store.write(&crate::support::colleague(), |tx| tx.delete_initiative(id, None)).unwrap();
+    let count = store.initiative_count().unwrap();
+    let Err(e) = daicho::import::commit(&mut store, &crate::support::author(), &plan) else {
+        panic!("a file changing a deleted initiative must be refused")
+    };
+    assert_eq!(e.code(), "conflict", "{e}");
+    let expected = format!("総務部.xlsx の {}行目の取組 R5-0001 は、確認の後に削除されました", row.row);
+    assert!(e.to_string().contains(&expected), "names the file, the row and the initiative: {e}");
+    assert_eq!(store.initiative_count().unwrap(), count, "none of the file's new initiatives was written");
+    assert!(store.import_history().unwrap().is_empty(), "no import was recorded");
+}
+
 #[test]
 fn dry_run_shows_field_level_changes_and_writes_nothing() {
     if crate::support::on_server("compares the ledger file byte for byte") {

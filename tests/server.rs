@@ -1065,6 +1065,93 @@ fn a_file_holding_its_initiatives_first_never_deadlocks_with_a_form() {
     }
 }
 
+/// While a colleague's form holds initiative `id` (`Write::hold_initiative`, from its check to its commit), runs `step`
+/// from a connection of its own and returns the statement at which the server first made it wait ("" when it never
+/// waited). The form lets go once the step waits, or has ended.
+fn first_wait(target: &str, id: i64, step: impl FnOnce() -> daicho::Result<()> + Send) -> String {
+    let mut form = Store::open_target(target).unwrap();
+    let mut watcher = postgres::Client::connect(target, postgres::NoTls).unwrap();
+    let (held, wait) = std::sync::mpsc::channel();
+    let (let_go, until) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        let holder = s.spawn(move || {
+            form.write(&crate::support::colleague(), |tx| {
+                tx.hold_initiative(id)?;
+                held.send(()).unwrap();
+                until.recv().ok();
+                Ok(())
+            })
+        });
+        wait.recv().unwrap();
+        let stepper = s.spawn(step);
+        let waited = loop {
+            let waiting = watcher
+                .query_opt(
+                    "SELECT query FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap();
+            if let Some(row) = waiting {
+                break row.get::<_, String>(0);
+            }
+            if stepper.is_finished() {
+                break String::new();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let_go.send(()).ok();
+        holder.join().unwrap().expect("the form's hold commits");
+        stepper.join().unwrap().expect("the step lands once the form lets go");
+        waited
+    })
+}
+
+/// An import's file and an undo hold the initiatives they touch before writing anything of theirs, in id order, as
+/// the form does (see the test above for the deadlock this prevents): with a colleague's form holding R5-0001, the
+/// import of a return changing its figure, and then the undo of that import, each wait at that hold — not at a
+/// figure written first (the order in which a form and an undo, or an import, end up waiting for each other).
+#[test]
+fn an_import_and_its_undo_wait_for_a_form_before_writing_anything() {
+    if !server_pass("an_import_and_its_undo_wait_for_a_form_before_writing_anything") {
+        return;
+    }
+    let t = TestDir::seeded();
+    let target = t.target();
+    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
+    let bytes = std::fs::read(crate::support::fixture("template_filled.xlsx")).unwrap();
+    let mut mine = Store::open_target(&target).unwrap();
+    let plan = daicho::import::plan_file(&mine, "回答.xlsx", &bytes, &crate::support::fy2024()).unwrap();
+    assert!(plan.can_commit(), "a clean file: {:?}", plan.errors);
+    assert!(
+        plan.rows.iter().any(|r| r.ledger_id.as_deref() == Some("R5-0001") && !r.changes.is_empty()),
+        "the return changes a figure of R5-0001, the initiative the form holds"
+    );
+    let count = mine.initiative_count().unwrap();
+    let author = crate::support::author();
+    let waited = first_wait(&target, id, || daicho::import::commit(&mut mine, &author, &plan).map(|_| ()));
+    assert!(
+        waited.contains("FOR NO KEY UPDATE"),
+        "the import waited at its hold of the file's initiatives, not at: {waited}"
+    );
+    assert_eq!(
+        mine.initiative_count().unwrap(),
+        count + 2,
+        "the file's two new initiatives landed once the form let go"
+    );
+
+    let change = daicho::actions::last_change(&mine, &author).unwrap().expect("the import is the author's last change");
+    let waited =
+        first_wait(&target, id, || daicho::actions::undo_last_change(&mut mine, &author, &change.at).map(|_| ()));
+    assert!(waited.contains("FOR NO KEY UPDATE"), "the undo waited at its hold of the initiatives, not at: {waited}");
+    assert_eq!(mine.initiative_count().unwrap(), count, "the undo took the file's new initiatives away");
+    let formulas: Vec<Option<String>> = mine.effects_of(id).unwrap().into_iter().map(|e| e.formula).collect();
+    assert!(
+        formulas.contains(&Some("5分×1,200件".into())) && !formulas.contains(&Some("5分×1,300件".into())),
+        "and gave R5-0001 its figure back: {formulas:?}"
+    );
+}
+
 /// The database owner is not one of the team, whatever the server's version: since PostgreSQL 16 the owner that
 /// creates `daicho_editor` (`daicho server init`) is made a member of it — by default without its privileges, or with
 /// them where the IT section set `createrole_self_grant`. Copied onto the server as the owner (README), a ledger keeps

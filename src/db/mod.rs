@@ -318,13 +318,25 @@ pub trait Write: Read {
     fn hold_initiative(&mut self, _id: i64) -> Result<()> {
         Ok(())
     }
-    /// Reads initiatives by id as [`Read::initiatives_by_id`] does and holds them until the end of the transaction. On
-    /// a server they are taken in id order before any of their figures or measures is written, so a write touching
-    /// several (an import's file) and a form holding one ([`hold_initiative`](Self::hold_initiative)) queue on the
-    /// initiative's row instead of each holding what the other waits for; in SQLite the transaction holds the
-    /// ledger's only write lock already.
+    /// Reads the initiatives of `ids` that exist (in id order, each once; an id no initiative has is left out, as one
+    /// an undo is about to bring back) and holds them until the end of the transaction. On a server they are taken in
+    /// id order before any of their figures or measures is written, so two writes touching several (an import's
+    /// file, an undo) and a form holding one ([`hold_initiative`](Self::hold_initiative)) queue on the initiative's
+    /// row instead of each holding what the other waits for; in SQLite the transaction holds the ledger's only write
+    /// lock already.
     fn hold_initiatives(&mut self, ids: &[i64]) -> Result<Vec<Initiative>> {
-        self.initiatives_by_id(ids)
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self.initiative(id) {
+                Ok(i) => found.push(i),
+                Err(crate::Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(found)
     }
     /// Holds a fiscal year's targets and tool costs until the end of the transaction, as
     /// [`hold_initiative`](Self::hold_initiative) holds an initiative: on a server, another person's change to one of

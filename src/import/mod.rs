@@ -1282,7 +1282,15 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
         for (plan, row, subject) in &lines {
             targets.push(match *subject {
                 Subject::Existing(id) => {
-                    let i = existing.get(&id).cloned().ok_or_else(|| crate::Error::NotFound(format!("取組 {id}")))?;
+                    let i = existing.get(&id).cloned().ok_or_else(|| {
+                        // Deleted by someone since the file was checked: nothing of the file is written.
+                        crate::Error::Conflict(format!(
+                            "{} の {}行目の取組 {} は、確認の後に削除されました。確認し直してから取り込んでください",
+                            report.file,
+                            plan.row,
+                            plan.ledger_id.as_deref().unwrap_or_default()
+                        ))
+                    })?;
                     if plan.initiative_changed {
                         let version = plan.planned_version.or(Some(i.version));
                         let after = tx.update_initiative(id, &merged_fields(&i, row), None, version)?;

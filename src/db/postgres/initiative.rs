@@ -176,15 +176,14 @@ pub(super) fn evaluations(c: &mut impl GenericClient, initiative_id: i64) -> Res
 }
 
 impl PgTx<'_> {
-    /// Initiatives by id, held until the transaction ends: FOR NO KEY UPDATE (which a form's FOR UPDATE waits for,
-    /// and a figure's foreign-key check does not), taken in id order.
+    /// The initiatives of `ids` that exist, in id order, held until the transaction ends: FOR NO KEY UPDATE (which a
+    /// form's FOR UPDATE waits for, and a figure's foreign-key check does not), taken in id order.
     pub(super) fn hold_initiatives(&mut self, ids: &[i64]) -> Result<Vec<Initiative>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!("SELECT {COLUMNS} FROM initiatives WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE");
-        let rows = self.query(&sql, &[&ids])?;
-        in_order_asked(&rows, ids)
+        self.query(&sql, &[&ids])?.iter().map(from_row).collect()
     }
 
     /// Adds an initiative, numbering it `R5-0001`… when no 管理番号 is given, and records its first status.
