@@ -676,10 +676,7 @@ pub fn delete_target(
     bureau: Option<&str>,
     seen: Option<Seen>,
 ) -> Result<()> {
-    let bureau_id = match bureau {
-        Some(b) => Some(store.org_chart()?.resolve(b, Some(fy))?),
-        None => None,
-    };
+    let bureau_id = target_bureau(store, fy, bureau)?;
     let deleted = store.write(author, |tx| {
         if let Some(seen) = seen {
             check_target_seen(tx, fy, bureau_id, bureau, seen, Step::Delete)?;

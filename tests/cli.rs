@@ -221,6 +221,8 @@ fn bad_input_gets_a_japanese_message_and_a_distinct_exit_code() {
         (&["settings", "set", "no.such.key", "1"], 2, "設定項目「no.such.key」はありません"),
         (&["org", "add", "総務部/人事課"], 4, "すでに登録されています"),
         (&["target", "set", "--fy", "2023", "--hours", "10", "--bureau", "人事課"], 2, "部局ではありません"),
+        // Deleting names the same mistake, rather than a target "not registered" for a 課 (none can be).
+        (&["target", "delete", "--fy", "2023", "--bureau", "人事課"], 2, "部局ではありません"),
     ];
     for (args, code, message) in cases {
         let err = t.fails(args, *code);
