@@ -606,3 +606,25 @@ fn the_figures_of_a_summary_are_of_one_moment_while_a_colleague_commits() {
         .unwrap();
     assert_eq!((after[&first], after[&last]), (Some(Decimal::ZERO), Some(Decimal::from(120))));
 }
+
+/// A caller that panics while it reads a year's figures (a bug, caught further up as the app catches a command's
+/// panic) leaves the ledger as usable as before: on a server, the read-only snapshot the figures are read in ends
+/// with it, so the next write of the same store lands instead of being refused inside it.
+#[test]
+fn a_panic_while_the_figures_are_read_leaves_the_ledger_writable() {
+    let t = TestDir::seeded();
+    let mut store = t.store();
+    let parts = daicho::db::FigureParts { names: false, tool: false };
+    let mut read = 0;
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store.with_figures(daicho::fiscal::FiscalYear(2024), parts, &mut |figures| {
+            read += figures.count();
+            panic!("a caller's bug while reading the figures");
+        })
+    }));
+    assert!(panicked.is_err() && read > 0, "the caller was given figures and panicked ({read} read)");
+    store
+        .write(&crate::support::author(), |tx| tx.set_setting("hours_per_person_year", "1500").map(|_| ()))
+        .expect("the same store writes after the panic");
+    assert_eq!(store.settings().unwrap().hours_per_person_year, Decimal::from(1500), "and the write is there to read");
+}

@@ -525,6 +525,7 @@ impl PgStore {
         self.reopen_if_closed()?;
         self.db().batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
         self.snapshot.set(true);
+        let _unwinding = Snapshot(self);
         let out = read();
         self.snapshot.set(false);
         // Nothing was written: the end of the transaction only lets its snapshot go.
@@ -532,6 +533,21 @@ impl PgStore {
         let out = out?;
         ended?;
         Ok(out)
+    }
+}
+
+/// Ends a summary's snapshot when its read panics (a read that returns ends it itself), so the connection the store keeps is not left inside it (every
+/// later write of the store would fail there, read-only).
+struct Snapshot<'a>(&'a PgStore);
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        if self.0.snapshot.replace(false)
+            && let Ok(mut db) = self.0.client.try_borrow_mut()
+        {
+            // A failure here leaves a broken connection, which the next use finds closed and opens anew.
+            let _ = db.batch_execute("ROLLBACK");
+        }
     }
 }
 
