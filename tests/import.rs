@@ -213,7 +213,7 @@ fn a_file_whose_initiative_was_deleted_since_it_was_checked_writes_nothing() {
         panic!("a file changing a deleted initiative must be refused")
     };
     assert_eq!(e.code(), "conflict", "{e}");
-    let expected = format!("総務部.xlsx の {}行目の取組 R5-0001 は、確認の後に削除されました", row.row);
+    let expected = format!("総務部.xlsx の {}行目の取組 R5-0001 は、ファイルの確認後に削除されています", row.row);
     assert!(e.to_string().contains(&expected), "names the file, the row and the initiative: {e}");
     assert_eq!(store.initiative_count().unwrap(), count, "none of the file's new initiatives was written");
     assert!(store.import_history().unwrap().is_empty(), "no import was recorded");

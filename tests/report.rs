@@ -607,9 +607,9 @@ fn the_figures_of_a_summary_are_of_one_moment_while_a_colleague_commits() {
     assert_eq!((after[&first], after[&last]), (Some(Decimal::ZERO), Some(Decimal::from(120))));
 }
 
-/// A caller that panics while it reads a year's figures (a bug, caught further up as the app catches a command's
-/// panic) leaves the ledger as usable as before: on a server, the read-only snapshot the figures are read in ends
-/// with it, so the next write of the same store lands instead of being refused inside it.
+/// A caller that panics while it reads a year's figures (a bug, caught further up) leaves the store as usable as
+/// before: on a server, the read-only snapshot the figures are read in ends with it (rather than staying open on the
+/// server), so the next write of the same store lands instead of being refused inside it.
 #[test]
 fn a_panic_while_the_figures_are_read_leaves_the_ledger_writable() {
     let t = TestDir::seeded();

@@ -1074,6 +1074,8 @@ fn first_wait(target: &str, id: i64, step: impl FnOnce() -> daicho::Result<()> +
     let (held, wait) = std::sync::mpsc::channel();
     let (let_go, until) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
+        // Owned by the scope's closure: a panic below drops it, and the form then commits instead of waiting forever.
+        let let_go = let_go;
         let holder = s.spawn(move || {
             form.write(&crate::support::colleague(), |tx| {
                 tx.hold_initiative(id)?;
@@ -1084,20 +1086,23 @@ fn first_wait(target: &str, id: i64, step: impl FnOnce() -> daicho::Result<()> +
         });
         wait.recv().unwrap();
         let stepper = s.spawn(step);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         let waited = loop {
             let waiting = watcher
-                .query_opt(
+                .query(
                     "SELECT query FROM pg_stat_activity
-                     WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                     WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                     LIMIT 1",
                     &[],
                 )
                 .unwrap();
-            if let Some(row) = waiting {
+            if let Some(row) = waiting.first() {
                 break row.get::<_, String>(0);
             }
             if stepper.is_finished() {
                 break String::new();
             }
+            assert!(std::time::Instant::now() < deadline, "the step neither waited for the form nor finished in 30 s");
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
         let_go.send(()).ok();

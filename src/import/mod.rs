@@ -1285,7 +1285,7 @@ pub fn commit(store: &mut Store, author: &Author, report: &FileReport) -> Result
                     let i = existing.get(&id).cloned().ok_or_else(|| {
                         // Deleted by someone since the file was checked: nothing of the file is written.
                         crate::Error::Conflict(format!(
-                            "{} の {}行目の取組 {} は、確認の後に削除されました。確認し直してから取り込んでください",
+                            "{} の {}行目の取組 {} は、ファイルの確認後に削除されています。もう一度確認してから取り込んでください",
                             report.file,
                             plan.row,
                             plan.ledger_id.as_deref().unwrap_or_default()
