@@ -19,7 +19,8 @@ chmod 755 "$work" # the server runs as the postgres user when this runs as root
 proxy=
 trap '[[ -n "$proxy" ]] && kill "$proxy" 2>/dev/null; bash scripts/pg-cluster.sh stop "$pgdir"; rm -rf "$work"' EXIT
 durable="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
-server=$(PG_EXTRA="-c shared_preload_libraries=pg_stat_statements $durable" bash scripts/pg-cluster.sh start "$pgdir")
+stats="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+server=$(PG_EXTRA="$stats $durable" bash scripts/pg-cluster.sh start "$pgdir")
 base=${server% dbname=postgres}
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 files=("$data"/returns-500x50/*.xlsx)
@@ -64,6 +65,7 @@ printf 'PostgreSQL import, local     %8.3f s   (÷ SQLite import %.2f)\n' "$pg" 
 printf 'PostgreSQL import, %.2f ms   %8.3f s   (÷ SQLite import %.2f)\n' "$rtt" "$pg_far" "$(echo "$pg_far / $sqlite" | bc -l)"
 printf 'statements on the server     %8d     (%.2f per imported line, %.1f per file)\n' "$calls" \
     "$(echo "$calls / $lines" | bc -l)" "$(echo "$calls / ${#files[@]}" | bc -l)"
+command psql -X -At -F ' ' "$target" -c "SELECT 'the server planning ' || to_char(sum(total_plan_time) / 1000, 'FM990.000') || ' s, executing ' || to_char(sum(total_exec_time) / 1000, 'FM990.000') || ' s' FROM pg_stat_statements WHERE $mine"
 echo "the statements that took the server longest (calls per file, server time in total):"
 command psql -X -At -F ' ' "$target" -c "SELECT to_char(calls::numeric / ${#files[@]}, 'FM990.00'), to_char(total_exec_time / 1000, 'FM990.000') || ' s', left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements WHERE $mine ORDER BY total_exec_time DESC LIMIT 12"
 

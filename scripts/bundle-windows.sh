@@ -13,11 +13,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 target=x86_64-pc-windows-gnu
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' src-tauri/Cargo.toml | head -n 1)
-release="target/$target/release"
+# DAICHO_PROFILE=installer-check builds them without the optimiser, for CI's install-and-run check only (Cargo.toml).
+profile=${DAICHO_PROFILE:-release}
+[[ "$profile" == release ]] || echo "note: the $profile profile (DAICHO_PROFILE), not release: these installers are for testing" >&2
+release="target/$target/$profile"
 bundle="$release/bundle"
 
-echo "== windows: release builds of the app and the CLI ($target)"
-cargo build --release --locked --target "$target" -p daicho -p daicho-app
+echo "== windows: $profile builds of the app and the CLI ($target)"
+cargo build --profile "$profile" --locked --target "$target" -p daicho -p daicho-app
 
 stage="$bundle/stage"
 rm -rf "$stage" && mkdir -p "$stage" "$bundle/nsis" "$bundle/msi"

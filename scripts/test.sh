@@ -37,7 +37,16 @@ xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace --locked
 
 if [[ -n "${DAICHO_TEST_PG:-}" ]]; then
     echo "== cargo test on PostgreSQL"
-    DAICHO_TEST_BACKEND=postgres cargo test --locked --test main
+    # The integration-test binary built above, run again (cargo would build it anew for `--test main` alone: the
+    # workspace's features differ from the package's). Cargo runs it from the package's folder, as here.
+    main=$(cargo test --workspace --locked --no-run --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "main" and m["target"]["kind"] == ["test"]:
+        print(m["executable"])')
+    [[ -x "$main" ]] || { echo "cargo named no integration-test binary (tests/main.rs) to run on PostgreSQL" >&2; exit 1; }
+    DAICHO_TEST_BACKEND=postgres "$main"
     bash scripts/pg-cluster.sh stop "$pgdir"
     rm -rf "$pgdir"
     trap - EXIT

@@ -5,7 +5,7 @@
 # installed exes start under Wine 8.0 without anything added to the installation).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bundle="target/x86_64-pc-windows-gnu/release/bundle"
+bundle="target/x86_64-pc-windows-gnu/${DAICHO_PROFILE:-release}/bundle"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' src-tauri/Cargo.toml | head -n 1)
 user=$(wine cmd /c echo %USERNAME% 2>/dev/null | tr -d '\r')
 drive="$WINEPREFIX/drive_c"
