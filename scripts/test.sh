@@ -39,12 +39,8 @@ if [[ -n "${DAICHO_TEST_PG:-}" ]]; then
     echo "== cargo test on PostgreSQL"
     # The integration-test binary built above, run again (cargo would build it anew for `--test main` alone: the
     # workspace's features differ from the package's). Cargo runs it from the package's folder, as here.
-    main=$(cargo test --workspace --locked --no-run --message-format=json | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "main" and m["target"]["kind"] == ["test"]:
-        print(m["executable"])')
+    main=$(cargo test --workspace --locked --no-run --message-format=json |
+        grep '"name":"main"' | grep '"kind":\["test"\]' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p') || true
     [[ -x "$main" ]] || { echo "cargo named no integration-test binary (tests/main.rs) to run on PostgreSQL" >&2; exit 1; }
     DAICHO_TEST_BACKEND=postgres "$main"
     bash scripts/pg-cluster.sh stop "$pgdir"
