@@ -536,8 +536,8 @@ impl PgStore {
     }
 }
 
-/// Ends a summary's snapshot when its read panics (a read that returns ends it itself), so the connection the store keeps is not left inside it (every
-/// later write of the store would fail there, read-only).
+/// Ends a summary's snapshot when its read panics (a read that returns ends it itself), so the connection the store
+/// keeps is not left inside it (every later write of the store would fail there, read-only).
 struct Snapshot<'a>(&'a PgStore);
 
 impl Drop for Snapshot<'_> {
