@@ -1113,9 +1113,10 @@ fn first_wait(target: &str, id: i64, step: impl FnOnce() -> daicho::Result<()> +
 }
 
 /// An import's file and an undo hold the initiatives they touch before writing anything of theirs, in id order, as
-/// the form does (see the test above for the deadlock this prevents): with a colleague's form holding R5-0001, the
-/// import of a return changing its figure, and then the undo of that import, each wait at that hold — not at a
-/// figure written first (the order in which a form and an undo, or an import, end up waiting for each other).
+/// the form does (`a_file_holding_its_initiatives_first_never_deadlocks_with_a_form` shows the deadlock this
+/// prevents): with a colleague's form holding R5-0001, the import of a return changing its figure, and then the undo
+/// of that import, each wait at that hold — not at a figure written first (the order in which a form and an undo, or
+/// an import, end up waiting for each other).
 #[test]
 fn an_import_and_its_undo_wait_for_a_form_before_writing_anything() {
     if !server_pass("an_import_and_its_undo_wait_for_a_form_before_writing_anything") {
