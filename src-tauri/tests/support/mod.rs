@@ -239,14 +239,19 @@ pub async fn launch_timed(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Pa
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let started = Instant::now();
+    // The session request waits for the app's window; an app that never comes up (seen once when a second build
+    // relinked it while it started) would keep it waiting for ever, and the whole run with it.
     let client = loop {
-        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
-            Ok(c) => break c,
-            Err(e) if Instant::now() < deadline => {
+        let mut builder = ClientBuilder::new(connector.clone());
+        let session = builder.capabilities(caps.clone()).connect(&url);
+        match tokio::time::timeout(Duration::from_secs(60), session).await {
+            Ok(Ok(c)) => break c,
+            Ok(Err(e)) if Instant::now() < deadline => {
                 let _ = e;
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
-            Err(e) => panic!("could not start a WebDriver session: {e}"),
+            Ok(Err(e)) => panic!("could not start a WebDriver session: {e}"),
+            Err(_) => panic!("the app did not come up within 60 s of the WebDriver session's request"),
         }
     };
     fit_window(&client).await;
