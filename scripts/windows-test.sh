@@ -37,7 +37,8 @@ CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine cargo test --locked --target "$ta
 
 echo "== windows: installers"
 # Built without the optimiser (Cargo.toml's installer-check profile): what is checked here is the installers, and the
-# optimised build took 11 min 40 s, a quarter of the whole run (this one about 6 min). `bash scripts/bundle.sh` builds the ones people get.
+# optimised build took 11 min 40 s, a quarter of the whole run (this one about 6 min). `bash scripts/bundle.sh`
+# builds the ones people get.
 export DAICHO_PROFILE=installer-check
 bash scripts/bundle-windows.sh
 bash scripts/windows/installers-test.sh

@@ -876,17 +876,27 @@ fn verify_full_takes_the_citys_ca_and_refuses_another() {
     assert!(summary.contains("合計"), "verify-ca checks the chain, not the host name: {summary}");
 }
 
+/// The seeded ledger on the server (kept until the test ends), its connection string and the row id of R5-0001, the
+/// initiative the hold tests hold; `None` in the SQLite pass.
+fn seeded_with_r5_0001(test: &str) -> Option<(TestDir, String, i64)> {
+    if !server_pass(test) {
+        return None;
+    }
+    let ledger = TestDir::seeded();
+    let target = ledger.target();
+    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
+    Some((ledger, target, id))
+}
+
 /// A form's save checks the record against what the screen showed and then writes it (`actions::Seen`): between the
 /// two, the initiative is held, so another person's save or import of a figure for it — a change of one it has, or a
 /// new one — waits until the checked save commits, and can never slip in unseen.
 #[test]
 fn a_checked_save_holds_the_initiative_until_it_commits() {
-    if !server_pass("a_checked_save_holds_the_initiative_until_it_commits") {
+    let Some((_ledger, target, id)) = seeded_with_r5_0001("a_checked_save_holds_the_initiative_until_it_commits")
+    else {
         return;
-    }
-    let t = TestDir::seeded();
-    let target = t.target();
-    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
+    };
     // 2024 has a figure (a change waits on its row); 2025 has none (a new one waits on the initiative's key).
     for fy in [2024, 2025] {
         let evaluated = crate::support::actual_figure(FiscalYear(fy), "9分×100件");
@@ -1021,13 +1031,12 @@ fn an_import_claim_is_taken_again_on_a_new_connection_or_the_batch_stops() {
 /// initiative) — lands both. Shown without the hold too: the server then aborts one of the two.
 #[test]
 fn a_file_holding_its_initiatives_first_never_deadlocks_with_a_form() {
-    if !server_pass("a_file_holding_its_initiatives_first_never_deadlocks_with_a_form") {
-        return;
-    }
     use daicho::ledger::Basis;
-    let t = TestDir::seeded();
-    let target = t.target();
-    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
+    let Some((_ledger, target, id)) =
+        seeded_with_r5_0001("a_file_holding_its_initiatives_first_never_deadlocks_with_a_form")
+    else {
+        return;
+    };
     let figure = |fy: i32, formula: &str| crate::support::actual_figure(FiscalYear(fy), formula);
     let mut setup = Store::open_target(&target).unwrap();
     setup.write(&crate::support::author(), |tx| tx.set_effect(id, &figure(2024, "5分×10件"))).unwrap();
@@ -1119,12 +1128,11 @@ fn first_wait(target: &str, id: i64, step: impl FnOnce() -> daicho::Result<()> +
 /// an import, end up waiting for each other).
 #[test]
 fn an_import_and_its_undo_wait_for_a_form_before_writing_anything() {
-    if !server_pass("an_import_and_its_undo_wait_for_a_form_before_writing_anything") {
+    let Some((_ledger, target, id)) =
+        seeded_with_r5_0001("an_import_and_its_undo_wait_for_a_form_before_writing_anything")
+    else {
         return;
-    }
-    let t = TestDir::seeded();
-    let target = t.target();
-    let id = Store::open_target(&target).unwrap().initiative_by_ledger_id("R5-0001").unwrap().id;
+    };
     let bytes = std::fs::read(crate::support::fixture("template_filled.xlsx")).unwrap();
     let mut mine = Store::open_target(&target).unwrap();
     let plan = daicho::import::plan_file(&mine, "回答.xlsx", &bytes, &crate::support::fy2024()).unwrap();

@@ -176,8 +176,8 @@ pub(super) fn evaluations(c: &mut impl GenericClient, initiative_id: i64) -> Res
 }
 
 impl PgTx<'_> {
-    /// The initiatives of `ids` that exist, in id order, held until the transaction ends: FOR NO KEY UPDATE (which a
-    /// form's FOR UPDATE waits for, and a figure's foreign-key check does not), taken in id order.
+    /// The initiatives of `ids` that exist, taken in id order and held until the transaction ends: FOR NO KEY UPDATE
+    /// (which a form's FOR UPDATE waits for, and a figure's foreign-key check does not).
     pub(super) fn hold_initiatives(&mut self, ids: &[i64]) -> Result<Vec<Initiative>> {
         if ids.is_empty() {
             return Ok(Vec::new());
