@@ -243,6 +243,26 @@ fn a_viewer_reads_and_the_server_refuses_its_writes_and_an_editor_is_named_in_th
     assert_eq!(shadowed, editor, "temporary tables named as the catalogs do not fool the server's check");
     let through_set_role = forge(&nominal, "SET ROLE daicho_editor");
     assert_eq!(through_set_role, nominal, "a member writing through SET ROLE is named by its own login");
+    // The trigger asks the catalogs only about a row that names someone other than its login (migration 0014): a
+    // row naming the login keeps it, as the question would have, and any other name is still decided by it.
+    let write_as = |login: &str, actor: &str| {
+        let mut raw = postgres::Client::connect(&as_login(login), postgres::NoTls).unwrap();
+        raw.query_one(
+            "INSERT INTO public.audit_log (at, actor, action, entity, entity_key, after)
+             VALUES ('2025-04-01T09:00:00+09:00', $1, 'create', 'test', 'named', '{}') RETURNING actor",
+            &[&actor],
+        )
+        .unwrap()
+        .get::<_, String>(0)
+    };
+    for (login, actor, recorded, why) in [
+        (editor.as_str(), editor.as_str(), editor.as_str(), "a team login naming itself"),
+        (editor.as_str(), "山田", editor.as_str(), "a team login naming another person is named by its login"),
+        ("daicho", "daicho", "daicho", "the owner naming itself"),
+        ("daicho", "山田", "山田", "the owner is none of the team: its rows keep the name given (db copy)"),
+    ] {
+        assert_eq!(write_as(login, actor), recorded, "{why}");
+    }
     let err = c.batch_execute("SET ROLE daicho_editor; DELETE FROM audit_log").unwrap_err();
     let message = err.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
     assert!(message.contains("permission denied"), "an editor cannot remove audit rows: {err:?}");
@@ -584,6 +604,52 @@ fn other_peoples_changes_are_heard_as_they_commit_and_ones_own_are_not() {
     theirs.write(&colleague, |w| w.add_unit(daicho::org::Level::Bureau, None, "福祉部", None, None, None)).unwrap();
     assert_eq!(rx.recv_timeout(wait).unwrap(), "同僚");
     assert!(rx.recv_timeout(std::time::Duration::from_millis(500)).is_err(), "exactly one notice per commit");
+}
+
+/// The organisation a store read is kept while nothing changes it (an import reads it for every file), and read
+/// again once anyone changes it: this store, a colleague's, or a change made by hand outside Daicho. On a server the
+/// store hears each change announced as it commits (migration 0014); in a file SQLite's data version tells.
+#[test]
+fn the_organisation_read_once_is_read_again_when_anyone_changes_it() {
+    let t = TestDir::new();
+    let mut mine = t.store();
+    let me = crate::support::author();
+    let names = |store: &Store| -> Vec<String> { store.org_chart().unwrap().units().map(|u| u.name.clone()).collect() };
+    let seen = |store: &Store, name: &str, why: &str| {
+        let now = names(store);
+        assert!(now.iter().any(|n| n == name), "{why} is seen by the next read: {now:?}");
+    };
+    mine.write(&me, |w| w.add_unit(daicho::org::Level::Bureau, None, "総務部", None, None, None)).unwrap();
+    seen(&mine, "総務部", "one's own change");
+    let read = mine.org_chart().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&read, &mine.org_chart().unwrap()), "nothing changed: the one read is kept");
+
+    let mut theirs = Store::open_target(&t.target()).unwrap();
+    let colleague = daicho::ledger::Author { user: "同僚".into(), ..crate::support::author() };
+    let refused: daicho::Result<()> = theirs.write(&colleague, |w| {
+        w.add_unit(daicho::org::Level::Bureau, None, "企画部", None, None, None)?;
+        Err(daicho::Error::Invalid("やめる".into()))
+    });
+    assert!(refused.is_err());
+    assert!(
+        std::sync::Arc::ptr_eq(&read, &mine.org_chart().unwrap()),
+        "a change that rolled back changed nothing: {:?}",
+        names(&mine)
+    );
+    theirs.write(&colleague, |w| w.add_unit(daicho::org::Level::Bureau, None, "財務部", None, None, None)).unwrap();
+    seen(&mine, "財務部", "a colleague's change");
+
+    // By hand, outside Daicho (an administrator's SQL).
+    let by_hand = "UPDATE org_units SET name = '総務局' WHERE name = '総務部'";
+    match backend() {
+        Backend::Postgres => {
+            postgres::Client::connect(&t.target(), postgres::NoTls).unwrap().batch_execute(by_hand).unwrap();
+        }
+        Backend::Sqlite => {
+            rusqlite::Connection::open(t.db()).unwrap().execute_batch(by_hand).unwrap();
+        }
+    }
+    seen(&mine, "総務局", "a change made by hand");
 }
 
 /// Migration 0012 on a server: a negative result written with a hyphen before it reads ▲, a hyphen in the expression

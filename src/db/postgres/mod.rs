@@ -3,8 +3,7 @@
 //! Reads are functions over any client (`&mut impl GenericClient`: the connection, or a transaction that sees its
 //! own changes) in the module of their tables, as in [`super::sqlite`]; writes are methods of [`PgTx`], one
 //! transaction, each recording its audit row in it. What only a server has stays here: connection strings and TLS
-//! ([`connect`]), the migration runner under an advisory lock, the person named on every transaction
-//! (`daicho.user`), and the mapping of SQLSTATEs to the library's errors.
+//! ([`connect`]), the migration runner under an advisory lock, and the mapping of SQLSTATEs to the library's errors.
 //!
 //! The sync client runs its own small runtime: it must never be called from an async runtime's worker thread (the
 //! desktop app calls the store from blocking threads).
@@ -129,7 +128,13 @@ pub(super) struct PgStore {
     snapshot: std::cell::Cell<bool>,
     /// The import claim of this store's batch ([`Backend::claim_import`]).
     claim: RefCell<Claim>,
+    /// The organisation as last read, kept until this connection hears that it changed ([`ORG_CHANNEL`]).
+    chart: RefCell<Option<Arc<OrgChart>>>,
 }
+
+/// The channel on which the server announces a change to the organisation's tables, whoever made it and however
+/// (migration 0014); this store's own connection listens on it.
+const ORG_CHANNEL: &str = "daicho_org_changes";
 
 /// Where a store's import claim stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -224,6 +229,7 @@ impl PgStore {
             prepared: Default::default(),
             snapshot: Default::default(),
             claim: Default::default(),
+            chart: Default::default(),
         })
     }
 
@@ -241,6 +247,8 @@ impl PgStore {
         let mut client = connect::connect(&self.target, self.password.as_deref())?;
         self.pid.store(start_session(&mut client)?, std::sync::atomic::Ordering::SeqCst);
         self.prepared.borrow_mut().clear();
+        // Whatever changed while no connection listened went unheard.
+        self.chart.borrow_mut().take();
         // The import claim went with the old session: a batch goes on only with it taken again, else another
         // person's batch that began meanwhile would interleave with this one.
         // (A session that could not be asked is dropped: the next use connects and asks again.)
@@ -274,13 +282,43 @@ impl PgStore {
         }
     }
 
+    /// The organisation: the one last read, unless a change to it was heard since (by anyone, this store included:
+    /// the server announces each as it commits, migration 0014). An import reads it for every file: one empty round
+    /// trip per file, and one query and one chart built per change of the organisation, not per file.
     fn chart(&self) -> Result<Arc<OrgChart>> {
-        Ok(Arc::new(org::load_org_chart(self)?))
+        use fallible_iterator::FallibleIterator;
+        if self.snapshot.get() {
+            // A snapshot may be newer than the chart kept, and the server holds notices back until the snapshot's
+            // transaction ends: read in the snapshot, as its other reads are.
+            return Ok(Arc::new(org::load_org_chart(self)?));
+        }
+        let heard = {
+            let mut client = self.db();
+            // An empty statement: the server sends the notices of every change committed before it ahead of its
+            // answer (an idle server process sends a notice at once, a busy one before it says it is ready again),
+            // so nothing committed before this call goes unheard.
+            client.batch_execute("")?;
+            let mut notices = client.notifications();
+            let mut pending = notices.iter();
+            let mut heard = false;
+            while pending.next()?.is_some() {
+                heard = true;
+            }
+            heard
+        };
+        if heard {
+            self.chart.borrow_mut().take();
+        }
+        if let Some(chart) = &*self.chart.borrow() {
+            return Ok(chart.clone());
+        }
+        let chart = Arc::new(org::load_org_chart(self)?);
+        *self.chart.borrow_mut() = Some(chart.clone());
+        Ok(chart)
     }
 }
 
-/// One write transaction: the person set for the server's audit rules, the caller's changes, the held-back audit rows
-/// with the change notice, the commit.
+/// One write transaction: the caller's changes, the held-back audit rows with the change notice, the commit.
 fn run_transaction(
     tx: Transaction<'_>,
     prepared: &Prepared,
@@ -294,8 +332,6 @@ fn run_transaction(
         prepared,
         audit_rows: Default::default(),
     };
-    // The person is part of the transaction: the server's audit rules read it (`current_setting('daicho.user')`).
-    w.execute("SELECT set_config('daicho.user', $1, true)", &[&author.user])?;
     f(&mut w)?;
     // The audit rows, and a notice heard by the other clients when (and only if) this commits.
     w.flush_audit_and_notify()?;
@@ -307,8 +343,9 @@ fn run_transaction(
 fn start_session(client: &mut Client) -> Result<i32> {
     // Statements are prepared once per connection (see `PgTx::statement`) but planned at each use: a ledger's tables
     // grow by thousands of rows in one import, and a plan made for yesterday's size (a scan of a table that was
-    // small) would be kept until the server next gathers statistics.
-    client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    // small) would be kept until the server next gathers statistics. The connection hears when the organisation
+    // changes (see `PgStore::chart`).
+    client.batch_execute(&format!("SET plan_cache_mode = force_custom_plan; LISTEN {ORG_CHANNEL}"))?;
     Ok(client.query_one("SELECT pg_backend_pid()", &[])?.get(0))
 }
 
