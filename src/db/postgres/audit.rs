@@ -13,12 +13,13 @@ pub(crate) use crate::db::AuditAction as Action;
 pub(super) type Pending = Vec<[Option<String>; 5]>;
 
 /// The name the server gives the person whose name is the parameter `$n`: the login when it is one of the team's,
-/// else that name. The server's own function decides (migration 0013), the one the trigger `audit_log_actor` asks.
-/// A subquery, so a statement asks it once, not once per row.
+/// else that name. The server's own function decides (migration 0013), the one the trigger `audit_log_actor` asks,
+/// about the ledger's table in `public` as the trigger does (a login's own schema first on its search path must not
+/// change the question). A subquery, so a statement asks it once, not once per row.
 macro_rules! recorded_actor {
     ($param:literal) => {
         concat!(
-            "(SELECT CASE WHEN daicho_names_login(format('%I.audit_log', current_schema())::regclass)
+            "(SELECT CASE WHEN public.daicho_names_login('public.audit_log'::regclass)
                           THEN session_user::TEXT ELSE ",
             $param,
             "::TEXT END)"

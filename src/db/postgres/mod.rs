@@ -130,6 +130,8 @@ pub(super) struct PgStore {
     claim: RefCell<Claim>,
     /// The organisation as last read, kept until this connection hears that it changed ([`ORG_CHANNEL`]).
     chart: RefCell<Option<Arc<OrgChart>>>,
+    /// Whether this session listens on [`ORG_CHANNEL`] (a read-only standby refuses LISTEN): if not, nothing is kept.
+    listening: std::cell::Cell<bool>,
 }
 
 /// The channel on which the server announces a change to the organisation's tables, whoever made it and however
@@ -219,7 +221,7 @@ impl PgStore {
     pub(super) fn open(target: &str, password: Option<&str>) -> Result<Self> {
         let mut client = connect::connect(target, password)?;
         migrate::migrate(&mut client)?;
-        let pid = start_session(&mut client)?;
+        let (pid, listening) = start_session(&mut client)?;
         Ok(Self {
             client: RefCell::new(client),
             target: target.to_string(),
@@ -230,6 +232,7 @@ impl PgStore {
             snapshot: Default::default(),
             claim: Default::default(),
             chart: Default::default(),
+            listening: std::cell::Cell::new(listening),
         })
     }
 
@@ -245,7 +248,9 @@ impl PgStore {
             return Ok(());
         }
         let mut client = connect::connect(&self.target, self.password.as_deref())?;
-        self.pid.store(start_session(&mut client)?, std::sync::atomic::Ordering::SeqCst);
+        let (pid, listening) = start_session(&mut client)?;
+        self.pid.store(pid, std::sync::atomic::Ordering::SeqCst);
+        self.listening.set(listening);
         self.prepared.borrow_mut().clear();
         // Whatever changed while no connection listened went unheard.
         self.chart.borrow_mut().take();
@@ -287,9 +292,10 @@ impl PgStore {
     /// trip per file, and one query and one chart built per change of the organisation, not per file.
     fn chart(&self) -> Result<Arc<OrgChart>> {
         use fallible_iterator::FallibleIterator;
-        if self.snapshot.get() {
+        if self.snapshot.get() || !self.listening.get() {
             // A snapshot may be newer than the chart kept, and the server holds notices back until the snapshot's
-            // transaction ends: read in the snapshot, as its other reads are.
+            // transaction ends: read in the snapshot, as its other reads are. A session that cannot listen hears
+            // nothing and keeps nothing.
             return Ok(Arc::new(org::load_org_chart(self)?));
         }
         let heard = {
@@ -339,14 +345,16 @@ fn run_transaction(
     Ok(())
 }
 
-/// What every session of the store sets, and its server process.
-fn start_session(client: &mut Client) -> Result<i32> {
+/// What every session of the store sets; its server process, and whether it listens for changes of the organisation.
+fn start_session(client: &mut Client) -> Result<(i32, bool)> {
     // Statements are prepared once per connection (see `PgTx::statement`) but planned at each use: a ledger's tables
     // grow by thousands of rows in one import, and a plan made for yesterday's size (a scan of a table that was
-    // small) would be kept until the server next gathers statistics. The connection hears when the organisation
-    // changes (see `PgStore::chart`).
-    client.batch_execute(&format!("SET plan_cache_mode = force_custom_plan; LISTEN {ORG_CHANNEL}"))?;
-    Ok(client.query_one("SELECT pg_backend_pid()", &[])?.get(0))
+    // small) would be kept until the server next gathers statistics.
+    client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    // The connection hears when the organisation changes (see `PgStore::chart`); a read-only standby refuses LISTEN,
+    // and a store there reads the organisation each time instead.
+    let listening = client.batch_execute(&format!("LISTEN {ORG_CHANNEL}")).is_ok();
+    Ok((client.query_one("SELECT pg_backend_pid()", &[])?.get(0), listening))
 }
 
 /// Queries whose statements are prepared once per connection: the reads made for every file of an import (one round
