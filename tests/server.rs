@@ -227,17 +227,19 @@ fn a_viewer_reads_and_the_server_refuses_its_writes_and_an_editor_is_named_in_th
         "DROP ROLE IF EXISTS {nominal}; CREATE ROLE {nominal} LOGIN NOINHERIT IN ROLE daicho_editor"
     ))
     .unwrap();
-    let forge = |login: &str, first: &str| {
+    // An audit row written by hand as `login` (after `first`) naming `actor`: the name the server stored.
+    let write_as = |login: &str, first: &str, actor: &str| {
         let mut raw = postgres::Client::connect(&as_login(login), postgres::NoTls).unwrap();
         raw.batch_execute(first).unwrap();
         raw.query_one(
             "INSERT INTO public.audit_log (at, actor, action, entity, entity_key, after)
-             VALUES ('2025-04-01T09:00:00+09:00', '山田（なりすまし）', 'create', 'test', 'forged', '{}') RETURNING actor",
-            &[],
+             VALUES ('2025-04-01T09:00:00+09:00', $1, 'create', 'test', 'by hand', '{}') RETURNING actor",
+            &[&actor],
         )
         .unwrap()
         .get::<_, String>(0)
     };
+    let forge = |login: &str, first: &str| write_as(login, first, "山田（なりすまし）");
     let shadowed = forge(
         &editor,
         "CREATE TEMP TABLE audit_log (x int); CREATE TEMP TABLE pg_roles (oid oid, rolname name, rolsuper bool);
@@ -248,16 +250,6 @@ fn a_viewer_reads_and_the_server_refuses_its_writes_and_an_editor_is_named_in_th
     assert_eq!(through_set_role, nominal, "a member writing through SET ROLE is named by its own login");
     // The trigger asks the catalogs only about a row that names someone other than its login (migration 0014): a
     // row naming the login keeps it, as the question would have, and any other name is still decided by it.
-    let write_as = |login: &str, actor: &str| {
-        let mut raw = postgres::Client::connect(&as_login(login), postgres::NoTls).unwrap();
-        raw.query_one(
-            "INSERT INTO public.audit_log (at, actor, action, entity, entity_key, after)
-             VALUES ('2025-04-01T09:00:00+09:00', $1, 'create', 'test', 'named', '{}') RETURNING actor",
-            &[&actor],
-        )
-        .unwrap()
-        .get::<_, String>(0)
-    };
     for (login, actor, recorded, why) in [
         (editor.as_str(), editor.as_str(), editor.as_str(), "a team login naming itself"),
         (editor.as_str(), "山田", editor.as_str(), "a team login naming another person is named by its login"),
@@ -269,7 +261,7 @@ fn a_viewer_reads_and_the_server_refuses_its_writes_and_an_editor_is_named_in_th
             "the test's owner login, a superuser, is none of the team: its rows keep the name given",
         ),
     ] {
-        assert_eq!(write_as(login, actor), recorded, "{why}");
+        assert_eq!(write_as(login, "", actor), recorded, "{why}");
     }
     let err = c.batch_execute("SET ROLE daicho_editor; DELETE FROM audit_log").unwrap_err();
     let message = err.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();

@@ -246,8 +246,7 @@ pub async fn launch_timed(home: &Path, db: &Path, pick_dir: &Path, save_dir: &Pa
         let session = builder.capabilities(caps.clone()).connect(&url);
         match tokio::time::timeout(Duration::from_secs(60), session).await {
             Ok(Ok(c)) => break c,
-            Ok(Err(e)) if Instant::now() < deadline => {
-                let _ = e;
+            Ok(Err(_)) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
             Ok(Err(e)) => panic!("could not start a WebDriver session: {e}"),

@@ -304,13 +304,8 @@ impl PgStore {
             // answer (an idle server process sends a notice at once, a busy one before it says it is ready again),
             // so nothing committed before this call goes unheard.
             client.batch_execute("")?;
-            let mut notices = client.notifications();
-            let mut pending = notices.iter();
-            let mut heard = false;
-            while pending.next()?.is_some() {
-                heard = true;
-            }
-            heard
+            // Every notice heard is taken (none stays to be heard again).
+            client.notifications().iter().count()? > 0
         };
         if heard {
             self.chart.borrow_mut().take();
