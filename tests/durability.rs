@@ -148,3 +148,30 @@ fn several_processes_on_one_ledger_at_once_all_succeed() {
         all_at_once(&t, &demo, &mixed, &format!("an up-to-date ledger, round {round}"));
     }
 }
+
+/// A ledger still in the rollback journal (made by another program, or restored from an old copy) is switched to the
+/// log by the first process that opens it, which needs the ledger to itself. When another process is about to write
+/// it (as a second process switching it is), SQLite does not wait on its own: the open must wait as long as any
+/// other statement would, not fail at once with "database is locked".
+#[test]
+fn a_ledger_switched_to_the_log_while_another_process_writes_it_waits_for_the_writer() {
+    let t = TestDir::new();
+    let old = t.path().join("old.sqlite3");
+    daicho::db::create_at_schema_version(&old, 1).unwrap();
+    let writer = rusqlite::Connection::open(&old).unwrap();
+    let mode: String = writer.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete", "the ledger must start in the rollback journal for the switch to be exercised");
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let held = Duration::from_millis(300);
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(held);
+        writer.execute_batch("ROLLBACK").unwrap();
+    });
+    let start = Instant::now();
+    let opened = daicho::db::Store::open(&old);
+    let waited = start.elapsed();
+    release.join().unwrap();
+    let store = opened.unwrap_or_else(|e| panic!("failed after {waited:?} while another process was writing: {e}"));
+    assert!(waited >= held, "the switch can only happen once the writer is done (waited {waited:?})");
+    assert_eq!(store.schema_version().unwrap(), daicho::db::latest_schema_version(), "migrated once the writer left");
+}

@@ -109,6 +109,42 @@ pub(crate) fn check_sqlite_version(number: i32, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// How long a statement waits for another process's lock before the ledger is reported busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Puts the ledger in write-ahead-log mode, which it keeps from then on.
+///
+/// Switching a file from the rollback journal to the log upgrades the pragma's own read lock to a write lock, and
+/// SQLite does not call the busy handler for such an upgrade (it could deadlock): a process switching a ledger
+/// while another reads it is told "database is locked" at once. Several processes opening one older or restored
+/// ledger together (the app and the CLI) would then fail one of them, so the switch is tried again, for as long as
+/// any other statement would wait. A ledger already in the log only reads its mode.
+fn write_ahead_log(conn: &Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let mode = conn.pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0)).and_then(|mode| {
+            if mode.eq_ignore_ascii_case("wal") {
+                Ok(mode)
+            } else {
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            }
+        });
+        match mode {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => {
+                other?;
+                return Ok(());
+            }
+        }
+    }
+}
+
 /// An open, migrated ledger file.
 pub(super) struct SqliteStore {
     conn: Connection,
@@ -129,10 +165,10 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
         }
         let mut conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Every statement of the write paths is cached (an import runs each once per row); there are about 40.
         conn.set_prepared_statement_cache_capacity(64);
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        write_ahead_log(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::migrate(&mut conn, path)?;
