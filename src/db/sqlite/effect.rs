@@ -10,7 +10,14 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{Basis, Claim, Effect, EffectRow, Evaluated, Figure, Kind, Status};
 
-const COLUMNS: &str = "e.id, e.initiative_id, e.unit_id, e.fiscal_year, e.basis, e.formula, e.structured, e.computed_minutes, e.stated_hours, e.note, e.canonical, e.claim_minutes, e.claim_tolerance_minutes";
+/// The columns of an effect, as a literal so the statements run for every written line are put together at compile
+/// time (`concat!`) instead of formatted on each call.
+macro_rules! columns {
+    () => {
+        "e.id, e.initiative_id, e.unit_id, e.fiscal_year, e.basis, e.formula, e.structured, e.computed_minutes, e.stated_hours, e.note, e.canonical, e.claim_minutes, e.claim_tolerance_minutes"
+    };
+}
+const COLUMNS: &str = columns!();
 /// The number of columns of [`COLUMNS`], where the initiative's columns start in a join.
 const WIDTH: usize = 13;
 
@@ -192,8 +199,10 @@ impl Owner {
 
 fn find(conn: &Connection, initiative_id: i64, fy: FiscalYear, basis: Basis) -> Result<Option<Effect>> {
     Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM effects e WHERE e.initiative_id = ?1 AND e.fiscal_year = ?2 AND e.basis = ?3"
+        .prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM effects e WHERE e.initiative_id = ?1 AND e.fiscal_year = ?2 AND e.basis = ?3"
         ))?
         .query_row(params![initiative_id, fy.0, basis.label()], from_row)
         .optional()?)
@@ -204,9 +213,12 @@ impl SqliteTx<'_> {
     /// the unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported
     /// under.
     pub(super) fn set_effect(&mut self, initiative_id: i64, new: &Evaluated) -> Result<Effect> {
-        let initiative = super::initiative::find_initiative(&self.tx, initiative_id)?;
         let before = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?;
-        let unit_id = before.as_ref().map_or(initiative.unit_id, |b| b.unit_id);
+        // A new figure belongs to the initiative's unit at the time (a moved initiative's older figures stay put).
+        let unit_id = match &before {
+            Some(b) => b.unit_id,
+            None => super::initiative::unit_of_initiative(&self.tx, initiative_id)?,
+        };
         let structured = match &new.structured {
             Some(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
             None => None,

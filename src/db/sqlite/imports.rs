@@ -7,7 +7,13 @@ use crate::error::Result;
 use crate::fiscal::FiscalYear;
 use crate::ledger::{ImportRecord, NewImport, UnitReturn};
 
-const COLUMNS: &str = "id, file_name, sha256, at, actor, created, updated, unchanged, warnings";
+/// The columns of an import, as a literal so the check every file makes is put together at compile time.
+macro_rules! columns {
+    () => {
+        "id, file_name, sha256, at, actor, created, updated, unchanged, warnings"
+    };
+}
+const COLUMNS: &str = columns!();
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
     let warnings: String = r.get(8)?;
@@ -27,7 +33,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
 /// The committed import of a file with this content, if any.
 pub(super) fn import_by_hash(conn: &Connection, sha256: &str) -> Result<Option<ImportRecord>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"))?
+        .prepare_cached(concat!("SELECT ", columns!(), " FROM imports WHERE sha256 = ?1 ORDER BY id LIMIT 1"))?
         .query_row([sha256], from_row)
         .optional()?)
 }

@@ -9,8 +9,14 @@ use crate::error::{Error, Result};
 use crate::fiscal::FiscalYear;
 use crate::ledger::{Evaluation, Grade, Initiative, InitiativeFields, InitiativeFilter, Kind, Status, StatusChange};
 
-const COLUMNS: &str =
-    "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes, version";
+/// The columns of an initiative, as a literal so the lookups run for every written line are put together at compile
+/// time (`concat!`) instead of formatted on each call.
+macro_rules! columns {
+    () => {
+        "id, ledger_id, kind, title, unit_id, tool, vendor, status, started_on, scenario_count, owner, notes, version"
+    };
+}
+const COLUMNS: &str = columns!();
 
 fn bad_value(col: usize, what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -48,10 +54,22 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Initiative> {
 }
 
 pub(super) fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE id = ?1"))?
+    conn.prepare_cached(concat!("SELECT ", columns!(), " FROM initiatives WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("取組 (id {id}) が見つかりません")))
+        .ok_or_else(|| missing(id))
+}
+
+fn missing(id: i64) -> Error {
+    Error::NotFound(format!("取組 (id {id}) が見つかりません"))
+}
+
+/// The unit an initiative belongs to, without reading the rest of it.
+pub(super) fn unit_of_initiative(conn: &Connection, id: i64) -> Result<i64> {
+    conn.prepare_cached("SELECT unit_id FROM initiatives WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| missing(id))
 }
 
 /// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.
@@ -77,7 +95,7 @@ pub(super) fn initiative_by_ledger_id(conn: &Connection, ledger_id: &str) -> Res
 /// The initiatives a unit owns (through the unit index), in 管理番号 order.
 pub(super) fn initiatives_of_unit(conn: &Connection, unit_id: i64) -> Result<Vec<Initiative>> {
     let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM initiatives WHERE unit_id = ?1 ORDER BY ledger_id"))?;
+        conn.prepare_cached(concat!("SELECT ", columns!(), " FROM initiatives WHERE unit_id = ?1 ORDER BY ledger_id"))?;
     let rows = stmt.query_map([unit_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
