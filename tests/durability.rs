@@ -163,15 +163,19 @@ fn a_ledger_switched_to_the_log_while_another_process_writes_it_waits_for_the_wr
     assert_eq!(mode, "delete", "the ledger must start in the rollback journal for the switch to be exercised");
     writer.execute_batch("BEGIN IMMEDIATE").unwrap();
     let held = Duration::from_millis(300);
+    // Timed from before the writer's sleep starts, so the open cannot seem to finish before the writer is done.
+    let start = Instant::now();
     let release = std::thread::spawn(move || {
         std::thread::sleep(held);
         writer.execute_batch("ROLLBACK").unwrap();
     });
-    let start = Instant::now();
     let opened = daicho::db::Store::open(&old);
     let waited = start.elapsed();
     release.join().unwrap();
     let store = opened.unwrap_or_else(|e| panic!("failed after {waited:?} while another process was writing: {e}"));
     assert!(waited >= held, "the switch can only happen once the writer is done (waited {waited:?})");
     assert_eq!(store.schema_version().unwrap(), daicho::db::latest_schema_version(), "migrated once the writer left");
+    let reader = rusqlite::Connection::open(&old).unwrap();
+    let mode: String = reader.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal", "the ledger is in the log once opened");
 }

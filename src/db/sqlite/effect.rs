@@ -213,12 +213,11 @@ impl SqliteTx<'_> {
     /// the unit the initiative belongs to now, or stays with the unit an earlier figure of that year was reported
     /// under.
     pub(super) fn set_effect(&mut self, initiative_id: i64, new: &Evaluated) -> Result<Effect> {
+        // Refused for an initiative that is not there, even where a figure of it is (a ledger another program made).
+        let unit = super::initiative::unit_of_initiative(&self.tx, initiative_id)?;
         let before = find(&self.tx, initiative_id, new.fiscal_year, new.basis)?;
         // A new figure belongs to the initiative's unit at the time (a moved initiative's older figures stay put).
-        let unit_id = match &before {
-            Some(b) => b.unit_id,
-            None => super::initiative::unit_of_initiative(&self.tx, initiative_id)?,
-        };
+        let unit_id = before.as_ref().map_or(unit, |b| b.unit_id);
         let structured = match &new.structured {
             Some(s) => Some(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?),
             None => None,

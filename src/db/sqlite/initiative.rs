@@ -57,10 +57,10 @@ pub(super) fn find_initiative(conn: &Connection, id: i64) -> Result<Initiative> 
     conn.prepare_cached(concat!("SELECT ", columns!(), " FROM initiatives WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| missing(id))
+        .ok_or_else(|| initiative_not_found(id))
 }
 
-fn missing(id: i64) -> Error {
+fn initiative_not_found(id: i64) -> Error {
     Error::NotFound(format!("取組 (id {id}) が見つかりません"))
 }
 
@@ -69,7 +69,7 @@ pub(super) fn unit_of_initiative(conn: &Connection, id: i64) -> Result<i64> {
     conn.prepare_cached("SELECT unit_id FROM initiatives WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| missing(id))
+        .ok_or_else(|| initiative_not_found(id))
 }
 
 /// Looks an initiative up by its 管理番号 (`R5-0012`), ignoring width and case.

@@ -116,9 +116,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// Switching a file from the rollback journal to the log upgrades the pragma's own read lock to a write lock, and
 /// SQLite does not call the busy handler for such an upgrade (it could deadlock): a process switching a ledger
-/// while another reads it is told "database is locked" at once. Several processes opening one older or restored
-/// ledger together (the app and the CLI) would then fail one of them, so the switch is tried again, for as long as
-/// any other statement would wait. A ledger already in the log only reads its mode.
+/// while another has begun writing it (as a second process switching it has) is told "database is locked" at once.
+/// Several processes opening one older or restored ledger together (the app and the CLI) would then fail one of
+/// them, so the switch is tried again until the busy timeout has passed (an attempt that does wait in the busy
+/// handler may add up to one more timeout). A ledger already in the log only reads its mode.
 fn write_ahead_log(conn: &Connection) -> Result<()> {
     let started = std::time::Instant::now();
     let mut pause = Duration::from_millis(2);
@@ -168,10 +169,10 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Every statement of the write paths is cached (an import runs each once per row); there are about 40.
         conn.set_prepared_statement_cache_capacity(64);
-        // A plan that does not depend on the values bound. Without this SQLite plans some lookups (`sha256 = ?1`,
-        // `unit_id = ?1`) for the value first bound, marks them to be planned again when it changes, and the cache
-        // clears every statement's values when it takes it back: those statements were parsed and planned anew on
-        // every use, three times per imported file.
+        // A plan that does not depend on the values bound. Without this SQLite marks some lookups (`sha256 = ?1`,
+        // `unit_id = ?1`) to be planned again when their value is cleared or moves between 0–1 and anything else,
+        // and rusqlite's cache clears every statement's values when it takes it back: those statements were parsed
+        // and planned anew on every use, three times per imported file.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         write_ahead_log(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
