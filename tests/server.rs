@@ -362,7 +362,7 @@ fn five_people_editing_at_once_lose_no_update() {
             let script = format!(
                 r#"while [ ! -e '{go}' ]; do sleep 0.01; done
 while :; do
-  '{daicho}' --db '{target}' import {files} >/dev/null 2>&1
+  '{daicho}' --db '{target}' import {files} >/dev/null 2>'{log}.err'
   rc=$?
   [ $rc -eq 0 ] && break
   [ $rc -eq 6 ] || exit $rc
@@ -423,7 +423,11 @@ done > '{log}'"#,
     let mut busy = 0;
     for (log, mut w) in importers {
         let status = w.wait().unwrap();
-        assert!(status.success(), "an import lands, or is told another is importing and tries again: {status}");
+        let said = std::fs::read_to_string(format!("{}.err", log.display())).unwrap_or_default();
+        assert!(
+            status.success(),
+            "an import lands, or is told another is importing and tries again: {status}, the import said:\n{said}"
+        );
         busy += std::fs::read_to_string(&log).unwrap().lines().count();
     }
     let store = Store::open_target(&target).unwrap();
@@ -514,6 +518,34 @@ fn a_second_import_is_told_who_is_importing() {
     // And a dry run never needs the claim.
     colleague.claim_import().unwrap();
     t.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+}
+
+/// Two ledgers on one server (say the city's and a training copy): each has its own import claim, and a refused
+/// import names the importer of its own ledger, whoever imports into the other.
+#[test]
+fn an_import_into_another_ledger_on_the_server_neither_holds_up_nor_is_named() {
+    if !server_pass("an_import_into_another_ledger_on_the_server_neither_holds_up_nor_is_named") {
+        return;
+    }
+    let (mine, other) = (TestDir::seeded(), TestDir::seeded());
+    let file = crate::support::fixture("template_filled.xlsx");
+    let elsewhere = Store::open_target(&other.target()).unwrap();
+    elsewhere.claim_import().unwrap();
+    mine.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    let colleague = Store::open_target(&mine.target()).unwrap();
+    colleague.claim_import().unwrap();
+    // Both claims are held now, one per ledger: the refusal must name this ledger's importer (the query that finds
+    // the holder once found both and failed with a database error instead of the refusal).
+    let err = mine.fails(&["import", file.to_str().unwrap()], 6);
+    assert!(err.contains("取り込み中です") && err.contains("daicho（"), "the refusal names who imports here: {err}");
+    colleague.release_import();
+    mine.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        Store::open_target(&mine.target()).unwrap().import_history().unwrap().len(),
+        1,
+        "imported while the other ledger's batch still holds its own claim"
+    );
+    elsewhere.release_import();
 }
 
 /// Ends every Daicho session on `database` from the server's side, as a server stopped or restarted does to its

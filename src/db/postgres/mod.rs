@@ -185,12 +185,15 @@ fn try_claim_import(c: &mut Client) -> Result<Option<String>> {
     if claimed {
         return Ok(None);
     }
-    // Who holds it: the login and the program of the session with the granted lock.
+    // Who holds it: the login and the program of the session with the granted lock on this database (an advisory
+    // lock is the database's own: another ledger on the same server has its own claim and its own importer).
     // Another login's address and start time are hidden from an ordinary login (NULL): shown when known.
     let holder = c.query_opt(
         "SELECT a.usename::text, a.client_addr::text, to_char(a.backend_start, 'HH24:MI')
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ($1::BIGINT >> 32)::oid
+         WHERE l.locktype = 'advisory' AND l.granted
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.classid = ($1::BIGINT >> 32)::oid
            AND l.objid = ($1::BIGINT & 4294967295)::oid AND l.objsubid = 1",
         &[&IMPORT_LOCK],
     )?;
