@@ -150,9 +150,9 @@ fn several_processes_on_one_ledger_at_once_all_succeed() {
 }
 
 /// A ledger still in the rollback journal (made by another program, or restored from an old copy) is switched to the
-/// log by the first process that opens it, which needs the ledger to itself. When another process is about to write
-/// it (as a second process switching it is), SQLite does not wait on its own: the open must wait as long as any
-/// other statement would, not fail at once with "database is locked".
+/// log by the first process that opens it, which needs the ledger to itself. When another connection is about to
+/// write it (as a second process switching it is), SQLite does not wait on its own: the open must wait as long as
+/// any other statement would, not fail at once with "database is locked".
 #[test]
 fn a_ledger_switched_to_the_log_while_another_process_writes_it_waits_for_the_writer() {
     let t = TestDir::new();
@@ -172,7 +172,7 @@ fn a_ledger_switched_to_the_log_while_another_process_writes_it_waits_for_the_wr
     let opened = daicho::db::Store::open(&old);
     let waited = start.elapsed();
     release.join().unwrap();
-    let store = opened.unwrap_or_else(|e| panic!("failed after {waited:?} while another process was writing: {e}"));
+    let store = opened.unwrap_or_else(|e| panic!("failed after {waited:?} while another connection was writing: {e}"));
     assert!(waited >= held, "the switch can only happen once the writer is done (waited {waited:?})");
     assert_eq!(store.schema_version().unwrap(), daicho::db::latest_schema_version(), "migrated once the writer left");
     let reader = rusqlite::Connection::open(&old).unwrap();
