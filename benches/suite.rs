@@ -1,18 +1,20 @@
-//! The benchmark suite: `cargo bench` (or `bash scripts/bench.sh`). Prints, for each case, the wall time and the
-//! peak resident memory of a separate process, and the ratios the goals are stated in (BENCHMARKS.md). Not a test:
-//! nothing here passes or fails, and these shared machines are noisy, so each timed case runs `RUNS` times and the
-//! fastest run is reported.
+//! The benchmark suite: `cargo bench` (`cargo bench -- import` for one group). Prints, for each case, the wall time
+//! and the peak resident memory of a separate process, and the ratios the goals are stated in (BENCHMARKS.md). Not a
+//! test: nothing here passes or fails, and these shared machines are noisy, so each timed case runs `RUNS` times and
+//! the fastest run is reported.
 //!
 //! Cases, all on files generated here (in `target/bench-data/`, reused between runs):
 //! - importing 500 synthetic returns of 50 rows (dry run and commit) with the release `daicho`, against raw calamine
 //!   reading every cell of the same files (the floor) and `benches/reference/consolidate.py` (openpyxl), a
-//!   straightforward consolidation script doing the same parsing and totals;
+//!   straightforward consolidation script doing the same parsing and totals, and against SQLite alone writing the
+//!   rows the commit wrote (the floor of the commit's writing, one transaction a file and the batch in one);
 //! - `daicho summary` over ledgers of 10 k, 100 k and 1 M effect rows, all in the summarised year;
 //! - `daicho report all` (six reports in one workbook) over 100 k effect rows;
 //! - every file of the hostile corpus (tests/fixtures/hostile), for peak memory.
 //!
-//! The same binary is its own helper: `suite calamine DIR` reads the returns with calamine alone, so that it too is
-//! measured as a process of its own.
+//! The same binary is its own helper: `suite calamine DIR` reads the returns with calamine alone, and `suite
+//! sqlite-floor LEDGER COMMITTED FILES` writes the rows an import committed into a copy of the ledger it started
+//! from with SQLite alone, so that each is measured as a process of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -30,6 +32,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if args.first().map(String::as_str) == Some("calamine") {
         return read_with_calamine(Path::new(&args[1]));
+    }
+    if args.first().map(String::as_str) == Some("sqlite-floor") {
+        return write_with_sqlite_alone(Path::new(&args[1]), Path::new(&args[2]), args[3].parse().unwrap());
     }
     let only = args.first().cloned();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -287,6 +292,59 @@ fn read_with_calamine(dir: &Path) {
     println!("{cells} cells, numbers summing to {sum}");
 }
 
+/// The tables an import writes, each with its rows in the order the import wrote them.
+const IMPORT_TABLES: [&str; 6] = ["initiatives", "status_history", "effects", "audit_log", "imports", "import_units"];
+
+/// Writes the rows `committed` holds beyond `ledger` (the ledger the import started from) into `ledger`, as SQLite
+/// alone can at best: the product's connection settings (the log, `synchronous = NORMAL`, foreign keys), and each
+/// table's rows of a file in one `INSERT … SELECT` from the committed ledger (rows by rowid, the id where a table has
+/// one) — no workbook read, no planning, no statement per row, nothing serialised. Every table's new rows are split
+/// into `SECTIONS` runs of consecutive ids, one per file: each returns file of the bench adds the same number of rows
+/// to each table (asserted). `files_a_transaction` files are committed together: 1 as the import commits.
+fn write_with_sqlite_alone(ledger: &Path, committed: &Path, files_a_transaction: usize) {
+    let mut conn = rusqlite::Connection::open(ledger).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    conn.execute("ATTACH ?1 AS done", [committed.to_str().unwrap()]).unwrap();
+    // Each table: the ids the ledger does not have yet, and how many a file added.
+    let runs: Vec<(&str, i64, i64)> = IMPORT_TABLES
+        .iter()
+        .map(|t| {
+            let from: i64 =
+                conn.query_row(&format!("SELECT ifnull(max(rowid), 0) FROM main.{t}"), [], |r| r.get(0)).unwrap();
+            let (first, added): (i64, i64) = conn
+                .query_row(
+                    &format!("SELECT ifnull(min(rowid), 0), count(*) FROM done.{t} WHERE rowid > ?1"),
+                    [from],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(added % SECTIONS as i64, 0, "{t}: {added} new rows do not split into {SECTIONS} files");
+            (*t, first, added / SECTIONS as i64)
+        })
+        .collect();
+    let (mut written, mut transactions) = (0, 0);
+    let files: Vec<i64> = (0..SECTIONS as i64).collect();
+    for batch in files.chunks(files_a_transaction.max(1)) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+        for file in batch {
+            for (table, first, each) in &runs {
+                let lo = first + file * each;
+                written += tx
+                    .execute(
+                        &format!("INSERT INTO main.{table} SELECT * FROM done.{table} WHERE rowid BETWEEN ?1 AND ?2"),
+                        [lo, lo + each - 1],
+                    )
+                    .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        transactions += 1;
+    }
+    println!("{written} rows in {transactions} transactions");
+}
+
 fn returns_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut files: Vec<PathBuf> =
@@ -349,6 +407,28 @@ fn import_cases(root: &Path, data: &Path) {
         RUNS,
         fresh,
     );
+    // The commit's rows (the last run left them in `target`) written again by SQLite alone into a fresh copy of the
+    // ledger the import started from: one transaction a file, as the import commits, and the whole batch in one.
+    let floor_ledger = data.join("import-floor.sqlite3");
+    let sqlite_alone = |what: &str, files_a_transaction: usize| {
+        run(
+            &format!("{label}: the same rows written by SQLite alone, {what} (floor)"),
+            || {
+                let mut c = Command::new(std::env::current_exe().unwrap());
+                c.arg("sqlite-floor").arg(&floor_ledger).arg(&target).arg(files_a_transaction.to_string());
+                c
+            },
+            RUNS,
+            || {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", floor_ledger.display()));
+                }
+                std::fs::copy(&seeded, &floor_ledger).unwrap();
+            },
+        )
+    };
+    let sqlite_floor = sqlite_alone("one transaction a file", 1);
+    let sqlite_one_tx = sqlite_alone("the batch in one transaction", SECTIONS);
     let python = Command::new("python3").args(["-c", "import openpyxl"]).output().is_ok_and(|o| o.status.success());
     let reference = python.then(|| {
         run(
@@ -365,6 +445,12 @@ fn import_cases(root: &Path, data: &Path) {
     println!();
     println!("- dry run vs raw calamine: {}", ratio(dry.wall, floor.wall));
     println!("- commit vs raw calamine: {}", ratio(commit.wall, floor.wall));
+    println!("- commit vs dry run: {} (goal: 1.5×)", ratio(commit.wall, dry.wall));
+    println!(
+        "- SQLite alone writing the commit's rows vs dry run: {} (the goal leaves the writing 0.5× the dry run)",
+        ratio(sqlite_floor.wall, dry.wall)
+    );
+    println!("- the same, the batch in one transaction, vs dry run: {}", ratio(sqlite_one_tx.wall, dry.wall));
     match reference {
         Some(r) => {
             println!(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The 500 × 50 returns import on both backends: SQLite, PostgreSQL on this machine (Unix socket), and PostgreSQL over
 # a link with 1 ms round-trip time (scripts/delay-proxy.py), with the statements the server ran per imported line
-# (pg_stat_statements). The server keeps its production durability (fsync, full-page writes, synchronous commit),
+# (pg_stat_statements), and the server's floor: the same rows written by the server alone, a transaction a file, locally
+# and over the link. The server keeps its production durability (fsync, full-page writes, synchronous commit),
 # unlike the test cluster. Needs the bench data of `cargo bench` (target/bench-data: run `cargo bench` once) and a
 # release CLI (`cargo build --release -p daicho`). Prints figures; BENCHMARKS.md keeps them.
 set -euo pipefail
@@ -49,6 +50,45 @@ mine="query NOT LIKE '%pg_stat_statements%' AND dbid = (SELECT oid FROM pg_datab
 calls=$(command psql -X -At "$target" -c "SELECT sum(calls) FROM pg_stat_statements WHERE $mine")
 commits=$(command psql -X -At "$target" -c "SELECT count(*) FROM imports")
 
+# The floor: the rows the import wrote, written again by the server alone into a fresh copy of the ledger the import
+# started from, as the same staff login: per file one transaction sent as one query string (one round trip), with one
+# INSERT … SELECT a table from a staged copy of the file's rows. No workbook read, no planning, no value sent; every
+# constraint, index and trigger the import pays. Each file of the bench adds the same number of rows to each table.
+psql "$base dbname=postgres" -c "CREATE DATABASE bench_floor"
+floor_db="$base dbname=bench_floor"
+"$daicho" db copy "$data/import-seed.sqlite3" "$floor_db" >/dev/null
+"$daicho" server init "$floor_db" >/dev/null
+declare -A floor_cols
+floor_tables=(initiatives:id status_history:id effects:id audit_log:id imports:id import_units:import_id)
+for spec in "${floor_tables[@]}"; do
+    t=${spec%%:*} key=${spec#*:}
+    from=$(command psql -X -At "$floor_db" -c "SELECT coalesce(max($key), 0) FROM $t")
+    n=$(command psql -X -At "$target" -c "SELECT count(*) FROM $t WHERE $key > $from")
+    (( n > 0 && n % ${#files[@]} == 0 )) || { echo "$t: $n new rows do not split into ${#files[@]} files" >&2; exit 1; }
+    cols=$(command psql -X -At "$target" -c "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
+        FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '$t'")
+    floor_cols[$t]=$cols
+    psql "$floor_db" -c "CREATE TABLE staged_$t AS SELECT $cols, 0 AS file FROM $t WITH NO DATA"
+    file_of="(row_number() OVER (ORDER BY $key, ctid) - 1) / $(( n / ${#files[@]} ))"
+    psql "$target" -c "\copy (SELECT $cols, $file_of FROM $t WHERE $key > $from) TO STDOUT" |
+        psql "$floor_db" -c "\copy staged_$t FROM STDIN"
+    psql "$floor_db" -c "CREATE INDEX ON staged_$t (file)" -c "ANALYZE staged_$t" \
+        -c "GRANT SELECT ON staged_$t TO daicho_editor"
+done
+psql "$base dbname=postgres" -c "CREATE DATABASE bench_floor_far TEMPLATE bench_floor"
+for ((k = 0; k < ${#files[@]}; k++)); do
+    line="BEGIN"
+    for spec in "${floor_tables[@]}"; do
+        t=${spec%%:*}
+        line+="\\; INSERT INTO $t (${floor_cols[$t]}) SELECT ${floor_cols[$t]} FROM staged_$t WHERE file = $k"
+    done
+    echo "$line\\; COMMIT;"
+done > "$work/floor.sql"
+floor=$(seconds psql "$editor dbname=bench_floor" -f "$work/floor.sql")
+floor_rows=$(command psql -X -At "$floor_db" -c "SELECT count(*) FROM initiatives")
+[[ "$floor_rows" == $(command psql -X -At "$target" -c "SELECT count(*) FROM initiatives") ]] ||
+    { echo "the floor wrote $floor_rows initiatives, the import more" >&2; exit 1; }
+
 # The same import through a proxy that holds each packet rtt/2 in each direction, on a free port.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 scripts/delay-proxy.py "$port" "$pgdir/.s.PGSQL.5432" "$rtt_ms" > "$work/proxy.log" 2>&1 &
@@ -63,12 +103,19 @@ far_ping=$(seconds psql "$far dbname=postgres" -f "$work/ping.sql")
 rtt=$(echo "($far_ping - $near_ping) * 1000 / 500" | bc -l)
 pg_far=$(seconds "$daicho" --db "$far dbname=bench_far" import "${files[@]}")
 far_commits=$(command psql -X -At "$base dbname=bench_far" -c "SELECT count(*) FROM imports")
+floor_far=$(seconds psql "$far dbname=bench_floor_far" -f "$work/floor.sql")
+[[ $(command psql -X -At "$base dbname=bench_floor_far" -c "SELECT count(*) FROM initiatives") == "$floor_rows" ]] ||
+    { echo "the floor over the link did not write every row" >&2; exit 1; }
 
 echo "returns: ${#files[@]} files, $lines lines; committed on the server: $commits files (over the slow link: $far_commits)"
 printf 'SQLite dry run               %8.3f s\n' "$dry"
 printf 'SQLite import (commit)       %8.3f s   (÷ dry run %.2f)\n' "$sqlite" "$(echo "$sqlite / $dry" | bc -l)"
 printf 'PostgreSQL import, local     %8.3f s   (÷ SQLite import %.2f)\n' "$pg" "$(echo "$pg / $sqlite" | bc -l)"
 printf 'PostgreSQL import, %.2f ms   %8.3f s   (÷ SQLite import %.2f)\n' "$rtt" "$pg_far" "$(echo "$pg_far / $sqlite" | bc -l)"
+printf 'PostgreSQL alone, local      %8.3f s   (÷ SQLite import %.2f; the floor: the same rows, a transaction a file)\n' \
+    "$floor" "$(echo "$floor / $sqlite" | bc -l)"
+printf 'PostgreSQL alone, %.2f ms    %8.3f s   (÷ SQLite import %.2f; the floor over the link, a round trip a file)\n' \
+    "$rtt" "$floor_far" "$(echo "$floor_far / $sqlite" | bc -l)"
 printf 'statements on the server     %8d     (%.2f per imported line, %.1f per file)\n' "$calls" \
     "$(echo "$calls / $lines" | bc -l)" "$(echo "$calls / ${#files[@]}" | bc -l)"
 command psql -X -At -F ' ' "$target" -c "SELECT 'the server planning ' || to_char(sum(total_plan_time) / 1000, 'FM990.000') || ' s, executing ' || to_char(sum(total_exec_time) / 1000, 'FM990.000') || ' s' FROM pg_stat_statements WHERE $mine"
