@@ -292,35 +292,40 @@ fn read_with_calamine(dir: &Path) {
     println!("{cells} cells, numbers summing to {sum}");
 }
 
-/// The tables an import writes, each with its rows in the order the import wrote them.
+/// The tables an import writes, parents before the tables that refer to them.
 const IMPORT_TABLES: [&str; 6] = ["initiatives", "status_history", "effects", "audit_log", "imports", "import_units"];
 
-/// Writes the rows `committed` holds beyond `ledger` (the ledger the import started from) into `ledger`, as SQLite
-/// alone can at best: the product's connection settings (the log, `synchronous = NORMAL`, foreign keys), and each
-/// table's rows of a file in one `INSERT … SELECT` from the committed ledger (rows by rowid, the id where a table has
-/// one) — no workbook read, no planning, no statement per row, nothing serialised. Every table's new rows are split
-/// into `SECTIONS` runs of consecutive ids, one per file: each returns file of the bench adds the same number of rows
-/// to each table (asserted). `files_a_transaction` files are committed together: 1 as the import commits.
+/// Writes the rows `committed` holds beyond `ledger` (the ledger the import started from) into `ledger` with SQLite
+/// alone, with the product's connection settings (the log, `synchronous = NORMAL`, foreign keys): each table's rows
+/// of a file in one `INSERT … SELECT` from the committed ledger (rows by rowid, the id where a table has one) — no
+/// workbook read, no matching of names, no statement per row, nothing serialised. Every table's new rows are split
+/// into `SECTIONS` runs of consecutive rowids, one per file: each returns file of the bench adds the same number of
+/// rows to each table, and the new rowids of each table have no gap (both asserted, and every row written).
+/// `files_a_transaction` files are committed together: 1 as the import commits.
 fn write_with_sqlite_alone(ledger: &Path, committed: &Path, files_a_transaction: usize) {
     let mut conn = rusqlite::Connection::open(ledger).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    conn.execute("ATTACH ?1 AS done", [committed.to_str().unwrap()]).unwrap();
+    // Read-only: the transactions below take no lock on it.
+    conn.execute("ATTACH ?1 AS done", [format!("file:{}?mode=ro", committed.display())]).unwrap();
     // Each table: the ids the ledger does not have yet, and how many a file added.
     let runs: Vec<(&str, i64, i64)> = IMPORT_TABLES
         .iter()
         .map(|t| {
             let from: i64 =
                 conn.query_row(&format!("SELECT ifnull(max(rowid), 0) FROM main.{t}"), [], |r| r.get(0)).unwrap();
-            let (first, added): (i64, i64) = conn
+            let (first, last, added): (i64, i64, i64) = conn
                 .query_row(
-                    &format!("SELECT ifnull(min(rowid), 0), count(*) FROM done.{t} WHERE rowid > ?1"),
+                    &format!(
+                        "SELECT ifnull(min(rowid), 0), ifnull(max(rowid), 0), count(*) FROM done.{t} WHERE rowid > ?1"
+                    ),
                     [from],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .unwrap();
             assert_eq!(added % SECTIONS as i64, 0, "{t}: {added} new rows do not split into {SECTIONS} files");
+            assert_eq!(last - first + 1, added, "{t}: the new rowids have gaps, so runs of them are not a file's rows");
             (*t, first, added / SECTIONS as i64)
         })
         .collect();
@@ -342,6 +347,8 @@ fn write_with_sqlite_alone(ledger: &Path, committed: &Path, files_a_transaction:
         tx.commit().unwrap();
         transactions += 1;
     }
+    let expected: i64 = runs.iter().map(|(_, _, each)| each * SECTIONS as i64).sum();
+    assert_eq!(written as i64, expected, "every new row of the committed ledger is written once");
     println!("{written} rows in {transactions} transactions");
 }
 

@@ -50,44 +50,81 @@ mine="query NOT LIKE '%pg_stat_statements%' AND dbid = (SELECT oid FROM pg_datab
 calls=$(command psql -X -At "$target" -c "SELECT sum(calls) FROM pg_stat_statements WHERE $mine")
 commits=$(command psql -X -At "$target" -c "SELECT count(*) FROM imports")
 
-# The floor: the rows the import wrote, written again by the server alone into a fresh copy of the ledger the import
-# started from, as the same staff login: per file one transaction sent as one query string (one round trip), with one
-# INSERT … SELECT a table from a staged copy of the file's rows. No workbook read, no planning, no value sent; every
-# constraint, index and trigger the import pays. Each file of the bench adds the same number of rows to each table.
+# What the server did for the import, kept before anything else runs on the server.
+server_time=$(command psql -X -At -F ' ' "$target" -c "SELECT 'the server planning ' || to_char(sum(total_plan_time) / 1000, 'FM990.000') || ' s, executing ' || to_char(sum(total_exec_time) / 1000, 'FM990.000') || ' s' FROM pg_stat_statements WHERE $mine")
+longest=$(command psql -X -At -F ' ' "$target" -c "SELECT to_char(calls::numeric / ${#files[@]}, 'FM990.00'), to_char(total_exec_time / 1000, 'FM990.000') || ' s', left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements WHERE $mine ORDER BY total_exec_time DESC LIMIT 12")
+
+# The floor: the rows the import wrote, written again by the server alone into fresh copies of the ledger the import
+# started from, as the same staff login, one transaction a file: each table's rows of the file in one INSERT … SELECT
+# from a staged copy. No workbook read, no matching of names, no value sent; every constraint, index and trigger the
+# import pays. Each file of the bench adds the same number of rows to each table (checked below).
+floor_tables=(initiatives status_history effects audit_log imports import_units)
 psql "$base dbname=postgres" -c "CREATE DATABASE bench_floor"
 floor_db="$base dbname=bench_floor"
 "$daicho" db copy "$data/import-seed.sqlite3" "$floor_db" >/dev/null
 "$daicho" server init "$floor_db" >/dev/null
 declare -A floor_cols
-floor_tables=(initiatives:id status_history:id effects:id audit_log:id imports:id import_units:import_id)
-for spec in "${floor_tables[@]}"; do
-    t=${spec%%:*} key=${spec#*:}
+for t in "${floor_tables[@]}"; do
+    # A file's rows: the rows of its import (import_units), or its run of consecutive ids.
+    if [[ $t == import_units ]]; then key=import_id; else key=id; fi
     from=$(command psql -X -At "$floor_db" -c "SELECT coalesce(max($key), 0) FROM $t")
     n=$(command psql -X -At "$target" -c "SELECT count(*) FROM $t WHERE $key > $from")
     (( n > 0 && n % ${#files[@]} == 0 )) || { echo "$t: $n new rows do not split into ${#files[@]} files" >&2; exit 1; }
+    if [[ $t == import_units ]]; then
+        file_of="dense_rank() OVER (ORDER BY import_id) - 1"
+    else
+        file_of="(row_number() OVER (ORDER BY id) - 1) / $(( n / ${#files[@]} ))"
+    fi
     cols=$(command psql -X -At "$target" -c "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
         FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '$t'")
     floor_cols[$t]=$cols
     psql "$floor_db" -c "CREATE TABLE staged_$t AS SELECT $cols, 0 AS file FROM $t WITH NO DATA"
-    file_of="(row_number() OVER (ORDER BY $key, ctid) - 1) / $(( n / ${#files[@]} ))"
     psql "$target" -c "\copy (SELECT $cols, $file_of FROM $t WHERE $key > $from) TO STDOUT" |
         psql "$floor_db" -c "\copy staged_$t FROM STDIN"
+    shape=$(command psql -X -At "$floor_db" -c "SELECT count(DISTINCT file) || ' ' || count(DISTINCT c)
+        FROM (SELECT file, count(*) AS c FROM staged_$t GROUP BY file) f")
+    [[ $shape == "${#files[@]} 1" ]] || { echo "$t: the files do not add the same number of rows ($shape)" >&2; exit 1; }
     psql "$floor_db" -c "CREATE INDEX ON staged_$t (file)" -c "ANALYZE staged_$t" \
         -c "GRANT SELECT ON staged_$t TO daicho_editor"
 done
-psql "$base dbname=postgres" -c "CREATE DATABASE bench_floor_far TEMPLATE bench_floor"
+psql "$base dbname=postgres" -c "CREATE DATABASE bench_floor_far TEMPLATE bench_floor" \
+    -c "CREATE DATABASE bench_floor_far10 TEMPLATE bench_floor"
+# One line a file: psql sends statements joined by \; as one query string, so one round trip a file (floor.sql);
+# floor10.sql joins ten files' transactions in each, as a client sending the next files without waiting would.
 for ((k = 0; k < ${#files[@]}; k++)); do
     line="BEGIN"
-    for spec in "${floor_tables[@]}"; do
-        t=${spec%%:*}
+    for t in "${floor_tables[@]}"; do
         line+="\\; INSERT INTO $t (${floor_cols[$t]}) SELECT ${floor_cols[$t]} FROM staged_$t WHERE file = $k"
     done
-    echo "$line\\; COMMIT;"
-done > "$work/floor.sql"
-floor=$(seconds psql "$editor dbname=bench_floor" -f "$work/floor.sql")
-floor_rows=$(command psql -X -At "$floor_db" -c "SELECT count(*) FROM initiatives")
-[[ "$floor_rows" == $(command psql -X -At "$target" -c "SELECT count(*) FROM initiatives") ]] ||
-    { echo "the floor wrote $floor_rows initiatives, the import more" >&2; exit 1; }
+    echo "$line\\; COMMIT"
+done > "$work/floor.lines"
+sed 's/$/;/' "$work/floor.lines" > "$work/floor.sql"
+awk '{ printf "%s%s", (NR % 10 == 1 ? "" : "\\; "), $0 } NR % 10 == 0 { print ";" } END { if (NR % 10) print ";" }' \
+    "$work/floor.lines" > "$work/floor10.sql"
+# Seconds to run a psql script as the staff login, after a checkpoint (the copies just made do not cost the run).
+floor_run() {
+    local db=$1 script=$2 start
+    psql "$base dbname=postgres" -c CHECKPOINT >/dev/null
+    start=$(date +%s.%N)
+    psql "$db" -f "$script" >/dev/null 2>"$work/floor.err" || { cat "$work/floor.err" >&2; return 1; }
+    echo "$(date +%s.%N) - $start" | bc
+}
+# Every table of a floor's database holds as many rows as the import's.
+same_as_import() {
+    local t
+    for t in "${floor_tables[@]}"; do
+        [[ $(command psql -X -At "$base dbname=$1" -c "SELECT count(*) FROM $t") == \
+            $(command psql -X -At "$target" -c "SELECT count(*) FROM $t") ]] ||
+            { echo "$1: $t does not hold the import's rows" >&2; exit 1; }
+    done
+}
+psql "$target" -c "SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = 'bench_floor'), 0)" \
+    >/dev/null
+floor=$(floor_run "$editor dbname=bench_floor" "$work/floor.sql")
+same_as_import bench_floor
+floor_server=$(command psql -X -At "$target" -c "SELECT to_char(sum(total_exec_time) / 1000, 'FM990.000')
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'bench_floor')
+    AND query NOT LIKE '%pg_stat_statements%'")
 
 # The same import through a proxy that holds each packet rtt/2 in each direction, on a free port.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -103,24 +140,27 @@ far_ping=$(seconds psql "$far dbname=postgres" -f "$work/ping.sql")
 rtt=$(echo "($far_ping - $near_ping) * 1000 / 500" | bc -l)
 pg_far=$(seconds "$daicho" --db "$far dbname=bench_far" import "${files[@]}")
 far_commits=$(command psql -X -At "$base dbname=bench_far" -c "SELECT count(*) FROM imports")
-floor_far=$(seconds psql "$far dbname=bench_floor_far" -f "$work/floor.sql")
-[[ $(command psql -X -At "$base dbname=bench_floor_far" -c "SELECT count(*) FROM initiatives") == "$floor_rows" ]] ||
-    { echo "the floor over the link did not write every row" >&2; exit 1; }
+floor_far=$(floor_run "$far dbname=bench_floor_far" "$work/floor.sql")
+same_as_import bench_floor_far
+floor_far10=$(floor_run "$far dbname=bench_floor_far10" "$work/floor10.sql")
+same_as_import bench_floor_far10
 
 echo "returns: ${#files[@]} files, $lines lines; committed on the server: $commits files (over the slow link: $far_commits)"
 printf 'SQLite dry run               %8.3f s\n' "$dry"
 printf 'SQLite import (commit)       %8.3f s   (÷ dry run %.2f)\n' "$sqlite" "$(echo "$sqlite / $dry" | bc -l)"
 printf 'PostgreSQL import, local     %8.3f s   (÷ SQLite import %.2f)\n' "$pg" "$(echo "$pg / $sqlite" | bc -l)"
 printf 'PostgreSQL import, %.2f ms   %8.3f s   (÷ SQLite import %.2f)\n' "$rtt" "$pg_far" "$(echo "$pg_far / $sqlite" | bc -l)"
-printf 'PostgreSQL alone, local      %8.3f s   (÷ SQLite import %.2f; the floor: the same rows, a transaction a file)\n' \
-    "$floor" "$(echo "$floor / $sqlite" | bc -l)"
-printf 'PostgreSQL alone, %.2f ms    %8.3f s   (÷ SQLite import %.2f; the floor over the link, a round trip a file)\n' \
+printf 'PostgreSQL alone, local      %8.3f s   (÷ SQLite import %.2f; the server executing %s s)\n' \
+    "$floor" "$(echo "$floor / $sqlite" | bc -l)" "$floor_server"
+printf 'PostgreSQL alone, %.2f ms    %8.3f s   (÷ SQLite import %.2f; a round trip a file)\n' \
     "$rtt" "$floor_far" "$(echo "$floor_far / $sqlite" | bc -l)"
+printf 'PostgreSQL alone, %.2f ms    %8.3f s   (÷ SQLite import %.2f; a round trip for ten files)\n' \
+    "$rtt" "$floor_far10" "$(echo "$floor_far10 / $sqlite" | bc -l)"
 printf 'statements on the server     %8d     (%.2f per imported line, %.1f per file)\n' "$calls" \
     "$(echo "$calls / $lines" | bc -l)" "$(echo "$calls / ${#files[@]}" | bc -l)"
-command psql -X -At -F ' ' "$target" -c "SELECT 'the server planning ' || to_char(sum(total_plan_time) / 1000, 'FM990.000') || ' s, executing ' || to_char(sum(total_exec_time) / 1000, 'FM990.000') || ' s' FROM pg_stat_statements WHERE $mine"
+echo "$server_time"
 echo "the statements that took the server longest (calls per file, server time in total):"
-command psql -X -At -F ' ' "$target" -c "SELECT to_char(calls::numeric / ${#files[@]}, 'FM990.00'), to_char(total_exec_time / 1000, 'FM990.000') || ' s', left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements WHERE $mine ORDER BY total_exec_time DESC LIMIT 12"
+echo "$longest"
 
 # The 1 M-figure summary on both backends, when `cargo bench` has made its ledger.
 big="$data/ledger-1000000.sqlite3"
