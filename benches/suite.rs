@@ -352,6 +352,13 @@ fn write_with_sqlite_alone(ledger: &Path, committed: &Path, files_a_transaction:
     println!("{written} rows in {transactions} transactions");
 }
 
+/// Removes a ledger file with its log and shared-memory files, where they are.
+fn remove_ledger(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
 fn returns_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut files: Vec<PathBuf> =
@@ -377,9 +384,7 @@ fn import_cases(root: &Path, data: &Path) {
     let files = returns_in(&dir);
     let target = data.join("import-target.sqlite3");
     let fresh = || {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
-        }
+        remove_ledger(&target);
         let _ = std::fs::remove_dir_all(data.join("backups"));
         std::fs::copy(&seeded, &target).unwrap();
     };
@@ -427,9 +432,7 @@ fn import_cases(root: &Path, data: &Path) {
             },
             RUNS,
             || {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", floor_ledger.display()));
-                }
+                remove_ledger(&floor_ledger);
                 std::fs::copy(&seeded, &floor_ledger).unwrap();
             },
         )
@@ -572,7 +575,5 @@ fn hostile_cases(root: &Path) {
             || {},
         );
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
+    remove_ledger(&db);
 }
